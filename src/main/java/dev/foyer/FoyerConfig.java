@@ -1,0 +1,195 @@
+package dev.foyer;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Node configuration: defaults, then the JSON file named by {@code FOYER_CONFIG}, then
+ * {@code FOYER_*} environment variables. Every JSON key {@code fooBar} has the variable
+ * {@code FOYER_FOO_BAR}, so the two sources can never drift apart.
+ *
+ * @param httpPort        port of the REST API, the bridge and the pages
+ * @param redisUrls       empty: dev mode starts an embedded Redis; several: Redis Cluster seeds
+ * @param pgUrl           null: dev mode starts an embedded PostgreSQL
+ * @param adminKey        bearer key of the admin API
+ * @param secret          HMAC key of queue tokens, the same on every node
+ * @param passKey         PEM private key (RSA, PKCS#8) for passes; null: generated once, shared through PostgreSQL
+ * @param clusterConfig   Hazelcast XML file; null: ./cluster.xml when present, else the built-in loopback default
+ * @param keyPrefix       first part of every Redis key, so several deployments (or tests) can share one Redis
+ * @param pgSchema        PostgreSQL schema holding foyer's tables
+ * @param tickMillis      how often the queue verticle runs admission for each event
+ * @param tokenTtlSeconds how long a queue token stays valid
+ * @param lockEvents      false only in tests that make two nodes tick the same event at once
+ * @param httpInstances   ingress verticle instances per node
+ * @param demo            create the demo event at start (dev mode does by default)
+ */
+public record FoyerConfig(
+    int httpPort,
+    List<String> redisUrls,
+    String pgUrl,
+    String adminKey,
+    String secret,
+    String passKey,
+    String clusterConfig,
+    String keyPrefix,
+    String pgSchema,
+    long tickMillis,
+    long tokenTtlSeconds,
+    boolean lockEvents,
+    int httpInstances,
+    boolean demo) {
+
+  public static final String CONFIG_FILE_VARIABLE = "FOYER_CONFIG";
+
+  public FoyerConfig {
+    redisUrls = List.copyOf(redisUrls);
+  }
+
+  public static FoyerConfig defaults() {
+    return new FoyerConfig(8080, List.of(), null, null, null, null, null, "foyer", "public",
+        1000, 86_400, true, Math.max(1, Runtime.getRuntime().availableProcessors()), false);
+  }
+
+  /** True when at least one of Redis and PostgreSQL must be started in-process. */
+  public boolean devMode() {
+    return redisUrls.isEmpty() || pgUrl == null;
+  }
+
+  public static FoyerConfig load(Map<String, String> env) {
+    JsonObject json = defaults().toJson();
+    String file = env.get(CONFIG_FILE_VARIABLE);
+    if (file != null && !file.isBlank()) {
+      try {
+        json.mergeIn(new JsonObject(Files.readString(Path.of(file))));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read the configuration file " + file + ": " + e.getMessage());
+      } catch (DecodeException e) {
+        throw new IllegalArgumentException("the configuration file " + file + " is not valid JSON: " + e.getMessage());
+      }
+    }
+    for (String key : defaults().toJson().fieldNames()) {
+      String value = env.get(variableName(key));
+      if (value != null && !value.isEmpty()) {
+        json.put(key, value);
+      }
+    }
+    return fromJson(json);
+  }
+
+  /** {@code httpPort} becomes {@code FOYER_HTTP_PORT}. */
+  public static String variableName(String key) {
+    return "FOYER_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
+  }
+
+  public static FoyerConfig fromJson(JsonObject json) {
+    FoyerConfig d = defaults();
+    return new FoyerConfig(
+        intValue(json, "httpPort", d.httpPort),
+        urls(json.getValue("redisUrl")),
+        blankToNull(json.getValue("pgUrl")),
+        blankToNull(json.getValue("adminKey")),
+        blankToNull(json.getValue("secret")),
+        blankToNull(json.getValue("passKey")),
+        blankToNull(json.getValue("clusterConfig")),
+        json.getValue("keyPrefix") == null ? d.keyPrefix : json.getValue("keyPrefix").toString(),
+        json.getValue("pgSchema") == null ? d.pgSchema : json.getValue("pgSchema").toString(),
+        intValue(json, "tickMillis", d.tickMillis),
+        intValue(json, "tokenTtlSeconds", d.tokenTtlSeconds),
+        boolValue(json, "lockEvents", d.lockEvents),
+        (int) intValue(json, "httpInstances", d.httpInstances),
+        boolValue(json, "demo", d.demo));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("httpPort", httpPort)
+        .put("redisUrl", String.join(",", redisUrls))
+        .put("pgUrl", pgUrl)
+        .put("adminKey", adminKey)
+        .put("secret", secret)
+        .put("passKey", passKey)
+        .put("clusterConfig", clusterConfig)
+        .put("keyPrefix", keyPrefix)
+        .put("pgSchema", pgSchema)
+        .put("tickMillis", tickMillis)
+        .put("tokenTtlSeconds", tokenTtlSeconds)
+        .put("lockEvents", lockEvents)
+        .put("httpInstances", httpInstances)
+        .put("demo", demo);
+  }
+
+  public FoyerConfig withHttpPort(int port) {
+    return new FoyerConfig(port, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
+        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo);
+  }
+
+  public FoyerConfig withServers(List<String> redis, String pg) {
+    return new FoyerConfig(httpPort, redis, pg, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
+        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo);
+  }
+
+  public FoyerConfig withKeys(String admin, String tokenSecret) {
+    return new FoyerConfig(httpPort, redisUrls, pgUrl, admin, tokenSecret, passKey, clusterConfig, keyPrefix, pgSchema,
+        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo);
+  }
+
+  public FoyerConfig withDemo(boolean createDemo) {
+    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
+        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, createDemo);
+  }
+
+  private static List<String> urls(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    return Arrays.stream(value.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static String blankToNull(Object value) {
+    return value == null || value.toString().isBlank() ? null : value.toString();
+  }
+
+  private static long intValue(JsonObject json, String key, long fallback) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    try {
+      return Long.parseLong(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variableName(key) + " must be a whole number, not '" + v + "'");
+    }
+  }
+
+  private static int intValue(JsonObject json, String key, int fallback) {
+    return (int) intValue(json, key, (long) fallback);
+  }
+
+  private static boolean boolValue(JsonObject json, String key, boolean fallback) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    String s = v.toString().trim().toLowerCase();
+    if (s.equals("true") || s.equals("1") || s.equals("yes")) {
+      return true;
+    }
+    if (s.equals("false") || s.equals("0") || s.equals("no")) {
+      return false;
+    }
+    throw new IllegalArgumentException(variableName(key) + " must be true or false, not '" + v + "'");
+  }
+}

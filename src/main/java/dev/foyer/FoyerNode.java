@@ -1,0 +1,44 @@
+package dev.foyer;
+
+import dev.foyer.common.Migrations;
+import dev.foyer.common.Stores;
+import dev.foyer.devmode.DemoEvent;
+import dev.foyer.ingress.IngressVerticle;
+import dev.foyer.pass.PassKey;
+import dev.foyer.queue.QueueVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * One foyer node on a (clustered) Vert.x: migrates the schema, settles the pass key, then deploys
+ * the verticles. Main uses it, and so do tests that start several nodes in one JVM.
+ */
+public final class FoyerNode {
+
+  private FoyerNode() {
+  }
+
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+  }
+
+  public static Future<Void> deploy(Vertx vertx, FoyerConfig config) {
+    Pool setup = Stores.pg(vertx, config, "setup", 1);
+    return Migrations.run(setup, config.pgSchema())
+        .compose(v -> PassKey.resolve(config.passKey(), setup))
+        .compose(key -> (config.demo() ? DemoEvent.ensure(setup) : Future.<Void>succeededFuture()).map(key))
+        .eventually(setup::close)
+        .compose(key -> vertx.deployVerticle(() -> new QueueVerticle(config), new DeploymentOptions())
+            .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, key),
+                new DeploymentOptions().setInstances(config.httpInstances()))))
+        .mapEmpty();
+  }
+}

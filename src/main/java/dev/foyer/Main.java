@@ -1,0 +1,95 @@
+package dev.foyer;
+
+import com.hazelcast.config.Config;
+import dev.foyer.devmode.DevServers;
+import io.vertx.core.Vertx;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+/** Starts one foyer node: configuration, dev-mode servers if needed, the cluster, the verticles. */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("java.net.preferIPv4Stack", "true");
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    Logger log = LoggerFactory.getLogger(Main.class);
+
+    FoyerConfig config;
+    try {
+      config = FoyerConfig.load(System.getenv());
+    } catch (IllegalArgumentException e) {
+      log.error("Cannot start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+
+    DevServers dev = new DevServers();
+    if (config.devMode()) {
+      config = dev.startMissing(config).withDemo(true);
+      if (config.adminKey() == null || config.secret() == null) {
+        String admin = config.adminKey() != null ? config.adminKey() : randomKey();
+        String secret = config.secret() != null ? config.secret() : randomKey();
+        config = config.withKeys(admin, secret);
+        log.info("Dev mode: admin key is {} (set FOYER_ADMIN_KEY and FOYER_SECRET to choose your own)", admin);
+      }
+    } else if (config.adminKey() == null || config.secret() == null) {
+      log.error("Cannot start: FOYER_ADMIN_KEY and FOYER_SECRET must be set when Redis and PostgreSQL are configured");
+      System.exit(2);
+      return;
+    }
+
+    Config hazelcast;
+    try {
+      hazelcast = ClusterConfigs.load(config.clusterConfig());
+    } catch (RuntimeException e) {
+      log.error("Cannot start: {}", e.getMessage());
+      dev.close();
+      System.exit(2);
+      return;
+    }
+
+    FoyerConfig finalConfig = config;
+    Vertx vertx;
+    try {
+      vertx = Vertx.builder()
+          .with(FoyerNode.vertxOptions())
+          .withMetrics(new MicrometerMetricsFactory())
+          .withClusterManager(new HazelcastClusterManager(hazelcast))
+          .buildClustered()
+          .compose(v -> FoyerNode.deploy(v, finalConfig).map(v))
+          .await(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      log.error("Cannot start: {}", e.getMessage() == null ? e.toString() : e.getMessage());
+      dev.close();
+      System.exit(1);
+      return;
+    }
+    log.info("foyer is up at http://localhost:{}/ ({} ingress instances)", config.httpPort(), config.httpInstances());
+
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down: undeploying verticles and leaving the cluster");
+      try {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("Shutdown did not finish cleanly: {}", e.getMessage());
+      }
+      dev.close();
+      log.info("Stopped");
+    }, "foyer-shutdown"));
+  }
+
+  private static String randomKey() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

@@ -1,0 +1,78 @@
+package dev.foyer.common;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One atomic Redis operation, kept as a resource file under {@code lua/}. Runs by EVALSHA and
+ * falls back to EVAL when the server has not seen the script yet (a restart, a flush, a new shard).
+ */
+public final class LuaScript {
+
+  private final String name;
+  private final String source;
+  private final String sha;
+
+  private LuaScript(String name, String source) {
+    this.name = name;
+    this.source = source;
+    this.sha = sha1(source);
+  }
+
+  public static LuaScript load(String name) {
+    String path = "lua/" + name + ".lua";
+    try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing script resource " + path);
+      }
+      return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Future<Response> run(Redis redis, List<String> keys, List<?> args) {
+    return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(err -> {
+      String message = err.getMessage();
+      if (message != null && message.startsWith("NOSCRIPT")) {
+        return redis.send(request(Command.EVAL, source, keys, args));
+      }
+      return Future.failedFuture(err);
+    }).recover(Failures.redis());
+  }
+
+  private static Request request(Command command, String script, List<String> keys, List<?> args) {
+    Request request = Request.cmd(command).arg(script).arg(keys.size());
+    for (String key : keys) {
+      request.arg(key);
+    }
+    for (Object arg : args) {
+      request.arg(String.valueOf(arg));
+    }
+    return request;
+  }
+
+  private static String sha1(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.foyer.event;
+
+import dev.foyer.common.ApiError;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Per-event settings with the defaults of DESIGN.md. Parsing merges a partial JSON object over a
+ * base, so an admin can change one knob without restating the rest.
+ */
+public record EventSettings(
+    int maxActive,
+    int admitPerMinute,
+    int activeSeconds,
+    int holdSeconds,
+    int maxSeatsPerHold,
+    int graceSeconds,
+    int rankPushMillis,
+    Gate gate,
+    int gateOnRate,
+    int gateOffRate,
+    int spikeRate,
+    int gateDebounceSeconds,
+    Opening opening,
+    boolean paused) {
+
+  public enum Gate {
+    AUTO, ON, OFF;
+
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Gate parse(Object value) {
+      if (value instanceof String s) {
+        for (Gate g : values()) {
+          if (g.wire().equals(s)) {
+            return g;
+          }
+        }
+      }
+      throw ApiError.badRequest("invalid_gate_mode", "gate mode must be one of auto, on, off");
+    }
+  }
+
+  public enum Opening {
+    FIFO, SHUFFLE;
+
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final Set<String> KEYS = Set.of("maxActive", "admitPerMinute", "activeSeconds", "holdSeconds",
+      "maxSeatsPerHold", "graceSeconds", "rankPushMillis", "gate", "gateOnRate", "gateOffRate", "spikeRate",
+      "gateDebounceSeconds", "opening", "paused");
+
+  public static EventSettings defaults() {
+    return new EventSettings(5000, 6000, 600, 300, 4, 30, 2000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false);
+  }
+
+  /** Applies the keys present in {@code json} over this; 400 with a clear code on anything wrong. */
+  public EventSettings merge(JsonObject json) {
+    for (String key : json.fieldNames()) {
+      if (!KEYS.contains(key)) {
+        throw ApiError.badRequest("unknown_setting", "unknown setting '" + key + "'; known settings are " + KEYS);
+      }
+    }
+    EventSettings s = new EventSettings(
+        integer(json, "maxActive", maxActive, 1, 1_000_000),
+        integer(json, "admitPerMinute", admitPerMinute, 0, 10_000_000),
+        integer(json, "activeSeconds", activeSeconds, 1, 86_400),
+        integer(json, "holdSeconds", holdSeconds, 1, 3600),
+        integer(json, "maxSeatsPerHold", maxSeatsPerHold, 1, 50),
+        integer(json, "graceSeconds", graceSeconds, 1, 3600),
+        integer(json, "rankPushMillis", rankPushMillis, 100, 60_000),
+        json.containsKey("gate") ? Gate.parse(json.getValue("gate")) : gate,
+        integer(json, "gateOnRate", gateOnRate, 1, 10_000_000),
+        integer(json, "gateOffRate", gateOffRate, 0, 10_000_000),
+        integer(json, "spikeRate", spikeRate, 1, 10_000_000),
+        integer(json, "gateDebounceSeconds", gateDebounceSeconds, 0, 86_400),
+        json.containsKey("opening") ? opening(json.getValue("opening")) : opening,
+        bool(json, "paused", paused));
+    if (s.gateOffRate >= s.gateOnRate) {
+      throw ApiError.badRequest("invalid_setting", "gateOffRate must be below gateOnRate");
+    }
+    if (s.spikeRate < s.gateOnRate) {
+      throw ApiError.badRequest("invalid_setting", "spikeRate must be at or above gateOnRate");
+    }
+    return s;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("maxActive", maxActive)
+        .put("admitPerMinute", admitPerMinute)
+        .put("activeSeconds", activeSeconds)
+        .put("holdSeconds", holdSeconds)
+        .put("maxSeatsPerHold", maxSeatsPerHold)
+        .put("graceSeconds", graceSeconds)
+        .put("rankPushMillis", rankPushMillis)
+        .put("gate", gate.wire())
+        .put("gateOnRate", gateOnRate)
+        .put("gateOffRate", gateOffRate)
+        .put("spikeRate", spikeRate)
+        .put("gateDebounceSeconds", gateDebounceSeconds)
+        .put("opening", opening.wire())
+        .put("paused", paused);
+  }
+
+  public EventSettings withGate(Gate mode) {
+    return merge(new JsonObject().put("gate", mode.wire()));
+  }
+
+  /**
+   * The slowest admission rate (per second) that can last while people wait: every active slot
+   * frees within activeSeconds, and the rate cap bounds it from above. Used as a floor for ETAs so
+   * that a full house does not make them absurd.
+   */
+  public double turnoverPerSecond() {
+    double turnover = (double) maxActive / activeSeconds;
+    return admitPerMinute > 0 ? Math.min(turnover, admitPerMinute / 60.0) : turnover;
+  }
+
+  private static int integer(JsonObject json, String key, int fallback, int min, int max) {
+    if (!json.containsKey(key)) {
+      return fallback;
+    }
+    Object v = json.getValue(key);
+    if (!(v instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue())) {
+      throw ApiError.badRequest("invalid_setting", key + " must be a whole number");
+    }
+    long value = n.longValue();
+    if (value < min || value > max) {
+      throw ApiError.badRequest("invalid_setting", key + " must be between " + min + " and " + max);
+    }
+    return (int) value;
+  }
+
+  private static boolean bool(JsonObject json, String key, boolean fallback) {
+    if (!json.containsKey(key)) {
+      return fallback;
+    }
+    if (json.getValue(key) instanceof Boolean b) {
+      return b;
+    }
+    throw ApiError.badRequest("invalid_setting", key + " must be true or false");
+  }
+
+  private static Opening opening(Object value) {
+    if (value instanceof String s) {
+      for (Opening o : Opening.values()) {
+        if (o.wire().equals(s)) {
+          return o;
+        }
+      }
+    }
+    throw ApiError.badRequest("invalid_setting", "opening must be fifo or shuffle");
+  }
+}

@@ -1,0 +1,129 @@
+package dev.foyer.queue;
+
+import dev.foyer.common.Keys;
+import dev.foyer.common.LuaScript;
+import dev.foyer.event.EventSettings;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The waiting line and active set of every event, in Redis, changed only through Lua scripts. */
+public class QueueStore {
+
+  /** The EWMA time constant of the measured admission rate. */
+  static final int RATE_WINDOW_SECONDS = 60;
+  static final int MAX_BATCH = 5000;
+
+  private static final LuaScript JOIN = LuaScript.load("join");
+  private static final LuaScript STATUS = LuaScript.load("status");
+  private static final LuaScript LEAVE = LuaScript.load("leave");
+  private static final LuaScript ADMIT = LuaScript.load("admit");
+  private static final LuaScript COUNTS = LuaScript.load("counts");
+  private static final LuaScript SET_QUEUEING = LuaScript.load("set_queueing");
+  private static final LuaScript COUNT_TRAFFIC = LuaScript.load("count_traffic");
+
+  private final Redis redis;
+  private final String prefix;
+
+  public QueueStore(Redis redis, String prefix) {
+    this.redis = redis;
+    this.prefix = prefix;
+  }
+
+  public Keys keys(String event) {
+    return new Keys(prefix, event);
+  }
+
+  public Future<VisitorState> join(String event, String visitor, long now, EventSettings settings) {
+    Keys k = keys(event);
+    return JOIN.run(redis, List.of(k.seq(), k.waiting(), k.active(), k.meta()),
+            List.of(visitor, now, settings.activeSeconds() * 1000L, settings.maxActive()))
+        .map(QueueStore::toState);
+  }
+
+  public Future<VisitorState> status(String event, String visitor, long now) {
+    Keys k = keys(event);
+    return STATUS.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta()), List.of(visitor, now))
+        .map(QueueStore::toState);
+  }
+
+  /** Takes the visitor out; the answer is the state they were in ({@code GONE}: nothing changed). */
+  public Future<VisitorState.State> leave(String event, String visitor, String reason) {
+    Keys k = keys(event);
+    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone()), List.of(visitor, reason))
+        .map(r -> VisitorState.State.valueOf(r.toString().toUpperCase()));
+  }
+
+  public Future<TickResult> admit(String event, long now, EventSettings settings) {
+    Keys k = keys(event);
+    return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta()),
+            List.of(now, settings.maxActive(), settings.admitPerMinute(), settings.activeSeconds() * 1000L,
+                MAX_BATCH, settings.paused() ? 1 : 0, RATE_WINDOW_SECONDS))
+        .map(r -> new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
+            r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6))));
+  }
+
+  public Future<QueueCounts> counts(String event, long now) {
+    Keys k = keys(event);
+    return COUNTS.run(redis, List.of(k.waiting(), k.active(), k.meta(), k.traffic(now / 1000 - 1)), List.of())
+        .map(r -> new QueueCounts(r.get(0).toLong(), r.get(1).toLong(), Long.parseLong(r.get(2).toString()),
+            decimal(r.get(3)), !"0".equals(r.get(4).toString()), Long.parseLong(r.get(5).toString())));
+  }
+
+  /** True when the stored gate state changed. */
+  public Future<Boolean> setQueueing(String event, boolean queueing) {
+    return SET_QUEUEING.run(redis, List.of(keys(event).meta()), List.of(queueing ? "1" : "0"))
+        .map(r -> r.toInteger() == 1);
+  }
+
+  public Future<Long> countTraffic(String event, long epochSecond, long requests) {
+    return COUNT_TRAFFIC.run(redis, List.of(keys(event).traffic(epochSecond)), List.of(requests, 10))
+        .map(Response::toLong);
+  }
+
+  /**
+   * Seconds until a visitor at {@code position} is let in: position over the measured rate, kept
+   * between the event's turnover (so a full house or a pause never gives an absurd figure) and the
+   * rate cap (so the burst of a first tick does not promise more than the cap allows). Null until a
+   * rate has been measured.
+   */
+  public static Long etaSeconds(long position, Double rate, EventSettings settings) {
+    if (rate == null) {
+      return null;
+    }
+    double perSecond = Math.max(rate, settings.turnoverPerSecond());
+    if (settings.admitPerMinute() > 0) {
+      perSecond = Math.min(perSecond, settings.admitPerMinute() / 60.0);
+    }
+    if (perSecond <= 0) {
+      return null;
+    }
+    return (long) Math.ceil(position / perSecond);
+  }
+
+  private static VisitorState toState(Response r) {
+    long waiting = r.get(2).toLong();
+    Double rate = decimal(r.get(3));
+    return switch (r.get(0).toString()) {
+      case "waiting" -> VisitorState.waiting(r.get(1).toLong(), waiting, rate);
+      case "active" -> VisitorState.active((long) Double.parseDouble(r.get(1).toString()), waiting, rate);
+      default -> VisitorState.gone(r.get(1).toString(), waiting, rate);
+    };
+  }
+
+  private static List<String> strings(Response array) {
+    List<String> out = new ArrayList<>(array.size());
+    for (Response item : array) {
+      out.add(item.toString());
+    }
+    return out;
+  }
+
+  private static Double decimal(Response r) {
+    String s = r == null ? "" : r.toString();
+    return s.isEmpty() ? null : Double.parseDouble(s);
+  }
+}

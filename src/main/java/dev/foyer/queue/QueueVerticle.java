@@ -1,0 +1,198 @@
+package dev.foyer.queue;
+
+import dev.foyer.FoyerConfig;
+import dev.foyer.common.Stores;
+import dev.foyer.event.EventCatalog;
+import dev.foyer.event.EventInfo;
+import dev.foyer.event.EventRepository;
+import dev.foyer.event.EventSettings;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Lock;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Periodic admission. For each event this node holds the cluster lock of, it ticks every
+ * {@code tickMillis}: expire active visitors past their time, admit waiting ones in join order within
+ * capacity and rate, publish who was admitted and the event's progress. The lock keeps one node
+ * ticking each event; correctness does not rest on it, the admission script is atomic.
+ */
+public class QueueVerticle extends AbstractVerticle {
+
+  /** Published once per tick that admitted anyone: {event, activeUntil, admittedTotal, visitors}. */
+  public static final String ADMISSIONS = "foyer.internal.admissions";
+  /** Published when visitors leave the active set or the line: {event, reason, visitors}. */
+  public static final String DEPARTURES = "foyer.internal.departures";
+  static final long EVENT_REFRESH_MILLIS = 5000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueueVerticle.class);
+
+  private final FoyerConfig config;
+  private Redis redis;
+  private Pool pg;
+  private QueueStore store;
+  private EventRepository events;
+  private final Map<String, EventInfo> known = new HashMap<>();
+  private final Map<String, Lock> locks = new HashMap<>();
+  private final Set<String> lockRequests = new HashSet<>();
+  private final Set<String> ticking = new HashSet<>();
+  private boolean redisDown;
+  private boolean stopping;
+
+  public QueueVerticle(FoyerConfig config) {
+    this.config = config;
+  }
+
+  public static String progressAddress(String event) {
+    return "foyer.event." + event;
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    redis = Stores.redis(vertx, config);
+    pg = Stores.pg(vertx, config, "queue", 2);
+    store = new QueueStore(redis, config.keyPrefix());
+    events = new EventRepository(pg);
+    vertx.eventBus().<String>consumer(EventCatalog.CHANGED, this::onEventChanged);
+    vertx.setPeriodic(config.tickMillis(), id -> tickAll());
+    vertx.setPeriodic(EVENT_REFRESH_MILLIS, id -> refreshEvents());
+    refreshEvents().onComplete(ar -> started.complete());
+  }
+
+  @Override
+  public void stop(Promise<Void> stopped) {
+    stopping = true;
+    locks.forEach((event, lock) -> {
+      lock.release();
+      LOG.info("Released the admission lock of event {}", event);
+    });
+    locks.clear();
+    Future.join(redis.close(), pg.close()).onComplete(ar -> stopped.complete());
+  }
+
+  private void onEventChanged(Message<String> message) {
+    String id = message.body();
+    events.find(id).onSuccess(event -> {
+      if (event != null) {
+        known.put(id, event);
+        claim(id);
+      }
+    });
+  }
+
+  private Future<Void> refreshEvents() {
+    return events.list()
+        .onSuccess(list -> {
+          known.clear();
+          list.forEach(e -> known.put(e.id(), e));
+          known.keySet().forEach(this::claim);
+        })
+        .onFailure(err -> LOG.warn("Could not reload events from PostgreSQL: {}", err.getMessage()))
+        .<Void>mapEmpty()
+        .recover(err -> Future.succeededFuture());
+  }
+
+  /** Tries, without waiting, to become the node that ticks this event. */
+  private void claim(String event) {
+    if (!config.lockEvents() || stopping || locks.containsKey(event) || !lockRequests.add(event)) {
+      return;
+    }
+    vertx.sharedData().getLockWithTimeout("foyer.admission." + event, 10)
+        .onComplete(ar -> {
+          lockRequests.remove(event);
+          if (ar.succeeded()) {
+            if (stopping) {
+              ar.result().release();
+              return;
+            }
+            locks.put(event, ar.result());
+            LOG.info("This node now runs admission for event {}", event);
+          }
+        });
+  }
+
+  private boolean owns(String event) {
+    return !config.lockEvents() || locks.containsKey(event);
+  }
+
+  private void tickAll() {
+    for (EventInfo event : new ArrayList<>(known.values())) {
+      if (owns(event.id()) && ticking.add(event.id())) {
+        tick(event).onComplete(ar -> ticking.remove(event.id()));
+      }
+    }
+  }
+
+  private Future<Void> tick(EventInfo event) {
+    EventSettings settings = event.settings();
+    long now = System.currentTimeMillis();
+    // auto follows traffic once the adaptive gate exists; until then it queues like on
+    boolean queueing = settings.gate() != EventSettings.Gate.OFF;
+    return store.setQueueing(event.id(), queueing)
+        .compose(changed -> store.admit(event.id(), now, settings))
+        .onSuccess(result -> {
+          if (redisDown) {
+            redisDown = false;
+            LOG.info("Redis is reachable again; admission ticks resumed");
+          }
+          publish(event, result, queueing, now);
+        })
+        .onFailure(err -> {
+          if (!redisDown) {
+            redisDown = true;
+            LOG.warn("Admission tick for event {} failed, ticks are skipped until Redis answers: {}",
+                event.id(), err.getMessage());
+          }
+        })
+        .mapEmpty();
+  }
+
+  private void publish(EventInfo event, TickResult result, boolean queueing, long now) {
+    if (!result.admitted().isEmpty()) {
+      vertx.eventBus().publish(ADMISSIONS, new JsonObject()
+          .put("event", event.id())
+          .put("activeUntil", result.activeUntil())
+          .put("admittedTotal", result.admittedTotal())
+          .put("visitors", new JsonArray(new ArrayList<>(result.admitted()))));
+    }
+    if (!result.expired().isEmpty()) {
+      vertx.eventBus().publish(DEPARTURES, new JsonObject()
+          .put("event", event.id())
+          .put("reason", "expired")
+          .put("visitors", new JsonArray(new ArrayList<Object>(result.expired()))));
+    }
+    if (config.lockEvents()) {
+      vertx.eventBus().publish(progressAddress(event.id()), progress(event, result, queueing, now));
+    }
+  }
+
+  static JsonObject progress(EventInfo event, TickResult result, boolean queueing, long now) {
+    return new JsonObject()
+        .put("type", "progress")
+        .put("waiting", result.waiting())
+        .put("active", result.active())
+        .put("admittedTotal", result.admittedTotal())
+        .put("admitPerMinute", event.settings().admitPerMinute())
+        .put("queueing", queueing)
+        .put("at", now);
+  }
+
+  /** For tests and tools: which events this node ticks. */
+  List<String> ownedEvents() {
+    return new ArrayList<>(locks.keySet());
+  }
+}

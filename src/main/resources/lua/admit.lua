@@ -1,0 +1,83 @@
+-- admit: one admission tick of one event. Expires active visitors past their time, then moves
+-- waiting visitors to active in join order, never above maxActive, never faster than the rate cap
+-- (a token bucket holding at most one second of admissions), and keeps an exponentially weighted
+-- admission rate for ETAs. Atomic, so nodes ticking at once can never admit past capacity.
+-- KEYS[1] waiting  zset  visitor -> join sequence
+-- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
+-- KEYS[3] gone     hash  visitor -> reason
+-- KEYS[4] meta     hash  admittedTotal, tokens, tokensAt, rate (per second), rateAt
+-- ARGV[1] now, epoch ms
+-- ARGV[2] maxActive
+-- ARGV[3] admitPerMinute (0 = capacity only)
+-- ARGV[4] activeMillis
+-- ARGV[5] maxBatch, the most visitors expired or admitted in one tick
+-- ARGV[6] paused ("1" admits nobody; expiry goes on)
+-- ARGV[7] rate window in seconds (the EWMA's time constant)
+-- Returns {admitted visitors, expired visitors, activeUntil, waiting, active, admittedTotal, rate or ""}.
+local now = tonumber(ARGV[1])
+local maxActive = tonumber(ARGV[2])
+local perMinute = tonumber(ARGV[3])
+local activeMillis = tonumber(ARGV[4])
+local maxBatch = tonumber(ARGV[5])
+local paused = ARGV[6] == '1'
+local window = tonumber(ARGV[7])
+
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, maxBatch)
+for _, visitor in ipairs(expired) do
+  redis.call('ZREM', KEYS[2], visitor)
+  redis.call('HSET', KEYS[3], visitor, 'expired')
+end
+
+local waitingBefore = redis.call('ZCARD', KEYS[1])
+local free = maxActive - redis.call('ZCARD', KEYS[2])
+local n = math.max(0, math.min(waitingBefore, free, maxBatch))
+if paused then
+  n = 0
+end
+
+if perMinute > 0 then
+  local capacity = math.max(1, perMinute / 60)
+  local tokens = tonumber(redis.call('HGET', KEYS[4], 'tokens') or capacity)
+  local tokensAt = tonumber(redis.call('HGET', KEYS[4], 'tokensAt') or now)
+  if now > tokensAt then
+    tokens = math.min(capacity, tokens + (now - tokensAt) * perMinute / 60000)
+    tokensAt = now
+  end
+  n = math.min(n, math.floor(tokens))
+  redis.call('HSET', KEYS[4], 'tokens', tostring(tokens - n), 'tokensAt', tostring(tokensAt))
+end
+
+local admitted = {}
+local activeUntil = now + activeMillis
+if n > 0 then
+  local popped = redis.call('ZPOPMIN', KEYS[1], n)
+  for i = 1, #popped, 2 do
+    redis.call('ZADD', KEYS[2], activeUntil, popped[i])
+    admitted[#admitted + 1] = popped[i]
+  end
+end
+local admittedTotal = redis.call('HINCRBY', KEYS[4], 'admittedTotal', #admitted)
+
+-- The rate is measured only while people wait and admission runs: an empty line says nothing
+-- about throughput, and a pause must not make ETAs explode.
+local rate = redis.call('HGET', KEYS[4], 'rate')
+local rateAt = tonumber(redis.call('HGET', KEYS[4], 'rateAt') or '0')
+if waitingBefore > 0 and not paused and rateAt > 0 and now > rateAt then
+  local dt = math.min((now - rateAt) / 1000, 10)
+  local instant = #admitted / dt
+  if rate then
+    rate = tonumber(rate) + (1 - math.exp(-dt / window)) * (instant - tonumber(rate))
+    rate = tostring(rate)
+  elseif #admitted > 0 then
+    rate = tostring(instant)
+  end
+  if rate then
+    redis.call('HSET', KEYS[4], 'rate', rate)
+  end
+end
+if now > rateAt then
+  redis.call('HSET', KEYS[4], 'rateAt', now)
+end
+
+return {admitted, expired, activeUntil, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]),
+        admittedTotal, rate or ''}

@@ -1,0 +1,18 @@
+-- leave: takes a visitor out of the line or the active set and records why.
+-- KEYS[1] waiting  zset  visitor -> join sequence
+-- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
+-- KEYS[3] gone     hash  visitor -> reason
+-- ARGV[1] visitor id
+-- ARGV[2] reason (left, disconnected, removed)
+-- Returns the state the visitor was in: "waiting", "active" or "gone" (nothing to do).
+local visitor = ARGV[1]
+local was = 'gone'
+if redis.call('ZREM', KEYS[1], visitor) == 1 then
+  was = 'waiting'
+elseif redis.call('ZREM', KEYS[2], visitor) == 1 then
+  was = 'active'
+end
+if was ~= 'gone' then
+  redis.call('HSET', KEYS[3], visitor, ARGV[2])
+end
+return was

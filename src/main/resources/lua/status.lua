@@ -1,0 +1,25 @@
+-- status: where one visitor stands, read in one step so position and state agree.
+-- KEYS[1] waiting  zset  visitor -> join sequence
+-- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
+-- KEYS[3] gone     hash  visitor -> reason
+-- KEYS[4] meta     hash  rate (measured admissions per second)
+-- ARGV[1] visitor id
+-- ARGV[2] now, epoch ms
+-- Returns {state, position | activeUntil | reason, waitingCount, rate or ""}, state being "waiting",
+-- "active" or "gone".
+local visitor = ARGV[1]
+local waiting = redis.call('ZCARD', KEYS[1])
+local rate = redis.call('HGET', KEYS[4], 'rate') or ''
+local rank = redis.call('ZRANK', KEYS[1], visitor)
+if rank then
+  return {'waiting', rank + 1, waiting, rate}
+end
+local activeUntil = redis.call('ZSCORE', KEYS[2], visitor)
+if activeUntil then
+  if tonumber(activeUntil) > tonumber(ARGV[2]) then
+    return {'active', activeUntil, waiting, rate}
+  end
+  -- past its time; the next admission tick moves it to gone
+  return {'gone', 'expired', waiting, rate}
+end
+return {'gone', redis.call('HGET', KEYS[3], visitor) or 'unknown', waiting, rate}
