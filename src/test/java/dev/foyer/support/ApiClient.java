@@ -1,0 +1,80 @@
+package dev.foyer.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/** The REST contract from a client's side, against one node's port. */
+public final class ApiClient {
+
+  private final WebClient client;
+  private final int port;
+
+  public ApiClient(Vertx vertx, int port) {
+    this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+    this.port = port;
+  }
+
+  public static JsonObject layout(int rows, int seatsPerRow) {
+    return new JsonObject().put("sections", new JsonArray()
+        .add(new JsonObject().put("name", "A").put("rows", rows).put("seatsPerRow", seatsPerRow)));
+  }
+
+  public Future<HttpResponse<Buffer>> putEvent(String event, JsonObject settings) {
+    JsonObject body = new JsonObject().put("name", "Event " + event).put("seats", layout(5, 10));
+    if (settings != null) {
+      body.put("settings", settings);
+    }
+    return admin(HttpMethod.PUT, "/api/admin/events/" + event).sendJsonObject(body);
+  }
+
+  public Future<JsonObject> createEvent(String event, JsonObject settings) {
+    return putEvent(event, settings).compose(r -> r.statusCode() == 201 || r.statusCode() == 200
+        ? Future.succeededFuture(r.bodyAsJsonObject())
+        : Future.failedFuture("creating event " + event + " answered " + r.statusCode() + " " + r.bodyAsString()));
+  }
+
+  public Future<HttpResponse<Buffer>> join(String event) {
+    return request(HttpMethod.POST, "/api/events/" + event + "/visitors").send();
+  }
+
+  public Future<HttpResponse<Buffer>> rejoin(String event, String token) {
+    return request(HttpMethod.POST, "/api/events/" + event + "/visitors").bearerTokenAuthentication(token).send();
+  }
+
+  public Future<HttpResponse<Buffer>> me(String event, String token) {
+    return request(HttpMethod.GET, "/api/events/" + event + "/visitors/me").bearerTokenAuthentication(token).send();
+  }
+
+  public Future<HttpResponse<Buffer>> leave(String event, String token) {
+    return request(HttpMethod.DELETE, "/api/events/" + event + "/visitors/me").bearerTokenAuthentication(token).send();
+  }
+
+  public Future<JsonObject> stats(String event) {
+    return admin(HttpMethod.GET, "/api/admin/events/" + event + "/stats").send().map(HttpResponse::bodyAsJsonObject);
+  }
+
+  public Future<HttpResponse<Buffer>> setGate(String event, String mode) {
+    return admin(HttpMethod.PUT, "/api/admin/events/" + event + "/gate").sendJsonObject(new JsonObject().put("mode", mode));
+  }
+
+  public HttpRequest<Buffer> admin(HttpMethod method, String path) {
+    return request(method, path).bearerTokenAuthentication(TestSetup.ADMIN_KEY);
+  }
+
+  public HttpRequest<Buffer> request(HttpMethod method, String path) {
+    return client.request(method, port, "127.0.0.1", path);
+  }
+
+  public void close() {
+    client.close();
+  }
+}
