@@ -140,6 +140,11 @@ public record FoyerConfig(
         tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo);
   }
 
+  public FoyerConfig withLockEvents(boolean lock) {
+    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
+        tickMillis, tokenTtlSeconds, lock, httpInstances, demo);
+  }
+
   public FoyerConfig withDemo(boolean createDemo) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, lockEvents, httpInstances, createDemo);

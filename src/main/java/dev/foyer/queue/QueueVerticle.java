@@ -33,7 +33,10 @@ import java.util.Set;
  */
 public class QueueVerticle extends AbstractVerticle {
 
-  /** Published once per tick that admitted anyone: {event, activeUntil, admittedTotal, visitors}. */
+  /**
+   * Published once per tick that admitted anyone: {event, node, activeUntil, admittedTotal, visitors},
+   * visitors in join order; admittedTotal orders batches from different ticks.
+   */
   public static final String ADMISSIONS = "foyer.internal.admissions";
   /** Published when visitors leave the active set or the line: {event, reason, visitors}. */
   public static final String DEPARTURES = "foyer.internal.departures";
@@ -165,6 +168,7 @@ public class QueueVerticle extends AbstractVerticle {
     if (!result.admitted().isEmpty()) {
       vertx.eventBus().publish(ADMISSIONS, new JsonObject()
           .put("event", event.id())
+          .put("node", nodeId())
           .put("activeUntil", result.activeUntil())
           .put("admittedTotal", result.admittedTotal())
           .put("visitors", new JsonArray(new ArrayList<>(result.admitted()))));
@@ -189,6 +193,11 @@ public class QueueVerticle extends AbstractVerticle {
         .put("admitPerMinute", event.settings().admitPerMinute())
         .put("queueing", queueing)
         .put("at", now);
+  }
+
+  private String nodeId() {
+    var manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    return manager == null ? "local" : manager.getNodeId();
   }
 
   /** For tests and tools: which events this node ticks. */

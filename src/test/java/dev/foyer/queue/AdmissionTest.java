@@ -1,0 +1,265 @@
+package dev.foyer.queue;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Admission over real nodes: capacity, order, rate, expiry and pauses. */
+@ExtendWith(VertxExtension.class)
+class AdmissionTest {
+
+  private static final String EVENT = "arena-night";
+
+  private static TestNode nodeA;
+  private static TestNode nodeB;
+  private TestSetup setup;
+  private ApiClient api;
+  private Redis redis;
+
+  @BeforeAll
+  static void startCluster() {
+    String cluster = TestSetup.clusterName(AdmissionTest.class);
+    nodeA = TestNode.start(cluster);
+    nodeB = TestNode.start(cluster);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    nodeA.close();
+    nodeB.close();
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    setup = new TestSetup();
+    redis = setup.redis(vertx);
+    // both nodes tick every event at once: the lock is bypassed, only the script stands guard
+    nodeA.deploy(setup.config().withLockEvents(false))
+        .compose(v -> nodeB.deploy(setup.config().withLockEvents(false)))
+        .onSuccess(v -> api = new ApiClient(vertx, nodeA.port()))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    Future.join(nodeA.undeploy(), nodeB.undeploy()).await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    redis.close();
+    api.close();
+  }
+
+  @Test
+  void twoNodesTickingTheSameEventNeverAdmitPastCapacityAndAdmitEachVisitorOnceInJoinOrder(Vertx vertx,
+                                                                                           VertxTestContext ctx) {
+    int visitors = 150;
+    int maxActive = 25;
+    Map<String, Long> positionOf = new HashMap<>();
+    List<JsonObject> batches = new CopyOnWriteArrayList<>();
+    AtomicLong maxSeen = new AtomicLong();
+    MessageConsumer<JsonObject> consumer = nodeA.vertx().eventBus().consumer(QueueVerticle.ADMISSIONS, m -> {
+      if (EVENT.equals(m.body().getString("event"))) {
+        batches.add(m.body());
+      }
+    });
+    long sampler = vertx.setPeriodic(20, id -> redis.send(Request.cmd(Command.ZCARD).arg(activeKey()))
+        .onSuccess(n -> maxSeen.accumulateAndGet(n.toLong(), Math::max)));
+
+    api.createEvent(EVENT, new JsonObject().put("maxActive", maxActive).put("admitPerMinute", 0)
+            .put("activeSeconds", 1).put("paused", true))
+        .compose(v -> joinAll(visitors))
+        .map(joined -> {
+          joined.forEach(j -> positionOf.put(j.getString("visitor"), j.getLong("position")));
+          return null;
+        })
+        .compose(v -> consumer.completion())
+        .compose(v -> api.putEvent(EVENT, new JsonObject().put("paused", false)))
+        .compose(v -> until(vertx, () -> batches.stream().mapToInt(b -> b.getJsonArray("visitors").size()).sum() >= visitors, 30_000))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          vertx.cancelTimer(sampler);
+          consumer.unregister();
+          assertTrue(maxSeen.get() <= maxActive, "active peaked at " + maxSeen.get() + " > " + maxActive);
+          assertEquals(maxActive, maxSeen.get(), "capacity was used");
+          List<JsonObject> ordered = new ArrayList<>(batches);
+          ordered.sort(Comparator.comparingLong(b -> b.getLong("admittedTotal")));
+          List<Long> order = new ArrayList<>();
+          Set<String> seen = new HashSet<>();
+          for (JsonObject batch : ordered) {
+            for (Object visitor : batch.getJsonArray("visitors")) {
+              assertTrue(seen.add((String) visitor), visitor + " was admitted twice");
+              order.add(positionOf.get(visitor));
+            }
+          }
+          assertEquals(visitors, seen.size());
+          for (int i = 0; i < order.size(); i++) {
+            assertEquals(i + 1L, order.get(i), "admission follows join order");
+          }
+          Set<String> nodes = new HashSet<>();
+          batches.forEach(b -> nodes.add(b.getString("node")));
+          assertEquals(2, nodes.size(), "both nodes took part in admission");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void expiredVisitorsFreeTheirSlotsAndAdmissionContinues(Vertx vertx, VertxTestContext ctx) {
+    List<JsonObject> joined = new ArrayList<>();
+    api.createEvent(EVENT, new JsonObject().put("maxActive", 3).put("admitPerMinute", 0).put("activeSeconds", 1))
+        .compose(v -> joinAll(9))
+        .compose(all -> {
+          joined.addAll(all);
+          return pollUntil(vertx, () -> api.stats(EVENT), s -> s.getLong("admittedTotal") >= 9, 20_000);
+        })
+        .compose(stats -> api.me(EVENT, joined.get(0).getString("token")).map(first -> {
+          ctx.verify(() -> {
+            assertTrue(stats.getLong("active") <= 3);
+            JsonObject body = first.bodyAsJsonObject();
+            assertEquals("gone", body.getString("state"));
+            assertEquals("expired", body.getString("reason"));
+          });
+          return null;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void admissionNeverOutpacesAdmitPerMinute(Vertx vertx, VertxTestContext ctx) {
+    long[] startedAt = new long[1];
+    api.createEvent(EVENT, new JsonObject().put("maxActive", 1000).put("admitPerMinute", 120).put("paused", true))
+        .compose(v -> joinAll(60))
+        .compose(v -> api.putEvent(EVENT, new JsonObject().put("paused", false)))
+        .compose(v -> {
+          startedAt[0] = System.currentTimeMillis();
+          Promise<Void> wait = Promise.promise();
+          vertx.setTimer(3000, id -> wait.complete());
+          return wait.future();
+        })
+        .compose(v -> api.stats(EVENT))
+        .onComplete(ctx.succeeding(stats -> ctx.verify(() -> {
+          double seconds = (System.currentTimeMillis() - startedAt[0]) / 1000.0;
+          long admitted = stats.getLong("admittedTotal");
+          // 2 a second, plus the bucket's one second of burst, plus one tick of slack
+          assertTrue(admitted <= Math.ceil(2 * seconds) + 2 + 1, admitted + " admitted in " + seconds + " s");
+          assertTrue(admitted >= 4, "admission ran: " + admitted);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aPausedAdmissionKeepsEtasSane(Vertx vertx, VertxTestContext ctx) {
+    List<JsonObject> joined = new ArrayList<>();
+    JsonObject[] beforePause = new JsonObject[1];
+    api.createEvent(EVENT, new JsonObject().put("maxActive", 1000).put("admitPerMinute", 240).put("paused", true))
+        .compose(v -> joinAll(80))
+        .compose(all -> {
+          joined.addAll(all);
+          return api.putEvent(EVENT, new JsonObject().put("paused", false));
+        })
+        .compose(v -> pollUntil(vertx, () -> me(joined.get(79)), s -> s.getValue("etaSeconds") != null, 10_000))
+        .compose(v -> api.putEvent(EVENT, new JsonObject().put("paused", true)))
+        .compose(v -> me(joined.get(79)))
+        .compose(status -> {
+          beforePause[0] = status;
+          Promise<Void> wait = Promise.promise();
+          vertx.setTimer(2500, id -> wait.complete());
+          return wait.future();
+        })
+        .compose(v -> me(joined.get(79)))
+        .onComplete(ctx.succeeding(paused -> ctx.verify(() -> {
+          long position = paused.getLong("position");
+          Long eta = paused.getLong("etaSeconds");
+          assertEquals(beforePause[0].getLong("position"), position, "nobody is admitted while paused");
+          assertNotNull(eta, "an ETA does not vanish during a pause");
+          assertTrue(eta >= 0);
+          // never slower than the event's guaranteed turnover (here the cap: 4 a second)
+          assertTrue(eta <= Math.ceil(position / 4.0) + 1, "eta " + eta + " for position " + position);
+          assertTrue(eta >= Math.floor(position / 4.0) - 1, "eta " + eta + " for position " + position);
+          ctx.completeNow();
+        })));
+  }
+
+  private Future<JsonObject> me(JsonObject visitor) {
+    return api.me(EVENT, visitor.getString("token")).map(HttpResponse::bodyAsJsonObject);
+  }
+
+  private String activeKey() {
+    return setup.prefix() + ":{" + EVENT + "}:active";
+  }
+
+  private Future<List<JsonObject>> joinAll(int n) {
+    List<Future<HttpResponse<Buffer>>> joins = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      joins.add(api.join(EVENT));
+    }
+    return Future.all(joins).map(all -> {
+      List<JsonObject> bodies = new ArrayList<>();
+      joins.forEach(f -> bodies.add(f.result().bodyAsJsonObject()));
+      bodies.sort(Comparator.comparingLong(b -> b.getLong("position")));
+      return bodies;
+    });
+  }
+
+  static Future<Void> until(Vertx vertx, Supplier<Boolean> condition, long timeoutMillis) {
+    Promise<Void> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    vertx.setPeriodic(50, id -> {
+      if (condition.get()) {
+        vertx.cancelTimer(id);
+        done.tryComplete();
+      } else if (System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(id);
+        done.tryFail("condition not met within " + timeoutMillis + " ms");
+      }
+    });
+    return done.future();
+  }
+
+  static <T> Future<T> pollUntil(Vertx vertx, Supplier<Future<T>> read, java.util.function.Predicate<T> ok,
+                                 long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    return read.get().compose(value -> {
+      if (ok.test(value)) {
+        return Future.succeededFuture(value);
+      }
+      if (System.currentTimeMillis() > deadline) {
+        return Future.failedFuture("not reached within " + timeoutMillis + " ms; last: " + value);
+      }
+      Promise<Void> pause = Promise.promise();
+      vertx.setTimer(100, id -> pause.complete());
+      return pause.future().compose(v -> pollUntil(vertx, read, ok, deadline - System.currentTimeMillis()));
+    });
+  }
+}
