@@ -56,7 +56,12 @@ if n > 0 then
     admitted[#admitted + 1] = popped[i]
   end
 end
-local admittedTotal = redis.call('HINCRBY', KEYS[4], 'admittedTotal', #admitted)
+local admittedTotal
+if #admitted > 0 then
+  admittedTotal = redis.call('HINCRBY', KEYS[4], 'admittedTotal', #admitted)
+else
+  admittedTotal = tonumber(redis.call('HGET', KEYS[4], 'admittedTotal') or '0')
+end
 
 -- The rate is measured only while people wait and admission runs: an empty line says nothing
 -- about throughput, and a pause must not make ETAs explode.

@@ -1,0 +1,56 @@
+package dev.foyer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FoyerConfigTest {
+
+  @Test
+  void withNothingConfiguredItIsDevModeOnPort8080() {
+    FoyerConfig config = FoyerConfig.load(Map.of());
+    assertEquals(8080, config.httpPort());
+    assertTrue(config.devMode());
+    assertNull(config.adminKey());
+    assertEquals("foyer", config.keyPrefix());
+  }
+
+  @Test
+  void theJsonFileSetsKeysAndEnvironmentVariablesWin(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("foyer.json");
+    Files.writeString(file, "{\"httpPort\": 9000, \"adminKey\": \"from-file\", \"pgUrl\": \"postgresql://a@b:5432/c\"}");
+    FoyerConfig config = FoyerConfig.load(Map.of(
+        "FOYER_CONFIG", file.toString(),
+        "FOYER_HTTP_PORT", "9100",
+        "FOYER_REDIS_URL", "redis://r1:7000, redis://r2:7001"));
+    assertEquals(9100, config.httpPort());
+    assertEquals("from-file", config.adminKey());
+    assertEquals("postgresql://a@b:5432/c", config.pgUrl());
+    assertEquals(List.of("redis://r1:7000", "redis://r2:7001"), config.redisUrls());
+    assertFalse(config.devMode());
+  }
+
+  @Test
+  void everyKeyHasTheVariableOfTheSameName() {
+    assertEquals("FOYER_HTTP_PORT", FoyerConfig.variableName("httpPort"));
+    assertEquals("FOYER_REDIS_URL", FoyerConfig.variableName("redisUrl"));
+    assertEquals("FOYER_PASS_KEY", FoyerConfig.variableName("passKey"));
+    assertEquals("FOYER_CLUSTER_CONFIG", FoyerConfig.variableName("clusterConfig"));
+  }
+
+  @Test
+  void aBadValueIsNamedInTheError() {
+    var e = assertThrows(IllegalArgumentException.class, () -> FoyerConfig.load(Map.of("FOYER_HTTP_PORT", "eighty")));
+    assertTrue(e.getMessage().contains("FOYER_HTTP_PORT"));
+  }
+}

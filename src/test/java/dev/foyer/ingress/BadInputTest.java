@@ -1,0 +1,217 @@
+package dev.foyer.ingress;
+
+import dev.foyer.pass.QueueTokens;
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every kind of bad input gets the contract's status and code, and leaves Redis and PostgreSQL
+ * exactly as they were.
+ */
+@ExtendWith(VertxExtension.class)
+class BadInputTest {
+
+  private static final String EVENT = "jazz-club";
+  private static final String OTHER = "opera-house";
+
+  private static TestNode node;
+  private TestSetup setup;
+  private ApiClient api;
+  private Redis redis;
+  private Pool pg;
+  private JsonObject visitor;
+  private JsonObject otherVisitor;
+
+  @BeforeAll
+  static void startNode() {
+    node = TestNode.start(TestSetup.clusterName(BadInputTest.class));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    setup = new TestSetup();
+    redis = setup.redis(vertx);
+    pg = setup.pg(vertx);
+    JsonObject paused = new JsonObject().put("paused", true).put("gate", "on");
+    node.deploy(setup.config())
+        .compose(v -> {
+          api = new ApiClient(vertx, node.port());
+          return api.createEvent(EVENT, paused);
+        })
+        .compose(v -> api.createEvent(OTHER, paused))
+        .compose(v -> api.join(EVENT)).map(r -> visitor = r.bodyAsJsonObject())
+        .compose(v -> api.join(EVENT))
+        .compose(v -> api.join(OTHER)).map(r -> otherVisitor = r.bodyAsJsonObject())
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    node.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    redis.close();
+    pg.close();
+    api.close();
+  }
+
+  @Test
+  void malformedOrMistypedEventDefinitionsAreRejectedWithTheirCode(Vertx vertx, VertxTestContext ctx) {
+    String path = "/api/admin/events/" + EVENT;
+    JsonObject seats = ApiClient.layout(2, 2);
+    expectAll(ctx, List.of(
+        expect(() -> api.admin(HttpMethod.PUT, path).sendBuffer(Buffer.buffer("{\"name\": ")), 400, "invalid_json"),
+        expect(() -> api.admin(HttpMethod.PUT, path).sendBuffer(Buffer.buffer("[1, 2]")), 400, "invalid_json"),
+        expect(() -> api.admin(HttpMethod.PUT, path).send(), 400, "invalid_json"),
+        expect(() -> api.admin(HttpMethod.PUT, path).sendJsonObject(new JsonObject().put("name", 42).put("seats", seats)),
+            400, "invalid_name"),
+        expect(() -> api.admin(HttpMethod.PUT, path).sendJsonObject(new JsonObject().put("name", "x").put("seats", seats)
+            .put("venue", "the moon")), 400, "unknown_field"),
+        expect(() -> api.admin(HttpMethod.PUT, path).sendJsonObject(new JsonObject().put("name", "x").put("seats", seats)
+            .put("settings", new JsonObject().put("maxActive", "ten"))), 400, "invalid_setting"),
+        expect(() -> api.admin(HttpMethod.PUT, path).sendJsonObject(new JsonObject().put("name", "x").put("seats", seats)
+            .put("settings", new JsonObject().put("maxActive", -1))), 400, "invalid_setting"),
+        expect(() -> api.admin(HttpMethod.PUT, path).sendJsonObject(new JsonObject().put("name", "x").put("seats", seats)
+            .put("settings", new JsonObject().put("colour", "red"))), 400, "unknown_setting"),
+        expect(() -> api.admin(HttpMethod.PUT, path).sendJsonObject(new JsonObject().put("name", "x")
+            .put("seats", new JsonObject().put("sections", new io.vertx.core.json.JsonArray()
+                .add(new JsonObject().put("name", "A").put("rows", "x").put("seatsPerRow", 3))))), 400, "invalid_layout"),
+        expect(() -> api.admin(HttpMethod.PUT, path).sendJsonObject(new JsonObject().put("name", "x").put("seats", seats)
+            .put("opensAt", "tomorrow")), 400, "invalid_opens_at"),
+        expect(() -> api.admin(HttpMethod.PUT, path).sendBuffer(Buffer.buffer(new byte[9 * 1024 * 1024])),
+            413, "body_too_large"),
+        expect(() -> api.admin(HttpMethod.PUT, "/api/admin/events/Bad_Id").sendJsonObject(
+            new JsonObject().put("name", "x").put("seats", seats)), 400, "invalid_event_id"),
+        expect(() -> api.admin(HttpMethod.PUT, path + "/gate").sendJsonObject(new JsonObject().put("mode", "sideways")),
+            400, "invalid_gate_mode"),
+        expect(() -> api.admin(HttpMethod.GET, "/api/admin/events/no-such-event/stats").send(), 404, "unknown_event")));
+  }
+
+  @Test
+  void adminCallsWithoutTheRightKeyGet401(Vertx vertx, VertxTestContext ctx) {
+    String path = "/api/admin/events/" + EVENT;
+    JsonObject body = new JsonObject().put("name", "Taken over").put("seats", ApiClient.layout(1, 1));
+    expectAll(ctx, List.of(
+        expect(() -> api.request(HttpMethod.PUT, path).sendJsonObject(body), 401, "missing_admin_key"),
+        expect(() -> api.request(HttpMethod.PUT, path).bearerTokenAuthentication("guess").sendJsonObject(body),
+            401, "invalid_admin_key"),
+        expect(() -> api.request(HttpMethod.PUT, path + "/gate").bearerTokenAuthentication(visitor.getString("token"))
+            .sendJsonObject(new JsonObject().put("mode", "off")), 401, "invalid_admin_key"),
+        expect(() -> api.request(HttpMethod.GET, path + "/stats").send(), 401, "missing_admin_key")));
+  }
+
+  @Test
+  void badJoinsAreRejectedWithTheirCode(Vertx vertx, VertxTestContext ctx) {
+    String path = "/api/events/" + EVENT + "/visitors";
+    expectAll(ctx, List.of(
+        expect(() -> api.request(HttpMethod.POST, path).sendBuffer(Buffer.buffer("{oops")), 400, "invalid_json"),
+        expect(() -> api.request(HttpMethod.POST, path).sendBuffer(Buffer.buffer(new byte[20 * 1024])), 413, "body_too_large"),
+        expect(() -> api.join("no-such-event"), 404, "unknown_event"),
+        expect(() -> api.join("Bad_Id"), 400, "invalid_event_id"),
+        expect(() -> api.join("-leading-dash"), 400, "invalid_event_id"),
+        expect(() -> api.request(HttpMethod.POST, "/api/events/" + EVENT + "/visitor").send(), 404, "not_found")));
+  }
+
+  @Test
+  void forgedAlteredExpiredAndCrossEventTokensGet401(Vertx vertx, VertxTestContext ctx) {
+    String token = visitor.getString("token");
+    String[] parts = token.split("\\.");
+    String forged = parts[0] + "." + parts[1] + "." + parts[2] + "." + "AAAA" + parts[3].substring(4);
+    String altered = parts[0] + "." + otherVisitor.getString("visitor") + "." + parts[2] + "." + parts[3];
+    String expired = new QueueTokens(TestSetup.SECRET, -60).issue(EVENT, visitor.getString("visitor"),
+        System.currentTimeMillis() / 1000);
+    String wrongSecret = new QueueTokens("another-secret-of-16-chars", 3600).issue(EVENT, visitor.getString("visitor"),
+        System.currentTimeMillis() / 1000);
+    String crossEvent = otherVisitor.getString("token");
+    List<Expectation> expectations = new ArrayList<>();
+    for (String bad : List.of(forged, altered, expired, wrongSecret, crossEvent, "not-a-token")) {
+      expectations.add(expect(() -> api.me(EVENT, bad), 401, "invalid_token"));
+      expectations.add(expect(() -> api.rejoin(EVENT, bad), 401, "invalid_token"));
+      expectations.add(expect(() -> api.leave(EVENT, bad), 401, "invalid_token"));
+    }
+    expectations.add(expect(() -> api.request(HttpMethod.GET, "/api/events/" + EVENT + "/visitors/me").send(),
+        401, "missing_token"));
+    expectations.add(expect(() -> api.request(HttpMethod.DELETE, "/api/events/" + EVENT + "/visitors/me")
+        .putHeader("Authorization", "Basic dXNlcjpwYXNz").send(), 401, "invalid_token"));
+    expectAll(ctx, expectations);
+  }
+
+  private record Expectation(Supplier<Future<HttpResponse<Buffer>>> call, int status, String code) {
+  }
+
+  private static Expectation expect(Supplier<Future<HttpResponse<Buffer>>> call, int status, String code) {
+    return new Expectation(call, status, code);
+  }
+
+  /** Runs each bad call in turn, checking its answer and that the stored state did not move. */
+  private void expectAll(VertxTestContext ctx, List<Expectation> expectations) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Expectation e : expectations) {
+      chain = chain.compose(v -> snapshot()).compose(before -> e.call().get().compose(response -> {
+        ctx.verify(() -> {
+          assertEquals(e.status(), response.statusCode(), "answer: " + response.bodyAsString());
+          JsonObject body = response.bodyAsJsonObject();
+          assertEquals(e.code(), body.getString("error"));
+          assertEquals(true, body.getString("message") != null && !body.getString("message").isBlank());
+        });
+        return snapshot().map(after -> {
+          ctx.verify(() -> assertEquals(before, after, "state changed after a " + e.code() + " answer"));
+          return null;
+        });
+      }));
+    }
+    chain.onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The business state of both events: lines, active sets, departures, counters, events and seats. */
+  private Future<String> snapshot() {
+    List<Future<String>> parts = new ArrayList<>();
+    for (String event : List.of(EVENT, OTHER)) {
+      String base = setup.prefix() + ":{" + event + "}:";
+      parts.add(redis.send(Request.cmd(Command.ZRANGE).arg(base + "waiting").arg(0).arg(-1).arg("WITHSCORES")).map(String::valueOf));
+      parts.add(redis.send(Request.cmd(Command.ZRANGE).arg(base + "active").arg(0).arg(-1).arg("WITHSCORES")).map(String::valueOf));
+      parts.add(redis.send(Request.cmd(Command.HGETALL).arg(base + "gone")).map(String::valueOf));
+      parts.add(redis.send(Request.cmd(Command.GET).arg(base + "seq")).map(String::valueOf));
+      parts.add(redis.send(Request.cmd(Command.HMGET).arg(base + "meta").arg("queueing").arg("admittedTotal")).map(String::valueOf));
+    }
+    parts.add(pg.query("SELECT id, name, opens_at, settings::text, layout::text FROM events ORDER BY id").execute()
+        .map(rows -> {
+          StringBuilder out = new StringBuilder();
+          rows.forEach(r -> out.append(r.deepToString()));
+          return out.toString();
+        }));
+    parts.add(pg.query("SELECT count(*), string_agg(event_id || seat_id || x || y, ',' ORDER BY event_id, seat_id) FROM seats")
+        .execute().map(rows -> rows.iterator().next().deepToString()));
+    return Future.all(parts).map(all -> String.join("\n", parts.stream().map(Future::result).toList()));
+  }
+}

@@ -1,0 +1,120 @@
+package dev.foyer.pass;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Passes verify with nothing but the published JWKS and the JDK's own crypto, on every node. */
+@ExtendWith(VertxExtension.class)
+class PassTest {
+
+  private static final String EVENT = "summer-fest";
+  private static TestNode nodeA;
+  private static TestNode nodeB;
+  private TestSetup setup;
+  private ApiClient apiA;
+  private ApiClient apiB;
+
+  @BeforeAll
+  static void startCluster() {
+    String cluster = TestSetup.clusterName(PassTest.class);
+    nodeA = TestNode.start(cluster);
+    nodeB = TestNode.start(cluster);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    nodeA.close();
+    nodeB.close();
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    setup = new TestSetup();
+    nodeA.deploy(setup.config())
+        .compose(v -> nodeB.deploy(setup.config()))
+        .onSuccess(v -> {
+          apiA = new ApiClient(vertx, nodeA.port());
+          apiB = new ApiClient(vertx, nodeB.port());
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    nodeA.undeploy().await(30, TimeUnit.SECONDS);
+    nodeB.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    apiA.close();
+    apiB.close();
+  }
+
+  @Test
+  void anAdmittedVisitorsPassVerifiesAgainstTheJwksOfAnyNode(Vertx vertx, VertxTestContext ctx) {
+    apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120))
+        .compose(v -> apiA.join(EVENT))
+        .compose(joined -> apiB.me(EVENT, joined.bodyAsJsonObject().getString("token")))
+        .compose(status -> apiA.request(HttpMethod.GET, "/.well-known/jwks.json").send()
+            .compose(jwksA -> apiB.request(HttpMethod.GET, "/.well-known/jwks.json").send().map(jwksB -> {
+              ctx.verify(() -> {
+                JsonObject body = status.bodyAsJsonObject();
+                assertEquals("active", body.getString("state"));
+                assertEquals(jwksA.bodyAsJsonObject(), jwksB.bodyAsJsonObject(), "every node publishes the same key");
+                JsonObject jwk = jwksA.bodyAsJsonObject().getJsonArray("keys").getJsonObject(0);
+                String pass = body.getString("pass");
+                String[] parts = pass.split("\\.");
+                JsonObject header = new JsonObject(decode(parts[0]));
+                JsonObject claims = new JsonObject(decode(parts[1]));
+                assertEquals("RS256", header.getString("alg"));
+                assertEquals(jwk.getString("kid"), header.getString("kid"));
+                assertTrue(verify(jwk, parts[0] + "." + parts[1], parts[2]), "signature verifies");
+                assertFalse(verify(jwk, parts[0] + "." + parts[1].replace('A', 'B') + "x", parts[2]));
+                assertEquals("foyer", claims.getString("iss"));
+                assertEquals(EVENT, claims.getString("aud"));
+                assertEquals(body.getString("visitor"), claims.getString("sub"));
+                assertEquals(body.getLong("activeUntil") / 1000, claims.getLong("exp"));
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static String decode(String part) {
+    return new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8);
+  }
+
+  private static boolean verify(JsonObject jwk, String signed, String signature) throws Exception {
+    PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+        new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("n"))),
+        new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("e")))));
+    Signature rsa = Signature.getInstance("SHA256withRSA");
+    rsa.initVerify(key);
+    rsa.update(signed.getBytes(StandardCharsets.US_ASCII));
+    return rsa.verify(Base64.getUrlDecoder().decode(signature));
+  }
+
+}
