@@ -1,0 +1,189 @@
+package dev.foyer.bench;
+
+import dev.foyer.FoyerConfig;
+import dev.foyer.event.EventSettings;
+import dev.foyer.pass.QueueTokens;
+import dev.foyer.queue.QueueStore;
+import dev.foyer.queue.TickResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Benchmarks against a running foyer (loopback only), bounded in count and time:
+ * <pre>
+ *   java -cp target/foyer.jar dev.foyer.bench.Bench surge --port 8080 --admin-key K --seconds 10 --concurrency 64
+ *   java -cp target/foyer.jar dev.foyer.bench.Bench tick --redis redis://127.0.0.1:6379 --waiting 10000
+ * </pre>
+ * Each prints a summary and writes its figures as JSON under bench-results/.
+ */
+public final class Bench {
+
+  private Bench() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println("usage: Bench surge|tick [--option value ...]");
+      System.exit(2);
+    }
+    Map<String, String> options = new HashMap<>();
+    for (int i = 1; i + 1 < args.length; i += 2) {
+      options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject result = switch (args[0]) {
+        case "surge" -> surge(vertx, options);
+        case "tick" -> tick(vertx, options);
+        default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
+      };
+      Path dir = Path.of("bench-results");
+      Files.createDirectories(dir);
+      Path file = dir.resolve(args[0] + "-" + System.currentTimeMillis() + ".json");
+      Files.writeString(file, result.encodePrettily());
+      System.out.println(result.encodePrettily());
+      System.out.println("written to " + file);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** N concurrent clients join as fast as they can for a fixed time: joins/s, latency, errors. */
+  static JsonObject surge(Vertx vertx, Map<String, String> o) throws Exception {
+    int port = Integer.parseInt(o.getOrDefault("port", "8080"));
+    int seconds = Integer.parseInt(o.getOrDefault("seconds", "10"));
+    int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "64"));
+    String event = o.getOrDefault("event", "bench-surge-" + System.currentTimeMillis() % 100000);
+    String adminKey = o.get("admin-key");
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
+    JsonObject body = new JsonObject().put("name", "Surge benchmark")
+        .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
+            .put("rows", 1).put("seatsPerRow", 1))))
+        .put("settings", new JsonObject().put("paused", true).put("gate", "on"));
+    int created = http.request(new RequestOptions().setMethod(HttpMethod.PUT).setURI("/api/admin/events/" + event)
+            .putHeader("Authorization", "Bearer " + adminKey))
+        .compose(req -> req.send(body.toBuffer()))
+        .map(r -> r.statusCode())
+        .await(30, TimeUnit.SECONDS);
+    if (created != 201 && created != 200) {
+      throw new IllegalStateException("could not create the benchmark event: HTTP " + created + " (check --admin-key)");
+    }
+    Latencies latencies = new Latencies();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong ok = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + TimeUnit.SECONDS.toNanos(seconds);
+    List<Future<Void>> loops = new ArrayList<>();
+    for (int i = 0; i < concurrency; i++) {
+      Promise<Void> done = Promise.promise();
+      loops.add(done.future());
+      joinLoop(http, event, end, latencies, ok, errors, done);
+    }
+    Future.all(loops).await(seconds + 60L, TimeUnit.SECONDS);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    http.close();
+    return new JsonObject()
+        .put("scenario", "surge")
+        .put("event", event)
+        .put("concurrency", concurrency)
+        .put("seconds", elapsed)
+        .put("joins", ok.get())
+        .put("errors", errors.get())
+        .put("joinsPerSecond", Math.round(ok.get() / elapsed))
+        .put("latencyMillis", latencies.summaryMillis());
+  }
+
+  private static void joinLoop(HttpClient http, String event, long end, Latencies latencies, AtomicLong ok,
+                               AtomicLong errors, Promise<Void> done) {
+    if (System.nanoTime() >= end) {
+      done.complete();
+      return;
+    }
+    long t0 = System.nanoTime();
+    http.request(HttpMethod.POST, "/api/events/" + event + "/visitors")
+        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+        .onComplete(ar -> {
+          if (ar.succeeded() && ar.result() == 201) {
+            ok.incrementAndGet();
+            latencies.add((System.nanoTime() - t0) / 1000);
+          } else {
+            errors.incrementAndGet();
+          }
+          joinLoop(http, event, end, latencies, ok, errors, done);
+        });
+  }
+
+  /**
+   * Time of the admission script on a line of N waiting visitors: ticks at the default rate (100
+   * admitted each) and one tick admitting a full batch. Runs on its own key prefix, removed after.
+   */
+  static JsonObject tick(Vertx vertx, Map<String, String> o) throws Exception {
+    String url = o.getOrDefault("redis", "redis://127.0.0.1:6379");
+    int waiting = Integer.parseInt(o.getOrDefault("waiting", "10000"));
+    int ticks = Integer.parseInt(o.getOrDefault("ticks", "20"));
+    String prefix = "bench" + System.nanoTime();
+    String event = "bench-tick";
+    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
+        .setMaxPoolWaiting(100_000).setMaxWaitingHandlers(100_000));
+    QueueStore store = new QueueStore(redis, prefix);
+    EventSettings settings = EventSettings.defaults().merge(new JsonObject().put("maxActive", 1_000_000));
+    try {
+      long now = System.currentTimeMillis();
+      List<Future<?>> joins = new ArrayList<>();
+      for (int i = 0; i < waiting; i++) {
+        joins.add(store.join(event, QueueTokens.newVisitorId(), now, settings));
+      }
+      Future.all(joins).await(120, TimeUnit.SECONDS);
+      Latencies steady = new Latencies();
+      long admitted = 0;
+      for (int i = 0; i < ticks; i++) {
+        long t0 = System.nanoTime();
+        TickResult r = store.admit(event, now + (i + 1) * 1000L, settings).await(10, TimeUnit.SECONDS);
+        steady.add((System.nanoTime() - t0) / 1000);
+        admitted += r.admitted().size();
+      }
+      long remaining = waiting - admitted;
+      EventSettings burst = settings.merge(new JsonObject().put("admitPerMinute", 0));
+      long t0 = System.nanoTime();
+      TickResult big = store.admit(event, now + (ticks + 1) * 1000L, burst).await(30, TimeUnit.SECONDS);
+      double burstMillis = (System.nanoTime() - t0) / 1e6;
+      return new JsonObject()
+          .put("scenario", "tick")
+          .put("waiting", waiting)
+          .put("steadyTicks", ticks)
+          .put("admittedPerSteadyTick", ticks == 0 ? 0 : admitted / ticks)
+          .put("steadyTickMillis", steady.summaryMillis())
+          .put("burstTick", new JsonObject().put("waitingBefore", remaining)
+              .put("admitted", big.admitted().size()).put("millis", burstMillis));
+    } finally {
+      List<String> keys = List.of("seq", "waiting", "active", "gone", "meta");
+      Request del = Request.cmd(Command.DEL);
+      keys.forEach(k -> del.arg(prefix + ":{" + event + "}:" + k));
+      redis.send(del).await(10, TimeUnit.SECONDS);
+      redis.close();
+    }
+  }
+}
