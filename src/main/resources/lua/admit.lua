@@ -6,6 +6,7 @@
 -- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
 -- KEYS[3] gone     hash  visitor -> reason
 -- KEYS[4] meta     hash  admittedTotal, tokens, tokensAt, rate (per second), rateAt
+-- KEYS[5] presence zset  visitor -> last seen (epoch ms)
 -- ARGV[1] now, epoch ms
 -- ARGV[2] maxActive
 -- ARGV[3] admitPerMinute (0 = capacity only)
@@ -26,6 +27,7 @@ local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, ma
 for _, visitor in ipairs(expired) do
   redis.call('ZREM', KEYS[2], visitor)
   redis.call('HSET', KEYS[3], visitor, 'expired')
+  redis.call('ZREM', KEYS[5], visitor)
 end
 
 local waitingBefore = redis.call('ZCARD', KEYS[1])

@@ -4,6 +4,7 @@
 -- KEYS[2] waiting  zset    visitor -> join sequence
 -- KEYS[3] active   zset    visitor -> activeUntil (epoch ms)
 -- KEYS[4] meta     hash    queueing ("0" open, anything else queueing), admittedTotal
+-- KEYS[5] presence zset    visitor -> last seen (epoch ms), the lease the reaper checks
 -- ARGV[1] visitor id, new and random
 -- ARGV[2] now, epoch ms
 -- ARGV[3] activeMillis, how long an admitted visitor stays active
@@ -12,6 +13,7 @@
 -- "waiting" or "active".
 local visitor = ARGV[1]
 local now = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[5], now, visitor)
 
 if redis.call('HGET', KEYS[4], 'queueing') == '0'
     and redis.call('ZCARD', KEYS[2]) == 0

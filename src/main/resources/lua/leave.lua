@@ -2,6 +2,7 @@
 -- KEYS[1] waiting  zset  visitor -> join sequence
 -- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
 -- KEYS[3] gone     hash  visitor -> reason
+-- KEYS[4] presence zset  visitor -> last seen (epoch ms)
 -- ARGV[1] visitor id
 -- ARGV[2] reason (left, disconnected, removed)
 -- Returns the state the visitor was in: "waiting", "active" or "gone" (nothing to do).
@@ -12,6 +13,7 @@ if redis.call('ZREM', KEYS[1], visitor) == 1 then
 elseif redis.call('ZREM', KEYS[2], visitor) == 1 then
   was = 'active'
 end
+redis.call('ZREM', KEYS[4], visitor)
 if was ~= 'gone' then
   redis.call('HSET', KEYS[3], visitor, ARGV[2])
 end

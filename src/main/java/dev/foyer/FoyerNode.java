@@ -5,6 +5,8 @@ import dev.foyer.common.Stores;
 import dev.foyer.devmode.DemoEvent;
 import dev.foyer.ingress.IngressVerticle;
 import dev.foyer.pass.PassKey;
+import dev.foyer.push.ConnectedVisitors;
+import dev.foyer.push.PushVerticle;
 import dev.foyer.queue.QueueVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -36,9 +38,14 @@ public final class FoyerNode {
         .compose(v -> PassKey.resolve(config.passKey(), setup))
         .compose(key -> (config.demo() ? DemoEvent.ensure(setup) : Future.<Void>succeededFuture()).map(key))
         .eventually(setup::close)
-        .compose(key -> vertx.deployVerticle(() -> new QueueVerticle(config), new DeploymentOptions())
-            .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, key),
-                new DeploymentOptions().setInstances(config.httpInstances()))))
+        .compose(key -> {
+          // the node's sockets: registered by the bridge on every ingress event loop, served by push
+          ConnectedVisitors connected = new ConnectedVisitors();
+          return vertx.deployVerticle(() -> new QueueVerticle(config), new DeploymentOptions())
+              .compose(id -> vertx.deployVerticle(() -> new PushVerticle(config, key, connected), new DeploymentOptions()))
+              .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, key, connected),
+                  new DeploymentOptions().setInstances(config.httpInstances())));
+        })
         .mapEmpty();
   }
 }

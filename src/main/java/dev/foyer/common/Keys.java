@@ -32,6 +32,11 @@ public final class Keys {
     return base + "gone";
   }
 
+  /** Presence leases: zset visitor -> last seen (epoch ms), renewed by sockets and REST calls. */
+  public String presence() {
+    return base + "presence";
+  }
+
   /** Event-wide counters and flags: hash (queueing, admittedTotal, tokens, tokensAt, rate, rateAt). */
   public String meta() {
     return base + "meta";

@@ -14,6 +14,7 @@ import dev.foyer.event.SeatLayout;
 import dev.foyer.pass.PassKey;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
+import dev.foyer.push.ConnectedVisitors;
 import dev.foyer.queue.QueueStore;
 import dev.foyer.queue.QueueVerticle;
 import dev.foyer.queue.VisitorState;
@@ -53,6 +54,7 @@ public class IngressVerticle extends VerticleBase {
 
   private final FoyerConfig config;
   private final PassKey passKey;
+  private final ConnectedVisitors connected;
   private Redis redis;
   private Pool pg;
   private QueueStore queue;
@@ -63,9 +65,10 @@ public class IngressVerticle extends VerticleBase {
   private TrafficCounter traffic;
   private HealthChecks health;
 
-  public IngressVerticle(FoyerConfig config, PassKey passKey) {
+  public IngressVerticle(FoyerConfig config, PassKey passKey, ConnectedVisitors connected) {
     this.config = config;
     this.passKey = passKey;
+    this.connected = connected;
   }
 
   @Override
@@ -98,6 +101,12 @@ public class IngressVerticle extends VerticleBase {
     router.delete("/api/events/:event/visitors/me").handler(this::leave);
     router.get("/api/events/:event").handler(this::event);
     router.get("/api/events/:event/seats").handler(this::seats);
+
+    router.route("/eventbus/*").subRouter(
+        new EventBusBridge(vertx, tokens, queue, catalog, passes, connected).router());
+    router.get("/events/:event").handler(ctx -> page(ctx, "waiting.html"));
+    router.get("/events/:event/booking").handler(ctx -> page(ctx, "booking.html"));
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
 
     router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound("not_found", "no such API call: "
         + ctx.request().method() + " " + ctx.request().path())));
@@ -334,6 +343,16 @@ public class IngressVerticle extends VerticleBase {
   private Future<Boolean> syncGate(EventInfo event) {
     boolean queueing = event.settings().gate() != EventSettings.Gate.OFF;
     return queue.setQueueing(event.id(), queueing).map(changed -> queueing);
+  }
+
+  // ---- pages
+
+  private void page(RoutingContext ctx, String file) {
+    if (!EventIds.isValid(ctx.pathParam("event"))) {
+      ctx.response().setStatusCode(404).end("No such event");
+      return;
+    }
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").sendFile("webroot/" + file);
   }
 
   // ---- infrastructure

@@ -24,6 +24,8 @@ public class QueueStore {
   private static final LuaScript COUNTS = LuaScript.load("counts");
   private static final LuaScript SET_QUEUEING = LuaScript.load("set_queueing");
   private static final LuaScript COUNT_TRAFFIC = LuaScript.load("count_traffic");
+  private static final LuaScript REAP = LuaScript.load("reap");
+  private static final LuaScript RANKS = LuaScript.load("ranks");
 
   private final Redis redis;
   private final String prefix;
@@ -39,27 +41,27 @@ public class QueueStore {
 
   public Future<VisitorState> join(String event, String visitor, long now, EventSettings settings) {
     Keys k = keys(event);
-    return JOIN.run(redis, List.of(k.seq(), k.waiting(), k.active(), k.meta()),
+    return JOIN.run(redis, List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence()),
             List.of(visitor, now, settings.activeSeconds() * 1000L, settings.maxActive()))
         .map(QueueStore::toState);
   }
 
   public Future<VisitorState> status(String event, String visitor, long now) {
     Keys k = keys(event);
-    return STATUS.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta()), List.of(visitor, now))
+    return STATUS.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence()), List.of(visitor, now))
         .map(QueueStore::toState);
   }
 
   /** Takes the visitor out; the answer is the state they were in ({@code GONE}: nothing changed). */
   public Future<VisitorState.State> leave(String event, String visitor, String reason) {
     Keys k = keys(event);
-    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone()), List.of(visitor, reason))
+    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence()), List.of(visitor, reason))
         .map(r -> VisitorState.State.valueOf(r.toString().toUpperCase()));
   }
 
   public Future<TickResult> admit(String event, long now, EventSettings settings) {
     Keys k = keys(event);
-    return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta()),
+    return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence()),
             List.of(now, settings.maxActive(), settings.admitPerMinute(), settings.activeSeconds() * 1000L,
                 MAX_BATCH, settings.paused() ? 1 : 0, RATE_WINDOW_SECONDS))
         .map(r -> new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
@@ -71,6 +73,32 @@ public class QueueStore {
     return COUNTS.run(redis, List.of(k.waiting(), k.active(), k.meta(), k.traffic(now / 1000 - 1)), List.of())
         .map(r -> new QueueCounts(r.get(0).toLong(), r.get(1).toLong(), Long.parseLong(r.get(2).toString()),
             decimal(r.get(3)), !"0".equals(r.get(4).toString()), Long.parseLong(r.get(5).toString())));
+  }
+
+  /** Removes visitors whose presence lease was last renewed at or before {@code cutoff}. */
+  public Future<List<String>> reap(String event, long cutoff) {
+    Keys k = keys(event);
+    return REAP.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence()), List.of(cutoff, MAX_BATCH))
+        .map(QueueStore::strings);
+  }
+
+  /** Positions of a batch of connected visitors (0 active, -1 gone), renewing their presence. */
+  public Future<Ranks> ranks(String event, List<String> visitors, long now) {
+    Keys k = keys(event);
+    List<Object> args = new ArrayList<>(visitors.size() + 1);
+    args.add(now);
+    args.addAll(visitors);
+    return RANKS.run(redis, List.of(k.waiting(), k.active(), k.presence(), k.meta()), args).map(r -> {
+      long[] positions = new long[visitors.size()];
+      for (int i = 0; i < positions.length; i++) {
+        positions[i] = r.get(i + 2).toLong();
+      }
+      return new Ranks(r.get(0).toLong(), decimal(r.get(1)), positions);
+    });
+  }
+
+  /** Result of {@link #ranks}: positions in the order the visitors were given. */
+  public record Ranks(long waiting, Double rate, long[] positions) {
   }
 
   /** True when the stored gate state changed. */

@@ -55,6 +55,11 @@ public class QueueVerticle extends AbstractVerticle {
   private final Set<String> ticking = new HashSet<>();
   private boolean redisDown;
   private boolean stopping;
+  /**
+   * When this node last started or got Redis back. Presence leases could not be renewed while
+   * Redis was away, so nobody is reaped until a full grace period has passed since then.
+   */
+  private long healthySince = System.currentTimeMillis();
 
   public QueueVerticle(FoyerConfig config) {
     this.config = config;
@@ -150,10 +155,12 @@ public class QueueVerticle extends AbstractVerticle {
         .onSuccess(result -> {
           if (redisDown) {
             redisDown = false;
+            healthySince = System.currentTimeMillis();
             LOG.info("Redis is reachable again; admission ticks resumed");
           }
           publish(event, result, queueing, now);
         })
+        .compose(result -> reap(event, now))
         .onFailure(err -> {
           if (!redisDown) {
             redisDown = true;
@@ -162,6 +169,24 @@ public class QueueVerticle extends AbstractVerticle {
           }
         })
         .mapEmpty();
+  }
+
+  /** Visitors gone for longer than graceSeconds leave the line or the active set. */
+  private Future<Void> reap(EventInfo event, long now) {
+    long grace = event.settings().graceSeconds() * 1000L;
+    if (now - healthySince < grace) {
+      return Future.succeededFuture();
+    }
+    return store.reap(event.id(), now - grace).onSuccess(removed -> {
+      if (!removed.isEmpty()) {
+        LOG.debug("{} visitors of event {} disconnected for more than {} s: their places are freed",
+            removed.size(), event.id(), event.settings().graceSeconds());
+        vertx.eventBus().publish(DEPARTURES, new JsonObject()
+            .put("event", event.id())
+            .put("reason", "disconnected")
+            .put("visitors", new JsonArray(new ArrayList<Object>(removed))));
+      }
+    }).mapEmpty();
   }
 
   private void publish(EventInfo event, TickResult result, boolean queueing, long now) {

@@ -1,6 +1,7 @@
 package dev.foyer.pass;
 
 import dev.foyer.support.ApiClient;
+import dev.foyer.support.Jwks;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
 import io.vertx.core.Vertx;
@@ -15,13 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.RSAPublicKeySpec;
-import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,17 +98,11 @@ class PassTest {
   }
 
   private static String decode(String part) {
-    return new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8);
+    return Jwks.decode(part);
   }
 
-  private static boolean verify(JsonObject jwk, String signed, String signature) throws Exception {
-    PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
-        new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("n"))),
-        new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("e")))));
-    Signature rsa = Signature.getInstance("SHA256withRSA");
-    rsa.initVerify(key);
-    rsa.update(signed.getBytes(StandardCharsets.US_ASCII));
-    return rsa.verify(Base64.getUrlDecoder().decode(signature));
+  private static boolean verify(JsonObject jwk, String signed, String signature) {
+    return Jwks.verify(jwk, signed, signature);
   }
 
 }

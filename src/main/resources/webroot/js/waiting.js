@@ -1,0 +1,161 @@
+/*
+ * The waiting-room page: joins (or rejoins with the token this browser keeps), then listens on the
+ * event bus for its position, the event's progress and its admission. Reconnects with backoff.
+ */
+(function () {
+  'use strict';
+  const event = decodeURIComponent(location.pathname.split('/')[2]);
+  const tokenKey = 'foyer.token.' + event;
+  const firstPositionKey = 'foyer.firstPosition.' + event;
+  const $ = id => document.getElementById(id);
+  let visitor = null;
+  let bus = null;
+  let backoff = 1000;
+  let leaving = false;
+
+  function setConnection(state, text) {
+    const el = $('connection');
+    el.dataset.state = state;
+    el.textContent = text;
+  }
+
+  function show(card) {
+    ['waiting-card', 'gone-card', 'error-card'].forEach(id => { $(id).hidden = id !== card; });
+    $('leave').hidden = card !== 'waiting-card';
+  }
+
+  function formatWait(seconds) {
+    if (seconds === null || seconds === undefined) return 'measuring…';
+    if (seconds < 60) return 'under a minute';
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 60) return minutes + ' min';
+    return Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
+  }
+
+  function renderPosition(position, waiting, etaSeconds) {
+    show('waiting-card');
+    $('position').textContent = position;
+    $('ahead').textContent = Math.max(0, position - 1);
+    $('waiting').textContent = waiting;
+    $('eta').textContent = formatWait(etaSeconds);
+    let first = parseInt(localStorage.getItem(firstPositionKey), 10);
+    if (!first || position > first) {
+      first = position;
+      localStorage.setItem(firstPositionKey, String(position));
+    }
+    $('progress').style.width = Math.round(100 * (first - position + 1) / first) + '%';
+  }
+
+  function admitted(pass, activeUntil) {
+    sessionStorage.setItem('foyer.pass.' + event, JSON.stringify({pass: pass, activeUntil: activeUntil}));
+    localStorage.removeItem(firstPositionKey);
+    if (bus) bus.close();
+    location.assign('/events/' + encodeURIComponent(event) + '/booking');
+  }
+
+  function gone(reason) {
+    if (bus) bus.close();
+    bus = null;
+    localStorage.removeItem(tokenKey);
+    localStorage.removeItem(firstPositionKey);
+    const words = {left: 'You left the line.', expired: 'Your time to book ran out.',
+      disconnected: 'You were away for too long and lost your place.'};
+    $('gone-reason').textContent = words[reason] || 'You are no longer in line.';
+    show('gone-card');
+    setConnection('idle', 'Not connected');
+  }
+
+  function render(status) {
+    visitor = status.visitor;
+    if (status.state === 'waiting') renderPosition(status.position, status.waiting, status.etaSeconds);
+    else if (status.state === 'active') admitted(status.pass, status.activeUntil);
+    else gone(status.reason);
+  }
+
+  async function join() {
+    const token = localStorage.getItem(tokenKey);
+    const headers = token ? {Authorization: 'Bearer ' + token} : {};
+    let response;
+    try {
+      response = await fetch('/api/events/' + encodeURIComponent(event) + '/visitors', {method: 'POST', headers: headers});
+    } catch (e) {
+      setConnection('offline', 'Offline, retrying…');
+      return retry(join);
+    }
+    if (response.status === 401 && token) {
+      localStorage.removeItem(tokenKey);
+      return join();
+    }
+    const body = await response.json().catch(() => ({}));
+    if (response.status === 404) {
+      $('error-text').textContent = 'There is no such event.';
+      show('error-card');
+      return;
+    }
+    if (!response.ok) {
+      setConnection('offline', 'The waiting room is busy, retrying…');
+      return retry(join);
+    }
+    localStorage.setItem(tokenKey, body.token);
+    render(body);
+    if (body.state === 'waiting') connect(body.token);
+  }
+
+  function retry(fn) {
+    const wait = backoff + Math.random() * 500;
+    backoff = Math.min(backoff * 2, 30000);
+    setTimeout(fn, wait);
+  }
+
+  function connect(token) {
+    setConnection('connecting', 'Connecting…');
+    const current = new FoyerBus('/eventbus');
+    bus = current;
+    current.onopen = () => {
+      backoff = 1000;
+      setConnection('live', 'Live');
+      current.registerHandler('foyer.visitor.' + visitor, {token: token}, (err, msg) => {
+        if (err) {
+          // the token no longer opens this address: start over with a fresh join
+          current.close();
+          localStorage.removeItem(tokenKey);
+          return join();
+        }
+        const m = msg.body;
+        if (m.type === 'rank') renderPosition(m.position, m.waiting, m.etaSeconds);
+        else if (m.type === 'admitted') admitted(m.pass, m.activeUntil);
+        else if (m.type === 'gone') gone(m.reason);
+      });
+      current.registerHandler('foyer.event.' + event, {}, (err, msg) => {
+        if (!err && msg.body.type === 'progress' && $('waiting-card').hidden === false) {
+          $('waiting').textContent = msg.body.waiting;
+        }
+      });
+    };
+    current.onclose = () => {
+      if (bus !== current || leaving) return;
+      bus = null;
+      setConnection('offline', 'Reconnecting…');
+      // rejoin over REST first: it tells us at once if we were admitted while away
+      retry(join);
+    };
+  }
+
+  $('join-again').addEventListener('click', () => { backoff = 1000; join(); });
+  $('leave').addEventListener('click', async () => {
+    leaving = true;
+    const token = localStorage.getItem(tokenKey);
+    if (bus) bus.close();
+    if (token) {
+      await fetch('/api/events/' + encodeURIComponent(event) + '/visitors/me',
+        {method: 'DELETE', headers: {Authorization: 'Bearer ' + token}}).catch(() => {});
+    }
+    leaving = false;
+    gone('left');
+  });
+
+  fetch('/api/events/' + encodeURIComponent(event)).then(r => r.ok ? r.json() : null).then(info => {
+    if (info) { $('name').textContent = info.name; document.title = info.name + ' · foyer'; }
+  }).catch(() => {});
+  join();
+})();

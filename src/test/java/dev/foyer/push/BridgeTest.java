@@ -1,0 +1,205 @@
+package dev.foyer.push;
+
+import dev.foyer.event.EventCatalog;
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.BridgeClient;
+import dev.foyer.support.Jwks;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A browser's view of the bridge, over a real websocket to a real node. */
+@ExtendWith(VertxExtension.class)
+class BridgeTest {
+
+  private static final String EVENT = "rock-night";
+  private static TestNode node;
+  private TestSetup setup;
+  private ApiClient api;
+  private final List<BridgeClient> bridges = new ArrayList<>();
+
+  @BeforeAll
+  static void startNode() {
+    node = TestNode.start(TestSetup.clusterName(BridgeTest.class));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    setup = new TestSetup();
+    node.deploy(setup.config())
+        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    for (BridgeClient b : bridges) {
+      b.close().await(5, TimeUnit.SECONDS);
+    }
+    node.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    api.close();
+  }
+
+  private Future<BridgeClient> bridge(Vertx vertx) {
+    return BridgeClient.connect(vertx, node.port()).onSuccess(bridges::add);
+  }
+
+  private Future<List<JsonObject>> join(int n) {
+    Future<List<JsonObject>> all = Future.succeededFuture(new ArrayList<>());
+    for (int i = 0; i < n; i++) {
+      all = all.compose(list -> api.join(EVENT).map(r -> {
+        list.add(r.bodyAsJsonObject());
+        return list;
+      }));
+    }
+    return all;
+  }
+
+  @Test
+  void aVisitorGetsItsStateAtOnceThenFallingRanksThenAnAdmissionWithAPassThatVerifies(Vertx vertx,
+                                                                                      VertxTestContext ctx) {
+    List<JsonObject> visitors = new ArrayList<>();
+    BridgeClient[] bridge = new BridgeClient[1];
+    String[] address = new String[1];
+    api.createEvent(EVENT, new JsonObject().put("maxActive", 1).put("admitPerMinute", 0).put("activeSeconds", 1)
+            .put("rankPushMillis", 200).put("paused", true))
+        .compose(v -> join(3))
+        .compose(joined -> {
+          visitors.addAll(joined);
+          return bridge(vertx);
+        })
+        .compose(b -> {
+          bridge[0] = b;
+          JsonObject third = visitors.get(2);
+          address[0] = "foyer.visitor." + third.getString("visitor");
+          return b.registerVisitor(third.getString("visitor"), third.getString("token"))
+              .compose(v -> b.nextMessage(address[0], "rank", 3000));
+        })
+        .compose(first -> {
+          ctx.verify(() -> {
+            assertEquals(3L, first.getLong("position"), "the current state arrives at once");
+            assertEquals(3L, first.getLong("waiting"));
+            assertTrue(first.getLong("at") > 0);
+          });
+          return api.putEvent(EVENT, new JsonObject().put("paused", false));
+        })
+        .compose(v -> bridge[0].next(f -> isRank(f, 2), 8000))
+        .compose(v -> bridge[0].next(f -> isRank(f, 1), 8000))
+        .compose(v -> bridge[0].nextMessage(address[0], "admitted", 8000))
+        .compose(admitted -> api.request(HttpMethod.GET, "/.well-known/jwks.json").send().map(jwks -> {
+          ctx.verify(() -> {
+            JsonObject claims = Jwks.verifiedClaims(jwks.bodyAsJsonObject(), admitted.getString("pass"));
+            assertNotNull(claims, "the pass verifies against the JWKS");
+            assertEquals(visitors.get(2).getString("visitor"), claims.getString("sub"));
+            assertEquals(EVENT, claims.getString("aud"));
+            assertEquals(admitted.getLong("activeUntil") / 1000, claims.getLong("exp"));
+          });
+          return null;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static boolean isRank(JsonObject frame, long position) {
+    return "rec".equals(frame.getString("type")) && frame.getJsonObject("body") != null
+        && "rank".equals(frame.getJsonObject("body").getString("type"))
+        && frame.getJsonObject("body").getLong("position") == position;
+  }
+
+  @Test
+  void theGuardRefusesWrongTokensForeignAndInternalAddressesAndEverySendIntoTheCluster(Vertx vertx,
+                                                                                      VertxTestContext ctx) {
+    List<JsonObject> visitors = new ArrayList<>();
+    AtomicInteger leaked = new AtomicInteger();
+    node.vertx().eventBus().consumer(EventCatalog.CHANGED, m -> {
+      if ("smuggled".equals(m.body())) {
+        leaked.incrementAndGet();
+      }
+    });
+    api.createEvent(EVENT, new JsonObject().put("paused", true))
+        .compose(v -> join(2))
+        .compose(joined -> {
+          visitors.addAll(joined);
+          return bridge(vertx);
+        })
+        .compose(b -> {
+          String alice = visitors.get(0).getString("visitor");
+          String aliceToken = visitors.get(0).getString("token");
+          String bobToken = visitors.get(1).getString("token");
+          String aliceAddress = "foyer.visitor." + alice;
+          String forged = aliceToken.substring(0, aliceToken.lastIndexOf('.') + 1) + "forgedsignature";
+          List<JsonObject> attempts = List.of(
+              register(aliceAddress, new JsonObject().put("token", bobToken)),
+              register(aliceAddress, new JsonObject().put("token", forged)),
+              register(aliceAddress, new JsonObject()),
+              register("foyer.internal.admissions", new JsonObject().put("token", aliceToken)),
+              register(EventCatalog.CHANGED, new JsonObject()),
+              register("foyer.local.foyer.event." + EVENT, new JsonObject()),
+              register("foyer.event.Not_An_Event", new JsonObject()),
+              new JsonObject().put("type", "send").put("address", EventCatalog.CHANGED).put("body", "smuggled"),
+              new JsonObject().put("type", "publish").put("address", EventCatalog.CHANGED).put("body", "smuggled"),
+              new JsonObject().put("type", "publish").put("address", "foyer.event." + EVENT)
+                  .put("body", new JsonObject().put("type", "progress")));
+          Future<Void> chain = Future.succeededFuture();
+          for (JsonObject attempt : attempts) {
+            chain = chain.compose(v -> b.send(attempt))
+                .compose(v -> b.next(f -> "err".equals(f.getString("type"))
+                    && attempt.getString("address").equals(f.getString("address")), 3000))
+                .map(err -> {
+                  ctx.verify(() -> assertEquals("access_denied", err.getString("body"), attempt.encode()));
+                  return null;
+                });
+          }
+          return chain
+              .compose(v -> b.send(new JsonObject().put("type", "ping")))
+              .compose(v -> b.register("foyer.event." + EVENT, null))
+              .compose(v -> b.nextMessage("foyer.event." + EVENT, "progress", 3000))
+              .map(progress -> {
+                ctx.verify(() -> {
+                  assertEquals(2L, progress.getLong("waiting"));
+                  assertEquals(0, leaked.get(), "nothing a browser sent reached the cluster");
+                  assertTrue(b.received().stream().noneMatch(f -> "rec".equals(f.getString("type"))
+                      && aliceAddress.equals(f.getString("address"))), "no message for a refused address");
+                });
+                return null;
+              });
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static JsonObject register(String address, JsonObject headers) {
+    return new JsonObject().put("type", "register").put("address", address).put("headers", headers);
+  }
+
+  static Future<Void> sleep(Vertx vertx, long millis) {
+    Promise<Void> done = Promise.promise();
+    vertx.setTimer(millis, id -> done.complete());
+    return done.future();
+  }
+}

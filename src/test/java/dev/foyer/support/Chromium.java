@@ -1,0 +1,186 @@
+package dev.foyer.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Debian's headless Chromium driven over the DevTools protocol: open a page, evaluate JavaScript in
+ * it, wait for a condition. No browser download, no driver, just the websocket Chromium opens.
+ */
+public final class Chromium implements AutoCloseable {
+
+  public static final String BINARY = "/usr/bin/chromium";
+  private static final Pattern DEVTOOLS = Pattern.compile("DevTools listening on (ws://\\S+)");
+
+  private final Vertx vertx;
+  private final Process process;
+  private final Path profile;
+  private final int port;
+
+  private Chromium(Vertx vertx, Process process, Path profile, int port) {
+    this.vertx = vertx;
+    this.process = process;
+    this.profile = profile;
+    this.port = port;
+  }
+
+  public static boolean installed() {
+    return new File(BINARY).canExecute();
+  }
+
+  public static Chromium launch(Vertx vertx) throws IOException, InterruptedException {
+    Path profile = Files.createTempDirectory("foyer-chromium");
+    Process process = new ProcessBuilder(BINARY, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--remote-debugging-port=0", "--window-size=420,900",
+        "--user-data-dir=" + profile, "about:blank")
+        .redirectErrorStream(true)
+        .start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream()));
+    long deadline = System.currentTimeMillis() + 30_000;
+    String line;
+    while ((line = out.readLine()) != null && System.currentTimeMillis() < deadline) {
+      Matcher m = DEVTOOLS.matcher(line);
+      if (m.find()) {
+        int port = URI.create(m.group(1)).getPort();
+        Thread drain = new Thread(() -> {
+          try {
+            while (out.readLine() != null) {
+              // keep the pipe empty so Chromium never blocks on its own logging
+            }
+          } catch (IOException ignored) {
+            // the browser closed
+          }
+        }, "chromium-output");
+        drain.setDaemon(true);
+        drain.start();
+        return new Chromium(vertx, process, profile, port);
+      }
+    }
+    process.destroyForcibly();
+    throw new IOException("Chromium did not open its DevTools port");
+  }
+
+  /** Opens a new tab on the URL. */
+  public Future<Page> open(String url) {
+    HttpClient http = vertx.createHttpClient();
+    return http.request(HttpMethod.PUT, port, "127.0.0.1", "/json/new?" + url)
+        .compose(req -> req.send().compose(resp -> resp.body()))
+        .map(body -> new JsonObject(body).getString("webSocketDebuggerUrl"))
+        .eventually(http::close)
+        .compose(wsUrl -> {
+          URI uri = URI.create(wsUrl);
+          WebSocketClient client = vertx.createWebSocketClient();
+          return client.connect(new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
+                  .setURI(uri.getPath()))
+              .map(ws -> new Page(ws));
+        });
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    try (var files = Files.walk(profile)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp folder left behind is harmless
+    }
+  }
+
+  /** One tab. */
+  public final class Page {
+
+    private final WebSocket ws;
+    private final AtomicInteger ids = new AtomicInteger();
+    private final Map<Integer, Promise<JsonObject>> pending = new HashMap<>();
+
+    private Page(WebSocket ws) {
+      this.ws = ws;
+      ws.textMessageHandler(text -> {
+        JsonObject message = new JsonObject(text);
+        Promise<JsonObject> p = message.containsKey("id") ? pending.remove(message.getInteger("id")) : null;
+        if (p != null) {
+          if (message.containsKey("error")) {
+            p.fail(message.getJsonObject("error").encode());
+          } else {
+            p.complete(message.getJsonObject("result"));
+          }
+        }
+      });
+    }
+
+    public Future<JsonObject> call(String method, JsonObject params) {
+      int id = ids.incrementAndGet();
+      Promise<JsonObject> promise = Promise.promise();
+      pending.put(id, promise);
+      ws.writeTextMessage(new JsonObject().put("id", id).put("method", method).put("params", params).encode());
+      return promise.future();
+    }
+
+    /** The value of a JavaScript expression in the page (awaiting it if it is a promise). */
+    public Future<Object> eval(String expression) {
+      return call("Runtime.evaluate", new JsonObject().put("expression", expression)
+          .put("returnByValue", true).put("awaitPromise", true))
+          .compose(r -> r.containsKey("exceptionDetails")
+              ? Future.failedFuture("page error: " + r.getJsonObject("exceptionDetails").encode())
+              : Future.succeededFuture(r.getJsonObject("result").getValue("value")));
+    }
+
+    /** Polls the expression until it is truthy; fails with the last value after the timeout. */
+    public Future<Object> waitFor(String expression, long timeoutMillis) {
+      long deadline = System.currentTimeMillis() + timeoutMillis;
+      return eval(expression).recover(err -> Future.succeededFuture(null)).compose(value -> {
+        boolean truthy = value != null && !Boolean.FALSE.equals(value) && !"".equals(value);
+        if (truthy) {
+          return Future.succeededFuture(value);
+        }
+        if (System.currentTimeMillis() > deadline) {
+          return Future.failedFuture("page never satisfied: " + expression + " (last value " + value + ")");
+        }
+        Promise<Void> pause = Promise.promise();
+        vertx.setTimer(150, id -> pause.complete());
+        return pause.future().compose(v -> waitFor(expression, deadline - System.currentTimeMillis()));
+      });
+    }
+
+    public Future<Object> screenshot(Path file) {
+      return call("Page.captureScreenshot", new JsonObject().put("format", "png")).map(r -> {
+        try {
+          Files.write(file, java.util.Base64.getDecoder().decode(r.getString("data")));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return file;
+      });
+    }
+  }
+}
