@@ -1,0 +1,143 @@
+package dev.foyer.ingress;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.Chromium;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A real headless Chromium waits in line on the page, watches its place fall and is let in. */
+@ExtendWith(VertxExtension.class)
+class WaitingRoomPageTest {
+
+  private static final String EVENT = "open-air";
+  private static TestNode node;
+  private TestSetup setup;
+  private ApiClient api;
+  private Chromium chromium;
+
+  @BeforeAll
+  static void startNode() {
+    if (!Chromium.installed()) {
+      // CI installs Debian's chromium; on a developer machine without it the test says so and skips
+      Assumptions.assumeTrue(System.getenv("CI") != null,
+          "Debian's chromium is not installed (apt-get install chromium); skipping the browser test");
+      throw new IllegalStateException("CI must have " + Chromium.BINARY);
+    }
+    node = TestNode.start(TestSetup.clusterName(WaitingRoomPageTest.class));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
+    setup = new TestSetup();
+    chromium = Chromium.launch(vertx);
+    node.deploy(setup.config())
+        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    chromium.close();
+    node.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    api.close();
+  }
+
+  @Test
+  void theWaitingPageShowsItsPlaceFallingAndLandsOnTheBookingPageWhenAdmitted(Vertx vertx, VertxTestContext ctx) {
+    List<Long> positionsSeen = new ArrayList<>();
+    // one at a time, each for a second: the page's visitor, fourth in line, moves up every second
+    api.createEvent(EVENT, new JsonObject().put("maxActive", 1).put("admitPerMinute", 0).put("activeSeconds", 1)
+            .put("rankPushMillis", 200).put("paused", true))
+        .compose(v -> api.join(EVENT)).compose(v -> api.join(EVENT)).compose(v -> api.join(EVENT))
+        .compose(v -> chromium.open("http://127.0.0.1:" + node.port() + "/events/" + EVENT))
+        .compose(page -> page.waitFor("document.getElementById('connection').dataset.state === 'live'"
+                + " && document.getElementById('position').textContent", 15_000)
+            .compose(first -> {
+              positionsSeen.add(Long.parseLong(first.toString()));
+              // kept for a person to look at: target/waiting-room.png
+              return page.screenshot(java.nio.file.Path.of("target", "waiting-room.png"));
+            })
+            .compose(shot -> {
+              return page.eval("document.getElementById('ahead').textContent + '|' + "
+                  + "document.getElementById('waiting').textContent");
+            })
+            .compose(aheadAndWaiting -> {
+              ctx.verify(() -> assertEquals("3|4", aheadAndWaiting, "three ahead, four waiting"));
+              return api.putEvent(EVENT, new JsonObject().put("paused", false));
+            })
+            .compose(v -> watchPositions(vertx, page, positionsSeen, 20_000))
+            .compose(v -> page.waitFor("location.pathname.endsWith('/booking')"
+                + " && document.getElementById('pass').textContent", 15_000))
+            .compose(pass -> page.eval("document.getElementById('time-left').textContent").map(left -> {
+              ctx.verify(() -> {
+                assertEquals(4L, positionsSeen.get(0));
+                assertTrue(positionsSeen.size() >= 3, "the place fell step by step: " + positionsSeen);
+                for (int i = 1; i < positionsSeen.size(); i++) {
+                  assertTrue(positionsSeen.get(i) < positionsSeen.get(i - 1), "only ever falling: " + positionsSeen);
+                }
+                assertEquals(3, pass.toString().split("\\.").length, "a JWT pass is shown");
+                assertTrue(left.toString().matches("\\d+:\\d\\d"), "a countdown is shown: " + left);
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** Records each new position the page shows until it leaves the waiting page. */
+  private Future<Void> watchPositions(Vertx vertx, Chromium.Page page, List<Long> seen, long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    return page.eval("location.pathname.endsWith('/booking') ? 'done' : document.getElementById('position').textContent")
+        .recover(err -> Future.succeededFuture("done"))
+        .compose(value -> {
+          if ("done".equals(value) || System.currentTimeMillis() > deadline) {
+            return Future.succeededFuture();
+          }
+          try {
+            long position = Long.parseLong(String.valueOf(value));
+            if (position != seen.get(seen.size() - 1)) {
+              seen.add(position);
+            }
+          } catch (NumberFormatException ignored) {
+            // the page is between states
+          }
+          return BridgeTestSupport.sleep(vertx, 100).compose(v -> watchPositions(vertx, page, seen,
+              deadline - System.currentTimeMillis()));
+        });
+  }
+
+  /** Sleep helper local to this package. */
+  static final class BridgeTestSupport {
+    static Future<Void> sleep(Vertx vertx, long millis) {
+      io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+      vertx.setTimer(millis, id -> done.complete());
+      return done.future();
+    }
+  }
+}

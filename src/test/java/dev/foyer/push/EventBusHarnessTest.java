@@ -1,0 +1,130 @@
+package dev.foyer.push;
+
+import dev.foyer.queue.QueueVerticle;
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.BridgeClient;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An operator's tool joins the Hazelcast cluster as a node of its own and watches what foyer's
+ * verticles put on the bus: admission batches, one progress message per tick, rank-round summaries.
+ */
+@ExtendWith(VertxExtension.class)
+class EventBusHarnessTest {
+
+  private static final String EVENT = "big-hall";
+  private static TestNode foyer;
+  private static TestNode harness;
+  private TestSetup setup;
+  private ApiClient api;
+  private BridgeClient bridge;
+
+  @BeforeAll
+  static void startCluster() {
+    String cluster = TestSetup.clusterName(EventBusHarnessTest.class);
+    foyer = TestNode.start(cluster);
+    harness = TestNode.start(cluster);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    foyer.close();
+    harness.close();
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    setup = new TestSetup();
+    foyer.deploy(setup.config())
+        .onSuccess(v -> api = new ApiClient(vertx, foyer.port()))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    if (bridge != null) {
+      bridge.close().await(5, TimeUnit.SECONDS);
+    }
+    foyer.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    api.close();
+  }
+
+  @Test
+  void theHarnessSeesAdmissionBatchesInJoinOrderOneProgressPerTickAndRankRounds(Vertx vertx, VertxTestContext ctx) {
+    List<JsonObject> admissions = new CopyOnWriteArrayList<>();
+    List<JsonObject> progress = new CopyOnWriteArrayList<>();
+    List<JsonObject> rounds = new CopyOnWriteArrayList<>();
+    var bus = harness.vertx().eventBus();
+    List<Future<Void>> subscribed = List.of(
+        bus.<JsonObject>consumer(QueueVerticle.ADMISSIONS, m -> admissions.add(m.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.event(EVENT), m -> progress.add(m.body())).completion(),
+        bus.<JsonObject>consumer(PushVerticle.RANK_ROUNDS, m -> rounds.add(m.body())).completion());
+    List<String> joinOrder = new ArrayList<>();
+    long tick = setup.config().tickMillis();
+    Future.all(subscribed)
+        .compose(v -> api.createEvent(EVENT, new JsonObject().put("maxActive", 2).put("admitPerMinute", 0)
+            .put("activeSeconds", 1).put("rankPushMillis", 200).put("paused", true)))
+        .compose(v -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (int i = 0; i < 8; i++) {
+            chain = chain.compose(x -> api.join(EVENT)).map(r -> {
+              joinOrder.add(r.bodyAsJsonObject().getString("visitor"));
+              return null;
+            });
+          }
+          return chain;
+        })
+        .compose(v -> BridgeClient.connect(vertx, foyer.port()))
+        .compose(b -> {
+          bridge = b;
+          return api.join(EVENT).compose(r -> {
+            JsonObject last = r.bodyAsJsonObject();
+            joinOrder.add(last.getString("visitor"));
+            return b.registerVisitor(last.getString("visitor"), last.getString("token"));
+          });
+        })
+        .compose(v -> api.putEvent(EVENT, new JsonObject().put("paused", false)))
+        .compose(v -> {
+          progress.clear();
+          return BridgeTest.sleep(vertx, 3000);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          long ticks = 3000 / tick;
+          assertTrue(progress.size() >= ticks / 2 && progress.size() <= ticks + 2,
+              progress.size() + " progress messages in 3 s at one tick per " + tick + " ms");
+          progress.forEach(p -> assertEquals("progress", p.getString("type")));
+          List<String> admittedOrder = new ArrayList<>();
+          admissions.stream().filter(a -> EVENT.equals(a.getString("event")))
+              .sorted((a, b) -> Long.compare(a.getLong("admittedTotal"), b.getLong("admittedTotal")))
+              .forEach(a -> a.getJsonArray("visitors").forEach(x -> admittedOrder.add((String) x)));
+          assertTrue(admittedOrder.size() >= 4, "admissions seen: " + admittedOrder);
+          assertEquals(joinOrder.subList(0, admittedOrder.size()), admittedOrder, "admitted in join order");
+          List<JsonObject> ours = rounds.stream().filter(r -> EVENT.equals(r.getString("event"))).toList();
+          assertTrue(ours.size() >= 5, "rank rounds seen: " + ours.size());
+          assertEquals(1, ours.get(ours.size() - 1).getInteger("visitors"), "one connected visitor on that node");
+          assertTrue(ours.stream().anyMatch(r -> r.getInteger("sent") == 1), "a changed position was pushed");
+          ctx.completeNow();
+        })));
+  }
+}
