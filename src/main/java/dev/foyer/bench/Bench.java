@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  *   java -cp target/foyer.jar dev.foyer.bench.Bench surge --port 8080 --admin-key K --seconds 10 --concurrency 64
  *   java -cp target/foyer.jar dev.foyer.bench.Bench tick --redis redis://127.0.0.1:6379 --waiting 10000
+ *   java -cp target/foyer.jar dev.foyer.bench.Bench wait --port 8080 --admin-key K --visitors 10000 --seconds 60
+ *   java -cp target/foyer.jar dev.foyer.bench.Bench poll --port 8080 --admin-key K --visitors 10000 --seconds 60
  * </pre>
  * Each prints a summary and writes its figures as JSON under bench-results/.
  */
@@ -52,11 +54,17 @@ public final class Bench {
     for (int i = 1; i + 1 < args.length; i += 2) {
       options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2));
     try {
       JsonObject result = switch (args[0]) {
         case "surge" -> surge(vertx, options);
         case "tick" -> tick(vertx, options);
+        case "wait", "poll" -> new VisitorSwarm(vertx, Integer.parseInt(options.getOrDefault("port", "8080")),
+            options.get("admin-key")).run(args[0].equals("poll"),
+            Integer.parseInt(options.getOrDefault("visitors", "1000")),
+            Integer.parseInt(options.getOrDefault("seconds", "30")),
+            Integer.parseInt(options.getOrDefault("admit-per-minute", "1200")),
+            Integer.parseInt(options.getOrDefault("rank-push-millis", "2000")));
         default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
       };
       Path dir = Path.of("bench-results");

@@ -241,11 +241,7 @@ public class IngressVerticle extends VerticleBase {
     requireAdmin(ctx);
     String id = EventIds.require(ctx.pathParam("event"));
     JsonObject body = requiredJsonBody(ctx);
-    for (String field : body.fieldNames()) {
-      if (!EVENT_FIELDS.contains(field)) {
-        throw ApiError.badRequest("unknown_field", "unknown field '" + field + "'; an event has " + EVENT_FIELDS);
-      }
-    }
+    rejectUnknownFields(body, EVENT_FIELDS);
     if (!(body.getValue("name") instanceof String name) || name.isBlank() || name.length() > 200) {
       throw ApiError.badRequest("invalid_name", "name must be a non-empty string of at most 200 characters");
     }
@@ -284,11 +280,8 @@ public class IngressVerticle extends VerticleBase {
   private void stats(RoutingContext ctx) {
     requireAdmin(ctx);
     String id = EventIds.require(ctx.pathParam("event"));
-    events.find(id)
+    storedEvent(id)
         .compose(info -> {
-          if (info == null) {
-            return Future.failedFuture(ApiError.notFound("unknown_event", "there is no event '" + id + "'"));
-          }
           return Future.all(queue.counts(id, System.currentTimeMillis()), events.soldCount(id))
               .onSuccess(all -> {
                 var counts = all.<dev.foyer.queue.QueueCounts>resultAt(0);
@@ -314,17 +307,10 @@ public class IngressVerticle extends VerticleBase {
     requireAdmin(ctx);
     String id = EventIds.require(ctx.pathParam("event"));
     JsonObject body = requiredJsonBody(ctx);
-    for (String field : body.fieldNames()) {
-      if (!field.equals("mode")) {
-        throw ApiError.badRequest("unknown_field", "unknown field '" + field + "'; the gate takes {\"mode\": ...}");
-      }
-    }
+    rejectUnknownFields(body, Set.of("mode"));
     EventSettings.Gate mode = EventSettings.Gate.parse(body.getValue("mode"));
-    events.find(id)
+    storedEvent(id)
         .compose(info -> {
-          if (info == null) {
-            return Future.failedFuture(ApiError.notFound("unknown_event", "there is no event '" + id + "'"));
-          }
           EventInfo updated = new EventInfo(id, info.name(), info.opensAt(), info.settings().withGate(mode));
           return events.saveSettings(id, updated.settings())
               .compose(v -> syncGate(updated))
@@ -337,6 +323,20 @@ public class IngressVerticle extends VerticleBase {
               });
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The event as PostgreSQL has it now (admin calls bypass the cache); 404 when there is none. */
+  private Future<EventInfo> storedEvent(String id) {
+    return events.find(id).compose(info -> info != null ? Future.succeededFuture(info)
+        : Future.failedFuture(ApiError.notFound("unknown_event", "there is no event '" + id + "'")));
+  }
+
+  private static void rejectUnknownFields(JsonObject body, Set<String> known) {
+    for (String field : body.fieldNames()) {
+      if (!known.contains(field)) {
+        throw ApiError.badRequest("unknown_field", "unknown field '" + field + "'; this call takes " + known);
+      }
+    }
   }
 
   /** Writes the gate state joiners see; {@code auto} queues until the traffic-adaptive gate decides. */
