@@ -5,16 +5,19 @@ import dev.foyer.common.Stores;
 import dev.foyer.devmode.DemoEvent;
 import dev.foyer.ingress.IngressVerticle;
 import dev.foyer.pass.PassKey;
-import dev.foyer.push.ConnectedVisitors;
+import dev.foyer.push.LocalSockets;
 import dev.foyer.push.PushVerticle;
 import dev.foyer.queue.QueueVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.sqlclient.Pool;
+
+import java.util.EnumSet;
 
 /**
  * One foyer node on a (clustered) Vert.x: migrates the schema, settles the pass key, then deploys
@@ -29,6 +32,9 @@ public final class FoyerNode {
     return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
+        // no per-address or per-path labels: one per event and visitor would flood the registry
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.EB_SIDE, Label.EB_FAILURE,
+            Label.POOL_TYPE, Label.POOL_NAME, Label.CLIENT_NAME, Label.NAMESPACE))
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
   }
 
@@ -40,7 +46,7 @@ public final class FoyerNode {
         .eventually(setup::close)
         .compose(key -> {
           // the node's sockets: registered by the bridge on every ingress event loop, served by push
-          ConnectedVisitors connected = new ConnectedVisitors();
+          LocalSockets connected = new LocalSockets();
           return vertx.deployVerticle(() -> new QueueVerticle(config), new DeploymentOptions())
               .compose(id -> vertx.deployVerticle(() -> new PushVerticle(config, key, connected), new DeploymentOptions()))
               .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, key, connected),

@@ -6,12 +6,13 @@ import dev.foyer.event.EventCatalog;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import dev.foyer.push.Addresses;
-import dev.foyer.push.ConnectedVisitors;
+import dev.foyer.push.LocalSockets;
+import dev.foyer.push.Frames;
 import dev.foyer.push.PushMessages;
 import dev.foyer.queue.QueueStore;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -25,8 +26,8 @@ import java.util.Map;
 
 /**
  * The SockJS event-bus bridge at {@code /eventbus}, speaking the Vert.x bridge protocol so the stock
- * browser client works unchanged, but delivering node-locally: a register becomes a local consumer
- * on the address's node-local twin, never a cluster-wide subscription. The guard lets a browser
+ * browser client works unchanged, but delivering node-locally: a register puts the socket in this
+ * node's {@link LocalSockets}, never in a cluster-wide subscription. The guard lets a browser
  * register to an event's broadcasts, or to its own visitor address with its queue token, and send
  * nothing but pings; everything else gets an {@code err} frame.
  */
@@ -41,10 +42,10 @@ final class EventBusBridge {
   private final QueueStore store;
   private final EventCatalog catalog;
   private final Passes passes;
-  private final ConnectedVisitors connected;
+  private final LocalSockets connected;
 
   EventBusBridge(Vertx vertx, QueueTokens tokens, QueueStore store, EventCatalog catalog, Passes passes,
-                 ConnectedVisitors connected) {
+                 LocalSockets connected) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.store = store;
@@ -100,10 +101,10 @@ final class EventBusBridge {
   }
 
   /** One browser's socket: its registrations and the visitors it stands for. */
-  private final class Connection {
+  private final class Connection implements LocalSockets.Sink {
 
     private final SockJSSocket socket;
-    private final Map<String, MessageConsumer<JsonObject>> consumers = new HashMap<>();
+    private final Context context = vertx.getOrCreateContext();
     private final Map<String, Registration> registrations = new HashMap<>();
     private long lastFrameAt = System.currentTimeMillis();
     private long timer;
@@ -168,13 +169,11 @@ final class EventBusBridge {
         return;
       }
       registrations.put(address, registration);
-      consumers.put(address, vertx.eventBus().<JsonObject>localConsumer(Addresses.local(address),
-          msg -> write(address, msg.body())));
       if (registration.isVisitor()) {
-        connected.connect(registration.event(), registration.visitor());
+        connected.connect(registration.event(), registration.visitor(), this);
         sendCurrentState(registration);
       } else {
-        connected.listen(address);
+        connected.listen(address, this);
       }
     }
 
@@ -192,18 +191,27 @@ final class EventBusBridge {
       if (registration == null) {
         return;
       }
-      consumers.remove(address).unregister();
       if (registration.isVisitor()) {
-        connected.disconnect(registration.event(), registration.visitor());
+        connected.disconnect(registration.event(), registration.visitor(), this);
       } else {
-        connected.unlisten(address);
+        connected.unlisten(address, this);
+      }
+    }
+
+    @Override
+    public Context context() {
+      return context;
+    }
+
+    @Override
+    public void write(Buffer frame) {
+      if (!closed) {
+        socket.write(frame);
       }
     }
 
     private void write(String address, JsonObject body) {
-      if (!closed) {
-        socket.write(new JsonObject().put("type", "rec").put("address", address).put("body", body).toBuffer());
-      }
+      write(Buffer.buffer(Frames.rec(address, body)));
     }
 
     private void error(String address, String code, String message) {

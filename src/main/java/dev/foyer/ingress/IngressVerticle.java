@@ -14,7 +14,7 @@ import dev.foyer.event.SeatLayout;
 import dev.foyer.pass.PassKey;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
-import dev.foyer.push.ConnectedVisitors;
+import dev.foyer.push.LocalSockets;
 import dev.foyer.queue.QueueStore;
 import dev.foyer.queue.QueueVerticle;
 import dev.foyer.queue.VisitorState;
@@ -54,7 +54,7 @@ public class IngressVerticle extends VerticleBase {
 
   private final FoyerConfig config;
   private final PassKey passKey;
-  private final ConnectedVisitors connected;
+  private final LocalSockets connected;
   private Redis redis;
   private Pool pg;
   private QueueStore queue;
@@ -65,7 +65,7 @@ public class IngressVerticle extends VerticleBase {
   private TrafficCounter traffic;
   private HealthChecks health;
 
-  public IngressVerticle(FoyerConfig config, PassKey passKey, ConnectedVisitors connected) {
+  public IngressVerticle(FoyerConfig config, PassKey passKey, LocalSockets connected) {
     this.config = config;
     this.passKey = passKey;
     this.connected = connected;

@@ -30,7 +30,7 @@ import java.util.Set;
  * Pushes to the visitors connected to this node: fresh positions every rankPushMillis (computed in
  * batches, one script per batch, which also renews their presence), admission and departure notices
  * picked out of the cluster-wide batches the queue ticks publish, and broadcasts received once per
- * node and fanned out to the local sockets.
+ * node (one clustered subscription per address) and fanned out to the local sockets.
  */
 public class PushVerticle extends VerticleBase {
 
@@ -42,7 +42,7 @@ public class PushVerticle extends VerticleBase {
 
   private final FoyerConfig config;
   private final PassKey passKey;
-  private final ConnectedVisitors connected;
+  private final LocalSockets connected;
   private Redis redis;
   private Pool pg;
   private QueueStore store;
@@ -51,10 +51,10 @@ public class PushVerticle extends VerticleBase {
   private final Map<String, Long> nextRound = new HashMap<>();
   private final Set<String> roundsInFlight = new HashSet<>();
   private final Map<String, Long> lastPosition = new HashMap<>();
-  private final Map<String, MessageConsumer<Object>> broadcasts = new HashMap<>();
+  private final Map<String, MessageConsumer<JsonObject>> broadcasts = new HashMap<>();
   private boolean redisWarned;
 
-  public PushVerticle(FoyerConfig config, PassKey passKey, ConnectedVisitors connected) {
+  public PushVerticle(FoyerConfig config, PassKey passKey, LocalSockets connected) {
     this.config = config;
     this.passKey = passKey;
     this.connected = connected;
@@ -86,30 +86,30 @@ public class PushVerticle extends VerticleBase {
     JsonObject batch = message.body();
     String event = batch.getString("event");
     long activeUntil = batch.getLong("activeUntil");
+    LocalSockets.Delivery delivery = connected.delivery();
     for (Object v : batch.getJsonArray("visitors")) {
       String visitor = (String) v;
       if (connected.isConnected(event, visitor)) {
         lastPosition.remove(visitor);
-        deliver(visitor, PushMessages.admitted(passes.issue(event, visitor, activeUntil), activeUntil));
+        delivery.toVisitor(event, visitor, Frames.rec(Addresses.visitor(visitor),
+            PushMessages.admitted(passes.issue(event, visitor, activeUntil), activeUntil)));
       }
     }
+    delivery.send();
   }
 
   private void onDepartures(Message<JsonObject> message) {
     JsonObject batch = message.body();
     String event = batch.getString("event");
     JsonObject gone = PushMessages.gone(batch.getString("reason"));
+    LocalSockets.Delivery delivery = connected.delivery();
     for (Object v : batch.getJsonArray("visitors")) {
       String visitor = (String) v;
-      if (connected.isConnected(event, visitor)) {
+      if (delivery.toVisitor(event, visitor, Frames.rec(Addresses.visitor(visitor), gone))) {
         lastPosition.remove(visitor);
-        deliver(visitor, gone);
       }
     }
-  }
-
-  private void deliver(String visitor, JsonObject body) {
-    vertx.eventBus().publish(Addresses.local(Addresses.visitor(visitor)), body, Addresses.LOCAL);
+    delivery.send();
   }
 
   // ---- rank rounds
@@ -150,18 +150,20 @@ public class PushVerticle extends VerticleBase {
       List<String> batch = visitors.subList(from, Math.min(visitors.size(), from + BATCH));
       batches.add(store.ranks(event, batch, now).map(ranks -> {
         int sent = 0;
+        LocalSockets.Delivery delivery = connected.delivery();
         for (int i = 0; i < batch.size(); i++) {
           long position = ranks.positions()[i];
           String visitor = batch.get(i);
           if (position > 0) {
             Long before = lastPosition.put(visitor, position);
             if (before == null || before != position) {
-              deliver(visitor, PushMessages.rank(position, ranks.waiting(),
+              delivery.toVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
                   QueueStore.etaSeconds(position, ranks.rate(), settings), now));
               sent++;
             }
           }
         }
+        delivery.send();
         return sent;
       }));
     }
@@ -188,8 +190,11 @@ public class PushVerticle extends VerticleBase {
     Set<String> wanted = connected.listenedAddresses();
     for (String address : wanted) {
       if (!broadcasts.containsKey(address)) {
-        broadcasts.put(address, vertx.eventBus().consumer(address,
-            msg -> vertx.eventBus().publish(Addresses.local(address), msg.body(), Addresses.LOCAL)));
+        broadcasts.put(address, vertx.eventBus().consumer(address, msg -> {
+          LocalSockets.Delivery delivery = connected.delivery();
+          delivery.toListeners(address, Frames.rec(address, (JsonObject) msg.body()));
+          delivery.send();
+        }));
       }
     }
     broadcasts.entrySet().removeIf(e -> {
