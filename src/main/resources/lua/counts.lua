@@ -3,9 +3,11 @@
 -- KEYS[2] active   zset
 -- KEYS[3] meta     hash  admittedTotal, rate, queueing
 -- KEYS[4] traffic  string  requests counted in the last complete second
--- Returns {waiting, active, admittedTotal, rate or "", queueing or "", trafficLastSecond}.
+-- KEYS[5] hold-seats hash  seat -> holdId
+-- Returns {waiting, active, admittedTotal, rate or "", queueing or "", trafficLastSecond, held seats}.
 return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]),
         redis.call('HGET', KEYS[3], 'admittedTotal') or '0',
         redis.call('HGET', KEYS[3], 'rate') or '',
         redis.call('HGET', KEYS[3], 'queueing') or '',
-        redis.call('GET', KEYS[4]) or '0'}
+        redis.call('GET', KEYS[4]) or '0',
+        redis.call('HLEN', KEYS[5])}

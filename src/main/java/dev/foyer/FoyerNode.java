@@ -3,6 +3,7 @@ package dev.foyer;
 import dev.foyer.common.Migrations;
 import dev.foyer.common.Stores;
 import dev.foyer.devmode.DemoEvent;
+import dev.foyer.hold.HoldVerticle;
 import dev.foyer.ingress.IngressVerticle;
 import dev.foyer.pass.PassKey;
 import dev.foyer.push.LocalSockets;
@@ -48,6 +49,7 @@ public final class FoyerNode {
           // the node's sockets: registered by the bridge on every ingress event loop, served by push
           LocalSockets connected = new LocalSockets();
           return vertx.deployVerticle(() -> new QueueVerticle(config), new DeploymentOptions())
+              .compose(id -> vertx.deployVerticle(() -> new HoldVerticle(config), new DeploymentOptions()))
               .compose(id -> vertx.deployVerticle(() -> new PushVerticle(config, key, connected), new DeploymentOptions()))
               .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, key, connected),
                   new DeploymentOptions().setInstances(config.httpInstances())));

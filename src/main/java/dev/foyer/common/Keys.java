@@ -47,6 +47,51 @@ public final class Keys {
     return base + "traffic:" + epochSecond;
   }
 
+  /** Seat ids of the event's map: set, rebuilt from PostgreSQL. */
+  public String seats() {
+    return base + "seats";
+  }
+
+  /** Where a seat map is built before it replaces {@link #seats()} in one step. */
+  public String seatsLoading() {
+    return base + "seats:loading";
+  }
+
+  /** Sold seats: hash seat -> reservation id, rebuilt from PostgreSQL. */
+  public String sold() {
+    return base + "sold";
+  }
+
+  /** Live holds: hash holdId -> "visitor|expiresAt|seat,seat". */
+  public String holds() {
+    return base + "holds";
+  }
+
+  /** A visitor's one hold: hash visitor -> holdId. */
+  public String holdByVisitor() {
+    return base + "hold-by-visitor";
+  }
+
+  /** Held seats: hash seat -> holdId. */
+  public String holdSeats() {
+    return base + "hold-seats";
+  }
+
+  /** When holds run out: zset holdId -> expiresAt (epoch ms), pushed back while a confirmation runs. */
+  public String holdExpiry() {
+    return base + "hold-expiry";
+  }
+
+  /** Confirmations under way: hash holdId -> "reservationId|fenceUntil". */
+  public String confirming() {
+    return base + "confirming";
+  }
+
+  /** Finished confirmations, for retries: hash holdId -> "reservationId|visitor|seat,seat". */
+  public String confirmed() {
+    return base + "confirmed";
+  }
+
   /** Pattern matching every key of every event under a prefix, for clean-up. */
   public static String allOf(String prefix) {
     return prefix + ":*";

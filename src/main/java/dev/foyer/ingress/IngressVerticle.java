@@ -11,6 +11,7 @@ import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
 import dev.foyer.event.Seat;
 import dev.foyer.event.SeatLayout;
+import dev.foyer.hold.HoldVerticle;
 import dev.foyer.pass.PassKey;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
@@ -20,6 +21,10 @@ import dev.foyer.queue.QueueVerticle;
 import dev.foyer.queue.VisitorState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
@@ -101,6 +106,9 @@ public class IngressVerticle extends VerticleBase {
     router.delete("/api/events/:event/visitors/me").handler(this::leave);
     router.get("/api/events/:event").handler(this::event);
     router.get("/api/events/:event/seats").handler(this::seats);
+    router.post("/api/events/:event/holds").handler(this::hold);
+    router.delete("/api/events/:event/holds/:holdId").handler(this::release);
+    router.post("/api/events/:event/holds/:holdId/confirm").handler(this::confirm);
 
     router.route("/eventbus/*").subRouter(
         new EventBusBridge(vertx, tokens, queue, catalog, passes, connected).router());
@@ -229,10 +237,63 @@ public class IngressVerticle extends VerticleBase {
 
   private void seats(RoutingContext ctx) {
     String event = EventIds.require(ctx.pathParam("event"));
-    catalog.get(event)
-        .compose(info -> events.seats(event))
-        .onSuccess(seats -> reply(ctx, 200, new JsonObject().put("seats", seats)))
+    holds(new JsonObject().put("op", "seats").put("event", event))
+        .onSuccess(seats -> reply(ctx, 200, seats))
         .onFailure(ctx::fail);
+  }
+
+  // ---- seat holds: checked here (pass, body shape), done by the hold verticle of this node
+
+  private void hold(RoutingContext ctx) {
+    String event = EventIds.require(ctx.pathParam("event"));
+    JsonObject body = requiredJsonBody(ctx);
+    rejectUnknownFields(body, Set.of("seats"));
+    traffic.count(event);
+    passes.verify(bearer(ctx), event)
+        .compose(visitor -> holds(new JsonObject().put("op", "hold").put("event", event).put("visitor", visitor)
+            .put("seats", body.getValue("seats"))))
+        .onSuccess(held -> reply(ctx, 201, held))
+        .onFailure(ctx::fail);
+  }
+
+  private void release(RoutingContext ctx) {
+    String event = EventIds.require(ctx.pathParam("event"));
+    String holdId = ctx.pathParam("holdId");
+    traffic.count(event);
+    passes.verify(bearer(ctx), event)
+        .compose(visitor -> holds(new JsonObject().put("op", "release").put("event", event).put("visitor", visitor)
+            .put("holdId", holdId)))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void confirm(RoutingContext ctx) {
+    String event = EventIds.require(ctx.pathParam("event"));
+    String holdId = ctx.pathParam("holdId");
+    traffic.count(event);
+    passes.verify(bearer(ctx), event)
+        .compose(visitor -> holds(new JsonObject().put("op", "confirm").put("event", event).put("visitor", visitor)
+            .put("holdId", holdId)))
+        .onSuccess(reservation -> reply(ctx, 201, reservation))
+        .onFailure(ctx::fail);
+  }
+
+  /** A request to this node's hold verticle; its refusals come back as the contract's errors. */
+  private Future<JsonObject> holds(JsonObject request) {
+    return vertx.eventBus().<JsonObject>request(HoldVerticle.ADDRESS, request,
+            new DeliveryOptions().setLocalOnly(true).setSendTimeout(40_000))
+        .map(Message::body)
+        .recover(err -> {
+          if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            JsonObject error = new JsonObject(reply.getMessage());
+            JsonObject extra = error.copy();
+            extra.remove("error");
+            extra.remove("message");
+            return Future.failedFuture(new ApiError(reply.failureCode(), error.getString("error"),
+                error.getString("message"), extra.isEmpty() ? null : extra));
+          }
+          return Future.failedFuture(ApiError.dependencyDown("The seat service", err));
+        });
   }
 
   // ---- admin
@@ -291,8 +352,7 @@ public class IngressVerticle extends VerticleBase {
                     .put("active", counts.active())
                     .put("admittedTotal", counts.admittedTotal())
                     .put("admissionRate", counts.rate())
-                    // seat holds arrive with the hold verticle; until then nothing can be held
-                    .put("held", 0)
+                    .put("held", counts.held())
                     .put("sold", sold)
                     .put("gate", new JsonObject()
                         .put("mode", info.settings().gate().wire())

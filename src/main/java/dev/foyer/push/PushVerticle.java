@@ -5,6 +5,7 @@ import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
+import dev.foyer.hold.HoldVerticle;
 import dev.foyer.pass.PassKey;
 import dev.foyer.pass.Passes;
 import dev.foyer.queue.QueueStore;
@@ -72,7 +73,8 @@ public class PushVerticle extends VerticleBase {
     vertx.setPeriodic(500, id -> followBroadcasts());
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(QueueVerticle.ADMISSIONS, this::onAdmissions).completion(),
-        vertx.eventBus().<JsonObject>consumer(QueueVerticle.DEPARTURES, this::onDepartures).completion());
+        vertx.eventBus().<JsonObject>consumer(QueueVerticle.DEPARTURES, this::onDepartures).completion(),
+        vertx.eventBus().<JsonObject>consumer(HoldVerticle.VISITOR_MESSAGES, this::onVisitorMessages).completion());
   }
 
   @Override
@@ -108,6 +110,18 @@ public class PushVerticle extends VerticleBase {
       if (delivery.toVisitor(event, visitor, Frames.rec(Addresses.visitor(visitor), gone))) {
         lastPosition.remove(visitor);
       }
+    }
+    delivery.send();
+  }
+
+  private void onVisitorMessages(Message<JsonObject> message) {
+    JsonObject batch = message.body();
+    String event = batch.getString("event");
+    LocalSockets.Delivery delivery = connected.delivery();
+    for (Object m : batch.getJsonArray("messages")) {
+      JsonObject item = (JsonObject) m;
+      String visitor = item.getString("visitor");
+      delivery.toVisitor(event, visitor, Frames.rec(Addresses.visitor(visitor), item.getJsonObject("body")));
     }
     delivery.send();
   }

@@ -2,8 +2,9 @@ package dev.foyer.queue;
 
 /**
  * One event's line in numbers. {@code rate} is the measured admission rate per second, null until
- * admission has been measured; {@code trafficRate} the requests counted in the last second.
+ * admission has been measured; {@code trafficRate} the requests counted in the last second;
+ * {@code held} the seats under a hold.
  */
 public record QueueCounts(long waiting, long active, long admittedTotal, Double rate, boolean queueing,
-                          long trafficRate) {
+                          long trafficRate, long held) {
 }

@@ -70,9 +70,11 @@ public class QueueStore {
 
   public Future<QueueCounts> counts(String event, long now) {
     Keys k = keys(event);
-    return COUNTS.run(redis, List.of(k.waiting(), k.active(), k.meta(), k.traffic(now / 1000 - 1)), List.of())
+    return COUNTS.run(redis, List.of(k.waiting(), k.active(), k.meta(), k.traffic(now / 1000 - 1), k.holdSeats()),
+            List.of())
         .map(r -> new QueueCounts(r.get(0).toLong(), r.get(1).toLong(), Long.parseLong(r.get(2).toString()),
-            decimal(r.get(3)), !"0".equals(r.get(4).toString()), Long.parseLong(r.get(5).toString())));
+            decimal(r.get(3)), !"0".equals(r.get(4).toString()), Long.parseLong(r.get(5).toString()),
+            r.get(6).toLong()));
   }
 
   /** Removes visitors whose presence lease was last renewed at or before {@code cutoff}. */

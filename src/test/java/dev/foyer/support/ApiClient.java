@@ -66,6 +66,43 @@ public final class ApiClient {
     return admin(HttpMethod.PUT, "/api/admin/events/" + event + "/gate").sendJsonObject(new JsonObject().put("mode", mode));
   }
 
+  public Future<HttpResponse<Buffer>> hold(String event, String pass, String... seats) {
+    return request(HttpMethod.POST, "/api/events/" + event + "/holds").bearerTokenAuthentication(pass)
+        .sendJsonObject(new JsonObject().put("seats", new JsonArray(java.util.List.of((Object[]) seats))));
+  }
+
+  public Future<HttpResponse<Buffer>> release(String event, String pass, String holdId) {
+    return request(HttpMethod.DELETE, "/api/events/" + event + "/holds/" + holdId).bearerTokenAuthentication(pass).send();
+  }
+
+  public Future<HttpResponse<Buffer>> confirm(String event, String pass, String holdId) {
+    return request(HttpMethod.POST, "/api/events/" + event + "/holds/" + holdId + "/confirm")
+        .bearerTokenAuthentication(pass).send();
+  }
+
+  /** Seat id -> status, as GET .../seats answers. */
+  public Future<java.util.Map<String, String>> seatStatuses(String event) {
+    return request(HttpMethod.GET, "/api/events/" + event + "/seats").send().map(r -> {
+      java.util.Map<String, String> out = new java.util.TreeMap<>();
+      r.bodyAsJsonObject().getJsonArray("seats").forEach(o -> {
+        JsonObject seat = (JsonObject) o;
+        out.put(seat.getString("id"), seat.getString("status"));
+      });
+      return out;
+    });
+  }
+
+  /** Joins an event whose gate is off, so the visitor is active at once with a pass. */
+  public Future<JsonObject> admitted(String event) {
+    return join(event).map(r -> {
+      JsonObject body = r.bodyAsJsonObject();
+      if (!"active".equals(body.getString("state"))) {
+        throw new IllegalStateException("expected to be let straight in: " + body);
+      }
+      return body;
+    });
+  }
+
   public HttpRequest<Buffer> admin(HttpMethod method, String path) {
     return request(method, path).bearerTokenAuthentication(TestSetup.ADMIN_KEY);
   }

@@ -1,0 +1,170 @@
+package dev.foyer.hold;
+
+import dev.foyer.common.Keys;
+import dev.foyer.common.LuaScript;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Seat holds and seat statuses in Redis, changed only through Lua scripts. */
+public class HoldStore {
+
+  static final int MAX_BATCH = 1000;
+  static final int LOAD_CHUNK = 5000;
+
+  private static final LuaScript HOLD = LuaScript.load("hold");
+  private static final LuaScript RELEASE = LuaScript.load("release");
+  private static final LuaScript EXPIRE = LuaScript.load("expire_holds");
+  private static final LuaScript CONFIRM_BEGIN = LuaScript.load("confirm_begin");
+  private static final LuaScript CONFIRM_END = LuaScript.load("confirm_end");
+  private static final LuaScript LOAD_SEATS = LuaScript.load("load_seats");
+  private static final LuaScript SEAT_STATUSES = LuaScript.load("seat_statuses");
+
+  private final Redis redis;
+  private final String prefix;
+
+  public HoldStore(Redis redis, String prefix) {
+    this.redis = redis;
+    this.prefix = prefix;
+  }
+
+  private Keys keys(String event) {
+    return new Keys(prefix, event);
+  }
+
+  /** A seat whose status changed, as published on foyer.seats.{event}. */
+  public record Change(String seat, String status) {
+  }
+
+  /**
+   * Outcome of a script: "ok" or an error word, with seats (taken or unknown), the seat changes and
+   * the hold it concerned (for a new hold: the one it replaced, "" if none).
+   */
+  public record Outcome(String result, List<String> seats, List<Change> changes, String holdId) {
+    boolean ok() {
+      return "ok".equals(result);
+    }
+  }
+
+  public Future<Outcome> hold(String event, String visitor, String holdId, long now, long expiresAt, List<String> seats) {
+    Keys k = keys(event);
+    List<Object> args = new ArrayList<>(List.of(visitor, holdId, now, expiresAt));
+    args.addAll(seats);
+    return HOLD.run(redis, List.of(k.seats(), k.sold(), k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(),
+            k.confirming(), k.active()), args)
+        .map(r -> "ok".equals(r.get(0).toString())
+            ? new Outcome("ok", seats, changes(r.get(1)), r.get(2).toString())
+            : new Outcome(r.get(0).toString(), strings(r.get(1)), List.of(), null));
+  }
+
+  /** Releases a hold by id for its holder, or ({@code holdId} null) whatever hold the visitor has. */
+  public Future<Outcome> release(String event, String holdId, String visitor) {
+    Keys k = keys(event);
+    return RELEASE.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming()),
+            List.of(holdId == null ? "" : holdId, visitor))
+        .map(r -> "ok".equals(r.get(0).toString())
+            ? new Outcome("ok", List.of(), changes(r.get(2)), r.get(1).toString())
+            : new Outcome(r.get(0).toString(), List.of(), List.of(), null));
+  }
+
+  /** Expired holds: the seat changes, and who lost which hold (holdId, visitor pairs). */
+  public record Expired(List<Change> changes, List<String[]> holds) {
+  }
+
+  public Future<Expired> expire(String event, long now) {
+    Keys k = keys(event);
+    return EXPIRE.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming()),
+            List.of(now, MAX_BATCH))
+        .map(r -> {
+          List<String> pairs = strings(r.get(1));
+          List<String[]> holds = new ArrayList<>();
+          for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            holds.add(new String[] {pairs.get(i), pairs.get(i + 1)});
+          }
+          return new Expired(changes(r.get(0)), holds);
+        });
+  }
+
+  /** Result of starting a confirmation: "ok", "confirmed" (a retry), "not_your_hold" or "expired". */
+  public record Begin(String result, String reservationId, List<String> seats) {
+  }
+
+  public Future<Begin> confirmBegin(String event, String holdId, String visitor, long now, long fenceUntil,
+                                    String newReservationId) {
+    Keys k = keys(event);
+    return CONFIRM_BEGIN.run(redis, List.of(k.holds(), k.holdExpiry(), k.confirming(), k.confirmed()),
+            List.of(holdId, visitor, now, fenceUntil, newReservationId))
+        .map(r -> r.size() == 3
+            ? new Begin(r.get(0).toString(), r.get(1).toString(), Arrays.asList(r.get(2).toString().split(",")))
+            : new Begin(r.get(0).toString(), null, List.of()));
+  }
+
+  public Future<List<Change>> confirmEnd(String event, String holdId, String reservationId, String visitor,
+                                         List<String> seats) {
+    Keys k = keys(event);
+    return CONFIRM_END.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
+            k.confirmed(), k.sold(), k.active(), k.gone(), k.presence()),
+            List.of(holdId, reservationId, visitor, String.join(",", seats)))
+        .map(HoldStore::changes);
+  }
+
+  /** Replaces the event's seat map with these ids and records these sales, in chunks, swapped at once. */
+  public Future<Long> loadSeats(String event, List<String> seatIds, Map<String, String> sold) {
+    Keys k = keys(event);
+    List<String> keys = List.of(k.seatsLoading(), k.seats(), k.sold());
+    List<List<Object>> chunks = new ArrayList<>();
+    for (int from = 0; from < Math.max(1, seatIds.size()); from += LOAD_CHUNK) {
+      List<String> ids = seatIds.subList(Math.min(from, seatIds.size()), Math.min(seatIds.size(), from + LOAD_CHUNK));
+      List<Object> args = new ArrayList<>();
+      args.add(from == 0 ? "first" : "more");
+      args.add(ids.size());
+      args.addAll(ids);
+      chunks.add(args);
+    }
+    List<Object> last = new ArrayList<>(List.of("last", 0));
+    sold.forEach((seat, reservation) -> {
+      last.add(seat);
+      last.add(reservation);
+    });
+    chunks.add(last);
+    Future<Response> chain = Future.succeededFuture();
+    for (List<Object> args : chunks) {
+      chain = chain.compose(v -> LOAD_SEATS.run(redis, keys, args));
+    }
+    return chain.map(Response::toLong);
+  }
+
+  /** Null when the seat map is not in Redis (never loaded, or Redis lost it). */
+  public record Statuses(List<String> held, List<String> sold) {
+  }
+
+  public Future<Statuses> statuses(String event) {
+    Keys k = keys(event);
+    return SEAT_STATUSES.run(redis, List.of(k.holdSeats(), k.sold(), k.seats()), List.of())
+        .map(r -> r.get(0).toInteger() == 0 ? null : new Statuses(strings(r.get(1)), strings(r.get(2))));
+  }
+
+  private static List<Change> changes(Response flat) {
+    List<String> values = strings(flat);
+    List<Change> changes = new ArrayList<>(values.size() / 2);
+    for (int i = 0; i + 1 < values.size(); i += 2) {
+      changes.add(new Change(values.get(i), values.get(i + 1)));
+    }
+    return changes;
+  }
+
+  private static List<String> strings(Response array) {
+    List<String> out = new ArrayList<>();
+    if (array != null) {
+      for (Response item : array) {
+        out.add(item.toString());
+      }
+    }
+    return out;
+  }
+}

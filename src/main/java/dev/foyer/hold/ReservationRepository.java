@@ -1,0 +1,109 @@
+package dev.foyer.hold;
+
+import dev.foyer.common.ApiError;
+import dev.foyer.common.Failures;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Reservations (sold seats) and seat ids in PostgreSQL: the durable truth of what was sold. */
+public class ReservationRepository {
+
+  /** No confirmation transaction may outlive this, so it always ends well inside the Redis fence. */
+  static final long STATEMENT_TIMEOUT_MILLIS = 10_000;
+
+  private final Pool pool;
+
+  public ReservationRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Records the sale of a hold's seats in one transaction. Idempotent: rows already written for
+   * this hold count as done. A seat sold to anyone else fails the whole sale with 409.
+   */
+  public Future<Void> reserve(String event, String holdId, String visitor, UUID reservationId, List<String> seats,
+                              long mustCommitBefore) {
+    return pool.withTransaction(conn -> conn
+            .query("SET LOCAL statement_timeout = " + STATEMENT_TIMEOUT_MILLIS).execute()
+            .compose(v -> conn.preparedQuery("INSERT INTO reservations (event_id, seat_id, reservation_id, hold_id, visitor_id) "
+                    + "SELECT $1, s, $3, $4, $5 FROM unnest($2::text[]) AS s ON CONFLICT (event_id, seat_id) DO NOTHING")
+                .execute(Tuple.tuple().addString(event).addArrayOfString(seats.toArray(new String[0]))
+                    .addUUID(reservationId).addString(holdId).addString(visitor)))
+            .compose(v -> conn.preparedQuery("SELECT seat_id FROM reservations WHERE event_id = $1 AND seat_id = ANY($2) "
+                    + "AND hold_id <> $3")
+                .execute(Tuple.tuple().addString(event).addArrayOfString(seats.toArray(new String[0])).addString(holdId)))
+            .compose(others -> {
+              if (others.size() > 0) {
+                List<String> taken = new ArrayList<>();
+                others.forEach(r -> taken.add(r.getString("seat_id")));
+                return Future.failedFuture(new ApiError(409, "seats_unavailable",
+                    "some of these seats were sold to someone else", new io.vertx.core.json.JsonObject()
+                    .put("seats", new io.vertx.core.json.JsonArray(new ArrayList<Object>(taken)))));
+              }
+              if (System.currentTimeMillis() >= mustCommitBefore) {
+                return Future.failedFuture(ApiError.dependencyDown("PostgreSQL",
+                    new IllegalStateException("too slow to confirm safely")));
+              }
+              return Future.<Void>succeededFuture();
+            }))
+        .recover(err -> Future.failedFuture(err instanceof PgException pg && "57014".equals(pg.getSqlState())
+            ? ApiError.dependencyDown("PostgreSQL", err) : err))
+        .recover(Failures.postgres());
+  }
+
+  /** Seat ids of the event's map and the sold ones (seat -> reservation id). */
+  public record SeatMap(List<String> seats, Map<String, String> sold) {
+  }
+
+  public Future<SeatMap> seatMap(String event) {
+    return pool.preparedQuery("SELECT s.seat_id, r.reservation_id FROM seats s LEFT JOIN reservations r "
+            + "ON r.event_id = s.event_id AND r.seat_id = s.seat_id WHERE s.event_id = $1")
+        .execute(Tuple.of(event))
+        .map(rows -> {
+          List<String> seats = new ArrayList<>(rows.size());
+          Map<String, String> sold = new HashMap<>();
+          for (Row r : rows) {
+            seats.add(r.getString("seat_id"));
+            UUID reservation = r.getUUID("reservation_id");
+            if (reservation != null) {
+              sold.put(r.getString("seat_id"), reservation.toString());
+            }
+          }
+          return new SeatMap(seats, sold);
+        })
+        .recover(Failures.postgres());
+  }
+
+  /** For tests and checks: every sold seat of the event with the hold that bought it. */
+  public Future<Map<String, String>> soldSeats(String event) {
+    return pool.preparedQuery("SELECT seat_id, hold_id FROM reservations WHERE event_id = $1")
+        .execute(Tuple.of(event))
+        .map(rows -> {
+          Map<String, String> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getString("seat_id"), r.getString("hold_id")));
+          return out;
+        });
+  }
+
+  static Set<String> duplicates(List<String> seats) {
+    Set<String> seen = new HashSet<>();
+    Set<String> dup = new HashSet<>();
+    seats.forEach(s -> {
+      if (!seen.add(s)) {
+        dup.add(s);
+      }
+    });
+    return dup;
+  }
+}

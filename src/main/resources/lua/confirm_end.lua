@@ -1,0 +1,35 @@
+-- confirm_end: after PostgreSQL committed the reservation, the seats become sold for good, the hold
+-- ends, and the visitor's active slot is freed for the next in line.
+-- KEYS[1] holds           hash  holdId -> "visitor|expiresAt|seat,seat"
+-- KEYS[2] hold-by-visitor hash  visitor -> holdId
+-- KEYS[3] hold-seats      hash  seat -> holdId
+-- KEYS[4] hold-expiry     zset  holdId -> expiresAt
+-- KEYS[5] confirming      hash  holdId -> "reservationId|fenceUntil"
+-- KEYS[6] confirmed       hash  holdId -> "reservationId|visitor|seat,seat"
+-- KEYS[7] sold            hash  seat -> reservationId
+-- KEYS[8] active          zset  visitor -> activeUntil
+-- KEYS[9] gone            hash  visitor -> reason
+-- KEYS[10] presence       zset  visitor -> last seen
+-- ARGV[1] holdId, ARGV[2] reservationId, ARGV[3] visitor, ARGV[4] seats "seat,seat"
+-- Returns {seat, "sold", ...}.
+local holdId, reservation, visitor = ARGV[1], ARGV[2], ARGV[3]
+local changes = {}
+for seat in string.gmatch(ARGV[4], '[^,]+') do
+  -- PostgreSQL is the truth: the seat is sold even if a run-out fence let someone else hold it
+  redis.call('HSET', KEYS[7], seat, reservation)
+  redis.call('HDEL', KEYS[3], seat)
+  changes[#changes + 1] = seat
+  changes[#changes + 1] = 'sold'
+end
+redis.call('HDEL', KEYS[1], holdId)
+redis.call('ZREM', KEYS[4], holdId)
+redis.call('HDEL', KEYS[5], holdId)
+if redis.call('HGET', KEYS[2], visitor) == holdId then
+  redis.call('HDEL', KEYS[2], visitor)
+end
+redis.call('HSET', KEYS[6], holdId, reservation .. '|' .. visitor .. '|' .. ARGV[4])
+if redis.call('ZREM', KEYS[8], visitor) == 1 then
+  redis.call('HSET', KEYS[9], visitor, 'confirmed')
+end
+redis.call('ZREM', KEYS[10], visitor)
+return changes

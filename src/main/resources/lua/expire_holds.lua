@@ -1,0 +1,34 @@
+-- expire_holds: frees the seats of holds whose time ran out, including confirmations whose fence
+-- ran out (the confirming node died or PostgreSQL never answered within the fence).
+-- KEYS[1] holds           hash  holdId -> "visitor|expiresAt|seat,seat"
+-- KEYS[2] hold-by-visitor hash  visitor -> holdId
+-- KEYS[3] hold-seats      hash  seat -> holdId
+-- KEYS[4] hold-expiry     zset  holdId -> expiresAt (or fenceUntil while confirming)
+-- KEYS[5] confirming      hash  holdId -> "reservationId|fenceUntil"
+-- ARGV[1] now (ms), ARGV[2] maxBatch
+-- Returns {{seat, "free", ...}, {holdId, visitor, ...}}.
+local due = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local changes = {}
+local expired = {}
+for _, holdId in ipairs(due) do
+  redis.call('ZREM', KEYS[4], holdId)
+  redis.call('HDEL', KEYS[5], holdId)
+  local record = redis.call('HGET', KEYS[1], holdId)
+  if record then
+    local owner, seats = string.match(record, '^([^|]*)|[^|]*|(.*)$')
+    for seat in string.gmatch(seats, '[^,]+') do
+      if redis.call('HGET', KEYS[3], seat) == holdId then
+        redis.call('HDEL', KEYS[3], seat)
+        changes[#changes + 1] = seat
+        changes[#changes + 1] = 'free'
+      end
+    end
+    redis.call('HDEL', KEYS[1], holdId)
+    if redis.call('HGET', KEYS[2], owner) == holdId then
+      redis.call('HDEL', KEYS[2], owner)
+    end
+    expired[#expired + 1] = holdId
+    expired[#expired + 1] = owner
+  end
+end
+return {changes, expired}

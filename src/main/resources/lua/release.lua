@@ -1,0 +1,43 @@
+-- release: frees a hold's seats. Either the holder releases their hold by id, or (holdId "") a
+-- visitor who left the flow loses whatever hold they had. A hold being confirmed is left alone.
+-- KEYS[1] holds           hash  holdId -> "visitor|expiresAt|seat,seat"
+-- KEYS[2] hold-by-visitor hash  visitor -> holdId
+-- KEYS[3] hold-seats      hash  seat -> holdId
+-- KEYS[4] hold-expiry     zset  holdId -> expiresAt
+-- KEYS[5] confirming      hash  holdId -> "reservationId|fenceUntil"
+-- ARGV[1] holdId, or "" for the visitor's current hold
+-- ARGV[2] visitor: the one asking (must be the holder) or the one who left
+-- Returns {"ok", holdId, {seat, "free", ...}}, or {"none"}, {"not_found"}, {"not_your_hold"},
+-- {"confirm_in_progress"}.
+local holdId, visitor = ARGV[1], ARGV[2]
+if holdId == '' then
+  holdId = redis.call('HGET', KEYS[2], visitor)
+  if not holdId then
+    return {'none'}
+  end
+end
+local record = redis.call('HGET', KEYS[1], holdId)
+if not record then
+  return {'not_found'}
+end
+local owner, seats = string.match(record, '^([^|]*)|[^|]*|(.*)$')
+if owner ~= visitor then
+  return {'not_your_hold'}
+end
+if redis.call('HEXISTS', KEYS[5], holdId) == 1 then
+  return {'confirm_in_progress'}
+end
+local changes = {}
+for seat in string.gmatch(seats, '[^,]+') do
+  if redis.call('HGET', KEYS[3], seat) == holdId then
+    redis.call('HDEL', KEYS[3], seat)
+    changes[#changes + 1] = seat
+    changes[#changes + 1] = 'free'
+  end
+end
+redis.call('HDEL', KEYS[1], holdId)
+redis.call('ZREM', KEYS[4], holdId)
+if redis.call('HGET', KEYS[2], owner) == holdId then
+  redis.call('HDEL', KEYS[2], owner)
+end
+return {'ok', holdId, changes}

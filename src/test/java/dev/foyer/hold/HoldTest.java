@@ -1,0 +1,399 @@
+package dev.foyer.hold;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.BridgeClient;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Seat holds on one node: all or nothing, replacement, expiry, confirmation, release, bad input. */
+@ExtendWith(VertxExtension.class)
+class HoldTest {
+
+  private static final String EVENT = "city-hall";
+  /** Everyone is let straight in, so each join gives an admitted visitor with a pass. */
+  private static final JsonObject OPEN = new JsonObject().put("gate", "off").put("maxActive", 1000);
+
+  private static TestNode node;
+  private TestSetup setup;
+  private ApiClient api;
+  private Redis redis;
+  private Pool pg;
+  private BridgeClient bridge;
+
+  @BeforeAll
+  static void startNode() {
+    node = TestNode.start(TestSetup.clusterName(HoldTest.class));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    setup = new TestSetup();
+    redis = setup.redis(vertx);
+    pg = setup.pg(vertx);
+    node.deploy(setup.config())
+        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    if (bridge != null) {
+      bridge.close().otherwiseEmpty().await(5, TimeUnit.SECONDS);
+    }
+    node.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    redis.close();
+    pg.close();
+    api.close();
+  }
+
+  private static String pass(JsonObject visitor) {
+    return visitor.getString("pass");
+  }
+
+  @Test
+  void aHoldTakesAllItsSeatsOrNoneAndANewHoldReplacesTheOld(Vertx vertx, VertxTestContext ctx) {
+    JsonObject[] v = new JsonObject[2];
+    api.createEvent(EVENT, OPEN)
+        .compose(x -> api.admitted(EVENT)).map(a -> v[0] = a)
+        .compose(x -> api.admitted(EVENT)).map(b -> v[1] = b)
+        .compose(x -> api.hold(EVENT, pass(v[0]), "A-1-1", "A-1-2"))
+        .compose(first -> {
+          ctx.verify(() -> {
+            assertEquals(201, first.statusCode(), first.bodyAsString());
+            JsonObject body = first.bodyAsJsonObject();
+            assertEquals(new JsonArray().add("A-1-1").add("A-1-2"), body.getJsonArray("seats"));
+            long expected = System.currentTimeMillis() + 300_000;
+            assertTrue(Math.abs(body.getLong("expiresAt") - expected) < 5000, "held for holdSeconds (300 s)");
+          });
+          return api.hold(EVENT, pass(v[1]), "A-1-2", "A-1-3");
+        })
+        .compose(conflict -> {
+          ctx.verify(() -> {
+            assertEquals(409, conflict.statusCode());
+            assertEquals("seats_unavailable", conflict.bodyAsJsonObject().getString("error"));
+            assertEquals(new JsonArray().add("A-1-2"), conflict.bodyAsJsonObject().getJsonArray("seats"));
+          });
+          return api.seatStatuses(EVENT);
+        })
+        .compose(statuses -> {
+          ctx.verify(() -> {
+            assertEquals("held", statuses.get("A-1-1"));
+            assertEquals("held", statuses.get("A-1-2"));
+            assertEquals("free", statuses.get("A-1-3"), "a refused hold takes nothing");
+          });
+          return api.hold(EVENT, pass(v[0]), "A-1-2", "A-1-3");
+        })
+        .compose(replaced -> {
+          ctx.verify(() -> assertEquals(201, replaced.statusCode()));
+          return api.seatStatuses(EVENT);
+        })
+        .onComplete(ctx.succeeding(statuses -> ctx.verify(() -> {
+          assertEquals("free", statuses.get("A-1-1"), "the old hold's other seat was let go");
+          assertEquals("held", statuses.get("A-1-2"));
+          assertEquals("held", statuses.get("A-1-3"));
+          assertEquals(48, statuses.values().stream().filter("free"::equals).count());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void confirmingSellsTheSeatsForGoodFreesTheActiveSlotAndARetryGetsTheSameReservation(Vertx vertx,
+                                                                                     VertxTestContext ctx) {
+    JsonObject[] v = new JsonObject[2];
+    String[] holdId = new String[1];
+    JsonObject[] reservation = new JsonObject[1];
+    api.createEvent(EVENT, OPEN)
+        .compose(x -> api.admitted(EVENT)).map(a -> v[0] = a)
+        .compose(x -> api.admitted(EVENT)).map(b -> v[1] = b)
+        .compose(x -> api.hold(EVENT, pass(v[0]), "A-2-1", "A-2-2"))
+        .compose(held -> {
+          holdId[0] = held.bodyAsJsonObject().getString("holdId");
+          return api.confirm(EVENT, pass(v[0]), holdId[0]);
+        })
+        .compose(confirmed -> {
+          ctx.verify(() -> assertEquals(201, confirmed.statusCode(), confirmed.bodyAsString()));
+          reservation[0] = confirmed.bodyAsJsonObject();
+          return api.confirm(EVENT, pass(v[0]), holdId[0]);
+        })
+        .compose(retry -> {
+          ctx.verify(() -> {
+            assertEquals(201, retry.statusCode(), "a retried confirmation succeeds again");
+            assertEquals(reservation[0], retry.bodyAsJsonObject(), "with the same reservation");
+          });
+          return api.hold(EVENT, pass(v[1]), "A-2-2");
+        })
+        .compose(taken -> {
+          ctx.verify(() -> assertEquals(409, taken.statusCode(), "a sold seat cannot be held"));
+          return Future.all(api.seatStatuses(EVENT), api.stats(EVENT), api.me(EVENT, v[0].getString("token")),
+              pg.query("SELECT seat_id, reservation_id::text FROM reservations ORDER BY seat_id").execute());
+        })
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          Map<String, String> statuses = all.resultAt(0);
+          JsonObject stats = all.resultAt(1);
+          JsonObject me = all.<HttpResponse<Buffer>>resultAt(2).bodyAsJsonObject();
+          io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows = all.resultAt(3);
+          assertEquals("sold", statuses.get("A-2-1"));
+          assertEquals("sold", statuses.get("A-2-2"));
+          assertEquals(2L, stats.getLong("sold"));
+          assertEquals(0L, stats.getLong("held"));
+          assertEquals(1L, stats.getLong("active"), "the buyer's slot went to the next in line");
+          assertEquals("gone", me.getString("state"));
+          assertEquals("confirmed", me.getString("reason"));
+          assertEquals(2, rows.size());
+          rows.forEach(r -> assertEquals(reservation[0].getString("reservationId"), r.getString(1)));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void holdsExpireOnTimeAndTheChangeReachesSeatMapViewersWithinASecond(Vertx vertx, VertxTestContext ctx) {
+    JsonObject[] v = new JsonObject[1];
+    long[] expiresAt = new long[1];
+    String seats = "foyer.seats." + EVENT;
+    api.createEvent(EVENT, OPEN.copy().put("holdSeconds", 1))
+        .compose(x -> BridgeClient.connect(vertx, node.port()))
+        .compose(b -> {
+          bridge = b;
+          return b.register(seats, null);
+        })
+        .compose(x -> sleep(vertx, 700)) // the node subscribes to the event's seat broadcasts
+        .compose(x -> api.admitted(EVENT)).map(a -> v[0] = a)
+        .compose(x -> api.hold(EVENT, pass(v[0]), "A-3-3"))
+        .compose(held -> {
+          expiresAt[0] = held.bodyAsJsonObject().getLong("expiresAt");
+          return bridge.next(f -> hasChange(f, "A-3-3", "held"), 2000);
+        })
+        .compose(x -> bridge.next(f -> hasChange(f, "A-3-3", "free"), 3000))
+        .compose(freed -> {
+          long late = System.currentTimeMillis() - expiresAt[0];
+          ctx.verify(() -> {
+            assertTrue(late >= -50, "not released before its time: " + late + " ms");
+            assertTrue(late < 1000, "released and broadcast within a second: " + late + " ms late");
+          });
+          return api.seatStatuses(EVENT);
+        })
+        .onComplete(ctx.succeeding(statuses -> ctx.verify(() -> {
+          assertEquals("free", statuses.get("A-3-3"));
+          ctx.completeNow();
+        })));
+  }
+
+  private static boolean hasChange(JsonObject frame, String seat, String status) {
+    if (!"rec".equals(frame.getString("type"))) {
+      return false;
+    }
+    JsonArray changes = frame.getJsonObject("body").getJsonArray("changes");
+    return changes != null && changes.stream().anyMatch(c -> seat.equals(((JsonObject) c).getString("seat"))
+        && status.equals(((JsonObject) c).getString("status")));
+  }
+
+  @Test
+  void aConfirmationRacingTheExpiryEitherWinsCleanlyOrGets410NeverBoth(Vertx vertx, VertxTestContext ctx) {
+    int visitors = 16;
+    List<JsonObject> outcomes = new ArrayList<>();
+    api.createEvent(EVENT, OPEN.copy().put("holdSeconds", 1))
+        .compose(x -> {
+          List<Future<JsonObject>> races = new ArrayList<>();
+          for (int i = 0; i < visitors; i++) {
+            String seat = "A-" + (1 + i / 10) + "-" + (1 + i % 10);
+            long offset = -160 + 20L * i; // from well before to well after the expiry
+            races.add(api.admitted(EVENT).compose(a -> api.hold(EVENT, pass(a), seat).compose(held -> {
+              JsonObject h = held.bodyAsJsonObject();
+              long wait = Math.max(0, h.getLong("expiresAt") + offset - System.currentTimeMillis());
+              return sleep(vertx, wait).compose(w -> api.confirm(EVENT, pass(a), h.getString("holdId")))
+                  .map(r -> new JsonObject().put("seat", seat).put("status", r.statusCode()).put("offset", offset));
+            })));
+          }
+          return Future.all(races).map(all -> {
+            races.forEach(f -> outcomes.add(f.result()));
+            return null;
+          });
+        })
+        .compose(x -> sleep(vertx, 1200))
+        .compose(x -> Future.all(api.seatStatuses(EVENT),
+            pg.query("SELECT seat_id FROM reservations").execute()))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          Map<String, String> statuses = all.resultAt(0);
+          io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows = all.resultAt(1);
+          List<String> reserved = new ArrayList<>();
+          rows.forEach(r -> reserved.add(r.getString(0)));
+          for (JsonObject o : outcomes) {
+            String seat = o.getString("seat");
+            int status = o.getInteger("status");
+            assertTrue(status == 201 || status == 410, "only a win or a 410: " + o);
+            if (status == 201) {
+              assertTrue(reserved.contains(seat), "a won confirmation is in PostgreSQL: " + o);
+              assertEquals("sold", statuses.get(seat), "and stays sold: " + o);
+            } else {
+              assertTrue(!reserved.contains(seat), "a 410 sold nothing: " + o);
+              assertEquals("free", statuses.get(seat), "and its seat is free again: " + o);
+            }
+          }
+          assertTrue(outcomes.stream().anyMatch(o -> o.getInteger("status") == 201), "early confirmations win");
+          assertTrue(outcomes.stream().anyMatch(o -> o.getInteger("status") == 410), "late ones get 410");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aVisitorWhoLeavesOrRunsOutOfTimeOrDisconnectsLosesTheHold(Vertx vertx, VertxTestContext ctx) {
+    JsonObject[] v = new JsonObject[3];
+    // active for 2 s, gone 1 s after the last sign of life
+    api.createEvent(EVENT, OPEN.copy().put("activeSeconds", 2).put("graceSeconds", 1))
+        .compose(x -> api.admitted(EVENT)).map(a -> v[0] = a)
+        .compose(x -> api.hold(EVENT, pass(v[0]), "A-1-1"))
+        .compose(x -> api.leave(EVENT, v[0].getString("token")))
+        .compose(x -> sleep(vertx, 300))
+        .compose(x -> api.seatStatuses(EVENT))
+        .compose(afterLeave -> {
+          ctx.verify(() -> assertEquals("free", afterLeave.get("A-1-1"), "leaving releases"));
+          return api.admitted(EVENT).map(a -> v[1] = a);
+        })
+        .compose(x -> api.hold(EVENT, pass(v[1]), "A-1-2"))
+        // v[1] keeps calling (present) but its active time runs out
+        .compose(x -> keepPolling(vertx, v[1], 2600))
+        .compose(x -> api.seatStatuses(EVENT))
+        .compose(afterExpiry -> {
+          ctx.verify(() -> assertEquals("free", afterExpiry.get("A-1-2"), "active expiry releases"));
+          return api.admitted(EVENT).map(a -> v[2] = a);
+        })
+        .compose(x -> api.hold(EVENT, pass(v[2]), "A-1-3"))
+        // v[2] goes silent: past the grace it is gone
+        .compose(x -> sleep(vertx, 1800))
+        .compose(x -> api.seatStatuses(EVENT))
+        .onComplete(ctx.succeeding(afterSilence -> ctx.verify(() -> {
+          assertEquals("free", afterSilence.get("A-1-3"), "disconnecting past the grace releases");
+          ctx.completeNow();
+        })));
+  }
+
+  private Future<Void> keepPolling(Vertx vertx, JsonObject visitor, long millis) {
+    long until = System.currentTimeMillis() + millis;
+    Supplier<Future<Void>>[] loop = new Supplier[1];
+    loop[0] = () -> System.currentTimeMillis() > until ? Future.succeededFuture()
+        : api.me(EVENT, visitor.getString("token")).compose(r -> sleep(vertx, 300)).compose(x -> loop[0].get());
+    return loop[0].get();
+  }
+
+  @Test
+  void badHoldRequestsGetTheirCodeAndChangeNothing(Vertx vertx, VertxTestContext ctx) {
+    JsonObject[] v = new JsonObject[2];
+    String[] holdId = new String[1];
+    api.createEvent(EVENT, OPEN)
+        .compose(x -> api.createEvent("other-hall", OPEN))
+        .compose(x -> api.admitted(EVENT)).map(a -> v[0] = a)
+        .compose(x -> api.admitted("other-hall")).map(b -> v[1] = b)
+        .compose(x -> api.hold(EVENT, pass(v[0]), "A-1-1"))
+        .compose(held -> {
+          holdId[0] = held.bodyAsJsonObject().getString("holdId");
+          return api.admitted(EVENT);
+        })
+        .compose(stranger -> {
+          String path = "/api/events/" + EVENT + "/holds";
+          List<Object[]> cases = List.of(
+              new Object[] {api.hold(EVENT, pass(v[0]), "A-1-2", "Z-9-9"), 400, "unknown_seats"},
+              new Object[] {api.hold(EVENT, pass(v[0]), "A-1-2", "A-1-2"), 400, "duplicate_seats"},
+              new Object[] {api.hold(EVENT, pass(v[0])), 400, "no_seats"},
+              new Object[] {api.hold(EVENT, pass(v[0]), "A-1-2", "A-1-3", "A-1-4", "A-1-5", "A-1-6"), 422, "too_many_seats"},
+              new Object[] {api.request(HttpMethod.POST, path).bearerTokenAuthentication(pass(v[0]))
+                  .sendJsonObject(new JsonObject().put("seats", "A-1-2")), 400, "invalid_seats"},
+              new Object[] {api.request(HttpMethod.POST, path).bearerTokenAuthentication(pass(v[0]))
+                  .sendBuffer(Buffer.buffer("{seats")), 400, "invalid_json"},
+              new Object[] {api.request(HttpMethod.POST, path).sendJsonObject(new JsonObject().put("seats",
+                  new JsonArray().add("A-1-2"))), 401, "missing_pass"},
+              new Object[] {api.hold(EVENT, pass(v[1]), "A-1-2"), 403, "not_admitted"},
+              new Object[] {api.hold(EVENT, v[0].getString("token"), "A-1-2"), 403, "not_admitted"},
+              new Object[] {api.hold(EVENT, pass(v[0]).substring(0, pass(v[0]).length() - 4) + "AAAA", "A-1-2"),
+                  403, "not_admitted"},
+              new Object[] {api.release(EVENT, pass(stranger), holdId[0]), 403, "not_your_hold"},
+              new Object[] {api.confirm(EVENT, pass(stranger), holdId[0]), 403, "not_your_hold"},
+              new Object[] {api.release(EVENT, pass(v[0]), "no-such-hold"), 404, "unknown_hold"},
+              new Object[] {api.confirm(EVENT, pass(v[0]), "no-such-hold"), 410, "hold_expired"});
+          return snapshot().compose(before -> {
+            List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+            cases.forEach(c -> calls.add((Future<HttpResponse<Buffer>>) c[0]));
+            return Future.all(calls).compose(all -> snapshot().map(after -> {
+              ctx.verify(() -> {
+                for (Object[] c : cases) {
+                  HttpResponse<Buffer> r = ((Future<HttpResponse<Buffer>>) c[0]).result();
+                  assertEquals(c[1], r.statusCode(), c[2] + ": " + r.bodyAsString());
+                  assertEquals(c[2], r.bodyAsJsonObject().getString("error"));
+                }
+                assertEquals(before, after, "bad hold requests changed nothing");
+              });
+              return null;
+            }));
+          });
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aRedisFlushOfTheSeatMapLosesNoSale(Vertx vertx, VertxTestContext ctx) {
+    JsonObject[] v = new JsonObject[1];
+    String base = setup.prefix() + ":{" + EVENT + "}:";
+    api.createEvent(EVENT, OPEN)
+        .compose(x -> api.admitted(EVENT)).map(a -> v[0] = a)
+        .compose(x -> api.hold(EVENT, pass(v[0]), "A-5-5"))
+        .compose(held -> api.confirm(EVENT, pass(v[0]), held.bodyAsJsonObject().getString("holdId")))
+        .compose(x -> redis.send(Request.cmd(Command.DEL).arg(base + "seats").arg(base + "sold")))
+        .compose(x -> api.seatStatuses(EVENT))
+        .onComplete(ctx.succeeding(statuses -> ctx.verify(() -> {
+          assertEquals("sold", statuses.get("A-5-5"), "rebuilt from PostgreSQL");
+          assertEquals(49, statuses.values().stream().filter("free"::equals).count());
+          ctx.completeNow();
+        })));
+  }
+
+  private Future<String> snapshot() {
+    String base = setup.prefix() + ":{" + EVENT + "}:";
+    List<Future<String>> parts = new ArrayList<>();
+    for (String key : List.of("holds", "hold-by-visitor", "hold-seats", "sold", "confirming", "confirmed")) {
+      parts.add(redis.send(Request.cmd(Command.HGETALL).arg(base + key)).map(String::valueOf));
+    }
+    parts.add(redis.send(Request.cmd(Command.ZRANGE).arg(base + "active").arg(0).arg(-1)).map(String::valueOf));
+    parts.add(pg.query("SELECT count(*) FROM reservations").execute().map(r -> r.iterator().next().deepToString()));
+    return Future.all(parts).map(all -> String.join("\n", parts.stream().map(Future::result).toList()));
+  }
+
+  static Future<Void> sleep(Vertx vertx, long millis) {
+    Promise<Void> done = Promise.promise();
+    vertx.setTimer(Math.max(1, millis), id -> done.complete());
+    return done.future();
+  }
+}
