@@ -52,9 +52,9 @@ public final class Keys {
     return base + "seats";
   }
 
-  /** Where a seat map is built before it replaces {@link #seats()} in one step. */
-  public String seatsLoading() {
-    return base + "seats:loading";
+  /** Where one load builds a seat map before it replaces {@link #seats()} in one step. */
+  public String seatsLoading(String loadId) {
+    return base + "seats:loading:" + loadId;
   }
 
   /** Sold seats: hash seat -> reservation id, rebuilt from PostgreSQL. */

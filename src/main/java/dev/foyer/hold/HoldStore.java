@@ -116,7 +116,7 @@ public class HoldStore {
   /** Replaces the event's seat map with these ids and records these sales, in chunks, swapped at once. */
   public Future<Long> loadSeats(String event, List<String> seatIds, Map<String, String> sold) {
     Keys k = keys(event);
-    List<String> keys = List.of(k.seatsLoading(), k.seats(), k.sold());
+    List<String> keys = List.of(k.seatsLoading(java.util.UUID.randomUUID().toString()), k.seats(), k.sold());
     List<List<Object>> chunks = new ArrayList<>();
     for (int from = 0; from < Math.max(1, seatIds.size()); from += LOAD_CHUNK) {
       List<String> ids = seatIds.subList(Math.min(from, seatIds.size()), Math.min(seatIds.size(), from + LOAD_CHUNK));

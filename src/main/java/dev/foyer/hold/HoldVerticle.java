@@ -58,6 +58,7 @@ public class HoldVerticle extends VerticleBase {
   private final Map<String, Map<String, String>> pendingChanges = new HashMap<>();
   private final Map<String, JsonArray> pendingMessages = new HashMap<>();
   private final Set<String> sweeping = new HashSet<>();
+  private final Map<String, Future<Long>> loading = new HashMap<>();
   private boolean redisWarned;
 
   public HoldVerticle(FoyerConfig config) {
@@ -311,10 +312,18 @@ public class HoldVerticle extends VerticleBase {
     });
   }
 
+  /** Loads the seat map once at a time per event on this node; callers meanwhile share the load. */
   private Future<Long> loadSeats(String event) {
-    return reservations.seatMap(event)
+    Future<Long> running = loading.get(event);
+    if (running != null) {
+      return running;
+    }
+    Future<Long> load = reservations.seatMap(event)
         .compose(map -> store.loadSeats(event, map.seats(), map.sold()))
-        .onFailure(err -> LOG.warn("Could not load the seat map of event {}: {}", event, err.getMessage()));
+        .onFailure(err -> LOG.warn("Could not load the seat map of event {}: {}", event, err.getMessage()))
+        .onComplete(ar -> loading.remove(event));
+    loading.put(event, load);
+    return load;
   }
 
   // ---- batched publishing

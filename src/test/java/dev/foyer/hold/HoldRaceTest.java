@@ -1,0 +1,194 @@
+package dev.foyer.hold;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** 200 admitted visitors on two nodes race for 50 seats. */
+@ExtendWith(VertxExtension.class)
+class HoldRaceTest {
+
+  private static final String EVENT = "small-club";
+  private static TestNode nodeA;
+  private static TestNode nodeB;
+  private TestSetup setup;
+  private ApiClient apiA;
+  private ApiClient apiB;
+  private Redis redis;
+  private Pool pg;
+
+  @BeforeAll
+  static void startCluster() {
+    String cluster = TestSetup.clusterName(HoldRaceTest.class);
+    nodeA = TestNode.start(cluster);
+    nodeB = TestNode.start(cluster);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    nodeA.close();
+    nodeB.close();
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    setup = new TestSetup();
+    redis = setup.redis(vertx);
+    pg = setup.pg(vertx);
+    nodeA.deploy(setup.config())
+        .compose(v -> nodeB.deploy(setup.config()))
+        .onSuccess(v -> {
+          apiA = new ApiClient(vertx, nodeA.port());
+          apiB = new ApiClient(vertx, nodeB.port());
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    nodeA.undeploy().await(30, TimeUnit.SECONDS);
+    nodeB.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    redis.close();
+    pg.close();
+    apiA.close();
+    apiB.close();
+  }
+
+  @Test
+  void twoHundredVisitorsOnTwoNodesRacingForFiftySeatsNeverShareOrDoubleSellASeat(Vertx vertx, VertxTestContext ctx) {
+    int visitors = 200;
+    List<String> allSeats = new ArrayList<>();
+    for (int row = 1; row <= 5; row++) {
+      for (int n = 1; n <= 10; n++) {
+        allSeats.add("A-" + row + "-" + n);
+      }
+    }
+    Map<String, List<String>> wonHolds = new ConcurrentHashMap<>();
+    Map<String, String> reservationOf = new ConcurrentHashMap<>();
+    AtomicInteger conflicts = new AtomicInteger();
+    AtomicInteger unexpected = new AtomicInteger();
+    List<String> problems = Collections.synchronizedList(new ArrayList<>());
+
+    apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("maxActive", 1000))
+        .compose(created -> {
+          List<Future<Void>> racers = new ArrayList<>();
+          for (int i = 0; i < visitors; i++) {
+            ApiClient api = i % 2 == 0 ? apiA : apiB;
+            Random random = new Random(i);
+            racers.add(api.admitted(EVENT).compose(v -> race(api, v, allSeats, random, 6, wonHolds,
+                reservationOf, conflicts, unexpected, problems)));
+          }
+          return Future.all(racers);
+        })
+        .compose(all -> Future.all(
+            apiA.seatStatuses(EVENT),
+            apiB.seatStatuses(EVENT),
+            pg.query("SELECT seat_id, hold_id, reservation_id::text FROM reservations WHERE event_id = '" + EVENT + "'")
+                .execute(),
+            redis.send(Request.cmd(Command.HGETALL).arg(setup.prefix() + ":{" + EVENT + "}:sold"))))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertTrue(problems.isEmpty(), problems.size() + " unexpected answers, first: "
+              + problems.subList(0, Math.min(3, problems.size())));
+          assertEquals(0, unexpected.get());
+          // every successful hold was disjoint from every other: no seat was ever held by two
+          Map<String, String> holderOfSeat = new HashMap<>();
+          wonHolds.forEach((holdId, seats) -> seats.forEach(seat -> {
+            String before = holderOfSeat.put(seat, holdId);
+            assertEquals(null, before, "seat " + seat + " was held by " + before + " and " + holdId);
+          }));
+          Map<String, String> viewA = all.resultAt(0);
+          Map<String, String> viewB = all.resultAt(1);
+          io.vertx.sqlclient.RowSet<Row> rows = all.resultAt(2);
+          Response redisSold = all.resultAt(3);
+          Map<String, String> pgSold = new HashMap<>();
+          for (Row r : rows) {
+            assertEquals(null, pgSold.put(r.getString("seat_id"), r.getString("hold_id")), "sold twice");
+            assertEquals(reservationOf.get(r.getString("hold_id")), r.getString("reservation_id"));
+          }
+          assertEquals(holderOfSeat, pgSold, "PostgreSQL holds exactly the confirmed holds");
+          Set<String> redisSoldSeats = new HashSet<>(redisSold.getKeys());
+          assertEquals(pgSold.keySet(), redisSoldSeats, "Redis and PostgreSQL agree on what is sold");
+          assertEquals(viewA, viewB, "both nodes show the same seat map");
+          for (String seat : allSeats) {
+            String expected = pgSold.containsKey(seat) ? "sold" : "free";
+            assertEquals(expected, viewA.get(seat), "every seat ends either free or sold to exactly one");
+          }
+          assertTrue(pgSold.size() >= 40, "most seats were sold: " + pgSold.size());
+          assertTrue(conflicts.get() > 0, "the race produced conflicts");
+          System.out.printf("hold race: %d holds won, %d seats sold, %d conflicts (409)%n",
+              wonHolds.size(), pgSold.size(), conflicts.get());
+          ctx.completeNow();
+        })));
+  }
+
+  /** Tries holds of 1 to 4 random seats until one succeeds (then confirms it) or tries run out. */
+  private Future<Void> race(ApiClient api, JsonObject visitor, List<String> allSeats, Random random, int tries,
+                            Map<String, List<String>> wonHolds, Map<String, String> reservationOf,
+                            AtomicInteger conflicts, AtomicInteger unexpected, List<String> problems) {
+    if (tries == 0) {
+      return Future.succeededFuture();
+    }
+    List<String> shuffled = new ArrayList<>(allSeats);
+    Collections.shuffle(shuffled, random);
+    String[] seats = shuffled.subList(0, 1 + random.nextInt(4)).toArray(new String[0]);
+    String pass = visitor.getString("pass");
+    return api.hold(EVENT, pass, seats).compose(held -> {
+      if (held.statusCode() == 409) {
+        conflicts.incrementAndGet();
+        return race(api, visitor, allSeats, random, tries - 1, wonHolds, reservationOf, conflicts, unexpected, problems);
+      }
+      if (held.statusCode() != 201) {
+        unexpected.incrementAndGet();
+        problems.add("hold " + held.statusCode() + " " + held.bodyAsString());
+        return Future.succeededFuture();
+      }
+      JsonObject body = held.bodyAsJsonObject();
+      String holdId = body.getString("holdId");
+      List<String> got = new ArrayList<>();
+      body.getJsonArray("seats").forEach(s -> got.add((String) s));
+      wonHolds.put(holdId, got);
+      return api.confirm(EVENT, pass, holdId).map(confirmed -> {
+        if (confirmed.statusCode() != 201) {
+          problems.add("confirm " + confirmed.statusCode() + " " + confirmed.bodyAsString());
+        } else {
+          reservationOf.put(holdId, confirmed.bodyAsJsonObject().getString("reservationId"));
+        }
+        return null;
+      });
+    });
+  }
+
+}
