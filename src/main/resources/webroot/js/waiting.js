@@ -50,7 +50,7 @@
     sessionStorage.setItem('foyer.pass.' + event, JSON.stringify({pass: pass, activeUntil: activeUntil}));
     localStorage.removeItem(firstPositionKey);
     if (bus) bus.close();
-    location.assign('/events/' + encodeURIComponent(event) + '/booking');
+    location.assign('/events/' + encodeURIComponent(event) + '/seats');
   }
 
   function gone(reason) {

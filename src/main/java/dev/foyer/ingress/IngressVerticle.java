@@ -113,7 +113,7 @@ public class IngressVerticle extends VerticleBase {
     router.route("/eventbus/*").subRouter(
         new EventBusBridge(vertx, tokens, queue, catalog, passes, connected).router());
     router.get("/events/:event").handler(ctx -> page(ctx, "waiting.html"));
-    router.get("/events/:event/booking").handler(ctx -> page(ctx, "booking.html"));
+    router.get("/events/:event/seats").handler(ctx -> page(ctx, "seats.html"));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
 
     router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound("not_found", "no such API call: "
@@ -226,6 +226,8 @@ public class IngressVerticle extends VerticleBase {
                 .put("id", info.id())
                 .put("name", info.name())
                 .put("opensAt", info.opensAt() == null ? null : info.opensAt().toString())
+                .put("maxSeatsPerHold", info.settings().maxSeatsPerHold())
+                .put("holdSeconds", info.settings().holdSeconds())
                 .put("progress", new JsonObject()
                     .put("waiting", c.waiting())
                     .put("active", c.active())

@@ -47,6 +47,7 @@ public class PushVerticle extends VerticleBase {
   private Redis redis;
   private Pool pg;
   private QueueStore store;
+  private EventRepository events;
   private EventCatalog catalog;
   private Passes passes;
   private final Map<String, Long> nextRound = new HashMap<>();
@@ -66,11 +67,16 @@ public class PushVerticle extends VerticleBase {
     redis = Stores.redis(vertx, config);
     pg = Stores.pg(vertx, config, "push", 2);
     store = new QueueStore(redis, config.keyPrefix());
-    catalog = new EventCatalog(new EventRepository(pg));
+    events = new EventRepository(pg);
+    catalog = new EventCatalog(events);
     passes = new Passes(vertx, passKey);
-    vertx.eventBus().<String>consumer(EventCatalog.CHANGED, msg -> catalog.invalidate(msg.body()));
+    vertx.eventBus().<String>consumer(EventCatalog.CHANGED, msg -> {
+      catalog.invalidate(msg.body());
+      follow(msg.body());
+    });
     vertx.setPeriodic(ROUND_CHECK_MILLIS, id -> rankRounds());
-    vertx.setPeriodic(500, id -> followBroadcasts());
+    vertx.setPeriodic(5000, id -> followEvents());
+    followEvents();
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(QueueVerticle.ADMISSIONS, this::onAdmissions).completion(),
         vertx.eventBus().<JsonObject>consumer(QueueVerticle.DEPARTURES, this::onDepartures).completion(),
@@ -200,24 +206,22 @@ public class PushVerticle extends VerticleBase {
 
   // ---- broadcasts: one clustered subscription per node and address, fanned out locally
 
-  private void followBroadcasts() {
-    Set<String> wanted = connected.listenedAddresses();
-    for (String address : wanted) {
-      if (!broadcasts.containsKey(address)) {
-        broadcasts.put(address, vertx.eventBus().consumer(address, msg -> {
-          LocalSockets.Delivery delivery = connected.delivery();
-          delivery.toListeners(address, Frames.rec(address, (JsonObject) msg.body()));
-          delivery.send();
-        }));
-      }
+  /**
+   * Subscribes to every event's broadcasts up front, so a socket that registers never waits for
+   * the cluster to learn about a new subscription and never misses the change right after.
+   */
+  private void followEvents() {
+    events.list().onSuccess(list -> list.forEach(e -> follow(e.id())));
+  }
+
+  private void follow(String event) {
+    for (String address : List.of(Addresses.event(event), Addresses.seats(event))) {
+      broadcasts.computeIfAbsent(address, a -> vertx.eventBus().<JsonObject>consumer(a, msg -> {
+        LocalSockets.Delivery delivery = connected.delivery();
+        delivery.toListeners(a, Frames.rec(a, msg.body()));
+        delivery.send();
+      }));
     }
-    broadcasts.entrySet().removeIf(e -> {
-      if (wanted.contains(e.getKey())) {
-        return false;
-      }
-      e.getValue().unregister();
-      return true;
-    });
   }
 
   private String nodeId() {

@@ -1,0 +1,130 @@
+package dev.foyer.hold;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.Chromium;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two admitted visitors in two real browsers share one live seat map. */
+@ExtendWith(VertxExtension.class)
+class SeatPageTest {
+
+  private static final String EVENT = "arena-seats";
+  private static TestNode node;
+  private TestSetup setup;
+  private ApiClient api;
+  private Chromium alice;
+  private Chromium bob;
+
+  @BeforeAll
+  static void startNode() {
+    if (!Chromium.installed()) {
+      Assumptions.assumeTrue(System.getenv("CI") != null,
+          "Debian's chromium is not installed (apt-get install chromium); skipping the browser test");
+      throw new IllegalStateException("CI must have " + Chromium.BINARY);
+    }
+    node = TestNode.start(TestSetup.clusterName(SeatPageTest.class));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
+    setup = new TestSetup();
+    alice = Chromium.launch(vertx);
+    bob = Chromium.launch(vertx);
+    node.deploy(setup.config())
+        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    alice.close();
+    bob.close();
+    node.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    api.close();
+  }
+
+  private static String seat(String id) {
+    return "document.querySelector('[data-seat=\"" + id + "\"]')";
+  }
+
+  private static String classOf(String id) {
+    return seat(id) + ".getAttribute('class')";
+  }
+
+  @Test
+  void oneHoldsASeatTheOtherSeesItHeldWithinASecondAndCannotTakeItThenTheFirstBuysIt(Vertx vertx,
+                                                                                     VertxTestContext ctx) {
+    String url = "http://127.0.0.1:" + node.port() + "/events/" + EVENT;
+    String ready = "location.pathname.endsWith('/seats') && document.querySelectorAll('#map circle').length === 50"
+        + " && document.getElementById('connection').dataset.state === 'live' && 'ready'";
+    long[] heldAt = new long[1];
+    api.createEvent(EVENT, new JsonObject().put("gate", "off").put("maxActive", 10))
+        .compose(v -> Future.all(alice.open(url), bob.open(url)))
+        .compose(pages -> {
+          Chromium.Page a = pages.resultAt(0);
+          Chromium.Page b = pages.resultAt(1);
+          return a.waitFor(ready, 20_000)
+              .compose(x -> b.waitFor(ready, 20_000))
+              .compose(x -> a.eval(seat("A-2-5") + ".dispatchEvent(new MouseEvent('click', {bubbles: true}))"))
+              .compose(x -> a.waitFor(classOf("A-2-5") + ".includes('mine')", 5000))
+              .compose(x -> {
+                heldAt[0] = System.currentTimeMillis();
+                return b.waitFor(classOf("A-2-5") + ".includes('held')", 3000);
+              })
+              .compose(x -> {
+                long seenAfter = System.currentTimeMillis() - heldAt[0];
+                ctx.verify(() -> assertTrue(seenAfter < 1000, "the other page saw the hold after " + seenAfter + " ms"));
+                return b.eval(seat("A-2-5") + ".dispatchEvent(new MouseEvent('click', {bubbles: true}))");
+              })
+              .compose(x -> b.waitFor("!document.getElementById('message').hidden"
+                  + " && document.getElementById('message').textContent", 3000))
+              .compose(message -> b.eval(classOf("A-2-5")).map(cls -> {
+                ctx.verify(() -> {
+                  assertEquals("seat held", cls, "the other page could not pick it");
+                  assertTrue(message.toString().contains("not available"), message.toString());
+                });
+                return null;
+              }))
+              .compose(x -> a.screenshot(Path.of("target", "seat-page.png")))
+              .compose(x -> a.eval("document.getElementById('confirm').click()"))
+              .compose(x -> a.waitFor("!document.getElementById('done').hidden"
+                  + " && document.getElementById('reserved-seats').textContent", 5000))
+              .compose(seats -> {
+                ctx.verify(() -> assertEquals("A-2-5", seats));
+                return b.waitFor(classOf("A-2-5") + " === 'seat sold'", 3000);
+              })
+              .compose(x -> a.eval("document.getElementById('reservation').textContent"));
+        })
+        .onComplete(ctx.succeeding(reservation -> ctx.verify(() -> {
+          assertTrue(reservation.toString().matches("[0-9a-f-]{36}"), "a reservation id is shown: " + reservation);
+          ctx.completeNow();
+        })));
+  }
+}
