@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -cp target/foyer.jar dev.foyer.bench.Bench tick --redis redis://127.0.0.1:6379 --waiting 10000
  *   java -cp target/foyer.jar dev.foyer.bench.Bench wait --port 8080 --admin-key K --visitors 10000 --seconds 60
  *   java -cp target/foyer.jar dev.foyer.bench.Bench poll --port 8080 --admin-key K --visitors 10000 --seconds 60
+ *   java -cp target/foyer.jar dev.foyer.bench.Bench holds --port 8080 --admin-key K --visitors 500 --seats 100 --seconds 10
+ *   java -cp target/foyer.jar dev.foyer.bench.Bench seatview --port 8080 --admin-key K --viewers 1000 --changes 50
  * </pre>
  * Each prints a summary and writes its figures as JSON under bench-results/.
  */
@@ -59,6 +61,14 @@ public final class Bench {
       JsonObject result = switch (args[0]) {
         case "surge" -> surge(vertx, options);
         case "tick" -> tick(vertx, options);
+        case "holds" -> new SeatSwarm(vertx, Integer.parseInt(options.getOrDefault("port", "8080")),
+            options.get("admin-key")).holds(Integer.parseInt(options.getOrDefault("visitors", "500")),
+            Integer.parseInt(options.getOrDefault("seats", "100")),
+            Integer.parseInt(options.getOrDefault("seconds", "10")),
+            Integer.parseInt(options.getOrDefault("concurrency", "64")));
+        case "seatview" -> new SeatSwarm(vertx, Integer.parseInt(options.getOrDefault("port", "8080")),
+            options.get("admin-key")).seatView(Integer.parseInt(options.getOrDefault("viewers", "1000")),
+            Integer.parseInt(options.getOrDefault("changes", "50")));
         case "wait", "poll" -> new VisitorSwarm(vertx, Integer.parseInt(options.getOrDefault("port", "8080")),
             options.get("admin-key")).run(args[0].equals("poll"),
             Integer.parseInt(options.getOrDefault("visitors", "1000")),
