@@ -7,6 +7,8 @@
 -- KEYS[3] gone     hash  visitor -> reason
 -- KEYS[4] meta     hash  admittedTotal, tokens, tokensAt, rate (per second), rateAt
 -- KEYS[5] presence zset  visitor -> last seen (epoch ms)
+-- KEYS[6] prequeue zset  visitor -> arrival sequence: while anyone is in it, the event has not
+--         opened and nobody is admitted
 -- ARGV[1] now, epoch ms
 -- ARGV[2] maxActive
 -- ARGV[3] admitPerMinute (0 = capacity only)
@@ -33,7 +35,7 @@ end
 local waitingBefore = redis.call('ZCARD', KEYS[1])
 local free = maxActive - redis.call('ZCARD', KEYS[2])
 local n = math.max(0, math.min(waitingBefore, free, maxBatch))
-if paused then
+if paused or redis.call('ZCARD', KEYS[6]) > 0 then
   n = 0
 end
 

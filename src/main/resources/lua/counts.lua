@@ -4,10 +4,14 @@
 -- KEYS[3] meta     hash  admittedTotal, rate, queueing
 -- KEYS[4] traffic  string  requests counted in the last complete second
 -- KEYS[5] hold-seats hash  seat -> holdId
--- Returns {waiting, active, admittedTotal, rate or "", queueing or "", trafficLastSecond, held seats}.
+-- KEYS[6] prequeue   zset  visitor -> arrival sequence, before the opening
+-- Returns {waiting, active, admittedTotal, rate or "", queueing or "", trafficLastSecond, held seats,
+-- pre-queued, opened ("1" once the pre-queue moved in)}.
 return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]),
         redis.call('HGET', KEYS[3], 'admittedTotal') or '0',
         redis.call('HGET', KEYS[3], 'rate') or '',
         redis.call('HGET', KEYS[3], 'queueing') or '',
         redis.call('GET', KEYS[4]) or '0',
-        redis.call('HLEN', KEYS[5])}
+        redis.call('HLEN', KEYS[5]),
+        redis.call('ZCARD', KEYS[6]),
+        redis.call('HGET', KEYS[3], 'opened') or '0'}

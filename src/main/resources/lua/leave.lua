@@ -3,12 +3,13 @@
 -- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
 -- KEYS[3] gone     hash  visitor -> reason
 -- KEYS[4] presence zset  visitor -> last seen (epoch ms)
+-- KEYS[5] prequeue zset  visitor -> arrival sequence, before the opening
 -- ARGV[1] visitor id
 -- ARGV[2] reason (left, disconnected, removed)
 -- Returns the state the visitor was in: "waiting", "active" or "gone" (nothing to do).
 local visitor = ARGV[1]
 local was = 'gone'
-if redis.call('ZREM', KEYS[1], visitor) == 1 then
+if redis.call('ZREM', KEYS[1], visitor) == 1 or redis.call('ZREM', KEYS[5], visitor) == 1 then
   was = 'waiting'
 elseif redis.call('ZREM', KEYS[2], visitor) == 1 then
   was = 'active'

@@ -5,13 +5,18 @@
 -- KEYS[3] gone     hash  visitor -> reason
 -- KEYS[4] meta     hash  rate (measured admissions per second)
 -- KEYS[5] presence zset  visitor -> last seen (epoch ms)
+-- KEYS[6] prequeue zset  visitor -> arrival sequence, before the opening
 -- ARGV[1] visitor id
 -- ARGV[2] now, epoch ms
--- Returns {state, position | activeUntil | reason, waitingCount, rate or ""}, state being "waiting",
--- "active" or "gone".
+-- Returns {state, position | activeUntil | reason | 0, waitingCount, rate or ""}, state being
+-- "waiting", "active", "gone" or "prequeue" (waitingCount then counts the pre-queue).
 local visitor = ARGV[1]
 local waiting = redis.call('ZCARD', KEYS[1])
 local rate = redis.call('HGET', KEYS[4], 'rate') or ''
+if redis.call('ZSCORE', KEYS[6], visitor) then
+  redis.call('ZADD', KEYS[5], ARGV[2], visitor)
+  return {'prequeue', 0, redis.call('ZCARD', KEYS[6]), rate}
+end
 local rank = redis.call('ZRANK', KEYS[1], visitor)
 if rank then
   redis.call('ZADD', KEYS[5], ARGV[2], visitor)

@@ -32,7 +32,29 @@
     return Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
   }
 
+  let opensAt = null;
+  let opensTimer = null;
+
+  function renderPrequeue(waiting) {
+    show('waiting-card');
+    $('opens').hidden = false;
+    $('position').textContent = '–';
+    $('ahead').textContent = '–';
+    $('waiting').textContent = waiting;
+    $('eta').textContent = 'after opening';
+    if (!opensTimer && opensAt) {
+      const tick = () => {
+        const left = Math.max(0, Math.round((opensAt - Date.now()) / 1000));
+        $('opens-in').textContent = Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0');
+      };
+      tick();
+      opensTimer = setInterval(tick, 500);
+    }
+  }
+
   function renderPosition(position, waiting, etaSeconds) {
+    if (position === null || position === undefined) return renderPrequeue(waiting);
+    $('opens').hidden = true;
     show('waiting-card');
     $('position').textContent = position;
     $('ahead').textContent = Math.max(0, position - 1);
@@ -67,6 +89,7 @@
 
   function render(status) {
     visitor = status.visitor;
+    if (status.opensAt) opensAt = Date.parse(status.opensAt);
     if (status.state === 'waiting') renderPosition(status.position, status.waiting, status.etaSeconds);
     else if (status.state === 'active') admitted(status.pass, status.activeUntil);
     else gone(status.reason);
@@ -155,7 +178,12 @@
   });
 
   fetch('/api/events/' + encodeURIComponent(event)).then(r => r.ok ? r.json() : null).then(info => {
-    if (info) { $('name').textContent = info.name; document.title = info.name + ' · foyer'; }
+    if (!info) return;
+    $('name').textContent = info.name;
+    document.title = info.name + ' · foyer';
+    if (info.opening && info.opening.order === 'shuffle') {
+      $('opening-order').textContent = 'in a fair random order (commitment ' + info.opening.commitment.slice(0, 12) + '…)';
+    }
   }).catch(() => {});
   join();
 })();

@@ -172,7 +172,7 @@ public final class Bench {
       long now = System.currentTimeMillis();
       List<Future<?>> joins = new ArrayList<>();
       for (int i = 0; i < waiting; i++) {
-        joins.add(store.join(event, QueueTokens.newVisitorId(), now, settings));
+        joins.add(store.join(event, QueueTokens.newVisitorId(), now, settings, 0));
       }
       Future.all(joins).await(120, TimeUnit.SECONDS);
       Latencies steady = new Latencies();

@@ -32,6 +32,11 @@ public final class Keys {
     return base + "gone";
   }
 
+  /** Visitors who joined before the opening: zset visitor -> arrival sequence. */
+  public String prequeue() {
+    return base + "prequeue";
+  }
+
   /** Presence leases: zset visitor -> last seen (epoch ms), renewed by sockets and REST calls. */
   public String presence() {
     return base + "presence";

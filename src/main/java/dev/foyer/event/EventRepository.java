@@ -47,11 +47,12 @@ public class EventRepository {
     }
     OffsetDateTime opensAt = event.opensAt() == null ? null : event.opensAt().atOffset(ZoneOffset.UTC);
     return pool.withTransaction(conn -> conn
-        .preparedQuery("INSERT INTO events (id, name, opens_at, settings, layout) VALUES ($1, $2, $3, $4, $5) "
+        .preparedQuery("INSERT INTO events (id, name, opens_at, settings, layout, opening_seed) "
+            + "VALUES ($1, $2, $3, $4, $5, $6) "
             + "ON CONFLICT (id) DO UPDATE SET name = excluded.name, opens_at = excluded.opens_at, "
             + "settings = excluded.settings, layout = excluded.layout, updated_at = now() "
             + "RETURNING (xmax = 0) AS created")
-        .execute(Tuple.of(event.id(), event.name(), opensAt, event.settings().toJson(), layout))
+        .execute(Tuple.of(event.id(), event.name(), opensAt, event.settings().toJson(), layout, newSeed()))
         .compose(created -> conn
             .preparedQuery("DELETE FROM seats WHERE event_id = $1 AND NOT (seat_id = ANY($2))")
             .execute(Tuple.tuple().addString(event.id()).addArrayOfString(ids))
@@ -70,14 +71,14 @@ public class EventRepository {
 
   /** The event, or null when there is none with that id. */
   public Future<EventInfo> find(String id) {
-    return pool.preparedQuery("SELECT id, name, opens_at, settings FROM events WHERE id = $1")
+    return pool.preparedQuery("SELECT id, name, opens_at, settings, opening_seed FROM events WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toEvent(rows.iterator().next()))
         .recover(Failures.postgres());
   }
 
   public Future<List<EventInfo>> list() {
-    return pool.query("SELECT id, name, opens_at, settings FROM events ORDER BY opens_at NULLS FIRST, id")
+    return pool.query("SELECT id, name, opens_at, settings, opening_seed FROM events ORDER BY opens_at NULLS FIRST, id")
         .execute()
         .map(rows -> {
           List<EventInfo> events = new ArrayList<>();
@@ -130,7 +131,14 @@ public class EventRepository {
     JsonObject settings = raw instanceof JsonObject j ? j : new JsonObject(String.valueOf(raw));
     return new EventInfo(r.getString("id"), r.getString("name"),
         opensAt == null ? null : opensAt.toInstant(),
-        EventSettings.defaults().merge(settings));
+        EventSettings.defaults().merge(settings), r.getString("opening_seed"));
+  }
+
+  /** 256 random bits; kept for the life of the event (an update never changes it). */
+  private static String newSeed() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
   }
 
   public static Instant parseOpensAt(Object value) {

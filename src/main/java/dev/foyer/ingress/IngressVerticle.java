@@ -18,6 +18,7 @@ import dev.foyer.pass.QueueTokens;
 import dev.foyer.push.LocalSockets;
 import dev.foyer.queue.QueueStore;
 import dev.foyer.queue.QueueVerticle;
+import dev.foyer.queue.ShuffleOrder;
 import dev.foyer.queue.VisitorState;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -150,7 +151,7 @@ public class IngressVerticle extends VerticleBase {
       }
       String visitor = QueueTokens.newVisitorId();
       String token = tokens.issue(event, visitor, now / 1000);
-      return queue.join(event, visitor, now, info.settings())
+      return queue.join(event, visitor, now, info.settings(), info.opensAtMillis())
           .onSuccess(state -> reply(ctx, 201, status(info, visitor, token, state)));
     }).onFailure(ctx::fail);
   }
@@ -201,6 +202,9 @@ public class IngressVerticle extends VerticleBase {
     if (state.state() == VisitorState.State.GONE) {
       body.put("reason", state.reason());
     }
+    if (event.opensAt() != null) {
+      body.put("opensAt", event.opensAt().toString());
+    }
     return body;
   }
 
@@ -226,6 +230,7 @@ public class IngressVerticle extends VerticleBase {
                 .put("id", info.id())
                 .put("name", info.name())
                 .put("opensAt", info.opensAt() == null ? null : info.opensAt().toString())
+                .put("opening", opening(info, c.opened()))
                 .put("maxSeatsPerHold", info.settings().maxSeatsPerHold())
                 .put("holdSeconds", info.settings().holdSeconds())
                 .put("progress", new JsonObject()
@@ -233,8 +238,24 @@ public class IngressVerticle extends VerticleBase {
                     .put("active", c.active())
                     .put("admittedTotal", c.admittedTotal())
                     .put("admitPerMinute", info.settings().admitPerMinute())
-                    .put("queueing", c.queueing())))))
+                    .put("queueing", c.queueing())
+                    .put("rate", c.trafficRate())))))
         .onFailure(ctx::fail);
+  }
+
+  /** How the pre-queue is ordered; for a shuffle, the commitment before and the seed after. */
+  private static JsonObject opening(EventInfo info, boolean opened) {
+    if (info.opensAt() == null) {
+      return null;
+    }
+    JsonObject opening = new JsonObject().put("order", info.settings().opening().wire()).put("opened", opened);
+    if (info.settings().opening() == EventSettings.Opening.SHUFFLE && info.openingSeed() != null) {
+      opening.put("commitment", ShuffleOrder.commitment(info.openingSeed()));
+      if (opened) {
+        opening.put("seed", info.openingSeed());
+      }
+    }
+    return opening;
   }
 
   private void seats(RoutingContext ctx) {
@@ -353,6 +374,7 @@ public class IngressVerticle extends VerticleBase {
                     .put("waiting", counts.waiting())
                     .put("active", counts.active())
                     .put("admittedTotal", counts.admittedTotal())
+                    .put("prequeued", counts.prequeued())
                     .put("admissionRate", counts.rate())
                     .put("held", counts.held())
                     .put("sold", sold)
@@ -379,7 +401,8 @@ public class IngressVerticle extends VerticleBase {
               .onSuccess(queueing -> {
                 vertx.eventBus().publish(EventCatalog.CHANGED, id);
                 LOG.info("Gate of event {} set to {} by admin (joiners {})", id, mode.wire(),
-                    queueing ? "wait in line" : "pass straight in while capacity allows");
+                    queueing == null ? "wait or pass as traffic decides"
+                        : queueing ? "wait in line" : "pass straight in while capacity allows");
                 reply(ctx, 200, new JsonObject().put("event", id)
                     .put("gate", new JsonObject().put("mode", mode.wire()).put("queueing", queueing)));
               });
@@ -401,10 +424,16 @@ public class IngressVerticle extends VerticleBase {
     }
   }
 
-  /** Writes the gate state joiners see; {@code auto} queues until the traffic-adaptive gate decides. */
+  /**
+   * Applies an override at once on every node ({@code on}, {@code off}); under {@code auto} the next
+   * admission tick decides from the traffic. Answers whether joiners now wait (null: auto decides).
+   */
   private Future<Boolean> syncGate(EventInfo event) {
-    boolean queueing = event.settings().gate() != EventSettings.Gate.OFF;
-    return queue.setQueueing(event.id(), queueing).map(changed -> queueing);
+    return switch (event.settings().gate()) {
+      case ON -> queue.setQueueing(event.id(), true).map(changed -> true);
+      case OFF -> queue.setQueueing(event.id(), false).map(changed -> false);
+      case AUTO -> Future.succeededFuture((Boolean) null);
+    };
   }
 
   // ---- pages

@@ -31,6 +31,8 @@ public final class PushMessages {
     return switch (state.state()) {
       case WAITING -> rank(state.position(), state.waiting(),
           QueueStore.etaSeconds(state.position(), state.rate(), settings), now);
+      case PREQUEUE -> new JsonObject().put("type", "rank").putNull("position").put("waiting", state.waiting())
+          .putNull("etaSeconds").put("at", now).put("prequeue", true);
       case ACTIVE -> admitted(passes.issue(event, visitor, state.activeUntil()), state.activeUntil());
       case GONE -> gone(state.reason());
     };

@@ -6,5 +6,5 @@ package dev.foyer.queue;
  * {@code held} the seats under a hold.
  */
 public record QueueCounts(long waiting, long active, long admittedTotal, Double rate, boolean queueing,
-                          long trafficRate, long held) {
+                          long trafficRate, long held, long prequeued, boolean opened) {
 }

@@ -26,6 +26,9 @@ public class QueueStore {
   private static final LuaScript COUNT_TRAFFIC = LuaScript.load("count_traffic");
   private static final LuaScript REAP = LuaScript.load("reap");
   private static final LuaScript RANKS = LuaScript.load("ranks");
+  private static final LuaScript GATE_READ = LuaScript.load("gate_read");
+  private static final LuaScript GATE_APPLY = LuaScript.load("gate_apply");
+  private static final LuaScript OPEN = LuaScript.load("open");
 
   private final Redis redis;
   private final String prefix;
@@ -39,29 +42,33 @@ public class QueueStore {
     return new Keys(prefix, event);
   }
 
-  public Future<VisitorState> join(String event, String visitor, long now, EventSettings settings) {
+  /** {@code opensAt} epoch ms, 0 without a scheduled opening. */
+  public Future<VisitorState> join(String event, String visitor, long now, EventSettings settings, long opensAt) {
     Keys k = keys(event);
-    return JOIN.run(redis, List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence()),
-            List.of(visitor, now, settings.activeSeconds() * 1000L, settings.maxActive()))
+    return JOIN.run(redis, List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(), k.prequeue()),
+            List.of(visitor, now, settings.activeSeconds() * 1000L, settings.maxActive(), opensAt,
+                settings.paused() ? 1 : 0))
         .map(QueueStore::toState);
   }
 
   public Future<VisitorState> status(String event, String visitor, long now) {
     Keys k = keys(event);
-    return STATUS.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence()), List.of(visitor, now))
+    return STATUS.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue()),
+            List.of(visitor, now))
         .map(QueueStore::toState);
   }
 
   /** Takes the visitor out; the answer is the state they were in ({@code GONE}: nothing changed). */
   public Future<VisitorState.State> leave(String event, String visitor, String reason) {
     Keys k = keys(event);
-    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence()), List.of(visitor, reason))
+    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue()),
+            List.of(visitor, reason))
         .map(r -> VisitorState.State.valueOf(r.toString().toUpperCase()));
   }
 
   public Future<TickResult> admit(String event, long now, EventSettings settings) {
     Keys k = keys(event);
-    return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence()),
+    return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue()),
             List.of(now, settings.maxActive(), settings.admitPerMinute(), settings.activeSeconds() * 1000L,
                 MAX_BATCH, settings.paused() ? 1 : 0, RATE_WINDOW_SECONDS))
         .map(r -> new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
@@ -70,17 +77,18 @@ public class QueueStore {
 
   public Future<QueueCounts> counts(String event, long now) {
     Keys k = keys(event);
-    return COUNTS.run(redis, List.of(k.waiting(), k.active(), k.meta(), k.traffic(now / 1000 - 1), k.holdSeats()),
-            List.of())
+    return COUNTS.run(redis, List.of(k.waiting(), k.active(), k.meta(), k.traffic(now / 1000 - 1), k.holdSeats(),
+            k.prequeue()), List.of())
         .map(r -> new QueueCounts(r.get(0).toLong(), r.get(1).toLong(), Long.parseLong(r.get(2).toString()),
             decimal(r.get(3)), !"0".equals(r.get(4).toString()), Long.parseLong(r.get(5).toString()),
-            r.get(6).toLong()));
+            r.get(6).toLong(), r.get(7).toLong(), "1".equals(r.get(8).toString())));
   }
 
   /** Removes visitors whose presence lease was last renewed at or before {@code cutoff}. */
   public Future<List<String>> reap(String event, long cutoff) {
     Keys k = keys(event);
-    return REAP.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence()), List.of(cutoff, MAX_BATCH))
+    return REAP.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue()),
+            List.of(cutoff, MAX_BATCH))
         .map(QueueStore::strings);
   }
 
@@ -90,7 +98,7 @@ public class QueueStore {
     List<Object> args = new ArrayList<>(visitors.size() + 1);
     args.add(now);
     args.addAll(visitors);
-    return RANKS.run(redis, List.of(k.waiting(), k.active(), k.presence(), k.meta()), args).map(r -> {
+    return RANKS.run(redis, List.of(k.waiting(), k.active(), k.presence(), k.meta(), k.prequeue()), args).map(r -> {
       long[] positions = new long[visitors.size()];
       for (int i = 0; i < positions.length; i++) {
         positions[i] = r.get(i + 2).toLong();
@@ -101,6 +109,34 @@ public class QueueStore {
 
   /** Result of {@link #ranks}: positions in the order the visitors were given. */
   public record Ranks(long waiting, Double rate, long[] positions) {
+  }
+
+  /** The gate as stored, and the cluster-wide request rate of the last complete second. */
+  public record GateReading(Boolean queueing, long flippedAt, long rate) {
+  }
+
+  public Future<GateReading> readGate(String event, long now) {
+    Keys k = keys(event);
+    return GATE_READ.run(redis, List.of(k.meta(), k.traffic(now / 1000 - 1)), List.of())
+        .map(r -> {
+          String q = r.get(0).toString();
+          return new GateReading(q.isEmpty() ? null : "1".equals(q), r.get(1).toLong(), r.get(2).toLong());
+        });
+  }
+
+  /** Records a tick's decision unless this tick was decided already or the state moved on. */
+  public Future<Boolean> applyGate(String event, long tick, Boolean from, boolean to, long now) {
+    return GATE_APPLY.run(redis, List.of(keys(event).meta()),
+            List.of(tick, from == null ? "" : (from ? "1" : "0"), to ? "1" : "0", now))
+        .map(r -> r.toInteger() == 1);
+  }
+
+  /** Moves the pre-queue into the line at the opening; -1 when it had opened already. */
+  public Future<Long> open(String event, EventSettings.Opening order, String seed) {
+    Keys k = keys(event);
+    return OPEN.run(redis, List.of(k.prequeue(), k.waiting(), k.meta()),
+            List.of(order.wire(), seed == null ? "" : seed))
+        .map(Response::toLong);
   }
 
   /** True when the stored gate state changed. */
@@ -140,6 +176,7 @@ public class QueueStore {
     return switch (r.get(0).toString()) {
       case "waiting" -> VisitorState.waiting(r.get(1).toLong(), waiting, rate);
       case "active" -> VisitorState.active((long) Double.parseDouble(r.get(1).toString()), waiting, rate);
+      case "prequeue" -> VisitorState.prequeued(waiting, rate);
       default -> VisitorState.gone(r.get(1).toString(), waiting, rate);
     };
   }

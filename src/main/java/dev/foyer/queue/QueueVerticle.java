@@ -38,6 +38,8 @@ public class QueueVerticle extends AbstractVerticle {
    * visitors in join order; admittedTotal orders batches from different ticks.
    */
   public static final String ADMISSIONS = "foyer.internal.admissions";
+  /** Every recorded gate decision: {event, node, tick, queueing, flipped, rate, mode, at}. */
+  public static final String GATE_DECISIONS = "foyer.internal.gate-decisions";
   /** Published when visitors leave the active set or the line: {event, reason, visitors}. */
   public static final String DEPARTURES = "foyer.internal.departures";
   static final long EVENT_REFRESH_MILLIS = 5000;
@@ -53,6 +55,7 @@ public class QueueVerticle extends AbstractVerticle {
   private final Map<String, Lock> locks = new HashMap<>();
   private final Set<String> lockRequests = new HashSet<>();
   private final Set<String> ticking = new HashSet<>();
+  private final Map<String, EventGauges> gauges = new HashMap<>();
   private boolean redisDown;
   private boolean stopping;
   /**
@@ -145,21 +148,21 @@ public class QueueVerticle extends AbstractVerticle {
     }
   }
 
+  /** One tick of one event: the opening if due, the gate's decision, admission, reaping. */
   private Future<Void> tick(EventInfo event) {
     EventSettings settings = event.settings();
     long now = System.currentTimeMillis();
-    // auto follows traffic once the adaptive gate exists; until then it queues like on
-    boolean queueing = settings.gate() != EventSettings.Gate.OFF;
-    return store.setQueueing(event.id(), queueing)
-        .compose(changed -> store.admit(event.id(), now, settings))
-        .onSuccess(result -> {
+    return openIfDue(event, now)
+        .compose(v -> decideGate(event, now))
+        .compose(gate -> store.admit(event.id(), now, settings).map(result -> {
           if (redisDown) {
             redisDown = false;
             healthySince = System.currentTimeMillis();
             LOG.info("Redis is reachable again; admission ticks resumed");
           }
-          publish(event, result, queueing, now);
-        })
+          publish(event, result, gate, now);
+          return result;
+        }))
         .compose(result -> reap(event, now))
         .onFailure(err -> {
           if (!redisDown) {
@@ -169,6 +172,50 @@ public class QueueVerticle extends AbstractVerticle {
           }
         })
         .mapEmpty();
+  }
+
+  private Future<Void> openIfDue(EventInfo event, long now) {
+    if (event.opensAt() == null || now < event.opensAtMillis()) {
+      return Future.succeededFuture();
+    }
+    return store.open(event.id(), event.settings().opening(), event.openingSeed()).map(moved -> {
+      if (moved >= 0) {
+        LOG.info("Event {} opened: {} visitors of the pre-queue moved into the line in {} order",
+            event.id(), moved, event.settings().opening().wire());
+      }
+      return null;
+    });
+  }
+
+  /** The gate's state after this tick's decision, with the rate it was made from. */
+  record GateNow(boolean queueing, long rate) {
+  }
+
+  /**
+   * One decision per event per tick for the whole cluster: any node may compute it, the first to
+   * record it for this tick wins, and the others read it back.
+   */
+  private Future<GateNow> decideGate(EventInfo event, long now) {
+    EventSettings settings = event.settings();
+    return store.readGate(event.id(), now).compose(reading -> {
+      boolean current = reading.queueing() != null ? reading.queueing() : settings.gate() == EventSettings.Gate.ON;
+      Gate.Decision decision = Gate.decide(settings, new Gate.State(current, reading.flippedAt()), reading.rate(), now);
+      long tick = now / config.tickMillis();
+      return store.applyGate(event.id(), tick, reading.queueing(), decision.queueing(), now).map(applied -> {
+        if (!applied) {
+          return new GateNow(current, reading.rate());
+        }
+        if (decision.flipped() && reading.queueing() != null) {
+          LOG.info("Gate of event {} turned {}: {}", event.id(),
+              decision.queueing() ? "on (joiners wait in line)" : "off (joiners pass straight in)", decision.why());
+        }
+        vertx.eventBus().publish(GATE_DECISIONS, new JsonObject()
+            .put("event", event.id()).put("node", nodeId()).put("tick", tick)
+            .put("queueing", decision.queueing()).put("flipped", decision.flipped() && reading.queueing() != null)
+            .put("rate", reading.rate()).put("mode", settings.gate().wire()).put("at", now));
+        return new GateNow(decision.queueing(), reading.rate());
+      });
+    });
   }
 
   /** Visitors gone for longer than graceSeconds leave the line or the active set. */
@@ -189,7 +236,8 @@ public class QueueVerticle extends AbstractVerticle {
     }).mapEmpty();
   }
 
-  private void publish(EventInfo event, TickResult result, boolean queueing, long now) {
+  private void publish(EventInfo event, TickResult result, GateNow gate, long now) {
+    gauges(event.id()).update(result, gate);
     if (!result.admitted().isEmpty()) {
       vertx.eventBus().publish(ADMISSIONS, new JsonObject()
           .put("event", event.id())
@@ -205,19 +253,24 @@ public class QueueVerticle extends AbstractVerticle {
           .put("visitors", new JsonArray(new ArrayList<Object>(result.expired()))));
     }
     if (config.lockEvents()) {
-      vertx.eventBus().publish(progressAddress(event.id()), progress(event, result, queueing, now));
+      vertx.eventBus().publish(progressAddress(event.id()), progress(event, result, gate, now));
     }
   }
 
-  static JsonObject progress(EventInfo event, TickResult result, boolean queueing, long now) {
+  static JsonObject progress(EventInfo event, TickResult result, GateNow gate, long now) {
     return new JsonObject()
         .put("type", "progress")
         .put("waiting", result.waiting())
         .put("active", result.active())
         .put("admittedTotal", result.admittedTotal())
         .put("admitPerMinute", event.settings().admitPerMinute())
-        .put("queueing", queueing)
+        .put("queueing", gate.queueing())
+        .put("rate", gate.rate())
         .put("at", now);
+  }
+
+  private EventGauges gauges(String event) {
+    return gauges.computeIfAbsent(event, EventGauges::new);
   }
 
   private String nodeId() {

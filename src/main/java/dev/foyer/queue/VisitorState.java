@@ -8,10 +8,12 @@ package dev.foyer.queue;
 public record VisitorState(State state, Long position, long waiting, Long activeUntil, String reason, Double rate) {
 
   public enum State {
-    WAITING, ACTIVE, GONE;
+    WAITING, ACTIVE, GONE,
+    /** Joined before the opening: waiting, with no position until the pre-queue is ordered. */
+    PREQUEUE;
 
     public String wire() {
-      return name().toLowerCase();
+      return this == PREQUEUE ? "waiting" : name().toLowerCase();
     }
   }
 
@@ -21,6 +23,10 @@ public record VisitorState(State state, Long position, long waiting, Long active
 
   public static VisitorState active(long activeUntil, long waiting, Double rate) {
     return new VisitorState(State.ACTIVE, null, waiting, activeUntil, null, rate);
+  }
+
+  public static VisitorState prequeued(long prequeued, Double rate) {
+    return new VisitorState(State.PREQUEUE, null, prequeued, null, null, rate);
   }
 
   public static VisitorState gone(String reason, long waiting, Double rate) {

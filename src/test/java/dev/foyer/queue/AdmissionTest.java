@@ -135,7 +135,8 @@ class AdmissionTest {
   @Test
   void expiredVisitorsFreeTheirSlotsAndAdmissionContinues(Vertx vertx, VertxTestContext ctx) {
     List<JsonObject> joined = new ArrayList<>();
-    api.createEvent(EVENT, new JsonObject().put("maxActive", 3).put("admitPerMinute", 0).put("activeSeconds", 1))
+    api.createEvent(EVENT, new JsonObject().put("maxActive", 3).put("admitPerMinute", 0).put("activeSeconds", 1)
+            .put("gate", "on"))
         .compose(v -> joinAll(9))
         .compose(all -> {
           joined.addAll(all);

@@ -1,0 +1,37 @@
+-- open: at opensAt, the pre-queue moves into the line, ahead of everyone who joined after the
+-- opening: in arrival order (fifo), or shuffled by the committed seed (shuffle): visitors sorted by
+-- the hex SHA-1 of seed .. ':' .. visitorId, and given the pre-queue's own arrival numbers in that
+-- order, so all of them stay ahead of later joiners. Runs once; later calls do nothing.
+-- KEYS[1] prequeue  zset  visitor -> arrival sequence
+-- KEYS[2] waiting   zset  visitor -> join sequence
+-- KEYS[3] meta      hash  opened ("1" once done)
+-- ARGV[1] "fifo" or "shuffle"
+-- ARGV[2] the seed (shuffle only)
+-- Returns how many visitors moved, or -1 when the event had already opened.
+if redis.call('HGET', KEYS[3], 'opened') == '1' then
+  return -1
+end
+local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+local members, scores = {}, {}
+for i = 1, #entries, 2 do
+  members[#members + 1] = entries[i]
+  scores[#scores + 1] = entries[i + 1]
+end
+if ARGV[1] == 'shuffle' then
+  local keyOf = {}
+  for _, v in ipairs(members) do
+    keyOf[v] = redis.sha1hex(ARGV[2] .. ':' .. v)
+  end
+  table.sort(members, function(a, b)
+    if keyOf[a] == keyOf[b] then
+      return a < b
+    end
+    return keyOf[a] < keyOf[b]
+  end)
+end
+for i, v in ipairs(members) do
+  redis.call('ZADD', KEYS[2], scores[i], v)
+end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[3], 'opened', '1')
+return #members
