@@ -30,7 +30,7 @@ public final class FoyerNode {
   }
 
   public static VertxOptions vertxOptions() {
-    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+    return new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         // no per-address or per-path labels: one per event and visitor would flood the registry

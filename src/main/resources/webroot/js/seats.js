@@ -217,7 +217,7 @@
   }
 
   function connect() {
-    const current = new FoyerBus('/eventbus');
+    const current = new FoyerBus('/eventbus', {pingInterval: 20000});
     bus = current;
     current.onopen = () => {
       backoff = 1000;

@@ -49,7 +49,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Bench surge|tick [--option value ...]");
+      System.err.println("usage: Bench surge|wait|poll|holds|seatview|tick [--option value ...]");
       System.exit(2);
     }
     Map<String, String> options = new HashMap<>();
@@ -58,34 +58,67 @@ public final class Bench {
     }
     Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2));
     try {
-      JsonObject result = switch (args[0]) {
-        case "surge" -> surge(vertx, options);
-        case "tick" -> tick(vertx, options);
-        case "holds" -> new SeatSwarm(vertx, Integer.parseInt(options.getOrDefault("port", "8080")),
-            options.get("admin-key")).holds(Integer.parseInt(options.getOrDefault("visitors", "500")),
-            Integer.parseInt(options.getOrDefault("seats", "100")),
-            Integer.parseInt(options.getOrDefault("seconds", "10")),
-            Integer.parseInt(options.getOrDefault("concurrency", "64")));
-        case "seatview" -> new SeatSwarm(vertx, Integer.parseInt(options.getOrDefault("port", "8080")),
-            options.get("admin-key")).seatView(Integer.parseInt(options.getOrDefault("viewers", "1000")),
-            Integer.parseInt(options.getOrDefault("changes", "50")));
-        case "wait", "poll" -> new VisitorSwarm(vertx, Integer.parseInt(options.getOrDefault("port", "8080")),
-            options.get("admin-key")).run(args[0].equals("poll"),
-            Integer.parseInt(options.getOrDefault("visitors", "1000")),
-            Integer.parseInt(options.getOrDefault("seconds", "30")),
-            Integer.parseInt(options.getOrDefault("admit-per-minute", "1200")),
-            Integer.parseInt(options.getOrDefault("rank-push-millis", "2000")));
-        default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
-      };
-      Path dir = Path.of("bench-results");
-      Files.createDirectories(dir);
-      Path file = dir.resolve(args[0] + "-" + System.currentTimeMillis() + ".json");
-      Files.writeString(file, result.encodePrettily());
+      if (args[0].equals("wait-worker")) {
+        VisitorSwarm.worker(vertx, Integer.parseInt(options.getOrDefault("port", "8080")));
+        return;
+      }
+      JsonObject result = run(vertx, args[0], options);
+      Path file = write(result, Path.of(options.getOrDefault("out", "bench-results")));
       System.out.println(result.encodePrettily());
+      System.out.println(summary(result));
       System.out.println("written to " + file);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** Runs one scenario; options as on the command line, without the dashes. */
+  public static JsonObject run(Vertx vertx, String scenario, Map<String, String> o) throws Exception {
+    int port = Integer.parseInt(o.getOrDefault("port", "8080"));
+    String adminKey = o.get("admin-key");
+    JsonObject result = switch (scenario) {
+      case "surge" -> surge(vertx, o);
+      case "tick" -> tick(vertx, o);
+      case "holds" -> new SeatSwarm(vertx, port, adminKey).holds(Integer.parseInt(o.getOrDefault("visitors", "500")),
+          Integer.parseInt(o.getOrDefault("seats", "100")), Integer.parseInt(o.getOrDefault("seconds", "10")),
+          Integer.parseInt(o.getOrDefault("concurrency", "64")));
+      case "seatview" -> new SeatSwarm(vertx, port, adminKey).seatView(Integer.parseInt(o.getOrDefault("viewers", "1000")),
+          Integer.parseInt(o.getOrDefault("changes", "50")));
+      case "wait", "poll" -> new VisitorSwarm(vertx, port, adminKey).run(scenario.equals("poll"),
+          Integer.parseInt(o.getOrDefault("visitors", "1000")), Integer.parseInt(o.getOrDefault("seconds", "30")),
+          Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
+          Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")),
+          Integer.parseInt(o.getOrDefault("processes", "1")), o.get("server-pid"));
+      default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+    };
+    return result.put("at", java.time.Instant.now().toString());
+  }
+
+  public static Path write(JsonObject result, Path dir) throws java.io.IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve(result.getString("scenario") + "-" + System.currentTimeMillis() + ".json");
+    Files.writeString(file, result.encodePrettily());
+    return file;
+  }
+
+  /** One line a person reads first. */
+  static String summary(JsonObject r) {
+    return switch (r.getString("scenario")) {
+      case "surge" -> String.format("surge: %d joins/s, p99 %s ms, %d errors", r.getLong("joinsPerSecond"),
+          r.getJsonObject("latencyMillis").getValue("p99"), r.getLong("errors"));
+      case "wait", "poll" -> String.format("%s: %d visitors, admission notice p50 %s / p99 %s ms, %d lost, "
+              + "server %.2f CPU s per 1,000 visitor-minutes, heap %d MiB (%d bytes a visitor)",
+          r.getString("scenario"), r.getInteger("visitors"), r.getJsonObject("admissionLatencyMillis").getValue("p50"),
+          r.getJsonObject("admissionLatencyMillis").getValue("p99"), r.getLong("lostNotices"),
+          r.getDouble("serverCpuSecondsPer1000VisitorMinutes"), r.getLong("serverHeapBytes") >> 20,
+          r.getLong("heapPerVisitorBytes"));
+      case "holds" -> String.format("holds: %d attempts/s, %d held/s, confirm p99 %s ms, %d errors",
+          r.getLong("holdAttemptsPerSecond"), r.getLong("holdsPerSecond"),
+          r.getJsonObject("confirmLatencyMillis").getValue("p99"), r.getLong("errors"));
+      case "seatview" -> String.format("seatview: %d of %d deliveries, p99 %s ms", r.getLong("deliveriesReceived"),
+          r.getLong("deliveriesExpected"), r.getJsonObject("deliveryMillis").getValue("p99"));
+      default -> r.getString("scenario") + ": " + r.encode();
+    };
   }
 
   /** N concurrent clients join as fast as they can for a fixed time: joins/s, latency, errors. */

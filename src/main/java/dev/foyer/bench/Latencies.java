@@ -2,7 +2,9 @@ package dev.foyer.bench;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** Recorded latencies in microseconds, summarised as percentiles. */
 final class Latencies {
@@ -19,6 +21,14 @@ final class Latencies {
 
   synchronized int count() {
     return size;
+  }
+
+  synchronized List<Object> values() {
+    List<Object> out = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      out.add(values[i]);
+    }
+    return out;
   }
 
   synchronized JsonObject summaryMillis() {

@@ -54,8 +54,19 @@ final class VisitorSwarm {
   }
 
   JsonObject run(boolean poll, int visitors, int seconds, int admitPerMinute, int rankPushMillis) throws Exception {
-    if (visitors > 19_000 || seconds > 900) {
-      throw new IllegalArgumentException("bounded: at most 19,000 visitors (open-file limit) and 900 s");
+    return run(poll, visitors, seconds, admitPerMinute, rankPushMillis, 1, null);
+  }
+
+  /**
+   * With {@code processes} above 1 (wait only), the sockets are spread over this process and
+   * worker processes of the harness, since one process may hold at most 20,000 open files.
+   * {@code serverPid}, when given, lets the harness ask the server JVM for a full GC (jcmd) before
+   * reading its heap, so heap per visitor counts live data, not garbage.
+   */
+  JsonObject run(boolean poll, int visitors, int seconds, int admitPerMinute, int rankPushMillis, int processes,
+                 String serverPid) throws Exception {
+    if (visitors > 19_500 || seconds > 900 || processes > 8) {
+      throw new IllegalArgumentException("bounded: at most 19,500 visitors (the server's open-file limit), 900 s, 8 processes");
     }
     activeSeconds = 3600;
     String event = "bench-" + (poll ? "poll" : "wait") + "-" + System.currentTimeMillis() % 1_000_000;
@@ -67,11 +78,21 @@ final class VisitorSwarm {
             .put("rankPushMillis", rankPushMillis).put("graceSeconds", 120)))
         .await(30, TimeUnit.SECONDS);
 
+    fullGc(serverPid);
     ServerMetrics empty = ServerMetrics.read(http).await(10, TimeUnit.SECONDS);
     List<Visitor> all = joinAll(event, visitors);
+    List<Worker> workers = new ArrayList<>();
     if (!poll) {
-      connectAll(all);
+      int share = (visitors + processes - 1) / processes;
+      connectAll(all.subList(0, Math.min(share, all.size())));
+      for (int from = share; from < all.size(); from += share) {
+        workers.add(Worker.start(port, all.subList(from, Math.min(all.size(), from + share))));
+      }
+      for (Worker w : workers) {
+        w.awaitReady();
+      }
     }
+    fullGc(serverPid);
     ServerMetrics before = ServerMetrics.read(http).await(10, TimeUnit.SECONDS);
     long start = System.currentTimeMillis();
     admin(HttpMethod.PUT, "/api/admin/events/" + event, new JsonObject().put("name", "Swarm benchmark")
@@ -84,13 +105,23 @@ final class VisitorSwarm {
     Thread.sleep(seconds * 1000L);
     ServerMetrics after = ServerMetrics.read(http).await(10, TimeUnit.SECONDS);
     double elapsed = (System.currentTimeMillis() - start) / 1000.0;
-    running = false;
-    JsonObject stats = admin(HttpMethod.GET, "/api/admin/events/" + event + "/stats", null).await(10, TimeUnit.SECONDS);
-    // end the sale so the server stops working for this event before the next scenario
+    // end the sale, let the last notices arrive, then count: every admission must have reached its visitor
     admin(HttpMethod.PUT, "/api/admin/events/" + event, new JsonObject().put("name", "Swarm benchmark")
         .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
             .put("rows", 1).put("seatsPerRow", 1))))
         .put("settings", new JsonObject().put("paused", true))).await(30, TimeUnit.SECONDS);
+    Thread.sleep(Math.max(2000, rankPushMillis));
+    JsonObject stats = admin(HttpMethod.GET, "/api/admin/events/" + event + "/stats", null).await(10, TimeUnit.SECONDS);
+    running = false;
+    for (Worker w : workers) {
+      JsonObject part = w.stop();
+      updates.addAndGet(part.getLong("updates"));
+      errors.addAndGet(part.getLong("errors"));
+      part.getJsonObject("notices").forEach(e -> {
+        admittedNotices.merge(e.getKey(), ((Number) e.getValue()).intValue(), Integer::sum);
+      });
+      part.getJsonArray("latencyMicros").forEach(l -> admissionLatency.add(((Number) l).longValue()));
+    }
     for (WebSocket ws : sockets) {
       ws.close();
     }
@@ -103,11 +134,13 @@ final class VisitorSwarm {
         .put("scenario", poll ? "poll" : "wait")
         .put("event", event)
         .put("visitors", visitors)
+        .put("clientProcesses", poll ? 1 : processes)
         .put("seconds", elapsed)
         .put("admitPerMinute", admitPerMinute)
         .put("rankPushMillis", rankPushMillis)
         .put("admittedByServer", stats.getLong("admittedTotal"))
         .put("admissionNoticesReceived", admittedNotices.size())
+        .put("lostNotices", Math.max(0, stats.getLong("admittedTotal") - admittedNotices.size()))
         .put("duplicateNotices", duplicates)
         .put("admissionLatencyMillis", admissionLatency.summaryMillis())
         .put(poll ? "pollsPerSecond" : "rankUpdatesPerSecond", Math.round(updates.get() / elapsed))
@@ -116,6 +149,79 @@ final class VisitorSwarm {
         .put("serverHeapBytes", after.heapUsedBytes())
         .put("heapPerVisitorBytes", (before.heapUsedBytes() - empty.heapUsedBytes()) / Math.max(1, visitors))
         .put("errors", errors.get());
+  }
+
+  private static void fullGc(String pid) throws Exception {
+    if (pid != null) {
+      new ProcessBuilder("jcmd", pid, "GC.run").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Worker side of a spread-out wait run: connects the visitors whose tokens it was given, says
+   * READY, counts what arrives until told STOP, then prints its figures as one JSON line.
+   */
+  static void worker(Vertx vertx, int port) throws Exception {
+    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+    List<Visitor> visitors = new ArrayList<>();
+    String line;
+    while ((line = in.readLine()) != null && !line.equals("END")) {
+      String[] parts = line.split(" ");
+      visitors.add(new Visitor(parts[0], parts[1]));
+    }
+    VisitorSwarm swarm = new VisitorSwarm(vertx, port, null);
+    swarm.activeSeconds = 3600;
+    swarm.connectAll(visitors);
+    System.out.println("READY");
+    System.out.flush();
+    while ((line = in.readLine()) != null && !line.equals("STOP")) {
+      // waiting for the parent's word
+    }
+    swarm.running = false;
+    JsonObject notices = new JsonObject();
+    swarm.admittedNotices.forEach(notices::put);
+    System.out.println(new JsonObject().put("updates", swarm.updates.get()).put("errors", swarm.errors.get())
+        .put("notices", notices).put("latencyMicros", new JsonArray(swarm.admissionLatency.values())).encode());
+    System.out.flush();
+  }
+
+  /** A worker process of the harness, fed its visitors' tokens on standard input. */
+  private record Worker(Process process, java.io.BufferedReader out, java.io.PrintWriter in) {
+
+    static Worker start(int port, List<Visitor> visitors) throws Exception {
+      Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx1g", "-cp", System.getProperty("java.class.path"), Bench.class.getName(), "wait-worker",
+          "--port", String.valueOf(port))
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      java.io.PrintWriter in = new java.io.PrintWriter(p.getOutputStream(), true);
+      visitors.forEach(v -> in.println(v.id() + " " + v.token()));
+      in.println("END");
+      return new Worker(p, new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())), in);
+    }
+
+    void awaitReady() throws Exception {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.equals("READY")) {
+          return;
+        }
+      }
+      throw new IllegalStateException("a worker process died before it was ready");
+    }
+
+    JsonObject stop() throws Exception {
+      in.println("STOP");
+      String line;
+      String last = null;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("{")) {
+          last = line;
+        }
+      }
+      process.waitFor(30, TimeUnit.SECONDS);
+      return new JsonObject(last);
+    }
   }
 
   private Future<JsonObject> admin(HttpMethod method, String path, JsonObject body) {
@@ -160,7 +266,8 @@ final class VisitorSwarm {
       }
       Future.all(connects).await(60, TimeUnit.SECONDS);
     }
-    vertx.setPeriodic(5000, id -> {
+    // the pages ping every 20 s
+    vertx.setPeriodic(20_000, id -> {
       if (running) {
         synchronized (sockets) {
           sockets.forEach(ws -> ws.writeTextMessage("{\"type\":\"ping\"}"));

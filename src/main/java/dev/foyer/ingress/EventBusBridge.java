@@ -34,7 +34,8 @@ import java.util.Map;
 final class EventBusBridge {
 
   static final int MAX_REGISTRATIONS_PER_SOCKET = 16;
-  static final long PING_TIMEOUT_MILLIS = 30_000;
+  /** A socket that sends nothing (not even a ping) for this long is dead; clients ping every 5 to 20 s. */
+  static final long PING_TIMEOUT_MILLIS = 60_000;
   private static final Logger LOG = LoggerFactory.getLogger(EventBusBridge.class);
 
   private final Vertx vertx;

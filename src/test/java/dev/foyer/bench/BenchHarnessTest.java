@@ -1,0 +1,141 @@
+package dev.foyer.bench;
+
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestServices;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Small, fast runs of every harness scenario against a real node, checking the harness's own
+ * accounting (not speed): every visitor counted, every admission notice matched, the JSON written.
+ */
+@ExtendWith(VertxExtension.class)
+class BenchHarnessTest {
+
+  private static TestNode node;
+  private TestSetup setup;
+  private Vertx harness;
+  @TempDir
+  Path out;
+
+  @BeforeAll
+  static void startNode() {
+    node = TestNode.start(TestSetup.clusterName(BenchHarnessTest.class));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  @BeforeEach
+  void deploy(VertxTestContext ctx) {
+    setup = new TestSetup();
+    harness = Vertx.vertx();
+    node.deploy(setup.config()).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    harness.close().await(10, TimeUnit.SECONDS);
+    node.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+  }
+
+  private JsonObject run(String scenario, Map<String, String> options) throws Exception {
+    Map<String, String> o = new HashMap<>(options);
+    o.put("port", String.valueOf(node.port()));
+    o.put("admin-key", TestSetup.ADMIN_KEY);
+    JsonObject result = Bench.run(harness, scenario, o);
+    Path file = Bench.write(result, out);
+    assertEquals(result, new JsonObject(Files.readString(file)), "the JSON file holds every figure");
+    assertTrue(Bench.summary(result).startsWith(scenario), Bench.summary(result));
+    return result;
+  }
+
+  @Test
+  void surgeCountsEveryJoinTheServerRecorded() throws Exception {
+    JsonObject r = run("surge", Map.of("seconds", "2", "concurrency", "8"));
+    assertEquals(0, r.getLong("errors"));
+    assertTrue(r.getLong("joins") > 100, r.encode());
+    assertEquals(r.getLong("joins"), r.getJsonObject("latencyMillis").getLong("count"));
+    JsonObject stats = harnessStats(r.getString("event"));
+    assertEquals(r.getLong("joins"), stats.getLong("waiting"), "the server holds exactly the joins counted");
+  }
+
+  @Test
+  void waitMatchesEveryAdmissionNoticeToItsVisitorAcrossTwoClientProcesses() throws Exception {
+    JsonObject r = run("wait", Map.of("visitors", "160", "seconds", "4", "admit-per-minute", "1200",
+        "rank-push-millis", "500", "processes", "2"));
+    assertEquals(160, r.getInteger("visitors"));
+    assertTrue(r.getLong("admittedByServer") > 20, r.encode());
+    assertEquals(r.getLong("admittedByServer"), r.getLong("admissionNoticesReceived"), "every notice matched");
+    assertEquals(0, r.getLong("lostNotices"));
+    assertEquals(0, r.getLong("duplicateNotices"));
+    assertEquals(0, r.getLong("errors"));
+    assertTrue(r.getLong("rankUpdatesPerSecond") > 0);
+    assertTrue(r.getDouble("serverCpuSeconds") > 0, "CPU read from the server's own metrics");
+    assertTrue(r.getLong("serverHeapBytes") > 0);
+  }
+
+  @Test
+  void pollSeesEveryAdmissionByPolling() throws Exception {
+    JsonObject r = run("poll", Map.of("visitors", "120", "seconds", "4", "admit-per-minute", "1200",
+        "rank-push-millis", "500"));
+    assertEquals(r.getLong("admittedByServer"), r.getLong("admissionNoticesReceived"));
+    assertEquals(0, r.getLong("lostNotices"));
+    assertEquals(0, r.getLong("errors"));
+    assertTrue(r.getLong("pollsPerSecond") > 100, r.encode());
+  }
+
+  @Test
+  void holdsCountsHoldsConflictsAndConfirmations() throws Exception {
+    JsonObject r = run("holds", Map.of("visitors", "60", "seats", "20", "seconds", "2", "concurrency", "8"));
+    assertEquals(0, r.getLong("errors"), r.encode());
+    assertTrue(r.getLong("holdsPerSecond") > 0);
+    assertEquals(20, r.getLong("confirmed"), "one confirmed seat per buyer, as many as seats");
+    assertEquals(20, r.getJsonObject("confirmLatencyMillis").getLong("count"));
+  }
+
+  @Test
+  void seatviewDeliversEveryChangeToEveryViewer() throws Exception {
+    JsonObject r = run("seatview", Map.of("viewers", "40", "changes", "4"));
+    assertEquals(r.getLong("deliveriesExpected"), r.getLong("deliveriesReceived"), r.encode());
+  }
+
+  @Test
+  void tickTimesAdmissionOnALongLine() throws Exception {
+    JsonObject r = run("tick", Map.of("redis", TestServices.redisUrl(), "waiting", "500", "ticks", "3"));
+    assertEquals(100, r.getLong("admittedPerSteadyTick"), "the default cap: 6000 a minute");
+    assertEquals(200, r.getJsonObject("burstTick").getLong("admitted"), "the rest in one tick");
+  }
+
+  private JsonObject harnessStats(String event) throws Exception {
+    var client = io.vertx.ext.web.client.WebClient.create(harness);
+    try {
+      return client.get(node.port(), "127.0.0.1", "/api/admin/events/" + event + "/stats")
+          .bearerTokenAuthentication(TestSetup.ADMIN_KEY).send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+    } finally {
+      client.close();
+    }
+  }
+}
