@@ -1,5 +1,7 @@
 package dev.foyer;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import dev.foyer.devmode.DevServers;
 import io.vertx.core.Vertx;
@@ -58,12 +60,13 @@ public final class Main {
     }
 
     FoyerConfig finalConfig = config;
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcast);
     Vertx vertx;
     try {
       vertx = Vertx.builder()
           .with(FoyerNode.vertxOptions())
           .withMetrics(new MicrometerMetricsFactory())
-          .withClusterManager(new HazelcastClusterManager(hazelcast))
+          .withClusterManager(clusterManager)
           .buildClustered()
           .compose(v -> FoyerNode.deploy(v, finalConfig).map(v))
           .await(2, TimeUnit.MINUTES);
@@ -73,7 +76,10 @@ public final class Main {
       System.exit(1);
       return;
     }
-    log.info("foyer is up at http://localhost:{}/ ({} ingress instances)", config.httpPort(), config.httpInstances());
+    logMembership(clusterManager, log);
+    log.info("foyer is up at http://localhost:{}/ ({} ingress instances, {} transport, {} nodes in the cluster)",
+        config.httpPort(), config.httpInstances(), vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO",
+        clusterManager.getNodes().size());
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down: undeploying verticles and leaving the cluster");
@@ -85,6 +91,22 @@ public final class Main {
       dev.close();
       log.info("Stopped");
     }, "foyer-shutdown"));
+  }
+
+  /** One line when a node joins or leaves the cluster, in words an operator understands. */
+  private static void logMembership(HazelcastClusterManager manager, Logger log) {
+    manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        log.info("Node {} joined the cluster ({} nodes now)", event.getMember().getAddress(), event.getMembers().size());
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        log.warn("Node {} left the cluster ({} nodes now); its events' ticks move to another node within seconds",
+            event.getMember().getAddress(), event.getMembers().size());
+      }
+    });
   }
 
   private static String randomKey() {

@@ -24,11 +24,13 @@ public final class LuaScript {
   private final String name;
   private final String source;
   private final String sha;
+  private io.micrometer.core.instrument.Timer timer;
 
   private LuaScript(String name, String source) {
     this.name = name;
     this.source = source;
     this.sha = sha1(source);
+    this.timer = Metrics.redisScript(name);
   }
 
   public static LuaScript load(String name) {
@@ -48,13 +50,15 @@ public final class LuaScript {
   }
 
   public Future<Response> run(Redis redis, List<String> keys, List<?> args) {
+    long start = System.nanoTime();
     return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(err -> {
       String message = err.getMessage();
       if (message != null && message.startsWith("NOSCRIPT")) {
         return redis.send(request(Command.EVAL, source, keys, args));
       }
       return Future.failedFuture(err);
-    }).recover(Failures.redis());
+    }).onSuccess(r -> timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS))
+        .recover(Failures.redis());
   }
 
   private static Request request(Command command, String script, List<String> keys, List<?> args) {

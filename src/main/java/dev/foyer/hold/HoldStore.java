@@ -24,6 +24,7 @@ public class HoldStore {
   private static final LuaScript CONFIRM_END = LuaScript.load("confirm_end");
   private static final LuaScript LOAD_SEATS = LuaScript.load("load_seats");
   private static final LuaScript SEAT_STATUSES = LuaScript.load("seat_statuses");
+  private static final LuaScript SEAT_COUNTS = LuaScript.load("seat_counts");
 
   private final Redis redis;
   private final String prefix;
@@ -137,6 +138,16 @@ public class HoldStore {
       chain = chain.compose(v -> LOAD_SEATS.run(redis, keys, args));
     }
     return chain.map(Response::toLong);
+  }
+
+  /** Seats on the map, held and sold. */
+  public record Counts(long seats, long held, long sold) {
+  }
+
+  public Future<Counts> counts(String event) {
+    Keys k = keys(event);
+    return SEAT_COUNTS.run(redis, List.of(k.seats(), k.holdSeats(), k.sold()), List.of())
+        .map(r -> new Counts(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong()));
   }
 
   /** Null when the seat map is not in Redis (never loaded, or Redis lost it). */

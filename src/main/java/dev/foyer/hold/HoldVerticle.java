@@ -2,6 +2,7 @@ package dev.foyer.hold;
 
 import dev.foyer.FoyerConfig;
 import dev.foyer.common.ApiError;
+import dev.foyer.common.Metrics;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventInfo;
@@ -59,6 +60,7 @@ public class HoldVerticle extends VerticleBase {
   private final Map<String, JsonArray> pendingMessages = new HashMap<>();
   private final Set<String> sweeping = new HashSet<>();
   private final Map<String, Future<Long>> loading = new HashMap<>();
+  private final Map<String, SeatGauges> seatGauges = new HashMap<>();
   private boolean redisWarned;
 
   public HoldVerticle(FoyerConfig config) {
@@ -78,6 +80,7 @@ public class HoldVerticle extends VerticleBase {
     vertx.setPeriodic(EXPIRY_SWEEP_MILLIS, id -> expireAll());
     vertx.setPeriodic(FLUSH_MILLIS, id -> flush());
     vertx.setPeriodic(5000, id -> refreshEvents(false));
+    vertx.setPeriodic(5000, id -> countSeats());
     refreshEvents(true);
     return vertx.eventBus().<JsonObject>localConsumer(ADDRESS, this::onRequest).completion();
   }
@@ -138,6 +141,7 @@ public class HoldVerticle extends VerticleBase {
               tell(event, visitor, holdMessage(outcome.holdId(), "replaced"));
             }
             tell(event, visitor, holdMessage(holdId, "held"));
+            Metrics.holds(event, "created").increment();
             return Future.succeededFuture(new JsonObject().put("holdId", holdId)
                 .put("seats", new JsonArray(new ArrayList<Object>(seats))).put("expiresAt", expiresAt));
           });
@@ -163,6 +167,7 @@ public class HoldVerticle extends VerticleBase {
       case "ok" -> {
         record(event, outcome.changes());
         tell(event, visitor, holdMessage(holdId, "released"));
+        Metrics.holds(event, "released").increment();
         yield Future.succeededFuture(new JsonObject());
       }
       case "not_your_hold" -> Future.failedFuture(new ApiError(403, "not_your_hold", "this hold belongs to someone else"));
@@ -194,6 +199,8 @@ public class HoldVerticle extends VerticleBase {
       return reservations.reserve(event, holdId, visitor, reservationId, begin.seats(), now + COMMIT_DEADLINE_MILLIS)
           .compose(v -> store.confirmEnd(event, holdId, begin.reservationId(), visitor, begin.seats()))
           .map(changes -> {
+            Metrics.holds(event, "confirmed").increment();
+            Metrics.gone(event, "confirmed").increment();
             record(event, changes);
             tell(event, visitor, holdMessage(holdId, "confirmed").put("reservationId", begin.reservationId()));
             vertx.eventBus().publish(QueueVerticle.DEPARTURES, new JsonObject().put("event", event)
@@ -254,6 +261,7 @@ public class HoldVerticle extends VerticleBase {
       String visitor = (String) v;
       store.release(event, null, visitor).onSuccess(outcome -> {
         if (outcome.ok()) {
+          Metrics.holds(event, "released").increment();
           record(event, outcome.changes());
           tell(event, visitor, holdMessage(outcome.holdId(), "released"));
         }
@@ -278,6 +286,9 @@ public class HoldVerticle extends VerticleBase {
         }
         redisWarned = false;
         record(event, ar.result().changes());
+        if (!ar.result().holds().isEmpty()) {
+          Metrics.holds(event, "expired").increment(ar.result().holds().size());
+        }
         for (String[] hold : ar.result().holds()) {
           tell(event, hold[1], holdMessage(hold[0], "expired"));
         }
@@ -324,6 +335,13 @@ public class HoldVerticle extends VerticleBase {
         .onComplete(ar -> loading.remove(event));
     loading.put(event, load);
     return load;
+  }
+
+  /** Keeps foyer_seats{event,status} current for the events this node knows. */
+  private void countSeats() {
+    for (String event : known) {
+      store.counts(event).onSuccess(c -> seatGauges.computeIfAbsent(event, SeatGauges::new).set(c));
+    }
   }
 
   // ---- batched publishing

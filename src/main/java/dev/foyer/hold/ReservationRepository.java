@@ -2,6 +2,7 @@ package dev.foyer.hold;
 
 import dev.foyer.common.ApiError;
 import dev.foyer.common.Failures;
+import dev.foyer.common.Metrics;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -34,6 +35,7 @@ public class ReservationRepository {
    */
   public Future<Void> reserve(String event, String holdId, String visitor, UUID reservationId, List<String> seats,
                               long mustCommitBefore) {
+    long start = System.nanoTime();
     return pool.withTransaction(conn -> conn
             .query("SET LOCAL statement_timeout = " + STATEMENT_TIMEOUT_MILLIS).execute()
             .compose(v -> conn.preparedQuery("INSERT INTO reservations (event_id, seat_id, reservation_id, hold_id, visitor_id) "
@@ -57,6 +59,7 @@ public class ReservationRepository {
               }
               return Future.<Void>succeededFuture();
             }))
+        .onSuccess(v -> Metrics.postgres("confirm").record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS))
         .recover(err -> Future.failedFuture(err instanceof PgException pg && "57014".equals(pg.getSqlState())
             ? ApiError.dependencyDown("PostgreSQL", err) : err))
         .recover(Failures.postgres());

@@ -29,7 +29,10 @@ class HealthChecks {
   /** Always succeeds: {status: UP|DOWN, checks: {redis, postgres, cluster}}. */
   Future<JsonObject> check() {
     Future<String> redisCheck = probe(redis.send(Request.cmd(Command.PING)).mapEmpty());
-    Future<String> pgCheck = probe(pg.query("SELECT 1").execute().mapEmpty());
+    long start = System.nanoTime();
+    Future<String> pgCheck = probe(pg.query("SELECT 1").execute()
+        .onSuccess(r -> dev.foyer.common.Metrics.postgres("health").record(System.nanoTime() - start,
+            TimeUnit.NANOSECONDS)).mapEmpty());
     Future<String> clusterCheck = Future.succeededFuture(clusterState());
     return Future.join(redisCheck, pgCheck, clusterCheck).transform(ar -> {
       JsonObject checks = new JsonObject()

@@ -4,6 +4,7 @@ import dev.foyer.FoyerConfig;
 import dev.foyer.common.ApiError;
 import dev.foyer.common.EventIds;
 import dev.foyer.common.Failures;
+import dev.foyer.common.Metrics;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventInfo;
@@ -99,6 +100,7 @@ public class IngressVerticle extends VerticleBase {
     router.put("/api/admin/events/:event").handler(this::putEvent);
     router.get("/api/admin/events/:event/stats").handler(this::stats);
     router.put("/api/admin/events/:event/gate").handler(this::putGate);
+    router.put("/api/admin/events/:event/settings").handler(this::putSettings);
 
     router.route("/api/events/*").handler(BodyHandler.create(false).setBodyLimit(VISITOR_BODY_LIMIT));
     router.get("/api/events").handler(this::listEvents);
@@ -152,7 +154,10 @@ public class IngressVerticle extends VerticleBase {
       String visitor = QueueTokens.newVisitorId();
       String token = tokens.issue(event, visitor, now / 1000);
       return queue.join(event, visitor, now, info.settings(), info.opensAtMillis())
-          .onSuccess(state -> reply(ctx, 201, status(info, visitor, token, state)));
+          .onSuccess(state -> {
+            Metrics.joins(event).increment();
+            reply(ctx, 201, status(info, visitor, token, state));
+          });
     }).onFailure(ctx::fail);
   }
 
@@ -176,6 +181,7 @@ public class IngressVerticle extends VerticleBase {
         .compose(info -> queue.leave(event, claims.visitor(), "left"))
         .onSuccess(was -> {
           if (was != VisitorState.State.GONE) {
+            Metrics.gone(event, "left").increment();
             vertx.eventBus().publish(QueueVerticle.DEPARTURES, new JsonObject().put("event", event)
                 .put("reason", "left").put("visitors", new JsonArray().add(claims.visitor())));
           }
@@ -405,6 +411,30 @@ public class IngressVerticle extends VerticleBase {
                         : queueing ? "wait in line" : "pass straight in while capacity allows");
                 reply(ctx, 200, new JsonObject().put("event", id)
                     .put("gate", new JsonObject().put("mode", mode.wire()).put("queueing", queueing)));
+              });
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Changes some settings of an event at once on every node; logged with who and what. */
+  private void putSettings(RoutingContext ctx) {
+    requireAdmin(ctx);
+    String id = EventIds.require(ctx.pathParam("event"));
+    JsonObject changes = requiredJsonBody(ctx);
+    EventSettings.defaults().merge(changes); // reject bad settings before reading anything
+    storedEvent(id)
+        .compose(info -> {
+          EventSettings updated = info.settings().merge(changes);
+          return events.saveSettings(id, updated)
+              .compose(v -> syncGate(new EventInfo(id, info.name(), info.opensAt(), updated, info.openingSeed())))
+              .onSuccess(queueing -> {
+                vertx.eventBus().publish(EventCatalog.CHANGED, id);
+                String who = "admin at " + ctx.request().remoteAddress().hostAddress();
+                if (changes.containsKey("paused") && updated.paused() != info.settings().paused()) {
+                  LOG.info("Admission of event {} {} by {}", id, updated.paused() ? "paused" : "resumed", who);
+                }
+                LOG.info("Settings of event {} changed by {}: {}", id, who, changes.encode());
+                reply(ctx, 200, new JsonObject().put("event", id).put("settings", updated.toJson()));
               });
         })
         .onFailure(ctx::fail);

@@ -1,6 +1,7 @@
 package dev.foyer.push;
 
 import dev.foyer.FoyerConfig;
+import dev.foyer.common.Metrics;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
@@ -55,6 +56,7 @@ public class PushVerticle extends VerticleBase {
   private final Map<String, Long> lastPosition = new HashMap<>();
   private final Map<String, MessageConsumer<JsonObject>> broadcasts = new HashMap<>();
   private boolean redisWarned;
+  private io.micrometer.core.instrument.Counter rankMessages;
 
   public PushVerticle(FoyerConfig config, PassKey passKey, LocalSockets connected) {
     this.config = config;
@@ -70,6 +72,11 @@ public class PushVerticle extends VerticleBase {
     events = new EventRepository(pg);
     catalog = new EventCatalog(events);
     passes = new Passes(vertx, passKey);
+    rankMessages = Metrics.rankMessages();
+    io.micrometer.core.instrument.Gauge.builder("foyer_connected_sockets", connected, LocalSockets::sockets)
+        .description("Bridge sockets open on this node").register(Metrics.registry());
+    io.micrometer.core.instrument.Gauge.builder("foyer_connected_visitors", connected, LocalSockets::visitorCount)
+        .description("Visitors registered on this node's sockets").register(Metrics.registry());
     vertx.eventBus().<String>consumer(EventCatalog.CHANGED, msg -> {
       catalog.invalidate(msg.body());
       follow(msg.body());
@@ -184,6 +191,7 @@ public class PushVerticle extends VerticleBase {
           }
         }
         delivery.send();
+        rankMessages.increment(sent);
         return sent;
       }));
     }

@@ -1,6 +1,7 @@
 package dev.foyer.queue;
 
 import dev.foyer.FoyerConfig;
+import dev.foyer.common.Metrics;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventInfo;
@@ -57,6 +58,7 @@ public class QueueVerticle extends AbstractVerticle {
   private final Set<String> ticking = new HashSet<>();
   private final Map<String, EventGauges> gauges = new HashMap<>();
   private boolean redisDown;
+  private boolean pgDown;
   private boolean stopping;
   /**
    * When this node last started or got Redis back. Presence leases could not be renewed while
@@ -108,11 +110,21 @@ public class QueueVerticle extends AbstractVerticle {
   private Future<Void> refreshEvents() {
     return events.list()
         .onSuccess(list -> {
+          if (pgDown) {
+            pgDown = false;
+            LOG.info("PostgreSQL is reachable again");
+          }
           known.clear();
           list.forEach(e -> known.put(e.id(), e));
           known.keySet().forEach(this::claim);
         })
-        .onFailure(err -> LOG.warn("Could not reload events from PostgreSQL: {}", err.getMessage()))
+        .onFailure(err -> {
+          if (!pgDown) {
+            pgDown = true;
+            LOG.warn("PostgreSQL is unreachable, events cannot be reloaded; ticks go on with what this node knows: {}",
+                err.getMessage());
+          }
+        })
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());
   }
@@ -226,6 +238,7 @@ public class QueueVerticle extends AbstractVerticle {
     }
     return store.reap(event.id(), now - grace).onSuccess(removed -> {
       if (!removed.isEmpty()) {
+        Metrics.gone(event.id(), "disconnected").increment(removed.size());
         LOG.debug("{} visitors of event {} disconnected for more than {} s: their places are freed",
             removed.size(), event.id(), event.settings().graceSeconds());
         vertx.eventBus().publish(DEPARTURES, new JsonObject()
@@ -247,6 +260,7 @@ public class QueueVerticle extends AbstractVerticle {
           .put("visitors", new JsonArray(new ArrayList<>(result.admitted()))));
     }
     if (!result.expired().isEmpty()) {
+      Metrics.gone(event.id(), "expired").increment(result.expired().size());
       vertx.eventBus().publish(DEPARTURES, new JsonObject()
           .put("event", event.id())
           .put("reason", "expired")
