@@ -118,6 +118,13 @@ public class EventRepository {
         .recover(Failures.postgres());
   }
 
+  public Future<Long> seatCount(String id) {
+    return pool.preparedQuery("SELECT count(*) AS seats FROM seats WHERE event_id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.iterator().next().getLong("seats"))
+        .recover(Failures.postgres());
+  }
+
   public Future<Long> soldCount(String id) {
     return pool.preparedQuery("SELECT count(*) AS sold FROM reservations WHERE event_id = $1")
         .execute(Tuple.of(id))

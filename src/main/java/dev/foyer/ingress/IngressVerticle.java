@@ -97,6 +97,7 @@ public class IngressVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
 
     router.route("/api/admin/*").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT));
+    router.get("/api/admin/events").handler(this::adminEvents);
     router.put("/api/admin/events/:event").handler(this::putEvent);
     router.get("/api/admin/events/:event/stats").handler(this::stats);
     router.put("/api/admin/events/:event/gate").handler(this::putGate);
@@ -117,6 +118,8 @@ public class IngressVerticle extends VerticleBase {
         new EventBusBridge(vertx, tokens, queue, catalog, passes, connected).router());
     router.get("/events/:event").handler(ctx -> page(ctx, "waiting.html"));
     router.get("/events/:event/seats").handler(ctx -> page(ctx, "seats.html"));
+    router.get("/admin").handler(ctx -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .sendFile("webroot/admin.html"));
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
 
     router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound("not_found", "no such API call: "
@@ -367,15 +370,30 @@ public class IngressVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
+  /** Every event with all its settings: what the admin console lists. */
+  private void adminEvents(RoutingContext ctx) {
+    requireAdmin(ctx);
+    events.list()
+        .onSuccess(list -> {
+          JsonArray out = new JsonArray();
+          list.forEach(e -> out.add(new JsonObject().put("id", e.id()).put("name", e.name())
+              .put("opensAt", e.opensAt() == null ? null : e.opensAt().toString())
+              .put("settings", e.settings().toJson())));
+          reply(ctx, 200, new JsonObject().put("events", out));
+        })
+        .onFailure(ctx::fail);
+  }
+
   private void stats(RoutingContext ctx) {
     requireAdmin(ctx);
     String id = EventIds.require(ctx.pathParam("event"));
     storedEvent(id)
         .compose(info -> {
-          return Future.all(queue.counts(id, System.currentTimeMillis()), events.soldCount(id))
+          return Future.all(queue.counts(id, System.currentTimeMillis()), events.soldCount(id), events.seatCount(id))
               .onSuccess(all -> {
                 var counts = all.<dev.foyer.queue.QueueCounts>resultAt(0);
                 long sold = all.<Long>resultAt(1);
+                long seats = all.<Long>resultAt(2);
                 reply(ctx, 200, new JsonObject()
                     .put("waiting", counts.waiting())
                     .put("active", counts.active())
@@ -384,6 +402,9 @@ public class IngressVerticle extends VerticleBase {
                     .put("admissionRate", counts.rate())
                     .put("held", counts.held())
                     .put("sold", sold)
+                    .put("seats", new JsonObject().put("total", seats).put("held", counts.held()).put("sold", sold)
+                        .put("free", Math.max(0, seats - counts.held() - sold)))
+                    .put("settings", info.settings().toJson())
                     .put("gate", new JsonObject()
                         .put("mode", info.settings().gate().wire())
                         .put("queueing", counts.queueing())
@@ -406,7 +427,8 @@ public class IngressVerticle extends VerticleBase {
               .compose(v -> syncGate(updated))
               .onSuccess(queueing -> {
                 vertx.eventBus().publish(EventCatalog.CHANGED, id);
-                LOG.info("Gate of event {} set to {} by admin (joiners {})", id, mode.wire(),
+                LOG.info("Gate of event {} set to {} by admin at {} (joiners {})", id, mode.wire(),
+                    ctx.request().remoteAddress().hostAddress(),
                     queueing == null ? "wait or pass as traffic decides"
                         : queueing ? "wait in line" : "pass straight in while capacity allows");
                 reply(ctx, 200, new JsonObject().put("event", id)

@@ -114,6 +114,12 @@ class BadInputTest {
             new JsonObject().put("name", "x").put("seats", seats)), 400, "invalid_event_id"),
         expect(() -> api.admin(HttpMethod.PUT, path + "/gate").sendJsonObject(new JsonObject().put("mode", "sideways")),
             400, "invalid_gate_mode"),
+        expect(() -> api.admin(HttpMethod.PUT, path + "/settings").sendJsonObject(new JsonObject().put("colour", "red")),
+            400, "unknown_setting"),
+        expect(() -> api.admin(HttpMethod.PUT, path + "/settings").sendJsonObject(new JsonObject().put("admitPerMinute", -5)),
+            400, "invalid_setting"),
+        expect(() -> api.admin(HttpMethod.PUT, "/api/admin/events/no-such-event/settings")
+            .sendJsonObject(new JsonObject().put("paused", true)), 404, "unknown_event"),
         expect(() -> api.admin(HttpMethod.GET, "/api/admin/events/no-such-event/stats").send(), 404, "unknown_event")));
   }
 

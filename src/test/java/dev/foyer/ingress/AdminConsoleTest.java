@@ -1,0 +1,124 @@
+package dev.foyer.ingress;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.Chromium;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An operator in a real browser: signs in, watches a sale move, turns the admission rate up. */
+@ExtendWith(VertxExtension.class)
+class AdminConsoleTest {
+
+  private static final String EVENT = "big-night";
+  private static TestNode node;
+  private TestSetup setup;
+  private ApiClient api;
+  private Chromium chromium;
+  private long joiner = -1;
+
+  @BeforeAll
+  static void startNode() {
+    if (!Chromium.installed()) {
+      Assumptions.assumeTrue(System.getenv("CI") != null,
+          "Debian's chromium is not installed (apt-get install chromium); skipping the browser test");
+      throw new IllegalStateException("CI must have " + Chromium.BINARY);
+    }
+    node = TestNode.start(TestSetup.clusterName(AdminConsoleTest.class));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
+    setup = new TestSetup();
+    chromium = Chromium.launch(vertx);
+    node.deploy(setup.config())
+        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    if (joiner >= 0) {
+      vertx.cancelTimer(joiner);
+    }
+    chromium.close();
+    node.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    api.close();
+  }
+
+  private static String text(String id) {
+    return "document.getElementById('" + id + "').textContent";
+  }
+
+  @Test
+  void anOperatorSignsInWatchesTheSaleMoveAndRaisesTheAdmissionRate(Vertx vertx, VertxTestContext ctx) {
+    long[] rateBefore = new long[1];
+    api.createEvent(EVENT, new JsonObject().put("gate", "on").put("maxActive", 10_000).put("admitPerMinute", 60))
+        .compose(v -> {
+          // a steady stream of people: 25 joins a second
+          joiner = vertx.setPeriodic(200, id -> {
+            for (int i = 0; i < 5; i++) {
+              api.join(EVENT);
+            }
+          });
+          return chromium.open("http://127.0.0.1:" + node.port() + "/admin");
+        })
+        .compose(page -> page.waitFor("!document.getElementById('login-form').hidden && 'form'", 10_000)
+            .compose(x -> page.eval("document.getElementById('key').value = '" + TestSetup.ADMIN_KEY + "';"
+                + "document.getElementById('login').click()"))
+            .compose(x -> page.waitFor("document.querySelector('[data-event=\"" + EVENT + "\"]') && 'listed'", 10_000))
+            .compose(x -> page.eval("document.querySelector('[data-event=\"" + EVENT + "\"]').click()"))
+            .compose(x -> page.waitFor("parseInt(" + text("waiting") + ") > 20 && parseInt(" + text("admitted") + ") > 0"
+                + " && " + text("gate"), 15_000))
+            .compose(gate -> {
+              ctx.verify(() -> assertEquals("queueing", gate, "the gate shows the event queueing"));
+              return page.waitFor("parseInt(" + text("seats-free") + ") === 50 && 'seats'", 10_000);
+            })
+            .compose(x -> page.waitFor("(() => { const r = parseInt(" + text("rate") + "); return r > 0 && r <= 120 && r; })()",
+                15_000))
+            .compose(before -> {
+              rateBefore[0] = ((Number) before).longValue();
+              return page.eval("const f = document.getElementById('admit-per-minute'); f.value = '1200';"
+                  + "f.dispatchEvent(new Event('input')); document.getElementById('apply').click()");
+            })
+            .compose(x -> page.waitFor(text("control-message") + ".includes('Applied')", 10_000))
+            .compose(x -> page.waitFor("(() => { const r = parseInt(" + text("rate") + "); return r >= 600 && r; })()",
+                20_000))
+            .compose(after -> page.screenshot(Path.of("target", "admin-console.png")).map(after))
+            .compose(after -> api.stats(EVENT).map(stats -> {
+              ctx.verify(() -> {
+                assertTrue(((Number) after).longValue() >= 600, "the admission rate followed: " + after);
+                assertTrue(rateBefore[0] <= 120, "before: " + rateBefore[0]);
+                assertEquals(1200, stats.getJsonObject("settings").getInteger("admitPerMinute"),
+                    "applied cluster-wide through the API");
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+}
