@@ -60,6 +60,30 @@ class HealthTest {
   }
 
   @Test
+  void metricsShowTheSaleInPrometheusText(Vertx vertx, VertxTestContext ctx) {
+    node.deploy(setup.config())
+        .compose(v -> {
+          api = new ApiClient(vertx, node.port());
+          return api.createEvent("metered", new JsonObject().put("gate", "on").put("paused", true));
+        })
+        .compose(v -> api.join("metered"))
+        .compose(v -> api.join("metered"))
+        .compose(v -> dev.foyer.support.Waits.sleep(vertx, 800))
+        .compose(v -> api.request(HttpMethod.GET, "/metrics").send())
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          String text = r.bodyAsString();
+          assertEquals(200, r.statusCode());
+          for (String line : List.of("foyer_joins_total{event=\"metered\"} 2.0",
+              "foyer_waiting_visitors{event=\"metered\"} 2.0", "foyer_gate_queueing{event=\"metered\"} 1.0",
+              "foyer_connected_sockets ", "foyer_redis_script_seconds_count{script=\"join\"}",
+              "process_cpu_time_ns_total ")) {
+            org.junit.jupiter.api.Assertions.assertTrue(text.contains(line), "metrics show " + line);
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void withRedisUnreachableHealthIs503AndRequestsGetDependencyDown(Vertx vertx, VertxTestContext ctx) {
     String deadRedis = "redis://127.0.0.1:" + TestServices.freePort();
     node.deploy(setup.config().withServers(List.of(deadRedis), TestServices.pgUrl()))
