@@ -24,13 +24,11 @@ public final class LuaScript {
   private final String name;
   private final String source;
   private final String sha;
-  private io.micrometer.core.instrument.Timer timer;
 
   private LuaScript(String name, String source) {
     this.name = name;
     this.source = source;
     this.sha = sha1(source);
-    this.timer = Metrics.redisScript(name);
   }
 
   public static LuaScript load(String name) {
@@ -57,7 +55,7 @@ public final class LuaScript {
         return redis.send(request(Command.EVAL, source, keys, args));
       }
       return Future.failedFuture(err);
-    }).onSuccess(r -> timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS))
+    }).onSuccess(r -> Metrics.redisScript(name).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS))
         .recover(Failures.redis());
   }
 
