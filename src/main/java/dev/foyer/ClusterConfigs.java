@@ -10,6 +10,7 @@ import com.hazelcast.config.NetworkConfig;
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Where the Hazelcast configuration comes from: FOYER_CLUSTER_CONFIG, ./cluster.xml, or loopback. */
 public final class ClusterConfigs {
@@ -27,6 +28,26 @@ public final class ClusterConfigs {
     } catch (FileNotFoundException e) {
       throw new IllegalArgumentException("the cluster configuration " + path + " does not exist");
     }
+  }
+
+  /** Applies what the environment says (FOYER_CLUSTER_*) over the XML or default configuration. */
+  public static Config apply(Config config, FoyerConfig.Cluster cluster) {
+    if (cluster.name() != null) {
+      config.setClusterName(cluster.name());
+    }
+    NetworkConfig network = config.getNetworkConfig();
+    if (cluster.port() > 0) {
+      network.setPort(cluster.port());
+    }
+    if (cluster.networkInterface() != null) {
+      network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.networkInterface()));
+    }
+    if (!cluster.members().isEmpty()) {
+      JoinConfig join = network.getJoin();
+      join.getMulticastConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    }
+    return config;
   }
 
   /** The same cluster as the shipped cluster.xml: TCP on loopback, no multicast, short CP sessions. */

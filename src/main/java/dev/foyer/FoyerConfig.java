@@ -29,6 +29,7 @@ import java.util.Map;
  * @param lockEvents      false only in tests that make two nodes tick the same event at once
  * @param httpInstances   ingress verticle instances per node
  * @param demo            create the demo event at start (dev mode does by default)
+ * @param cluster         Hazelcast settings that override the cluster XML, for real networks
  */
 public record FoyerConfig(
     int httpPort,
@@ -44,9 +45,25 @@ public record FoyerConfig(
     long tokenTtlSeconds,
     boolean lockEvents,
     int httpInstances,
-    boolean demo) {
+    boolean demo,
+    Cluster cluster) {
 
   public static final String CONFIG_FILE_VARIABLE = "FOYER_CONFIG";
+
+  /**
+   * How this node finds the others, when the cluster XML's loopback default does not fit: the
+   * cluster name, the members to contact (host or host:port, comma-separated), the interface to
+   * bind and announce (also used by the event bus) and the Hazelcast port. Unset: the XML decides.
+   */
+  public record Cluster(String name, List<String> members, String networkInterface, int port) {
+    public Cluster {
+      members = List.copyOf(members);
+    }
+
+    public static Cluster none() {
+      return new Cluster(null, List.of(), null, 0);
+    }
+  }
 
   public FoyerConfig {
     redisUrls = List.copyOf(redisUrls);
@@ -54,7 +71,7 @@ public record FoyerConfig(
 
   public static FoyerConfig defaults() {
     return new FoyerConfig(8080, List.of(), null, null, null, null, null, "foyer", "public",
-        1000, 86_400, true, Math.max(1, Runtime.getRuntime().availableProcessors()), false);
+        1000, 86_400, true, Math.max(1, Runtime.getRuntime().availableProcessors()), false, Cluster.none());
   }
 
   /** True when at least one of Redis and PostgreSQL must be started in-process. */
@@ -104,7 +121,9 @@ public record FoyerConfig(
         intValue(json, "tokenTtlSeconds", d.tokenTtlSeconds),
         boolValue(json, "lockEvents", d.lockEvents),
         (int) intValue(json, "httpInstances", d.httpInstances),
-        boolValue(json, "demo", d.demo));
+        boolValue(json, "demo", d.demo),
+        new Cluster(blankToNull(json.getValue("clusterName")), urls(json.getValue("clusterMembers")),
+            blankToNull(json.getValue("clusterInterface")), intValue(json, "clusterPort", 0)));
   }
 
   public JsonObject toJson() {
@@ -122,32 +141,36 @@ public record FoyerConfig(
         .put("tokenTtlSeconds", tokenTtlSeconds)
         .put("lockEvents", lockEvents)
         .put("httpInstances", httpInstances)
-        .put("demo", demo);
+        .put("demo", demo)
+        .put("clusterName", cluster.name())
+        .put("clusterMembers", String.join(",", cluster.members()))
+        .put("clusterInterface", cluster.networkInterface())
+        .put("clusterPort", cluster.port());
   }
 
   public FoyerConfig withHttpPort(int port) {
     return new FoyerConfig(port, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo);
+        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo, cluster);
   }
 
   public FoyerConfig withServers(List<String> redis, String pg) {
     return new FoyerConfig(httpPort, redis, pg, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo);
+        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo, cluster);
   }
 
   public FoyerConfig withKeys(String admin, String tokenSecret) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, admin, tokenSecret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo);
+        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo, cluster);
   }
 
   public FoyerConfig withLockEvents(boolean lock) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, lock, httpInstances, demo);
+        tickMillis, tokenTtlSeconds, lock, httpInstances, demo, cluster);
   }
 
   public FoyerConfig withDemo(boolean createDemo) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, createDemo);
+        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, createDemo, cluster);
   }
 
   private static List<String> urls(Object value) {

@@ -51,7 +51,7 @@ public final class Main {
 
     Config hazelcast;
     try {
-      hazelcast = ClusterConfigs.load(config.clusterConfig());
+      hazelcast = ClusterConfigs.apply(ClusterConfigs.load(config.clusterConfig()), config.cluster());
     } catch (RuntimeException e) {
       log.error("Cannot start: {}", e.getMessage());
       dev.close();
@@ -63,8 +63,13 @@ public final class Main {
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcast);
     Vertx vertx;
     try {
+      var options = FoyerNode.vertxOptions();
+      if (config.cluster().networkInterface() != null) {
+        // the event bus listens and announces itself on the same interface as Hazelcast
+        options.getEventBusOptions().setHost(config.cluster().networkInterface());
+      }
       vertx = Vertx.builder()
-          .with(FoyerNode.vertxOptions())
+          .with(options)
           .withMetrics(new MicrometerMetricsFactory())
           .withClusterManager(clusterManager)
           .buildClustered()

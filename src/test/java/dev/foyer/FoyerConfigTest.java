@@ -49,6 +49,28 @@ class FoyerConfigTest {
   }
 
   @Test
+  void clusterVariablesOverrideTheLoopbackClusterForRealNetworks() {
+    FoyerConfig config = FoyerConfig.load(Map.of(
+        "FOYER_CLUSTER_NAME", "tickets-prod",
+        "FOYER_CLUSTER_MEMBERS", "10.0.0.11,10.0.0.12:5701",
+        "FOYER_CLUSTER_INTERFACE", "10.0.0.11",
+        "FOYER_CLUSTER_PORT", "5801"));
+    var hazelcast = ClusterConfigs.apply(ClusterConfigs.loopback("foyer"), config.cluster());
+    assertEquals("tickets-prod", hazelcast.getClusterName());
+    assertEquals(List.of("10.0.0.11", "10.0.0.12:5701"), hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+    assertEquals(List.of("10.0.0.11"), List.copyOf(hazelcast.getNetworkConfig().getInterfaces().getInterfaces()));
+    assertEquals(5801, hazelcast.getNetworkConfig().getPort());
+    assertFalse(hazelcast.getNetworkConfig().getJoin().getMulticastConfig().isEnabled());
+  }
+
+  @Test
+  void withoutClusterVariablesTheXmlDecides() {
+    var hazelcast = ClusterConfigs.apply(ClusterConfigs.loopback("foyer"), FoyerConfig.load(Map.of()).cluster());
+    assertEquals("foyer", hazelcast.getClusterName());
+    assertEquals(List.of("127.0.0.1"), hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+  }
+
+  @Test
   void aBadValueIsNamedInTheError() {
     var e = assertThrows(IllegalArgumentException.class, () -> FoyerConfig.load(Map.of("FOYER_HTTP_PORT", "eighty")));
     assertTrue(e.getMessage().contains("FOYER_HTTP_PORT"));
