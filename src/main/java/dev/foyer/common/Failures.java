@@ -26,8 +26,16 @@ public final class Failures {
     return err -> Future.failedFuture(isUnreachable(err) ? ApiError.dependencyDown("PostgreSQL", err) : err);
   }
 
+  /** Redis replies that mean "not now" rather than "wrong": the connection dropped, or a node is busy. */
+  private static final java.util.List<String> REDIS_TRANSIENT = java.util.List.of(
+      "CONNECTION_CLOSED", "LOADING", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "BUSY");
+
   public static boolean isUnreachable(Throwable err) {
-    if (err instanceof ApiError || err instanceof ErrorType || err instanceof PgException) {
+    if (err instanceof ErrorType redisError) {
+      String message = redisError.getMessage() == null ? "" : redisError.getMessage();
+      return REDIS_TRANSIENT.stream().anyMatch(message::startsWith);
+    }
+    if (err instanceof ApiError || err instanceof PgException) {
       return false;
     }
     return err instanceof IOException

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * A verticle's cache of events. Admin changes publish on {@link #CHANGED} so every node drops its
- * copy at once; the short TTL is a safety net for a missed message.
+ * copy at once; the short TTL is a safety net for a missed message. While PostgreSQL is unreachable
+ * the last known copy keeps serving, so joins and holds go on without it.
  */
 public class EventCatalog {
 
@@ -41,7 +42,14 @@ public class EventCatalog {
       }
       entries.put(id, new Entry(event, now));
       return Future.succeededFuture(event);
-    });
+    }, err -> entry != null && err instanceof ApiError e && e.status() == 503
+        ? Future.succeededFuture(entry.event)
+        : Future.failedFuture(err));
+  }
+
+  /** Keeps a freshly read copy, so the next get needs no round trip (and survives a PostgreSQL outage). */
+  public void remember(EventInfo event) {
+    entries.put(event.id(), new Entry(event, System.currentTimeMillis()));
   }
 
   public void invalidate(String id) {

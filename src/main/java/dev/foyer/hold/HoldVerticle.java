@@ -302,12 +302,20 @@ public class HoldVerticle extends VerticleBase {
     seatLayouts.remove(event);
     known.add(event);
     loadSeats(event);
+    // keep a warm copy of the settings and layout: holds must go on while PostgreSQL is away
+    events.find(event).onSuccess(info -> {
+      if (info != null) {
+        catalog.remember(info);
+      }
+    });
+    layout(event);
   }
 
   /** Keeps the list of events current and the seat maps in Redis, reloading any Redis lost. */
   private void refreshEvents(boolean loadAll) {
     events.list().onSuccess(list -> {
       for (EventInfo e : list) {
+        catalog.remember(e);
         boolean isNew = known.add(e.id());
         if (loadAll || isNew) {
           loadSeats(e.id());

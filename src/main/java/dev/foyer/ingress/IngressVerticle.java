@@ -585,9 +585,20 @@ public class IngressVerticle extends VerticleBase {
     }
   }
 
+  private static final java.util.concurrent.atomic.AtomicLong UNAVAILABLE = new java.util.concurrent.atomic.AtomicLong();
+  private static volatile long unavailableLoggedAt;
+
+  /** During an outage every request fails alike: one line, then at most one every 10 s with a count. */
   private static void error(RoutingContext ctx, ApiError e) {
     if (e.status() == 503) {
-      LOG.warn("Answered 503 to {} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+      long count = UNAVAILABLE.incrementAndGet();
+      long now = System.currentTimeMillis();
+      if (now - unavailableLoggedAt >= 10_000) {
+        unavailableLoggedAt = now;
+        UNAVAILABLE.set(0);
+        LOG.warn("Answering 503 ({} requests since the last report), e.g. {} {}: {}", count,
+            ctx.request().method(), ctx.request().path(), e.getMessage());
+      }
     }
     reply(ctx, e.status(), e.toJson());
   }

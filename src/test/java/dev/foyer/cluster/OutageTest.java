@@ -1,0 +1,144 @@
+package dev.foyer.cluster;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.TcpProxy;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestServices;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Redis or PostgreSQL goes away for a few seconds behind a proxy the test cuts, then comes back. */
+@ExtendWith(VertxExtension.class)
+class OutageTest {
+
+  private static TestNode node;
+  private final TestSetup setup = new TestSetup();
+  private TcpProxy proxy;
+  private ApiClient api;
+
+  @BeforeAll
+  static void startNode() {
+    node = TestNode.start(TestSetup.clusterName(OutageTest.class));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    node.undeploy().await(30, TimeUnit.SECONDS);
+    proxy.close().await(10, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    api.close();
+  }
+
+  private static URI uri(String url) {
+    return URI.create(url.replace("postgresql://", "http://").replace("redis://", "http://"));
+  }
+
+  private HttpResponse<Buffer> await(io.vertx.core.Future<HttpResponse<Buffer>> f) throws Exception {
+    return f.await(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void whileRedisIsAwayCallsGet503AndAfterwardsNobodyHasLostTheirPlace(Vertx vertx) throws Exception {
+    URI redis = uri(TestServices.redisUrl());
+    proxy = new TcpProxy(vertx, redis.getHost(), redis.getPort());
+    int port = proxy.start().await(10, TimeUnit.SECONDS);
+    node.deploy(setup.config().withServers(List.of("redis://127.0.0.1:" + port), TestServices.pgUrl()))
+        .await(30, TimeUnit.SECONDS);
+    api = new ApiClient(vertx, node.port());
+    String event = "redis-blip";
+    api.createEvent(event, new JsonObject().put("gate", "on").put("paused", true)).await(10, TimeUnit.SECONDS);
+    List<JsonObject> visitors = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      visitors.add(await(api.join(event)).bodyAsJsonObject());
+    }
+
+    proxy.cut();
+    HttpResponse<Buffer> join = await(api.join(event));
+    HttpResponse<Buffer> me = await(api.me(event, visitors.get(5).getString("token")));
+    HttpResponse<Buffer> health = await(api.request(HttpMethod.GET, "/health").send());
+    assertEquals(503, join.statusCode(), join.bodyAsString());
+    assertEquals("dependency_down", join.bodyAsJsonObject().getString("error"));
+    assertTrue(join.bodyAsJsonObject().getString("message").contains("Redis"), join.bodyAsString());
+    assertEquals(503, me.statusCode());
+    assertEquals(503, health.statusCode());
+    assertEquals("DOWN", health.bodyAsJsonObject().getJsonObject("checks").getString("redis"));
+    Thread.sleep(3000);
+
+    proxy.restore();
+    long deadline = System.currentTimeMillis() + 15_000;
+    HttpResponse<Buffer> back = await(api.join(event));
+    while (back.statusCode() != 201 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(300);
+      back = await(api.join(event));
+    }
+    assertEquals(201, back.statusCode(), "joins work again: " + back.bodyAsString());
+    assertEquals(21L, back.bodyAsJsonObject().getLong("position"), "the failed join left nothing half-written");
+    for (int i = 0; i < visitors.size(); i++) {
+      JsonObject status = await(api.me(event, visitors.get(i).getString("token"))).bodyAsJsonObject();
+      assertEquals(i + 1L, status.getLong("position"), "visitor " + i + " kept the place");
+    }
+    assertEquals(200, await(api.request(HttpMethod.GET, "/health").send()).statusCode());
+  }
+
+  @Test
+  void whilePostgresIsAwayHoldsWorkConfirmationsGet503AndARetryAfterwardsSellsOnce(Vertx vertx) throws Exception {
+    URI pg = uri(TestServices.pgUrl());
+    proxy = new TcpProxy(vertx, pg.getHost(), pg.getPort());
+    int port = proxy.start().await(10, TimeUnit.SECONDS);
+    String pgViaProxy = TestServices.pgUrl().replace(pg.getHost() + ":" + pg.getPort(), "127.0.0.1:" + port);
+    node.deploy(setup.config().withServers(List.of(TestServices.redisUrl()), pgViaProxy)).await(30, TimeUnit.SECONDS);
+    api = new ApiClient(vertx, node.port());
+    String event = "pg-blip";
+    api.createEvent(event, new JsonObject().put("gate", "off").put("maxActive", 100)).await(10, TimeUnit.SECONDS);
+    JsonObject visitor = api.admitted(event).await(10, TimeUnit.SECONDS);
+    String pass = visitor.getString("pass");
+    Thread.sleep(500);
+
+    proxy.cut();
+    HttpResponse<Buffer> held = await(api.hold(event, pass, "A-1-1", "A-1-2"));
+    assertEquals(201, held.statusCode(), "holds live in Redis and work without PostgreSQL: " + held.bodyAsString());
+    String holdId = held.bodyAsJsonObject().getString("holdId");
+    HttpResponse<Buffer> confirm = await(api.confirm(event, pass, holdId));
+    assertEquals(503, confirm.statusCode(), confirm.bodyAsString());
+    assertEquals("dependency_down", confirm.bodyAsJsonObject().getString("error"));
+    assertTrue(confirm.bodyAsJsonObject().getString("message").contains("PostgreSQL"), confirm.bodyAsString());
+
+    proxy.restore();
+    long deadline = System.currentTimeMillis() + 15_000;
+    HttpResponse<Buffer> retry = await(api.confirm(event, pass, holdId));
+    while (retry.statusCode() == 503 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(300);
+      retry = await(api.confirm(event, pass, holdId));
+    }
+    assertEquals(201, retry.statusCode(), "the retry sells: " + retry.bodyAsString());
+    HttpResponse<Buffer> again = await(api.confirm(event, pass, holdId));
+    assertEquals(retry.bodyAsJsonObject(), again.bodyAsJsonObject(), "and a further retry sells nothing more");
+    var seats = api.seatStatuses(event).await(10, TimeUnit.SECONDS);
+    assertEquals("sold", seats.get("A-1-1"));
+    assertEquals("sold", seats.get("A-1-2"));
+    assertEquals(2L, api.stats(event).await(10, TimeUnit.SECONDS).getLong("sold"), "two rows, not four");
+  }
+}
