@@ -41,6 +41,9 @@ public final class ClusterConfigs {
     }
     if (cluster.networkInterface() != null) {
       network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.networkInterface()));
+    } else if (!cluster.members().isEmpty()) {
+      // members on other hosts cannot be reached through the loopback-only default
+      network.getInterfaces().setEnabled(false);
     }
     if (!cluster.members().isEmpty()) {
       JoinConfig join = network.getJoin();

@@ -64,6 +64,14 @@ class FoyerConfigTest {
   }
 
   @Test
+  void membersWithoutAnInterfaceLiftTheLoopbackRestriction() {
+    FoyerConfig config = FoyerConfig.load(Map.of("FOYER_CLUSTER_MEMBERS", "foyer1,foyer2,foyer3"));
+    var hazelcast = ClusterConfigs.apply(ClusterConfigs.loopback("foyer"), config.cluster());
+    assertFalse(hazelcast.getNetworkConfig().getInterfaces().isEnabled());
+    assertEquals(List.of("foyer1", "foyer2", "foyer3"), hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+  }
+
+  @Test
   void withoutClusterVariablesTheXmlDecides() {
     var hazelcast = ClusterConfigs.apply(ClusterConfigs.loopback("foyer"), FoyerConfig.load(Map.of()).cluster());
     assertEquals("foyer", hazelcast.getClusterName());

@@ -1,0 +1,131 @@
+package dev.foyer.cluster;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.BridgeClient;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestServices;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shipped docker/nginx.conf, with its upstreams pointed at two local nodes, passes `nginx -t`
+ * and carries a visitor end to end: join over REST, the bridge over a websocket, the admission.
+ */
+@ExtendWith(VertxExtension.class)
+class NginxFrontTest {
+
+  private static final String NGINX = "/usr/sbin/nginx";
+  private static TestNode nodeA;
+  private static TestNode nodeB;
+  private final TestSetup setup = new TestSetup();
+  private Process nginx;
+
+  @BeforeAll
+  static void startCluster() {
+    if (!new File(NGINX).canExecute()) {
+      Assumptions.assumeTrue(System.getenv("CI") != null, "Debian's nginx is not installed; skipping");
+      throw new IllegalStateException("CI must have " + NGINX);
+    }
+    String cluster = TestSetup.clusterName(NginxFrontTest.class);
+    nodeA = TestNode.start(cluster);
+    nodeB = TestNode.start(cluster);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (nodeA != null) {
+      nodeA.close();
+      nodeB.close();
+    }
+  }
+
+  @AfterEach
+  void stop(Vertx vertx) throws Exception {
+    if (nginx != null) {
+      nginx.destroy();
+      nginx.waitFor(10, TimeUnit.SECONDS);
+    }
+    nodeA.undeploy().await(30, TimeUnit.SECONDS);
+    nodeB.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+  }
+
+  @Test
+  void aVisitorJoinsWaitsAndIsAdmittedThroughNginxInFrontOfTwoNodes(Vertx vertx) throws Exception {
+    nodeA.deploy(setup.config()).await(30, TimeUnit.SECONDS);
+    nodeB.deploy(setup.config()).await(30, TimeUnit.SECONDS);
+    int port = TestServices.freePort();
+    Path dir = Files.createTempDirectory("foyer-nginx");
+    String shipped = Files.readString(Path.of("docker", "nginx.conf"));
+    String local = shipped
+        .replace("server foyer1:8080", "server 127.0.0.1:" + nodeA.port())
+        .replace("server foyer2:8080", "server 127.0.0.1:" + nodeB.port())
+        .replaceAll("\\s*server foyer3:8080[^;]*;", "")
+        .replace("listen 80;", "listen 127.0.0.1:" + port + ";")
+        .replace("worker_connections 20000;", "worker_connections 1024;")
+        .replace("http {", "http {\n  access_log off;\n  client_body_temp_path " + dir + "/body;\n"
+            + "  proxy_temp_path " + dir + "/proxy;\n  fastcgi_temp_path " + dir + "/fastcgi;\n"
+            + "  uwsgi_temp_path " + dir + "/uwsgi;\n  scgi_temp_path " + dir + "/scgi;");
+    local = "pid " + dir + "/nginx.pid;\nerror_log " + dir + "/error.log;\n" + local;
+    Path conf = dir.resolve("nginx.conf");
+    Files.writeString(conf, local);
+
+    Process test = new ProcessBuilder(NGINX, "-t", "-c", conf.toString(), "-p", dir.toString())
+        .redirectErrorStream(true).start();
+    String testOutput = new String(test.getInputStream().readAllBytes());
+    assertTrue(test.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(0, test.exitValue(), "nginx -t: " + testOutput);
+
+    nginx = new ProcessBuilder(NGINX, "-c", conf.toString(), "-p", dir.toString(), "-g", "daemon off;")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+    ApiClient direct = new ApiClient(vertx, nodeA.port());
+    ApiClient front = new ApiClient(vertx, port);
+    try {
+      direct.createEvent("behind-nginx", new JsonObject().put("gate", "on").put("paused", true)
+          .put("rankPushMillis", 200)).await(10, TimeUnit.SECONDS);
+      JsonObject visitor = null;
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (visitor == null && System.currentTimeMillis() < deadline) {
+        try {
+          var r = front.join("behind-nginx").await(5, TimeUnit.SECONDS);
+          if (r.statusCode() == 201) {
+            visitor = r.bodyAsJsonObject();
+          }
+        } catch (Exception notYet) {
+          Thread.sleep(200);
+        }
+      }
+      assertNotNull(visitor, "joined through nginx");
+      assertEquals(1L, visitor.getLong("position"));
+      BridgeClient bridge = BridgeClient.connect(vertx, port).await(10, TimeUnit.SECONDS);
+      String address = "foyer.visitor." + visitor.getString("visitor");
+      bridge.registerVisitor(visitor.getString("visitor"), visitor.getString("token")).await(5, TimeUnit.SECONDS);
+      JsonObject rank = bridge.nextMessage(address, "rank", 5000).await(10, TimeUnit.SECONDS);
+      assertEquals(1L, rank.getLong("position"), "the websocket upgrade went through nginx");
+      direct.putEvent("behind-nginx", new JsonObject().put("paused", false)).await(10, TimeUnit.SECONDS);
+      JsonObject admitted = bridge.nextMessage(address, "admitted", 10_000).await(15, TimeUnit.SECONDS);
+      assertNotNull(admitted.getString("pass"));
+      bridge.close().await(5, TimeUnit.SECONDS);
+    } finally {
+      direct.close();
+      front.close();
+    }
+  }
+}
