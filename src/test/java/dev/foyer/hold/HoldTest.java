@@ -4,8 +4,8 @@ import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
+import dev.foyer.support.Waits;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -191,7 +191,7 @@ class HoldTest {
           bridge = b;
           return b.register(seats, null);
         })
-        .compose(x -> sleep(vertx, 700)) // the node subscribes to the event's seat broadcasts
+        .compose(x -> Waits.sleep(vertx, 700)) // the node subscribes to the event's seat broadcasts
         .compose(x -> api.admitted(EVENT)).map(a -> v[0] = a)
         .compose(x -> api.hold(EVENT, pass(v[0]), "A-3-3"))
         .compose(held -> {
@@ -235,7 +235,7 @@ class HoldTest {
             races.add(api.admitted(EVENT).compose(a -> api.hold(EVENT, pass(a), seat).compose(held -> {
               JsonObject h = held.bodyAsJsonObject();
               long wait = Math.max(0, h.getLong("expiresAt") + offset - System.currentTimeMillis());
-              return sleep(vertx, wait).compose(w -> api.confirm(EVENT, pass(a), h.getString("holdId")))
+              return Waits.sleep(vertx, wait).compose(w -> api.confirm(EVENT, pass(a), h.getString("holdId")))
                   .map(r -> new JsonObject().put("seat", seat).put("status", r.statusCode()).put("offset", offset));
             })));
           }
@@ -244,7 +244,7 @@ class HoldTest {
             return null;
           });
         })
-        .compose(x -> sleep(vertx, 1200))
+        .compose(x -> Waits.sleep(vertx, 1200))
         .compose(x -> Future.all(api.seatStatuses(EVENT),
             pg.query("SELECT seat_id FROM reservations").execute()))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
@@ -278,7 +278,7 @@ class HoldTest {
         .compose(x -> api.admitted(EVENT)).map(a -> v[0] = a)
         .compose(x -> api.hold(EVENT, pass(v[0]), "A-1-1"))
         .compose(x -> api.leave(EVENT, v[0].getString("token")))
-        .compose(x -> sleep(vertx, 300))
+        .compose(x -> Waits.sleep(vertx, 300))
         .compose(x -> api.seatStatuses(EVENT))
         .compose(afterLeave -> {
           ctx.verify(() -> assertEquals("free", afterLeave.get("A-1-1"), "leaving releases"));
@@ -294,7 +294,7 @@ class HoldTest {
         })
         .compose(x -> api.hold(EVENT, pass(v[2]), "A-1-3"))
         // v[2] goes silent: past the grace it is gone
-        .compose(x -> sleep(vertx, 1800))
+        .compose(x -> Waits.sleep(vertx, 1800))
         .compose(x -> api.seatStatuses(EVENT))
         .onComplete(ctx.succeeding(afterSilence -> ctx.verify(() -> {
           assertEquals("free", afterSilence.get("A-1-3"), "disconnecting past the grace releases");
@@ -306,7 +306,7 @@ class HoldTest {
     long until = System.currentTimeMillis() + millis;
     Supplier<Future<Void>>[] loop = new Supplier[1];
     loop[0] = () -> System.currentTimeMillis() > until ? Future.succeededFuture()
-        : api.me(EVENT, visitor.getString("token")).compose(r -> sleep(vertx, 300)).compose(x -> loop[0].get());
+        : api.me(EVENT, visitor.getString("token")).compose(r -> Waits.sleep(vertx, 300)).compose(x -> loop[0].get());
     return loop[0].get();
   }
 
@@ -391,9 +391,4 @@ class HoldTest {
     return Future.all(parts).map(all -> String.join("\n", parts.stream().map(Future::result).toList()));
   }
 
-  static Future<Void> sleep(Vertx vertx, long millis) {
-    Promise<Void> done = Promise.promise();
-    vertx.setTimer(Math.max(1, millis), id -> done.complete());
-    return done.future();
-  }
 }

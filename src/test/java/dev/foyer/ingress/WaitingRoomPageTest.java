@@ -4,6 +4,7 @@ import dev.foyer.support.ApiClient;
 import dev.foyer.support.Chromium;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
+import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -137,17 +138,8 @@ class WaitingRoomPageTest {
           } catch (NumberFormatException ignored) {
             // the page is between states
           }
-          return BridgeTestSupport.sleep(vertx, 100).compose(v -> watchPositions(vertx, page, seen,
+          return Waits.sleep(vertx, 100).compose(v -> watchPositions(vertx, page, seen,
               deadline - System.currentTimeMillis()));
         });
-  }
-
-  /** Sleep helper local to this package. */
-  static final class BridgeTestSupport {
-    static Future<Void> sleep(Vertx vertx, long millis) {
-      io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-      vertx.setTimer(millis, id -> done.complete());
-      return done.future();
-    }
   }
 }

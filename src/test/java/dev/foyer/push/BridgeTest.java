@@ -6,8 +6,8 @@ import dev.foyer.support.BridgeClient;
 import dev.foyer.support.Jwks;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
+import dev.foyer.support.Waits;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -197,9 +197,4 @@ class BridgeTest {
     return new JsonObject().put("type", "register").put("address", address).put("headers", headers);
   }
 
-  static Future<Void> sleep(Vertx vertx, long millis) {
-    Promise<Void> done = Promise.promise();
-    vertx.setTimer(millis, id -> done.complete());
-    return done.future();
-  }
 }

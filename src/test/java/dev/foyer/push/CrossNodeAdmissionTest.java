@@ -5,6 +5,7 @@ import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
+import dev.foyer.support.Waits;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +60,7 @@ class CrossNodeAdmissionTest {
           return apiA.createEvent(EVENT, new JsonObject().put("maxActive", 1).put("admitPerMinute", 0)
               .put("activeSeconds", 1).put("rankPushMillis", 200));
         })
-        .compose(v -> BridgeTest.sleep(vertx, 500))
+        .compose(v -> Waits.sleep(vertx, 500))
         .compose(v -> nodeB.deploy(setup.config()))
         .onSuccess(v -> apiB = new ApiClient(vertx, nodeB.port()))
         .onComplete(ctx.succeedingThenComplete());

@@ -5,6 +5,7 @@ import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
+import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -107,7 +108,7 @@ class EventBusHarnessTest {
         .compose(v -> api.putEvent(EVENT, new JsonObject().put("paused", false)))
         .compose(v -> {
           progress.clear();
-          return BridgeTest.sleep(vertx, 3000);
+          return Waits.sleep(vertx, 3000);
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           long ticks = 3000 / tick;

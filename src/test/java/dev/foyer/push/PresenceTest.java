@@ -4,6 +4,7 @@ import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
+import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -87,10 +88,10 @@ class PresenceTest {
         // first stays connected; second never connects; third drops and is back within the grace
         .compose(x -> connect(vertx, v.get(0)))
         .compose(x -> connect(vertx, v.get(2)))
-        .compose(third -> BridgeTest.sleep(vertx, 300).compose(x -> third.close()))
-        .compose(x -> BridgeTest.sleep(vertx, 500))
+        .compose(third -> Waits.sleep(vertx, 300).compose(x -> third.close()))
+        .compose(x -> Waits.sleep(vertx, 500))
         .compose(x -> connect(vertx, v.get(2)))
-        .compose(x -> BridgeTest.sleep(vertx, 2500))
+        .compose(x -> Waits.sleep(vertx, 2500))
         .compose(x -> Future.all(me(v.get(0)), me(v.get(1)), me(v.get(2))))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           JsonObject first = all.resultAt(0);
@@ -126,7 +127,7 @@ class PresenceTest {
                 return b.close();
               });
         })
-        .compose(x -> BridgeTest.sleep(vertx, 2500))
+        .compose(x -> Waits.sleep(vertx, 2500))
         .compose(x -> api.stats(EVENT))
         .compose(after -> BridgeClient.connect(vertx, node.port()).compose(b -> {
           bridges.add(b);

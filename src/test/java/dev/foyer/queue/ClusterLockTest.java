@@ -3,8 +3,8 @@ package dev.foyer.queue;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
+import dev.foyer.support.Waits;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -71,10 +71,10 @@ class ClusterLockTest {
     long tick = setup.config().tickMillis();
     api.createEvent(EVENT, null)
         .compose(v -> consumer.completion())
-        .compose(v -> sleep(vertx, 1500))
+        .compose(v -> Waits.sleep(vertx, 1500))
         .compose(v -> {
           progress.set(0);
-          return sleep(vertx, 3000);
+          return Waits.sleep(vertx, 3000);
         })
         .compose(v -> {
           int inThreeSeconds = progress.get();
@@ -85,10 +85,10 @@ class ClusterLockTest {
           });
           return nodeA.undeploy();
         })
-        .compose(v -> sleep(vertx, QueueVerticle.EVENT_REFRESH_MILLIS + 1000))
+        .compose(v -> Waits.sleep(vertx, QueueVerticle.EVENT_REFRESH_MILLIS + 1000))
         .compose(v -> {
           progress.set(0);
-          return sleep(vertx, 1500);
+          return Waits.sleep(vertx, 1500);
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertTrue(progress.get() >= 3, "the remaining node took the event over: " + progress.get());
@@ -97,9 +97,4 @@ class ClusterLockTest {
         })));
   }
 
-  private static Future<Void> sleep(Vertx vertx, long millis) {
-    Promise<Void> done = Promise.promise();
-    vertx.setTimer(millis, id -> done.complete());
-    return done.future();
-  }
 }

@@ -3,6 +3,7 @@ package dev.foyer.queue;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
+import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -89,7 +90,7 @@ class GateClusterTest {
     JsonObject settings = new JsonObject().put("gateOnRate", 40).put("gateOffRate", 10).put("spikeRate", 1000)
         .put("gateDebounceSeconds", 2);
     apiA.createEvent(EVENT, settings)
-        .compose(v -> sleep(vertx, 1000))
+        .compose(v -> Waits.sleep(vertx, 1000))
         .compose(v -> {
           // bounded load: about 100 requests a second for 3 seconds, spread over both nodes
           loadWindow[0] = System.currentTimeMillis();
@@ -130,9 +131,4 @@ class GateClusterTest {
         })));
   }
 
-  static Future<Void> sleep(Vertx vertx, long millis) {
-    Promise<Void> done = Promise.promise();
-    vertx.setTimer(millis, id -> done.complete());
-    return done.future();
-  }
 }
