@@ -36,8 +36,11 @@ public final class LocalRedisCluster implements AutoCloseable {
         int port = TestServices.freePort();
         Path nodeDir = Files.createDirectories(cluster.dir.resolve(String.valueOf(port)));
         cluster.ports.add(port);
+        // the bus port is chosen too: port + 10000, Redis's default, may not exist for a high free port
+        int busPort = TestServices.freePort();
         cluster.servers.add(new ProcessBuilder(SERVER, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-            "--cluster-enabled", "yes", "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(),
+            "--cluster-enabled", "yes", "--cluster-port", String.valueOf(busPort),
+            "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(),
             "--dir", nodeDir.toString(), "--save", "", "--appendonly", "no")
             .redirectErrorStream(true).redirectOutput(nodeDir.resolve("redis.log").toFile()).start());
       }
