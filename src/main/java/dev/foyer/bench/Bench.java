@@ -230,10 +230,13 @@ public final class Bench {
           .put("burstTick", new JsonObject().put("waitingBefore", remaining)
               .put("admitted", big.admitted().size()).put("millis", burstMillis));
     } finally {
-      List<String> keys = List.of("seq", "waiting", "active", "gone", "meta");
-      Request del = Request.cmd(Command.DEL);
-      keys.forEach(k -> del.arg(prefix + ":{" + event + "}:" + k));
-      redis.send(del).await(10, TimeUnit.SECONDS);
+      // every key the scripts may have made lives under this run's own prefix
+      var found = redis.send(Request.cmd(Command.KEYS).arg(prefix + ":*")).await(10, TimeUnit.SECONDS);
+      if (found.size() > 0) {
+        Request del = Request.cmd(Command.DEL);
+        found.forEach(k -> del.arg(k.toString()));
+        redis.send(del).await(10, TimeUnit.SECONDS);
+      }
       redis.close();
     }
   }
