@@ -128,7 +128,7 @@ public final class Bench {
     int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "64"));
     String event = o.getOrDefault("event", "bench-surge-" + System.currentTimeMillis() % 100000);
     String adminKey = o.get("admin-key");
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(45).setDefaultHost("127.0.0.1").setDefaultPort(port)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
     JsonObject body = new JsonObject().put("name", "Surge benchmark")
         .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")

@@ -39,7 +39,7 @@ final class SeatSwarm {
     this.vertx = vertx;
     this.port = port;
     this.adminKey = adminKey;
-    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+    this.http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(45).setDefaultHost("127.0.0.1").setDefaultPort(port)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(128).setMaxWaitQueueSize(-1));
   }
 

@@ -47,12 +47,21 @@ public final class LuaScript {
     return name;
   }
 
+  /**
+   * A reply that never comes (a connection that died without a word) must not hold a request
+   * forever: past this, the call fails as Redis being unreachable and the caller answers 503.
+   */
+  static final long TIMEOUT_MILLIS = 10_000;
+
   public Future<Response> run(Redis redis, List<String> keys, List<?> args) {
     long start = System.nanoTime();
-    return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(err -> {
+    return redis.send(request(Command.EVALSHA, sha, keys, args))
+        .timeout(TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(err -> {
       String message = err.getMessage();
       if (message != null && message.startsWith("NOSCRIPT")) {
-        return redis.send(request(Command.EVAL, source, keys, args));
+        return redis.send(request(Command.EVAL, source, keys, args))
+            .timeout(TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
       }
       return Future.failedFuture(err);
     }).onSuccess(r -> Metrics.redisScript(name).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS))
