@@ -96,9 +96,4 @@ public final class Keys {
   public String confirmed() {
     return base + "confirmed";
   }
-
-  /** Pattern matching every key of every event under a prefix, for clean-up. */
-  public static String allOf(String prefix) {
-    return prefix + ":*";
-  }
 }

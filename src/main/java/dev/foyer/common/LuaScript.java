@@ -1,5 +1,7 @@
 package dev.foyer.common;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -24,6 +26,7 @@ public final class LuaScript {
   private final String name;
   private final String source;
   private final String sha;
+  private volatile BoundTimer timer;
 
   private LuaScript(String name, String source) {
     this.name = name;
@@ -41,6 +44,20 @@ public final class LuaScript {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The timer on the running Vert.x's registry, looked up again only when that registry changes. */
+  private Timer timer() {
+    MeterRegistry registry = Metrics.registry();
+    BoundTimer bound = this.timer;
+    if (bound == null || bound.registry() != registry) {
+      bound = new BoundTimer(registry, Metrics.redisScript(name));
+      this.timer = bound;
+    }
+    return bound.timer();
+  }
+
+  private record BoundTimer(MeterRegistry registry, Timer timer) {
   }
 
   public String name() {
@@ -64,7 +81,7 @@ public final class LuaScript {
             .timeout(TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
       }
       return Future.failedFuture(err);
-    }).onSuccess(r -> Metrics.redisScript(name).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS))
+    }).onSuccess(r -> timer().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS))
         .recover(Failures.redis());
   }
 

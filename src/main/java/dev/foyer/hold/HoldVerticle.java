@@ -398,11 +398,21 @@ public class HoldVerticle extends VerticleBase {
       }
       seats.add(s);
     }
-    Set<String> duplicates = ReservationRepository.duplicates(seats);
+    Set<String> duplicates = duplicates(seats);
     if (!duplicates.isEmpty()) {
       throw new ApiError(400, "duplicate_seats", "each seat may be asked for once",
           new JsonObject().put("seats", new JsonArray(new ArrayList<Object>(duplicates))));
     }
     return seats;
   }
-}
+
+  private static Set<String> duplicates(List<String> seats) {
+    Set<String> seen = new HashSet<>();
+    Set<String> dup = new HashSet<>();
+    seats.forEach(s -> {
+      if (!seen.add(s)) {
+        dup.add(s);
+      }
+    });
+    return dup;
+  }}

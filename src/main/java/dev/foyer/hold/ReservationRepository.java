@@ -11,10 +11,8 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /** Reservations (sold seats) and seat ids in PostgreSQL: the durable truth of what was sold. */
@@ -88,25 +86,4 @@ public class ReservationRepository {
         .recover(Failures.postgres());
   }
 
-  /** For tests and checks: every sold seat of the event with the hold that bought it. */
-  public Future<Map<String, String>> soldSeats(String event) {
-    return pool.preparedQuery("SELECT seat_id, hold_id FROM reservations WHERE event_id = $1")
-        .execute(Tuple.of(event))
-        .map(rows -> {
-          Map<String, String> out = new HashMap<>();
-          rows.forEach(r -> out.put(r.getString("seat_id"), r.getString("hold_id")));
-          return out;
-        });
-  }
-
-  static Set<String> duplicates(List<String> seats) {
-    Set<String> seen = new HashSet<>();
-    Set<String> dup = new HashSet<>();
-    seats.forEach(s -> {
-      if (!seen.add(s)) {
-        dup.add(s);
-      }
-    });
-    return dup;
-  }
 }

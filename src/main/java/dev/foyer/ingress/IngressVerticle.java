@@ -136,8 +136,7 @@ public class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(traffic.flush(), Future.succeededFuture())
-        .eventually(() -> Future.join(redis.close(), pg.close()));
+    return traffic.flush().eventually(() -> Future.join(redis.close(), pg.close()));
   }
 
   // ---- visitors

@@ -69,7 +69,4 @@ public class Passes {
     return new JsonObject().put("keys", new JsonArray().add(key.jwk()));
   }
 
-  public JWTAuth auth() {
-    return jwt;
-  }
 }

@@ -90,10 +90,6 @@ public final class LocalSockets {
     });
   }
 
-  /** Broadcast addresses at least one socket of this node listens to. */
-  public Set<String> listenedAddresses() {
-    return Set.copyOf(listeners.keySet());
-  }
 
   /** Collects frames for many sockets, then hands each event loop its share in one task. */
   public final class Delivery {

@@ -1,6 +1,7 @@
 package dev.foyer.push;
 
 import dev.foyer.FoyerConfig;
+import dev.foyer.common.ClusterNodes;
 import dev.foyer.common.Metrics;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
@@ -198,7 +199,7 @@ public class PushVerticle extends VerticleBase {
     return Future.all(batches).onSuccess(all -> {
       int sent = batches.stream().mapToInt(Future::result).sum();
       vertx.eventBus().publish(RANK_ROUNDS, new JsonObject()
-          .put("node", nodeId())
+          .put("node", ClusterNodes.id(vertx))
           .put("event", event)
           .put("visitors", visitors.size())
           .put("batches", batches.size())
@@ -232,9 +233,5 @@ public class PushVerticle extends VerticleBase {
     }
   }
 
-  private String nodeId() {
-    var manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
-    return manager == null ? "local" : manager.getNodeId();
-  }
 
 }

@@ -1,6 +1,7 @@
 package dev.foyer.queue;
 
 import dev.foyer.FoyerConfig;
+import dev.foyer.common.ClusterNodes;
 import dev.foyer.common.Metrics;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
@@ -222,7 +223,7 @@ public class QueueVerticle extends AbstractVerticle {
               decision.queueing() ? "on (joiners wait in line)" : "off (joiners pass straight in)", decision.why());
         }
         vertx.eventBus().publish(GATE_DECISIONS, new JsonObject()
-            .put("event", event.id()).put("node", nodeId()).put("tick", tick)
+            .put("event", event.id()).put("node", ClusterNodes.id(vertx)).put("tick", tick)
             .put("queueing", decision.queueing()).put("flipped", decision.flipped() && reading.queueing() != null)
             .put("rate", reading.rate()).put("mode", settings.gate().wire()).put("at", now));
         return new GateNow(decision.queueing(), reading.rate());
@@ -254,7 +255,7 @@ public class QueueVerticle extends AbstractVerticle {
     if (!result.admitted().isEmpty()) {
       vertx.eventBus().publish(ADMISSIONS, new JsonObject()
           .put("event", event.id())
-          .put("node", nodeId())
+          .put("node", ClusterNodes.id(vertx))
           .put("activeUntil", result.activeUntil())
           .put("admittedTotal", result.admittedTotal())
           .put("visitors", new JsonArray(new ArrayList<>(result.admitted()))));
@@ -287,13 +288,5 @@ public class QueueVerticle extends AbstractVerticle {
     return gauges.computeIfAbsent(event, EventGauges::new);
   }
 
-  private String nodeId() {
-    var manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
-    return manager == null ? "local" : manager.getNodeId();
-  }
 
-  /** For tests and tools: which events this node ticks. */
-  List<String> ownedEvents() {
-    return new ArrayList<>(locks.keySet());
-  }
 }
