@@ -51,9 +51,9 @@ class HoldRaceTest {
 
   @BeforeAll
   static void startCluster() {
-    String cluster = TestSetup.clusterName(HoldRaceTest.class);
-    nodeA = TestNode.start(cluster);
-    nodeB = TestNode.start(cluster);
+    List<TestNode> nodes = TestNode.cluster(HoldRaceTest.class, 2);
+    nodeA = nodes.get(0);
+    nodeB = nodes.get(1);
   }
 
   @AfterAll

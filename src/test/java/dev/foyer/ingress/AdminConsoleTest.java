@@ -10,7 +10,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,11 +34,7 @@ class AdminConsoleTest {
 
   @BeforeAll
   static void startNode() {
-    if (!Chromium.installed()) {
-      Assumptions.assumeTrue(System.getenv("CI") != null,
-          "Debian's chromium is not installed (apt-get install chromium); skipping the browser test");
-      throw new IllegalStateException("CI must have " + Chromium.BINARY);
-    }
+    Chromium.assumeInstalled();
     node = TestNode.start(TestSetup.clusterName(AdminConsoleTest.class));
   }
 

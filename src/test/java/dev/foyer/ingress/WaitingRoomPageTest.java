@@ -12,7 +12,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,12 +36,7 @@ class WaitingRoomPageTest {
 
   @BeforeAll
   static void startNode() {
-    if (!Chromium.installed()) {
-      // CI installs Debian's chromium; on a developer machine without it the test says so and skips
-      Assumptions.assumeTrue(System.getenv("CI") != null,
-          "Debian's chromium is not installed (apt-get install chromium); skipping the browser test");
-      throw new IllegalStateException("CI must have " + Chromium.BINARY);
-    }
+    Chromium.assumeInstalled();
     node = TestNode.start(TestSetup.clusterName(WaitingRoomPageTest.class));
   }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,9 +40,9 @@ class CrossNodeAdmissionTest {
 
   @BeforeAll
   static void startCluster() {
-    String cluster = TestSetup.clusterName(CrossNodeAdmissionTest.class);
-    nodeA = TestNode.start(cluster);
-    nodeB = TestNode.start(cluster);
+    List<TestNode> nodes = TestNode.cluster(CrossNodeAdmissionTest.class, 2);
+    nodeA = nodes.get(0);
+    nodeB = nodes.get(1);
   }
 
   @AfterAll

@@ -42,9 +42,9 @@ class EventBusHarnessTest {
 
   @BeforeAll
   static void startCluster() {
-    String cluster = TestSetup.clusterName(EventBusHarnessTest.class);
-    foyer = TestNode.start(cluster);
-    harness = TestNode.start(cluster);
+    List<TestNode> nodes = TestNode.cluster(EventBusHarnessTest.class, 2);
+    foyer = nodes.get(0);
+    harness = nodes.get(1);
   }
 
   @AfterAll

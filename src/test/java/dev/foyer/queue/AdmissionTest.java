@@ -52,9 +52,9 @@ class AdmissionTest {
 
   @BeforeAll
   static void startCluster() {
-    String cluster = TestSetup.clusterName(AdmissionTest.class);
-    nodeA = TestNode.start(cluster);
-    nodeB = TestNode.start(cluster);
+    List<TestNode> nodes = TestNode.cluster(AdmissionTest.class, 2);
+    nodeA = nodes.get(0);
+    nodeB = nodes.get(1);
   }
 
   @AfterAll

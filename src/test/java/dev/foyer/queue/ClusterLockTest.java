@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,9 +35,9 @@ class ClusterLockTest {
 
   @BeforeAll
   static void startCluster() {
-    String cluster = TestSetup.clusterName(ClusterLockTest.class);
-    nodeA = TestNode.start(cluster);
-    nodeB = TestNode.start(cluster);
+    List<TestNode> nodes = TestNode.cluster(ClusterLockTest.class, 2);
+    nodeA = nodes.get(0);
+    nodeB = nodes.get(1);
   }
 
   @AfterAll

@@ -42,9 +42,9 @@ class GateClusterTest {
 
   @BeforeAll
   static void startCluster() {
-    String cluster = TestSetup.clusterName(GateClusterTest.class);
-    nodeA = TestNode.start(cluster);
-    nodeB = TestNode.start(cluster);
+    List<TestNode> nodes = TestNode.cluster(GateClusterTest.class, 2);
+    nodeA = nodes.get(0);
+    nodeB = nodes.get(1);
   }
 
   @AfterAll

@@ -49,6 +49,18 @@ public final class Chromium implements AutoCloseable {
     return new File(BINARY).canExecute();
   }
 
+  /**
+   * Browser tests need Debian's chromium: CI installs it and must have it; on a developer machine
+   * without it the test says so and is skipped.
+   */
+  public static void assumeInstalled() {
+    if (!installed()) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("CI") != null,
+          "Debian's chromium is not installed (apt-get install chromium); skipping the browser test");
+      throw new IllegalStateException("CI must have " + BINARY);
+    }
+  }
+
   public static Chromium launch(Vertx vertx) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("foyer-chromium");
     Process process = new ProcessBuilder(BINARY, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
