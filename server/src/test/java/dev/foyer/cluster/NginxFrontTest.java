@@ -73,7 +73,7 @@ class NginxFrontTest {
     nodeB.deploy(setup.config()).await(30, TimeUnit.SECONDS);
     int port = TestServices.freePort();
     Path dir = Files.createTempDirectory("foyer-nginx");
-    String shipped = Files.readString(Path.of("docker", "nginx.conf"));
+    String shipped = Files.readString(Path.of("..", "docker", "nginx.conf"));
     String local = shipped
         .replace("server foyer1:8080", "server 127.0.0.1:" + nodeA.port())
         .replace("server foyer2:8080", "server 127.0.0.1:" + nodeB.port())
