@@ -1,7 +1,7 @@
 -- admit: one admission tick of one event. Expires active visitors past their time, then moves
--- waiting visitors to active in join order, never above maxActive, never faster than the rate cap
--- (a token bucket holding at most one second of admissions), and keeps an exponentially weighted
--- admission rate for ETAs. Atomic, so nodes ticking at once can never admit past capacity.
+-- waiting visitors to active in join order as far as the admission rule (lib/admission.lua:
+-- capacity, rate cap, pause, opening) allows, and keeps an exponentially weighted admission rate
+-- for ETAs. Atomic, so nodes ticking at once can never admit past capacity.
 -- KEYS[1] waiting  zset  visitor -> join sequence
 -- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
 -- KEYS[3] gone     hash  visitor -> reason
@@ -9,20 +9,14 @@
 -- KEYS[5] presence zset  visitor -> last seen (epoch ms)
 -- KEYS[6] prequeue zset  visitor -> arrival sequence: while anyone is in it, the event has not
 --         opened and nobody is admitted
--- ARGV[1] now, epoch ms
--- ARGV[2] maxActive
--- ARGV[3] admitPerMinute (0 = capacity only)
--- ARGV[4] activeMillis
--- ARGV[5] maxBatch, the most visitors expired or admitted in one tick
--- ARGV[6] paused ("1" admits nobody; expiry goes on)
+-- ARGV[1..5] the admission rule's inputs (see lib/admission.lua)
+-- ARGV[6] maxBatch, the most visitors expired or admitted in one tick
 -- ARGV[7] rate window in seconds (the EWMA's time constant)
 -- Returns {admitted visitors, expired visitors, activeUntil, waiting, active, admittedTotal, rate or ""}.
-local now = tonumber(ARGV[1])
-local maxActive = tonumber(ARGV[2])
-local perMinute = tonumber(ARGV[3])
-local activeMillis = tonumber(ARGV[4])
-local maxBatch = tonumber(ARGV[5])
-local paused = ARGV[6] == '1'
+--#include admission
+local now = admission.now
+local paused = admission.paused
+local maxBatch = tonumber(ARGV[6])
 local window = tonumber(ARGV[7])
 
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, maxBatch)
@@ -33,26 +27,11 @@ for _, visitor in ipairs(expired) do
 end
 
 local waitingBefore = redis.call('ZCARD', KEYS[1])
-local free = maxActive - redis.call('ZCARD', KEYS[2])
-local n = math.max(0, math.min(waitingBefore, free, maxBatch))
-if paused or redis.call('ZCARD', KEYS[6]) > 0 then
-  n = 0
-end
-
-if perMinute > 0 then
-  local capacity = math.max(1, perMinute / 60)
-  local tokens = tonumber(redis.call('HGET', KEYS[4], 'tokens') or capacity)
-  local tokensAt = tonumber(redis.call('HGET', KEYS[4], 'tokensAt') or now)
-  if now > tokensAt then
-    tokens = math.min(capacity, tokens + (now - tokensAt) * perMinute / 60000)
-    tokensAt = now
-  end
-  n = math.min(n, math.floor(tokens))
-  redis.call('HSET', KEYS[4], 'tokens', tostring(tokens - n), 'tokensAt', tostring(tokensAt))
-end
+local n = math.min(waitingBefore, maxBatch, admission.room(KEYS[2], KEYS[6]))
+n = admission.take(KEYS[4], n)
 
 local admitted = {}
-local activeUntil = now + activeMillis
+local activeUntil = now + admission.activeMillis
 if n > 0 then
   local popped = redis.call('ZPOPMIN', KEYS[1], n)
   for i = 1, #popped, 2 do

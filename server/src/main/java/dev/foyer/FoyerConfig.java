@@ -26,7 +26,6 @@ import java.util.Map;
  * @param pgSchema        PostgreSQL schema holding foyer's tables
  * @param tickMillis      how often the queue verticle runs admission for each event
  * @param tokenTtlSeconds how long a queue token stays valid
- * @param lockEvents      false only in tests that make two nodes tick the same event at once
  * @param httpInstances   ingress verticle instances per node
  * @param demo            create the demo event at start (dev mode does by default)
  * @param cluster         Hazelcast settings that override the cluster XML, for real networks
@@ -43,7 +42,6 @@ public record FoyerConfig(
     String pgSchema,
     long tickMillis,
     long tokenTtlSeconds,
-    boolean lockEvents,
     int httpInstances,
     boolean demo,
     Cluster cluster) {
@@ -71,7 +69,7 @@ public record FoyerConfig(
 
   public static FoyerConfig defaults() {
     return new FoyerConfig(8080, List.of(), null, null, null, null, null, "foyer", "public",
-        1000, 86_400, true, Math.max(1, Runtime.getRuntime().availableProcessors()), false, Cluster.none());
+        1000, 86_400, Math.max(1, Runtime.getRuntime().availableProcessors()), false, Cluster.none());
   }
 
   /** True when at least one of Redis and PostgreSQL must be started in-process. */
@@ -119,7 +117,6 @@ public record FoyerConfig(
         json.getValue("pgSchema") == null ? d.pgSchema : json.getValue("pgSchema").toString(),
         intValue(json, "tickMillis", d.tickMillis),
         intValue(json, "tokenTtlSeconds", d.tokenTtlSeconds),
-        boolValue(json, "lockEvents", d.lockEvents),
         (int) intValue(json, "httpInstances", d.httpInstances),
         boolValue(json, "demo", d.demo),
         new Cluster(blankToNull(json.getValue("clusterName")), urls(json.getValue("clusterMembers")),
@@ -139,7 +136,6 @@ public record FoyerConfig(
         .put("pgSchema", pgSchema)
         .put("tickMillis", tickMillis)
         .put("tokenTtlSeconds", tokenTtlSeconds)
-        .put("lockEvents", lockEvents)
         .put("httpInstances", httpInstances)
         .put("demo", demo)
         .put("clusterName", cluster.name())
@@ -150,27 +146,22 @@ public record FoyerConfig(
 
   public FoyerConfig withHttpPort(int port) {
     return new FoyerConfig(port, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo, cluster);
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster);
   }
 
   public FoyerConfig withServers(List<String> redis, String pg) {
     return new FoyerConfig(httpPort, redis, pg, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo, cluster);
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster);
   }
 
   public FoyerConfig withKeys(String admin, String tokenSecret) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, admin, tokenSecret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, demo, cluster);
-  }
-
-  public FoyerConfig withLockEvents(boolean lock) {
-    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, lock, httpInstances, demo, cluster);
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster);
   }
 
   public FoyerConfig withDemo(boolean createDemo) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, lockEvents, httpInstances, createDemo, cluster);
+        tickMillis, tokenTtlSeconds, httpInstances, createDemo, cluster);
   }
 
   private static List<String> urls(Object value) {

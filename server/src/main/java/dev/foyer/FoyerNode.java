@@ -6,9 +6,9 @@ import dev.foyer.devmode.DemoEvent;
 import dev.foyer.hold.HoldVerticle;
 import dev.foyer.ingress.IngressVerticle;
 import dev.foyer.pass.PassKey;
-import dev.foyer.push.LocalSockets;
 import dev.foyer.push.PushVerticle;
 import dev.foyer.queue.QueueVerticle;
+import dev.foyer.queue.Ticking;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,20 +40,21 @@ public final class FoyerNode {
   }
 
   public static Future<Void> deploy(Vertx vertx, FoyerConfig config) {
+    return deploy(vertx, config, Ticking.ONE_NODE_PER_EVENT);
+  }
+
+  /** With {@link Ticking#EVERY_NODE} only in tests that race nodes' ticks on purpose. */
+  public static Future<Void> deploy(Vertx vertx, FoyerConfig config, Ticking ticking) {
     Pool setup = Stores.pg(vertx, config, "setup", 1);
     return Migrations.run(setup, config.pgSchema())
         .compose(v -> PassKey.resolve(config.passKey(), setup))
         .compose(key -> (config.demo() ? DemoEvent.ensure(setup) : Future.<Void>succeededFuture()).map(key))
         .eventually(setup::close)
-        .compose(key -> {
-          // the node's sockets: registered by the bridge on every ingress event loop, served by push
-          LocalSockets connected = new LocalSockets();
-          return vertx.deployVerticle(() -> new QueueVerticle(config), new DeploymentOptions())
-              .compose(id -> vertx.deployVerticle(() -> new HoldVerticle(config), new DeploymentOptions()))
-              .compose(id -> vertx.deployVerticle(() -> new PushVerticle(config, key, connected), new DeploymentOptions()))
-              .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, key, connected),
-                  new DeploymentOptions().setInstances(config.httpInstances())));
-        })
+        .compose(key -> vertx.deployVerticle(() -> new QueueVerticle(config, ticking), new DeploymentOptions())
+            .compose(id -> vertx.deployVerticle(() -> new HoldVerticle(config), new DeploymentOptions()))
+            .compose(id -> vertx.deployVerticle(() -> new PushVerticle(config, key), new DeploymentOptions()))
+            .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, key),
+                new DeploymentOptions().setInstances(config.httpInstances()))))
         .mapEmpty();
   }
 }

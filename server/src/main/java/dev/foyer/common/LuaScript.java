@@ -35,12 +35,33 @@ public final class LuaScript {
   }
 
   public static LuaScript load(String name) {
-    String path = "lua/" + name + ".lua";
+    return new LuaScript(name, withIncludes(resource("lua/" + name + ".lua")));
+  }
+
+  /**
+   * Inlines each {@code --#include lib} line with {@code lua/lib/lib.lua}: a rule that two
+   * operations share (admission) is written once, and each script still runs as one atomic unit.
+   */
+  static String withIncludes(String source) {
+    StringBuilder out = new StringBuilder(source.length());
+    for (String line : source.split("\n", -1)) {
+      if (line.startsWith(INCLUDE)) {
+        out.append(resource("lua/lib/" + line.substring(INCLUDE.length()).trim() + ".lua"));
+      } else {
+        out.append(line).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static final String INCLUDE = "--#include ";
+
+  private static String resource(String path) {
     try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalStateException("missing script resource " + path);
       }
-      return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -7,14 +7,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A verticle's cache of events. Admin changes publish on {@link #CHANGED} so every node drops its
- * copy at once; the short TTL is a safety net for a missed message. While PostgreSQL is unreachable
+ * A verticle's cache of events. Admin changes publish on {@code foyer.internal.event-changed}
+ * (bus.Addresses.EVENT_CHANGED) so every node drops its copy at once; the short TTL is a safety net for a missed message. While PostgreSQL is unreachable
  * the last known copy keeps serving, so joins and holds go on without it.
  */
 public class EventCatalog {
-
-  /** Published (cluster-wide) with the event id as body whenever an event or its settings change. */
-  public static final String CHANGED = "foyer.internal.event-changed";
 
   private static final long TTL_MILLIS = 3000;
 

@@ -1,6 +1,6 @@
 package dev.foyer.ingress;
 
-import dev.foyer.queue.QueueStore;
+import dev.foyer.line.QueueStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 

@@ -1,17 +1,26 @@
 package dev.foyer.push;
 
 import dev.foyer.FoyerConfig;
+import dev.foyer.bridge.Frames;
+import dev.foyer.bridge.Sockets;
+import dev.foyer.bus.Addresses;
+import dev.foyer.bus.Admissions;
+import dev.foyer.bus.Departures;
+import dev.foyer.bus.HoldNotices;
+import dev.foyer.bus.RankRound;
 import dev.foyer.common.ClusterNodes;
 import dev.foyer.common.Metrics;
+import dev.foyer.common.OutageLog;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
-import dev.foyer.hold.HoldVerticle;
+import dev.foyer.line.Eta;
+import dev.foyer.line.QueueStore;
 import dev.foyer.pass.PassKey;
 import dev.foyer.pass.Passes;
-import dev.foyer.queue.QueueStore;
-import dev.foyer.queue.QueueVerticle;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -31,24 +40,22 @@ import java.util.Set;
 
 /**
  * Pushes to the visitors connected to this node: fresh positions every rankPushMillis (computed in
- * batches, one script per batch, which also renews their presence), admission and departure notices
- * picked out of the cluster-wide batches the queue ticks publish, and broadcasts received once per
- * node (one clustered subscription per address) and fanned out to the local sockets.
+ * batches, one script per batch, which also renews their presence), admission, departure and hold
+ * notices picked out of the cluster-wide batches, and broadcasts received once per node (one
+ * clustered subscription per address) and fanned out to the local sockets.
  */
 public class PushVerticle extends VerticleBase {
 
-  /** One summary per node, event and rank round: {node, event, visitors, sent, millis}. */
-  public static final String RANK_ROUNDS = "foyer.internal.rank-rounds";
   static final int BATCH = 500;
   static final long ROUND_CHECK_MILLIS = 100;
   private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
 
   private final FoyerConfig config;
   private final PassKey passKey;
-  private final LocalSockets connected;
+  private Sockets sockets;
   private Redis redis;
   private Pool pg;
-  private QueueStore store;
+  private QueueStore line;
   private EventRepository events;
   private EventCatalog catalog;
   private Passes passes;
@@ -56,39 +63,36 @@ public class PushVerticle extends VerticleBase {
   private final Set<String> roundsInFlight = new HashSet<>();
   private final Map<String, Long> lastPosition = new HashMap<>();
   private final Map<String, MessageConsumer<JsonObject>> broadcasts = new HashMap<>();
-  private boolean redisWarned;
-  private io.micrometer.core.instrument.Counter rankMessages;
+  private final OutageLog redisOutage = new OutageLog(LOG);
+  private Counter rankMessages;
 
-  public PushVerticle(FoyerConfig config, PassKey passKey, LocalSockets connected) {
+  public PushVerticle(FoyerConfig config, PassKey passKey) {
     this.config = config;
     this.passKey = passKey;
-    this.connected = connected;
   }
 
   @Override
   public Future<?> start() {
+    sockets = Sockets.of(vertx);
     redis = Stores.redis(vertx, config);
     pg = Stores.pg(vertx, config, "push", 2);
-    store = new QueueStore(redis, config.keyPrefix());
+    line = new QueueStore(redis, config.keyPrefix());
     events = new EventRepository(pg);
     catalog = new EventCatalog(events);
     passes = new Passes(vertx, passKey);
     rankMessages = Metrics.rankMessages();
-    io.micrometer.core.instrument.Gauge.builder("foyer_connected_sockets", connected, LocalSockets::sockets)
+    Gauge.builder("foyer_connected_sockets", sockets, Sockets::sockets)
         .description("Bridge sockets open on this node").register(Metrics.registry());
-    io.micrometer.core.instrument.Gauge.builder("foyer_connected_visitors", connected, LocalSockets::visitorCount)
+    Gauge.builder("foyer_connected_visitors", sockets, Sockets::visitorCount)
         .description("Visitors registered on this node's sockets").register(Metrics.registry());
-    vertx.eventBus().<String>consumer(EventCatalog.CHANGED, msg -> {
-      catalog.invalidate(msg.body());
-      follow(msg.body());
-    });
+    vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, this::onEventChanged);
     vertx.setPeriodic(ROUND_CHECK_MILLIS, id -> rankRounds());
     vertx.setPeriodic(5000, id -> followEvents());
     followEvents();
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(QueueVerticle.ADMISSIONS, this::onAdmissions).completion(),
-        vertx.eventBus().<JsonObject>consumer(QueueVerticle.DEPARTURES, this::onDepartures).completion(),
-        vertx.eventBus().<JsonObject>consumer(HoldVerticle.VISITOR_MESSAGES, this::onVisitorMessages).completion());
+        vertx.eventBus().<JsonObject>consumer(Addresses.ADMISSIONS, this::onAdmissions).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.DEPARTURES, this::onDepartures).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.HOLD_NOTICES, this::onHoldNotices).completion());
   }
 
   @Override
@@ -96,46 +100,43 @@ public class PushVerticle extends VerticleBase {
     return Future.join(redis.close(), pg.close());
   }
 
-  // ---- admissions and departures: one cluster-wide batch per tick, each node serves its own sockets
+  private void onEventChanged(Message<String> message) {
+    catalog.invalidate(message.body());
+    follow(message.body());
+  }
+
+  // ---- admissions, departures and hold notices: cluster-wide batches, each node serves its own sockets
 
   private void onAdmissions(Message<JsonObject> message) {
-    JsonObject batch = message.body();
-    String event = batch.getString("event");
-    long activeUntil = batch.getLong("activeUntil");
-    LocalSockets.Delivery delivery = connected.delivery();
-    for (Object v : batch.getJsonArray("visitors")) {
-      String visitor = (String) v;
-      if (connected.isConnected(event, visitor)) {
+    Admissions batch = Admissions.fromJson(message.body());
+    Sockets.Delivery delivery = sockets.delivery();
+    for (String visitor : batch.visitors()) {
+      if (sockets.isConnected(batch.event(), visitor)) {
         lastPosition.remove(visitor);
-        delivery.toVisitor(event, visitor, Frames.rec(Addresses.visitor(visitor),
-            PushMessages.admitted(passes.issue(event, visitor, activeUntil), activeUntil)));
+        delivery.toVisitor(batch.event(), visitor, Frames.admitted(visitor,
+            passes.issue(batch.event(), visitor, batch.activeUntil()), batch.activeUntil()));
       }
     }
     delivery.send();
   }
 
   private void onDepartures(Message<JsonObject> message) {
-    JsonObject batch = message.body();
-    String event = batch.getString("event");
-    JsonObject gone = PushMessages.gone(batch.getString("reason"));
-    LocalSockets.Delivery delivery = connected.delivery();
-    for (Object v : batch.getJsonArray("visitors")) {
-      String visitor = (String) v;
-      if (delivery.toVisitor(event, visitor, Frames.rec(Addresses.visitor(visitor), gone))) {
+    Departures batch = Departures.fromJson(message.body());
+    Sockets.Delivery delivery = sockets.delivery();
+    for (String visitor : batch.visitors()) {
+      if (delivery.toVisitor(batch.event(), visitor, Frames.gone(visitor, batch.reason()))) {
         lastPosition.remove(visitor);
       }
     }
     delivery.send();
   }
 
-  private void onVisitorMessages(Message<JsonObject> message) {
-    JsonObject batch = message.body();
-    String event = batch.getString("event");
-    LocalSockets.Delivery delivery = connected.delivery();
-    for (Object m : batch.getJsonArray("messages")) {
-      JsonObject item = (JsonObject) m;
-      String visitor = item.getString("visitor");
-      delivery.toVisitor(event, visitor, Frames.rec(Addresses.visitor(visitor), item.getJsonObject("body")));
+  private void onHoldNotices(Message<JsonObject> message) {
+    HoldNotices batch = HoldNotices.fromJson(message.body());
+    Sockets.Delivery delivery = sockets.delivery();
+    for (HoldNotices.Notice n : batch.notices()) {
+      delivery.toVisitor(batch.event(), n.visitor(), Frames.hold(n.visitor(), n.holdId(), n.status(),
+          n.reservationId()));
     }
     delivery.send();
   }
@@ -144,7 +145,7 @@ public class PushVerticle extends VerticleBase {
 
   private void rankRounds() {
     long now = System.currentTimeMillis();
-    for (String event : connected.events()) {
+    for (String event : sockets.events()) {
       if (now >= nextRound.getOrDefault(event, 0L) && roundsInFlight.add(event)) {
         catalog.get(event)
             .compose(info -> {
@@ -158,27 +159,25 @@ public class PushVerticle extends VerticleBase {
               roundsInFlight.remove(event);
               if (ar.failed()) {
                 nextRound.put(event, now + 1000);
-                if (!redisWarned) {
-                  redisWarned = true;
-                  LOG.warn("Could not push positions for event {}: {}", event, ar.cause().getMessage());
-                }
+                redisOutage.failed("Could not push positions for event {}, retrying every second: {}", event,
+                    ar.cause().getMessage());
               } else {
-                redisWarned = false;
+                redisOutage.recovered("Positions are pushed again");
               }
             });
       }
     }
-    nextRound.keySet().retainAll(connected.events());
+    nextRound.keySet().retainAll(sockets.events());
   }
 
   private Future<Void> rankRound(String event, EventSettings settings, long now) {
-    List<String> visitors = connected.visitors(event);
+    List<String> visitors = sockets.visitors(event);
     List<Future<Integer>> batches = new ArrayList<>();
     for (int from = 0; from < visitors.size(); from += BATCH) {
       List<String> batch = visitors.subList(from, Math.min(visitors.size(), from + BATCH));
-      batches.add(store.ranks(event, batch, now).map(ranks -> {
+      batches.add(line.ranks(event, batch, now).map(ranks -> {
         int sent = 0;
-        LocalSockets.Delivery delivery = connected.delivery();
+        Sockets.Delivery delivery = sockets.delivery();
         for (int i = 0; i < batch.size(); i++) {
           long position = ranks.positions()[i];
           String visitor = batch.get(i);
@@ -186,7 +185,7 @@ public class PushVerticle extends VerticleBase {
             Long before = lastPosition.put(visitor, position);
             if (before == null || before != position) {
               delivery.toVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
-                  QueueStore.etaSeconds(position, ranks.rate(), settings), now));
+                  Eta.seconds(position, ranks.rate(), settings), now));
               sent++;
             }
           }
@@ -198,16 +197,11 @@ public class PushVerticle extends VerticleBase {
     }
     return Future.all(batches).onSuccess(all -> {
       int sent = batches.stream().mapToInt(Future::result).sum();
-      vertx.eventBus().publish(RANK_ROUNDS, new JsonObject()
-          .put("node", ClusterNodes.id(vertx))
-          .put("event", event)
-          .put("visitors", visitors.size())
-          .put("batches", batches.size())
-          .put("sent", sent)
-          .put("millis", System.currentTimeMillis() - now));
-      if (lastPosition.size() > 2 * connected.visitorCount() + 1000) {
+      vertx.eventBus().publish(Addresses.RANK_ROUNDS, new RankRound(ClusterNodes.id(vertx), event, visitors.size(),
+          batches.size(), sent, System.currentTimeMillis() - now).toJson());
+      if (lastPosition.size() > 2 * sockets.visitorCount() + 1000) {
         Set<String> keep = new HashSet<>();
-        connected.events().forEach(e -> keep.addAll(connected.visitors(e)));
+        sockets.events().forEach(e -> keep.addAll(sockets.visitors(e)));
         lastPosition.keySet().retainAll(keep);
       }
     }).mapEmpty();
@@ -226,12 +220,10 @@ public class PushVerticle extends VerticleBase {
   private void follow(String event) {
     for (String address : List.of(Addresses.event(event), Addresses.seats(event))) {
       broadcasts.computeIfAbsent(address, a -> vertx.eventBus().<JsonObject>consumer(a, msg -> {
-        LocalSockets.Delivery delivery = connected.delivery();
+        Sockets.Delivery delivery = sockets.delivery();
         delivery.toListeners(a, Frames.rec(a, msg.body()));
         delivery.send();
       }));
     }
   }
-
-
 }

@@ -1,5 +1,7 @@
 package dev.foyer.queue;
 
+import dev.foyer.line.GateKeeper;
+import dev.foyer.line.TickResult;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +41,7 @@ final class EventGauges {
         .description("Requests for this event, all nodes, in the last complete second").register(registry);
   }
 
-  void update(TickResult result, QueueVerticle.GateNow gate) {
+  void update(TickResult result, GateKeeper.Verdict gate) {
     waiting.set(result.waiting());
     active.set(result.active());
     admittedTotal.set(result.admittedTotal());

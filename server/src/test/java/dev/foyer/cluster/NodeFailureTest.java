@@ -1,5 +1,6 @@
 package dev.foyer.cluster;
 
+import dev.foyer.bus.Addresses;
 import dev.foyer.queue.QueueVerticle;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
@@ -67,7 +68,7 @@ class NodeFailureTest {
     // an operator's tool in the same cluster watches every admission batch
     harness = TestNode.start(cluster);
     Map<String, Integer> admittedCount = new ConcurrentHashMap<>();
-    harness.vertx().eventBus().<JsonObject>consumer(QueueVerticle.ADMISSIONS, m -> {
+    harness.vertx().eventBus().<JsonObject>consumer(Addresses.ADMISSIONS, m -> {
       if (EVENT.equals(m.body().getString("event"))) {
         m.body().getJsonArray("visitors").forEach(v -> admittedCount.merge((String) v, 1, Integer::sum));
       }

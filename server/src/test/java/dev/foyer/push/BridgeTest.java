@@ -1,5 +1,6 @@
 package dev.foyer.push;
 
+import dev.foyer.bus.Addresses;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
@@ -137,7 +138,7 @@ class BridgeTest {
                                                                                       VertxTestContext ctx) {
     List<JsonObject> visitors = new ArrayList<>();
     AtomicInteger leaked = new AtomicInteger();
-    node.vertx().eventBus().consumer(EventCatalog.CHANGED, m -> {
+    node.vertx().eventBus().consumer(Addresses.EVENT_CHANGED, m -> {
       if ("smuggled".equals(m.body())) {
         leaked.incrementAndGet();
       }
@@ -159,11 +160,11 @@ class BridgeTest {
               register(aliceAddress, new JsonObject().put("token", forged)),
               register(aliceAddress, new JsonObject()),
               register("foyer.internal.admissions", new JsonObject().put("token", aliceToken)),
-              register(EventCatalog.CHANGED, new JsonObject()),
+              register(Addresses.EVENT_CHANGED, new JsonObject()),
               register("foyer.local.foyer.event." + EVENT, new JsonObject()),
               register("foyer.event.Not_An_Event", new JsonObject()),
-              new JsonObject().put("type", "send").put("address", EventCatalog.CHANGED).put("body", "smuggled"),
-              new JsonObject().put("type", "publish").put("address", EventCatalog.CHANGED).put("body", "smuggled"),
+              new JsonObject().put("type", "send").put("address", Addresses.EVENT_CHANGED).put("body", "smuggled"),
+              new JsonObject().put("type", "publish").put("address", Addresses.EVENT_CHANGED).put("body", "smuggled"),
               new JsonObject().put("type", "publish").put("address", "foyer.event." + EVENT)
                   .put("body", new JsonObject().put("type", "progress")));
           Future<Void> chain = Future.succeededFuture();
@@ -197,4 +198,42 @@ class BridgeTest {
     return new JsonObject().put("type", "register").put("address", address).put("headers", headers);
   }
 
+
+  @Test
+  void theRankSentOnRegisterAndTheRankPushedInARoundAreTheSameFrame(Vertx vertx, VertxTestContext ctx) {
+    List<JsonObject> visitors = new ArrayList<>();
+    BridgeClient[] bridge = new BridgeClient[1];
+    JsonObject[] onRegister = new JsonObject[1];
+    api.createEvent(EVENT, new JsonObject().put("maxActive", 1).put("admitPerMinute", 0).put("activeSeconds", 60)
+            .put("rankPushMillis", 200).put("paused", true))
+        .compose(v -> join(2))
+        .compose(joined -> {
+          visitors.addAll(joined);
+          return bridge(vertx);
+        })
+        .compose(b -> {
+          bridge[0] = b;
+          JsonObject second = visitors.get(1);
+          return b.registerVisitor(second.getString("visitor"), second.getString("token"))
+              .compose(v -> b.next(f -> isRank(f, 2), 3000));
+        })
+        .compose(first -> {
+          onRegister[0] = first;
+          return api.putEvent(EVENT, new JsonObject().put("paused", false));
+        })
+        .compose(v -> bridge[0].next(f -> isRank(f, 1), 8000))
+        .onComplete(ctx.succeeding(inRound -> ctx.verify(() -> {
+          assertEquals(onRegister[0].fieldNames(), inRound.fieldNames(), "the same frame fields");
+          assertEquals(onRegister[0].getString("address"), inRound.getString("address"));
+          JsonObject a = onRegister[0].getJsonObject("body");
+          JsonObject b = inRound.getJsonObject("body");
+          assertEquals(a.fieldNames(), b.fieldNames(), "the same message fields: " + a + " / " + b);
+          for (String field : a.fieldNames()) {
+            if (a.getValue(field) != null && b.getValue(field) != null) { // etaSeconds is null until measured
+              assertEquals(a.getValue(field).getClass(), b.getValue(field).getClass(), field);
+            }
+          }
+          ctx.completeNow();
+        })));
+  }
 }

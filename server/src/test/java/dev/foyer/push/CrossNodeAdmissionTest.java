@@ -1,5 +1,6 @@
 package dev.foyer.push;
 
+import dev.foyer.bus.Addresses;
 import dev.foyer.queue.QueueVerticle;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
@@ -82,7 +83,7 @@ class CrossNodeAdmissionTest {
   @Test
   void aVisitorConnectedToNodeBIsAdmittedByNodeAsTickAndGetsTheNotice(Vertx vertx, VertxTestContext ctx) {
     Set<String> admittingNodes = ConcurrentHashMap.newKeySet();
-    nodeB.vertx().eventBus().<JsonObject>consumer(QueueVerticle.ADMISSIONS, m -> {
+    nodeB.vertx().eventBus().<JsonObject>consumer(Addresses.ADMISSIONS, m -> {
       if (EVENT.equals(m.body().getString("event"))) {
         admittingNodes.add(m.body().getString("node"));
       }

@@ -1,5 +1,6 @@
 package dev.foyer.push;
 
+import dev.foyer.bus.Addresses;
 import dev.foyer.queue.QueueVerticle;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
@@ -78,9 +79,9 @@ class EventBusHarnessTest {
     List<JsonObject> rounds = new CopyOnWriteArrayList<>();
     var bus = harness.vertx().eventBus();
     List<Future<Void>> subscribed = List.of(
-        bus.<JsonObject>consumer(QueueVerticle.ADMISSIONS, m -> admissions.add(m.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.ADMISSIONS, m -> admissions.add(m.body())).completion(),
         bus.<JsonObject>consumer(Addresses.event(EVENT), m -> progress.add(m.body())).completion(),
-        bus.<JsonObject>consumer(PushVerticle.RANK_ROUNDS, m -> rounds.add(m.body())).completion());
+        bus.<JsonObject>consumer(Addresses.RANK_ROUNDS, m -> rounds.add(m.body())).completion());
     List<String> joinOrder = new ArrayList<>();
     long tick = setup.config().tickMillis();
     Future.all(subscribed)

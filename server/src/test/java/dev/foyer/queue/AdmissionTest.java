@@ -1,5 +1,6 @@
 package dev.foyer.queue;
 
+import dev.foyer.bus.Addresses;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
@@ -68,8 +69,8 @@ class AdmissionTest {
     setup = new TestSetup();
     redis = setup.redis(vertx);
     // both nodes tick every event at once: the lock is bypassed, only the script stands guard
-    nodeA.deploy(setup.config().withLockEvents(false))
-        .compose(v -> nodeB.deploy(setup.config().withLockEvents(false)))
+    nodeA.deploy(setup.config(), Ticking.EVERY_NODE)
+        .compose(v -> nodeB.deploy(setup.config(), Ticking.EVERY_NODE))
         .onSuccess(v -> api = new ApiClient(vertx, nodeA.port()))
         .onComplete(ctx.succeedingThenComplete());
   }
@@ -90,7 +91,7 @@ class AdmissionTest {
     Map<String, Long> positionOf = new HashMap<>();
     List<JsonObject> batches = new CopyOnWriteArrayList<>();
     AtomicLong maxSeen = new AtomicLong();
-    MessageConsumer<JsonObject> consumer = nodeA.vertx().eventBus().consumer(QueueVerticle.ADMISSIONS, m -> {
+    MessageConsumer<JsonObject> consumer = nodeA.vertx().eventBus().consumer(Addresses.ADMISSIONS, m -> {
       if (EVENT.equals(m.body().getString("event"))) {
         batches.add(m.body());
       }

@@ -1,5 +1,6 @@
 package dev.foyer.queue;
 
+import dev.foyer.bus.Addresses;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
@@ -68,7 +69,7 @@ class ClusterLockTest {
                                                                                    VertxTestContext ctx) {
     AtomicInteger progress = new AtomicInteger();
     MessageConsumer<JsonObject> consumer = nodeB.vertx().eventBus()
-        .consumer(QueueVerticle.progressAddress(EVENT), m -> progress.incrementAndGet());
+        .consumer(Addresses.event(EVENT), m -> progress.incrementAndGet());
     long tick = setup.config().tickMillis();
     api.createEvent(EVENT, null)
         .compose(v -> consumer.completion())

@@ -1,5 +1,6 @@
 package dev.foyer.queue;
 
+import dev.foyer.bus.Addresses;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
@@ -57,8 +58,8 @@ class GateClusterTest {
   void deploy(Vertx vertx, VertxTestContext ctx) {
     setup = new TestSetup();
     // no lock: both nodes decide every tick, only the stored once-per-tick rule keeps them apart
-    nodeA.deploy(setup.config().withLockEvents(false))
-        .compose(v -> nodeB.deploy(setup.config().withLockEvents(false)))
+    nodeA.deploy(setup.config(), Ticking.EVERY_NODE)
+        .compose(v -> nodeB.deploy(setup.config(), Ticking.EVERY_NODE))
         .onSuccess(v -> {
           apiA = new ApiClient(vertx, nodeA.port());
           apiB = new ApiClient(vertx, nodeB.port());
@@ -79,7 +80,7 @@ class GateClusterTest {
   void loadAboveTheOnRateTurnsTheGateOnAndQuietAfterTheDebounceTurnsItOffWithOneDecisionPerTick(Vertx vertx,
                                                                                                VertxTestContext ctx) {
     List<JsonObject> decisions = new CopyOnWriteArrayList<>();
-    nodeA.vertx().eventBus().<JsonObject>consumer(QueueVerticle.GATE_DECISIONS, m -> {
+    nodeA.vertx().eventBus().<JsonObject>consumer(Addresses.GATE_DECISIONS, m -> {
       if (EVENT.equals(m.body().getString("event"))) {
         decisions.add(m.body());
       }

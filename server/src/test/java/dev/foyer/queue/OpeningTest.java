@@ -1,5 +1,6 @@
 package dev.foyer.queue;
 
+import dev.foyer.line.ShuffleOrder;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
@@ -73,7 +74,7 @@ class OpeningTest {
 
   /** Creates the event opening in a few seconds; nobody is admitted, so the line only moves in. */
   private Future<Instant> createOpening(String order) {
-    Instant opensAt = Instant.now().plusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Instant opensAt = Instant.now().plusSeconds(8).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     JsonObject body = new JsonObject().put("name", "Midnight sale").put("opensAt", opensAt.toString())
         .put("seats", ApiClient.layout(2, 2))
         .put("settings", new JsonObject().put("opening", order).put("paused", true).put("gate", "on"));

@@ -3,6 +3,7 @@ package dev.foyer.support;
 import dev.foyer.ClusterConfigs;
 import dev.foyer.FoyerConfig;
 import dev.foyer.FoyerNode;
+import dev.foyer.queue.Ticking;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -64,9 +65,14 @@ public final class TestNode {
 
   /** Deploys foyer's verticles with this configuration (its own HTTP port). */
   public Future<Void> deploy(FoyerConfig config) {
+    return deploy(config, Ticking.ONE_NODE_PER_EVENT);
+  }
+
+  /** {@link Ticking#EVERY_NODE}: this node ticks every event without the lock, racing the others. */
+  public Future<Void> deploy(FoyerConfig config, Ticking ticking) {
     this.config = config;
     var before = new java.util.HashSet<>(vertx.deploymentIDs());
-    return FoyerNode.deploy(vertx, config).onSuccess(v -> vertx.deploymentIDs().stream()
+    return FoyerNode.deploy(vertx, config, ticking).onSuccess(v -> vertx.deploymentIDs().stream()
         .filter(id -> !before.contains(id)).forEach(deployments::add));
   }
 

@@ -44,7 +44,7 @@ public final class TestSetup {
   /** Configuration of one node of this test: fast ticks, one ingress instance, a free port. */
   public FoyerConfig config() {
     return new FoyerConfig(TestServices.freePort(), List.of(TestServices.redisUrl()), TestServices.pgUrl(),
-        ADMIN_KEY, SECRET, null, null, prefix(), schema(), 200, 3600, true, 1, false, FoyerConfig.Cluster.none());
+        ADMIN_KEY, SECRET, null, null, prefix(), schema(), 200, 3600, 1, false, FoyerConfig.Cluster.none());
   }
 
   public Redis redis(Vertx vertx) {

@@ -1,7 +1,8 @@
-package dev.foyer.push;
+package dev.foyer.bridge;
 
 import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.Shareable;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,30 +15,40 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The bridge sockets connected to this node, by what they listen to: visitors per event (a visitor
- * may have two tabs) and broadcast addresses. Written by the bridge on every ingress event loop,
- * read by the push verticle, hence concurrent. Delivery goes straight to the sockets, grouped per
- * event loop: a node never routes its own sockets' messages through the event bus.
+ * may have two tabs) and broadcast addresses. One per node ({@link #of}): written by the bridge on
+ * every ingress event loop, read by the push room, hence concurrent. Delivery goes straight to the
+ * sockets, grouped per event loop: a node never routes its own sockets' messages through the event
+ * bus.
  */
-public final class LocalSockets {
+public final class Sockets implements Shareable {
 
   /** One socket, as the push side sees it: where it runs and how to write a frame to it. */
-  public interface Sink {
+  interface Sink {
     Context context();
 
-    void write(Buffer frame);
+    void write(String frame);
   }
 
   static final int SLICE = 128;
+  private static final String NODE_REGISTRY = "foyer.bridge.sockets";
+
+  /** This node's registry; several nodes in one JVM (tests) each have their own. */
+  public static Sockets of(Vertx vertx) {
+    return vertx.sharedData().<String, Sockets>getLocalMap(NODE_REGISTRY).computeIfAbsent("node", k -> new Sockets());
+  }
+
+  private Sockets() {
+  }
 
   private final Map<String, Map<String, Set<Sink>>> visitorsByEvent = new ConcurrentHashMap<>();
   private final Map<String, Set<Sink>> listeners = new ConcurrentHashMap<>();
   private final AtomicInteger sockets = new AtomicInteger();
 
-  public void socketOpened() {
+  void socketOpened() {
     sockets.incrementAndGet();
   }
 
-  public void socketClosed() {
+  void socketClosed() {
     sockets.decrementAndGet();
   }
 
@@ -45,13 +56,13 @@ public final class LocalSockets {
     return sockets.get();
   }
 
-  public void connect(String event, String visitor, Sink sink) {
+  void connect(String event, String visitor, Sink sink) {
     visitorsByEvent.computeIfAbsent(event, e -> new ConcurrentHashMap<>())
         .computeIfAbsent(visitor, v -> new CopyOnWriteArraySet<>())
         .add(sink);
   }
 
-  public void disconnect(String event, String visitor, Sink sink) {
+  void disconnect(String event, String visitor, Sink sink) {
     visitorsByEvent.computeIfPresent(event, (e, visitors) -> {
       visitors.computeIfPresent(visitor, (v, sinks) -> {
         sinks.remove(sink);
@@ -79,11 +90,11 @@ public final class LocalSockets {
     return visitorsByEvent.values().stream().mapToInt(Map::size).sum();
   }
 
-  public void listen(String address, Sink sink) {
+  void listen(String address, Sink sink) {
     listeners.computeIfAbsent(address, a -> new CopyOnWriteArraySet<>()).add(sink);
   }
 
-  public void unlisten(String address, Sink sink) {
+  void unlisten(String address, Sink sink) {
     listeners.computeIfPresent(address, (a, sinks) -> {
       sinks.remove(sink);
       return sinks.isEmpty() ? null : sinks;
@@ -129,7 +140,7 @@ public final class LocalSockets {
           List<Object[]> slice = frames.subList(from, Math.min(frames.size(), from + SLICE));
           context.runOnContext(v -> {
             for (Object[] f : slice) {
-              ((Sink) f[0]).write(Buffer.buffer((String) f[1]));
+              ((Sink) f[0]).write((String) f[1]);
             }
           });
         }

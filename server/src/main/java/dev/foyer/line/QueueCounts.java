@@ -1,4 +1,4 @@
-package dev.foyer.queue;
+package dev.foyer.line;
 
 /**
  * One event's line in numbers. {@code rate} is the measured admission rate per second, null until

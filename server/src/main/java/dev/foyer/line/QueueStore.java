@@ -1,4 +1,4 @@
-package dev.foyer.queue;
+package dev.foyer.line;
 
 import dev.foyer.common.Keys;
 import dev.foyer.common.LuaScript;
@@ -10,7 +10,10 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The waiting line and active set of every event, in Redis, changed only through Lua scripts. */
+/**
+ * The waiting line and active set of every event, in Redis, changed only through Lua scripts. Shared
+ * by the rooms that join (ingress), admit (queue), rank (push) and tell (bridge) visitors.
+ */
 public class QueueStore {
 
   /** The EWMA time constant of the measured admission rate. */
@@ -22,12 +25,9 @@ public class QueueStore {
   private static final LuaScript LEAVE = LuaScript.load("leave");
   private static final LuaScript ADMIT = LuaScript.load("admit");
   private static final LuaScript COUNTS = LuaScript.load("counts");
-  private static final LuaScript SET_QUEUEING = LuaScript.load("set_queueing");
   private static final LuaScript COUNT_TRAFFIC = LuaScript.load("count_traffic");
   private static final LuaScript REAP = LuaScript.load("reap");
   private static final LuaScript RANKS = LuaScript.load("ranks");
-  private static final LuaScript GATE_READ = LuaScript.load("gate_read");
-  private static final LuaScript GATE_APPLY = LuaScript.load("gate_apply");
   private static final LuaScript OPEN = LuaScript.load("open");
 
   private final Redis redis;
@@ -38,7 +38,7 @@ public class QueueStore {
     this.prefix = prefix;
   }
 
-  public Keys keys(String event) {
+  Keys keys(String event) {
     return new Keys(prefix, event);
   }
 
@@ -46,8 +46,7 @@ public class QueueStore {
   public Future<VisitorState> join(String event, String visitor, long now, EventSettings settings, long opensAt) {
     Keys k = keys(event);
     return JOIN.run(redis, List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(), k.prequeue()),
-            List.of(visitor, now, settings.activeSeconds() * 1000L, settings.maxActive(), opensAt,
-                settings.paused() ? 1 : 0))
+            Admission.of(settings).args(now, visitor, opensAt))
         .map(QueueStore::toState);
   }
 
@@ -69,8 +68,7 @@ public class QueueStore {
   public Future<TickResult> admit(String event, long now, EventSettings settings) {
     Keys k = keys(event);
     return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue()),
-            List.of(now, settings.maxActive(), settings.admitPerMinute(), settings.activeSeconds() * 1000L,
-                MAX_BATCH, settings.paused() ? 1 : 0, RATE_WINDOW_SECONDS))
+            Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS))
         .map(r -> new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
             r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6))));
   }
@@ -111,26 +109,6 @@ public class QueueStore {
   public record Ranks(long waiting, Double rate, long[] positions) {
   }
 
-  /** The gate as stored, and the cluster-wide request rate of the last complete second. */
-  public record GateReading(Boolean queueing, long flippedAt, long rate) {
-  }
-
-  public Future<GateReading> readGate(String event, long now) {
-    Keys k = keys(event);
-    return GATE_READ.run(redis, List.of(k.meta(), k.traffic(now / 1000 - 1)), List.of())
-        .map(r -> {
-          String q = r.get(0).toString();
-          return new GateReading(q.isEmpty() ? null : "1".equals(q), r.get(1).toLong(), r.get(2).toLong());
-        });
-  }
-
-  /** Records a tick's decision unless this tick was decided already or the state moved on. */
-  public Future<Boolean> applyGate(String event, long tick, Boolean from, boolean to, long now) {
-    return GATE_APPLY.run(redis, List.of(keys(event).meta()),
-            List.of(tick, from == null ? "" : (from ? "1" : "0"), to ? "1" : "0", now))
-        .map(r -> r.toInteger() == 1);
-  }
-
   /** Moves the pre-queue into the line at the opening; -1 when it had opened already. */
   public Future<Long> open(String event, EventSettings.Opening order, String seed) {
     Keys k = keys(event);
@@ -139,35 +117,9 @@ public class QueueStore {
         .map(Response::toLong);
   }
 
-  /** True when the stored gate state changed. */
-  public Future<Boolean> setQueueing(String event, boolean queueing) {
-    return SET_QUEUEING.run(redis, List.of(keys(event).meta()), List.of(queueing ? "1" : "0"))
-        .map(r -> r.toInteger() == 1);
-  }
-
   public Future<Long> countTraffic(String event, long epochSecond, long requests) {
     return COUNT_TRAFFIC.run(redis, List.of(keys(event).traffic(epochSecond)), List.of(requests, 10))
         .map(Response::toLong);
-  }
-
-  /**
-   * Seconds until a visitor at {@code position} is let in: position over the measured rate, kept
-   * between the event's turnover (so a full house or a pause never gives an absurd figure) and the
-   * rate cap (so the burst of a first tick does not promise more than the cap allows). Null until a
-   * rate has been measured.
-   */
-  public static Long etaSeconds(long position, Double rate, EventSettings settings) {
-    if (rate == null) {
-      return null;
-    }
-    double perSecond = Math.max(rate, settings.turnoverPerSecond());
-    if (settings.admitPerMinute() > 0) {
-      perSecond = Math.min(perSecond, settings.admitPerMinute() / 60.0);
-    }
-    if (perSecond <= 0) {
-      return null;
-    }
-    return (long) Math.ceil(position / perSecond);
   }
 
   private static VisitorState toState(Response r) {

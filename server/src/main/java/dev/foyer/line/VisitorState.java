@@ -1,4 +1,4 @@
-package dev.foyer.queue;
+package dev.foyer.line;
 
 /**
  * Where a visitor stands, as Redis says: waiting with a position, active until a time, or gone

@@ -1,4 +1,4 @@
-package dev.foyer.queue;
+package dev.foyer.line;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -17,7 +17,7 @@ import java.util.List;
  * hex SHA-256 of the seed. The opening script in Redis ({@code open.lua}) sorts the same way.
  *
  * <pre>
- *   java -cp target/foyer.jar dev.foyer.queue.ShuffleOrder SEED &lt; visitor-ids.txt
+ *   java -cp target/foyer.jar dev.foyer.line.ShuffleOrder SEED &lt; visitor-ids.txt
  * </pre>
  */
 public final class ShuffleOrder {

@@ -1,4 +1,4 @@
-package dev.foyer.queue;
+package dev.foyer.line;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.foyer.queue;
+package dev.foyer.line;
 
 import dev.foyer.event.EventSettings;
 import io.vertx.core.json.JsonObject;

@@ -1,0 +1,183 @@
+package dev.foyer.bridge;
+
+import dev.foyer.common.ApiError;
+import dev.foyer.event.EventCatalog;
+import dev.foyer.line.QueueStore;
+import dev.foyer.pass.Passes;
+import dev.foyer.pass.QueueTokens;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The SockJS event-bus bridge at {@code /eventbus}, speaking the Vert.x bridge protocol so the stock
+ * browser client works unchanged, but delivering node-locally: a register puts the socket in this
+ * node's {@link Sockets}, never in a cluster-wide subscription. The {@link BridgeGuard} decides what
+ * may be registered; browsers send nothing but pings; everything else gets an {@code err} frame.
+ */
+public final class Bridge {
+
+  static final int MAX_REGISTRATIONS_PER_SOCKET = 16;
+  /** A socket that sends nothing (not even a ping) for this long is dead; clients ping every 5 to 20 s. */
+  static final long PING_TIMEOUT_MILLIS = 60_000;
+  private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+
+  private final Vertx vertx;
+  private final BridgeGuard guard;
+  private final CurrentState current;
+  private final Sockets sockets;
+
+  public Bridge(Vertx vertx, QueueTokens tokens, QueueStore line, EventCatalog catalog, Passes passes) {
+    this.vertx = vertx;
+    this.guard = new BridgeGuard(tokens);
+    this.current = new CurrentState(line, catalog, passes);
+    this.sockets = Sockets.of(vertx);
+  }
+
+  /** The router to mount at {@code /eventbus/*}. */
+  public Router router() {
+    SockJSHandlerOptions options = new SockJSHandlerOptions()
+        .setRegisterWriteHandler(false)
+        .setInsertJSESSIONID(false)
+        .setHeartbeatInterval(25_000);
+    return SockJSHandler.create(vertx, options).socketHandler(socket -> new Connection(socket).open());
+  }
+
+  /** One browser's socket: its registrations and the visitors it stands for. */
+  private final class Connection implements Sockets.Sink {
+
+    private final SockJSSocket socket;
+    private final Context context = vertx.getOrCreateContext();
+    private final Map<String, BridgeGuard.Registration> registrations = new HashMap<>();
+    private long lastFrameAt = System.currentTimeMillis();
+    private long timer;
+    private boolean closed;
+
+    Connection(SockJSSocket socket) {
+      this.socket = socket;
+    }
+
+    void open() {
+      sockets.socketOpened();
+      socket.handler(this::onFrame);
+      socket.closeHandler(v -> close());
+      socket.exceptionHandler(err -> LOG.debug("Bridge socket failed: {}", err.getMessage()));
+      timer = vertx.setPeriodic(PING_TIMEOUT_MILLIS / 3, id -> {
+        if (System.currentTimeMillis() - lastFrameAt > PING_TIMEOUT_MILLIS) {
+          socket.close();
+        }
+      });
+    }
+
+    private void onFrame(Buffer data) {
+      lastFrameAt = System.currentTimeMillis();
+      JsonObject frame;
+      try {
+        frame = new JsonObject(data);
+      } catch (RuntimeException e) {
+        error(null, "invalid_json", "frames are JSON objects");
+        return;
+      }
+      Object type = frame.getValue("type");
+      Object address = frame.getValue("address");
+      Object headers = frame.getValue("headers");
+      if (address != null && !(address instanceof String)) {
+        error(null, "invalid_address", "address must be a string");
+        return;
+      }
+      if (headers != null && !(headers instanceof JsonObject)) {
+        error((String) address, "invalid_headers", "headers must be an object of string values");
+        return;
+      }
+      if (!(type instanceof String kind)) {
+        error((String) address, "missing_type", "a frame needs a type");
+        return;
+      }
+      switch (kind) {
+        case "ping" -> { }
+        case "register" -> register((String) address, (JsonObject) headers);
+        case "unregister" -> unregister((String) address);
+        case "send", "publish" -> error((String) address, "access_denied",
+            "browsers may not send into foyer's event bus");
+        default -> error((String) address, "invalid_type", "unknown frame type '" + kind + "'");
+      }
+    }
+
+    private void register(String address, JsonObject headers) {
+      BridgeGuard.Registration registration;
+      try {
+        registration = guard.authorize(address, headers, System.currentTimeMillis() / 1000);
+      } catch (ApiError e) {
+        error(address, e.code(), e.getMessage());
+        return;
+      }
+      if (registrations.containsKey(address)) {
+        return;
+      }
+      if (registrations.size() >= MAX_REGISTRATIONS_PER_SOCKET) {
+        error(address, "max_handlers_reached", "at most " + MAX_REGISTRATIONS_PER_SOCKET + " registrations per socket");
+        return;
+      }
+      registrations.put(address, registration);
+      if (registration.isVisitor()) {
+        sockets.connect(registration.event(), registration.visitor(), this);
+        current.frame(registration.event(), registration.visitor(), System.currentTimeMillis())
+            .onSuccess(this::write)
+            .onFailure(err -> LOG.debug("Could not send the current state to {}: {}", registration.visitor(),
+                err.getMessage()));
+      } else {
+        sockets.listen(address, this);
+      }
+    }
+
+    private void unregister(String address) {
+      BridgeGuard.Registration registration = registrations.remove(address);
+      if (registration == null) {
+        return;
+      }
+      if (registration.isVisitor()) {
+        sockets.disconnect(registration.event(), registration.visitor(), this);
+      } else {
+        sockets.unlisten(address, this);
+      }
+    }
+
+    @Override
+    public Context context() {
+      return context;
+    }
+
+    @Override
+    public void write(String frame) {
+      if (!closed) {
+        socket.write(Buffer.buffer(frame));
+      }
+    }
+
+    private void error(String address, String code, String message) {
+      write(Frames.err(address, code, message));
+    }
+
+    private void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      vertx.cancelTimer(timer);
+      for (String address : Map.copyOf(registrations).keySet()) {
+        unregister(address);
+      }
+      sockets.socketClosed();
+    }
+  }
+}

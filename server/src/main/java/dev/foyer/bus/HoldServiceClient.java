@@ -1,0 +1,108 @@
+package dev.foyer.bus;
+
+import dev.foyer.common.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Both ends of {@link HoldService} over the event bus, what vertx-service-proxy would generate,
+ * written out: the action in a header, arguments and answers as JSON, refusals as a failure whose
+ * code is the HTTP status and whose message is the contract's error body.
+ */
+final class HoldServiceClient implements HoldService {
+
+  /** A confirmation may wait on PostgreSQL's commit deadline (20 s) and a retry behind it. */
+  static final long TIMEOUT_MILLIS = 40_000;
+  private static final String ACTION = "action";
+  private static final Logger LOG = LoggerFactory.getLogger(HoldService.class);
+
+  private final Vertx vertx;
+
+  HoldServiceClient(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  @Override
+  public Future<Held> hold(String event, String visitor, List<String> seats) {
+    return call("hold", new JsonObject().put("event", event).put("visitor", visitor)
+        .put("seats", new JsonArray(List.copyOf(seats))))
+        .map(r -> new Held(r.getString("holdId"), Payloads.strings(r.getJsonArray("seats")), r.getLong("expiresAt")));
+  }
+
+  @Override
+  public Future<Void> release(String event, String visitor, String holdId) {
+    return call("release", new JsonObject().put("event", event).put("visitor", visitor).put("holdId", holdId))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Reservation> confirm(String event, String visitor, String holdId) {
+    return call("confirm", new JsonObject().put("event", event).put("visitor", visitor).put("holdId", holdId))
+        .map(r -> new Reservation(r.getString("reservationId"), Payloads.strings(r.getJsonArray("seats"))));
+  }
+
+  @Override
+  public Future<JsonObject> seats(String event) {
+    return call("seats", new JsonObject().put("event", event));
+  }
+
+  private Future<JsonObject> call(String action, JsonObject arguments) {
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(TIMEOUT_MILLIS)
+        .addHeader(ACTION, action);
+    return vertx.eventBus().<JsonObject>request(Addresses.HOLDS, arguments, options)
+        .map(Message::body)
+        .recover(err -> {
+          if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            JsonObject error = new JsonObject(reply.getMessage());
+            JsonObject extra = error.copy();
+            extra.remove("error");
+            extra.remove("message");
+            return Future.failedFuture(new ApiError(reply.failureCode(), error.getString("error"),
+                error.getString("message"), extra.isEmpty() ? null : extra));
+          }
+          return Future.failedFuture(ApiError.dependencyDown("The seat service", err));
+        });
+  }
+
+  static MessageConsumer<JsonObject> serve(Vertx vertx, HoldService service) {
+    return vertx.eventBus().localConsumer(Addresses.HOLDS, message -> {
+      JsonObject a = message.body();
+      Future<JsonObject> answer;
+      try {
+        answer = switch (String.valueOf(message.headers().get(ACTION))) {
+          case "hold" -> service.hold(a.getString("event"), a.getString("visitor"),
+                  Payloads.strings(a.getJsonArray("seats")))
+              .map(h -> new JsonObject().put("holdId", h.holdId()).put("seats", new JsonArray(List.copyOf(h.seats())))
+                  .put("expiresAt", h.expiresAt()));
+          case "release" -> service.release(a.getString("event"), a.getString("visitor"), a.getString("holdId"))
+              .map(v -> new JsonObject());
+          case "confirm" -> service.confirm(a.getString("event"), a.getString("visitor"), a.getString("holdId"))
+              .map(r -> new JsonObject().put("reservationId", r.reservationId())
+                  .put("seats", new JsonArray(List.copyOf(r.seats()))));
+          case "seats" -> service.seats(a.getString("event"));
+          default -> Future.failedFuture(new ApiError(400, "bad_request", "unknown hold action"));
+        };
+      } catch (ApiError e) {
+        answer = Future.failedFuture(e);
+      }
+      answer.onSuccess(message::reply).onFailure(err -> {
+        ApiError e = err instanceof ApiError api ? api : ApiError.dependencyDown("a backing service", err);
+        if (!(err instanceof ApiError)) {
+          LOG.warn("Hold request failed: {}", err.getMessage());
+        }
+        message.fail(e.status(), e.toJson().encode());
+      });
+    });
+  }
+}

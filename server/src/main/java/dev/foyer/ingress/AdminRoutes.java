@@ -1,0 +1,196 @@
+package dev.foyer.ingress;
+
+import dev.foyer.bus.Addresses;
+import dev.foyer.common.ApiError;
+import dev.foyer.event.EventInfo;
+import dev.foyer.event.EventRepository;
+import dev.foyer.event.EventSettings;
+import dev.foyer.event.Seat;
+import dev.foyer.event.SeatLayout;
+import dev.foyer.line.GateKeeper;
+import dev.foyer.line.QueueCounts;
+import dev.foyer.line.QueueStore;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the operator calls with the admin key: events, their settings and gate, live figures.
+ * Changes are read from and written to PostgreSQL directly (never a cache), applied on every node
+ * at once through {@link Addresses#EVENT_CHANGED}, and logged with who made them.
+ */
+final class AdminRoutes {
+
+  static final int BODY_LIMIT = 8 * 1024 * 1024;
+  private static final Set<String> EVENT_FIELDS = Set.of("name", "opensAt", "seats", "settings");
+  private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
+
+  private final Checks checks;
+  private final EventRepository events;
+  private final QueueStore line;
+  private final GateKeeper gate;
+  private final EventBus bus;
+
+  AdminRoutes(Checks checks, EventRepository events, QueueStore line, GateKeeper gate, EventBus bus) {
+    this.checks = checks;
+    this.events = events;
+    this.line = line;
+    this.gate = gate;
+    this.bus = bus;
+  }
+
+  void mount(Router router) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+    // the key is checked before any body is read: without it a request costs its headers, no more
+    router.route("/api/admin/*").handler(checks::admin);
+    router.get("/api/admin/events").handler(this::list);
+    router.put("/api/admin/events/:event").handler(body).handler(checks::eventId).handler(this::putEvent);
+    router.get("/api/admin/events/:event/stats").handler(checks::eventId).handler(this::stats);
+    router.put("/api/admin/events/:event/gate").handler(body).handler(checks::eventId).handler(this::putGate);
+    router.put("/api/admin/events/:event/settings").handler(body).handler(checks::eventId).handler(this::putSettings);
+  }
+
+  private void putEvent(RoutingContext ctx) {
+    String id = Checks.event(ctx);
+    JsonObject body = Replies.requiredJsonBody(ctx);
+    Replies.rejectUnknownFields(body, EVENT_FIELDS);
+    if (!(body.getValue("name") instanceof String name) || name.isBlank() || name.length() > 200) {
+      throw ApiError.badRequest("invalid_name", "name must be a non-empty string of at most 200 characters");
+    }
+    var opensAt = EventRepository.parseOpensAt(body.getValue("opensAt"));
+    if (!(body.getValue("seats") instanceof JsonObject layout)) {
+      throw ApiError.badRequest("invalid_layout", "seats must be an object like {\"sections\": [...]}");
+    }
+    Object rawSettings = body.getValue("settings");
+    if (rawSettings != null && !(rawSettings instanceof JsonObject)) {
+      throw ApiError.badRequest("invalid_setting", "settings must be an object");
+    }
+    JsonObject settingsJson = rawSettings == null ? new JsonObject() : (JsonObject) rawSettings;
+    EventSettings.defaults().merge(settingsJson); // reject bad settings before reading anything
+    List<Seat> seats = SeatLayout.expand(layout);
+    events.find(id)
+        .compose(existing -> {
+          EventSettings base = existing == null ? EventSettings.defaults() : existing.settings();
+          EventInfo event = new EventInfo(id, name.trim(), opensAt, base.merge(settingsJson));
+          return events.save(event, layout, seats)
+              .compose(created -> gate.override(event).map(created))
+              .onSuccess(created -> {
+                bus.publish(Addresses.EVENT_CHANGED, id);
+                LOG.info("Event {} {} by {}: {} seats, settings {}", id, created ? "created" : "updated", who(ctx),
+                    seats.size(), event.settings().toJson().encode());
+                Replies.json(ctx, created ? 201 : 200, new JsonObject()
+                    .put("id", id)
+                    .put("name", event.name())
+                    .put("opensAt", opensAt == null ? null : opensAt.toString())
+                    .put("seats", seats.size())
+                    .put("settings", event.settings().toJson()));
+              });
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Every event with all its settings: what the admin console lists. */
+  private void list(RoutingContext ctx) {
+    events.list()
+        .onSuccess(list -> {
+          JsonArray out = new JsonArray();
+          list.forEach(e -> out.add(new JsonObject().put("id", e.id()).put("name", e.name())
+              .put("opensAt", e.opensAt() == null ? null : e.opensAt().toString())
+              .put("settings", e.settings().toJson())));
+          Replies.json(ctx, 200, new JsonObject().put("events", out));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void stats(RoutingContext ctx) {
+    String id = Checks.event(ctx);
+    stored(id)
+        .compose(info -> Future.all(line.counts(id, System.currentTimeMillis()), events.soldCount(id),
+                events.seatCount(id))
+            .onSuccess(all -> {
+              QueueCounts counts = all.resultAt(0);
+              long sold = all.<Long>resultAt(1);
+              long seats = all.<Long>resultAt(2);
+              Replies.json(ctx, 200, new JsonObject()
+                  .put("waiting", counts.waiting())
+                  .put("active", counts.active())
+                  .put("admittedTotal", counts.admittedTotal())
+                  .put("prequeued", counts.prequeued())
+                  .put("admissionRate", counts.rate())
+                  .put("held", counts.held())
+                  .put("sold", sold)
+                  .put("seats", new JsonObject().put("total", seats).put("held", counts.held()).put("sold", sold)
+                      .put("free", Math.max(0, seats - counts.held() - sold)))
+                  .put("settings", info.settings().toJson())
+                  .put("gate", new JsonObject()
+                      .put("mode", info.settings().gate().wire())
+                      .put("queueing", counts.queueing())
+                      .put("rate", counts.trafficRate())));
+            }))
+        .onFailure(ctx::fail);
+  }
+
+  private void putGate(RoutingContext ctx) {
+    String id = Checks.event(ctx);
+    JsonObject body = Replies.requiredJsonBody(ctx);
+    Replies.rejectUnknownFields(body, Set.of("mode"));
+    EventSettings.Gate mode = EventSettings.Gate.parse(body.getValue("mode"));
+    stored(id)
+        .compose(info -> {
+          EventInfo updated = new EventInfo(id, info.name(), info.opensAt(), info.settings().withGate(mode),
+              info.openingSeed());
+          return events.saveSettings(id, updated.settings())
+              .compose(v -> gate.override(updated))
+              .onSuccess(queueing -> {
+                bus.publish(Addresses.EVENT_CHANGED, id);
+                LOG.info("Gate of event {} set to {} by {} (joiners {})", id, mode.wire(), who(ctx),
+                    queueing == null ? "wait or pass as traffic decides"
+                        : queueing ? "wait in line" : "pass straight in while capacity allows");
+                Replies.json(ctx, 200, new JsonObject().put("event", id)
+                    .put("gate", new JsonObject().put("mode", mode.wire()).put("queueing", queueing)));
+              });
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Changes some settings of an event at once on every node; logged with who and what. */
+  private void putSettings(RoutingContext ctx) {
+    String id = Checks.event(ctx);
+    JsonObject changes = Replies.requiredJsonBody(ctx);
+    EventSettings.defaults().merge(changes); // reject bad settings before reading anything
+    stored(id)
+        .compose(info -> {
+          EventSettings updated = info.settings().merge(changes);
+          return events.saveSettings(id, updated)
+              .compose(v -> gate.override(new EventInfo(id, info.name(), info.opensAt(), updated, info.openingSeed())))
+              .onSuccess(queueing -> {
+                bus.publish(Addresses.EVENT_CHANGED, id);
+                if (changes.containsKey("paused") && updated.paused() != info.settings().paused()) {
+                  LOG.info("Admission of event {} {} by {}", id, updated.paused() ? "paused" : "resumed", who(ctx));
+                }
+                LOG.info("Settings of event {} changed by {}: {}", id, who(ctx), changes.encode());
+                Replies.json(ctx, 200, new JsonObject().put("event", id).put("settings", updated.toJson()));
+              });
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The event as PostgreSQL has it now (admin calls bypass the cache); 404 when there is none. */
+  private Future<EventInfo> stored(String id) {
+    return events.find(id).compose(info -> info != null ? Future.succeededFuture(info)
+        : Future.failedFuture(ApiError.notFound("unknown_event", "there is no event '" + id + "'")));
+  }
+
+  private static String who(RoutingContext ctx) {
+    return "admin at " + ctx.request().remoteAddress().hostAddress();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.foyer.ingress;
+
+import dev.foyer.common.ApiError;
+import dev.foyer.common.EventIds;
+import dev.foyer.pass.Passes;
+import dev.foyer.pass.QueueTokens;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The checks routes share, as handlers in the route chain: each either passes the request on with
+ * what it established (the event, the visitor) or fails it with the contract's error. They need no
+ * state, so bad input costs little and touches neither Redis nor PostgreSQL. The admin key and the
+ * pass are checked on routes of their own ahead of the endpoints' body handlers, so an
+ * unauthenticated request never makes the node buffer its body.
+ */
+final class Checks {
+
+  private static final String EVENT = "foyer.event";
+  private static final String CLAIMS = "foyer.claims";
+  private static final String TOKEN = "foyer.token";
+  private static final String VISITOR = "foyer.visitor";
+
+  private final byte[] adminKey;
+  private final QueueTokens tokens;
+  private final Passes passes;
+  private final TrafficCounter traffic;
+
+  Checks(String adminKey, QueueTokens tokens, Passes passes, TrafficCounter traffic) {
+    this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
+    this.tokens = tokens;
+    this.passes = passes;
+    this.traffic = traffic;
+  }
+
+  /** The {@code :event} path parameter follows the id rule (400 {@code invalid_event_id}). */
+  void eventId(RoutingContext ctx) {
+    ctx.put(EVENT, EventIds.require(ctx.pathParam("event")));
+    ctx.next();
+  }
+
+  /** Counts the request towards the event's cluster-wide rate, which the gate reads. */
+  void traffic(RoutingContext ctx) {
+    traffic.count(event(ctx));
+    ctx.next();
+  }
+
+  /** {@code Authorization: Bearer <admin key>} (401 {@code missing_admin_key} / {@code invalid_admin_key}). */
+  void admin(RoutingContext ctx) {
+    String presented = bearer(ctx);
+    if (presented == null) {
+      throw ApiError.unauthorized("missing_admin_key", "admin calls need 'Authorization: Bearer <admin key>'");
+    }
+    if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), adminKey)) {
+      throw ApiError.unauthorized("invalid_admin_key", "the admin key is wrong");
+    }
+    ctx.next();
+  }
+
+  /** A queue token for this event (401 otherwise). */
+  void queueToken(RoutingContext ctx) {
+    String token = bearer(ctx);
+    ctx.put(CLAIMS, tokens.verify(token, event(ctx), System.currentTimeMillis() / 1000));
+    ctx.put(TOKEN, token);
+    ctx.next();
+  }
+
+  /** A queue token for this event if one is presented (a rejoin); none is fine (a new visitor). */
+  void optionalQueueToken(RoutingContext ctx) {
+    if (bearer(ctx) == null) {
+      ctx.next();
+    } else {
+      queueToken(ctx);
+    }
+  }
+
+  /** A live pass for this event (401 {@code missing_pass}, 403 {@code not_admitted}). */
+  void pass(RoutingContext ctx) {
+    String pass = bearer(ctx);
+    // a body handler may follow: nothing of the body may arrive while the check runs
+    ctx.request().pause();
+    passes.verify(pass, event(ctx)).onComplete(ar -> {
+      ctx.request().resume();
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        ctx.put(VISITOR, ar.result());
+        ctx.next();
+      }
+    });
+  }
+
+  static String event(RoutingContext ctx) {
+    return ctx.get(EVENT);
+  }
+
+  /** The queue token's claims, or null when none was presented to {@link #optionalQueueToken}. */
+  static QueueTokens.Claims claims(RoutingContext ctx) {
+    return ctx.get(CLAIMS);
+  }
+
+  static String token(RoutingContext ctx) {
+    return ctx.get(TOKEN);
+  }
+
+  /** The visitor the pass admits. */
+  static String visitor(RoutingContext ctx) {
+    return ctx.get(VISITOR);
+  }
+
+  static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null) {
+      return null;
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw ApiError.unauthorized("invalid_token", "the Authorization header must be 'Bearer <token>'");
+    }
+    String token = header.substring(7).trim();
+    return token.isEmpty() ? null : token;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.foyer.ingress;
+
+import dev.foyer.common.ApiError;
+import dev.foyer.common.EventIds;
+import dev.foyer.pass.Passes;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/** What browsers and operators' tools fetch without the API: pages, the passes' keys, health, metrics. */
+final class SiteRoutes {
+
+  private final HealthChecks health;
+  private final Passes passes;
+
+  SiteRoutes(HealthChecks health, Passes passes) {
+    this.health = health;
+    this.passes = passes;
+  }
+
+  /** Health, keys and metrics: mounted first, they answer even when everything else is busy. */
+  void mountInfrastructure(Router router) {
+    router.get("/health").handler(this::health);
+    router.get("/.well-known/jwks.json").handler(this::jwks);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+  }
+
+  /** Pages and static files: mounted last, after every API route. */
+  void mountPages(Router router) {
+    router.get("/events/:event").handler(ctx -> page(ctx, "waiting.html"));
+    router.get("/events/:event/seats").handler(ctx -> page(ctx, "seats.html"));
+    router.get("/admin").handler(ctx -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .sendFile("webroot/admin.html"));
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+    router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound("not_found", "no such API call: "
+        + ctx.request().method() + " " + ctx.request().path())));
+    router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
+  }
+
+  private void page(RoutingContext ctx, String file) {
+    if (!EventIds.isValid(ctx.pathParam("event"))) {
+      ctx.response().setStatusCode(404).end("No such event");
+      return;
+    }
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").sendFile("webroot/" + file);
+  }
+
+  private void health(RoutingContext ctx) {
+    health.check().onComplete(ar -> {
+      JsonObject body = ar.result();
+      Replies.json(ctx, "UP".equals(body.getString("status")) ? 200 : 503, body);
+    });
+  }
+
+  private void jwks(RoutingContext ctx) {
+    ctx.response().putHeader("Cache-Control", "public, max-age=300");
+    Replies.json(ctx, 200, passes.jwks());
+  }
+}

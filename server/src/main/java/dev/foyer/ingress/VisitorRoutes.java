@@ -1,0 +1,175 @@
+package dev.foyer.ingress;
+
+import dev.foyer.bus.Addresses;
+import dev.foyer.bus.Departures;
+import dev.foyer.common.Metrics;
+import dev.foyer.event.EventCatalog;
+import dev.foyer.event.EventInfo;
+import dev.foyer.event.EventRepository;
+import dev.foyer.event.EventSettings;
+import dev.foyer.line.Eta;
+import dev.foyer.line.QueueStore;
+import dev.foyer.line.ShuffleOrder;
+import dev.foyer.line.VisitorState;
+import dev.foyer.pass.Passes;
+import dev.foyer.pass.QueueTokens;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** What visitors call: join, where do I stand, leave; and the public facts of events. */
+final class VisitorRoutes {
+
+  static final int BODY_LIMIT = 16 * 1024;
+
+  private final Checks checks;
+  private final QueueStore line;
+  private final EventRepository events;
+  private final EventCatalog catalog;
+  private final QueueTokens tokens;
+  private final Passes passes;
+  private final EventBus bus;
+
+  VisitorRoutes(Checks checks, QueueStore line, EventRepository events, EventCatalog catalog, QueueTokens tokens,
+                Passes passes, EventBus bus) {
+    this.checks = checks;
+    this.line = line;
+    this.events = events;
+    this.catalog = catalog;
+    this.tokens = tokens;
+    this.passes = passes;
+    this.bus = bus;
+  }
+
+  void mount(Router router) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+    router.get("/api/events").handler(this::list);
+    router.get("/api/events/:event").handler(checks::eventId).handler(checks::traffic).handler(this::event);
+    router.post("/api/events/:event/visitors").handler(body).handler(checks::eventId)
+        .handler(checks::optionalQueueToken).handler(checks::traffic).handler(this::join);
+    router.get("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueToken)
+        .handler(checks::traffic).handler(this::me);
+    router.delete("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueToken)
+        .handler(checks::traffic).handler(this::leave);
+  }
+
+  private void join(RoutingContext ctx) {
+    String event = Checks.event(ctx);
+    Replies.optionalJsonBody(ctx);
+    long now = System.currentTimeMillis();
+    QueueTokens.Claims claims = Checks.claims(ctx);
+    catalog.get(event).compose(info -> {
+      if (claims != null) {
+        return line.status(event, claims.visitor(), now)
+            .onSuccess(state -> Replies.json(ctx, 200, status(info, claims.visitor(), Checks.token(ctx), state)));
+      }
+      String visitor = QueueTokens.newVisitorId();
+      String token = tokens.issue(event, visitor, now / 1000);
+      return line.join(event, visitor, now, info.settings(), info.opensAtMillis())
+          .onSuccess(state -> {
+            Metrics.joins(event).increment();
+            Replies.json(ctx, 201, status(info, visitor, token, state));
+          });
+    }).onFailure(ctx::fail);
+  }
+
+  private void me(RoutingContext ctx) {
+    String event = Checks.event(ctx);
+    String visitor = Checks.claims(ctx).visitor();
+    long now = System.currentTimeMillis();
+    catalog.get(event)
+        .compose(info -> line.status(event, visitor, now)
+            .onSuccess(state -> Replies.json(ctx, 200, status(info, visitor, Checks.token(ctx), state))))
+        .onFailure(ctx::fail);
+  }
+
+  private void leave(RoutingContext ctx) {
+    String event = Checks.event(ctx);
+    String visitor = Checks.claims(ctx).visitor();
+    catalog.get(event)
+        .compose(info -> line.leave(event, visitor, "left"))
+        .onSuccess(was -> {
+          if (was != VisitorState.State.GONE) {
+            Metrics.gone(event, "left").increment();
+            bus.publish(Addresses.DEPARTURES, Departures.of(event, "left", visitor).toJson());
+          }
+          Replies.noContent(ctx);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The contract's VisitorStatus. */
+  private JsonObject status(EventInfo event, String visitor, String token, VisitorState state) {
+    JsonObject body = new JsonObject()
+        .put("event", event.id())
+        .put("visitor", visitor)
+        .put("token", token)
+        .put("state", state.state().wire())
+        .put("position", state.position())
+        .put("waiting", state.waiting())
+        .put("etaSeconds", state.position() == null ? null
+            : Eta.seconds(state.position(), state.rate(), event.settings()))
+        .put("address", Addresses.visitor(visitor));
+    if (state.state() == VisitorState.State.ACTIVE) {
+      body.put("pass", passes.issue(event.id(), visitor, state.activeUntil()))
+          .put("activeUntil", state.activeUntil());
+    }
+    if (state.state() == VisitorState.State.GONE) {
+      body.put("reason", state.reason());
+    }
+    if (event.opensAt() != null) {
+      body.put("opensAt", event.opensAt().toString());
+    }
+    return body;
+  }
+
+  private void list(RoutingContext ctx) {
+    events.list()
+        .onSuccess(list -> {
+          JsonArray out = new JsonArray();
+          list.forEach(e -> out.add(new JsonObject().put("id", e.id()).put("name", e.name())
+              .put("opensAt", e.opensAt() == null ? null : e.opensAt().toString())));
+          Replies.json(ctx, 200, new JsonObject().put("events", out));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void event(RoutingContext ctx) {
+    String event = Checks.event(ctx);
+    catalog.get(event)
+        .compose(info -> line.counts(event, System.currentTimeMillis())
+            .onSuccess(c -> Replies.json(ctx, 200, new JsonObject()
+                .put("id", info.id())
+                .put("name", info.name())
+                .put("opensAt", info.opensAt() == null ? null : info.opensAt().toString())
+                .put("opening", opening(info, c.opened()))
+                .put("maxSeatsPerHold", info.settings().maxSeatsPerHold())
+                .put("holdSeconds", info.settings().holdSeconds())
+                .put("progress", new JsonObject()
+                    .put("waiting", c.waiting())
+                    .put("active", c.active())
+                    .put("admittedTotal", c.admittedTotal())
+                    .put("admitPerMinute", info.settings().admitPerMinute())
+                    .put("queueing", c.queueing())
+                    .put("rate", c.trafficRate())))))
+        .onFailure(ctx::fail);
+  }
+
+  /** How the pre-queue is ordered; for a shuffle, the commitment before and the seed after. */
+  private static JsonObject opening(EventInfo info, boolean opened) {
+    if (info.opensAt() == null) {
+      return null;
+    }
+    JsonObject opening = new JsonObject().put("order", info.settings().opening().wire()).put("opened", opened);
+    if (info.settings().opening() == EventSettings.Opening.SHUFFLE && info.openingSeed() != null) {
+      opening.put("commitment", ShuffleOrder.commitment(info.openingSeed()));
+      if (opened) {
+        opening.put("seed", info.openingSeed());
+      }
+    }
+    return opening;
+  }
+}
