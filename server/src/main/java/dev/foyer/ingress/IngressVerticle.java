@@ -13,7 +13,7 @@ import dev.foyer.event.EventSettings;
 import dev.foyer.event.Seat;
 import dev.foyer.event.SeatLayout;
 import dev.foyer.hold.HoldVerticle;
-import dev.foyer.pass.PassKey;
+import dev.foyer.pass.PassKeyRing;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import dev.foyer.push.LocalSockets;
@@ -60,7 +60,7 @@ public class IngressVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(IngressVerticle.class);
 
   private final FoyerConfig config;
-  private final PassKey passKey;
+  private final PassKeyRing passKey;
   private final LocalSockets connected;
   private Redis redis;
   private Pool pg;
@@ -72,7 +72,7 @@ public class IngressVerticle extends VerticleBase {
   private TrafficCounter traffic;
   private HealthChecks health;
 
-  public IngressVerticle(FoyerConfig config, PassKey passKey, LocalSockets connected) {
+  public IngressVerticle(FoyerConfig config, PassKeyRing passKey, LocalSockets connected) {
     this.config = config;
     this.passKey = passKey;
     this.connected = connected;

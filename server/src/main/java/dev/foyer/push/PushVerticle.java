@@ -8,7 +8,7 @@ import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
 import dev.foyer.hold.HoldVerticle;
-import dev.foyer.pass.PassKey;
+import dev.foyer.pass.PassKeyRing;
 import dev.foyer.pass.Passes;
 import dev.foyer.queue.QueueStore;
 import dev.foyer.queue.QueueVerticle;
@@ -44,7 +44,7 @@ public class PushVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
 
   private final FoyerConfig config;
-  private final PassKey passKey;
+  private final PassKeyRing passKey;
   private final LocalSockets connected;
   private Redis redis;
   private Pool pg;
@@ -59,7 +59,7 @@ public class PushVerticle extends VerticleBase {
   private boolean redisWarned;
   private io.micrometer.core.instrument.Counter rankMessages;
 
-  public PushVerticle(FoyerConfig config, PassKey passKey, LocalSockets connected) {
+  public PushVerticle(FoyerConfig config, PassKeyRing passKey, LocalSockets connected) {
     this.config = config;
     this.passKey = passKey;
     this.connected = connected;

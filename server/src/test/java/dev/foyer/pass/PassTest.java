@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Passes verify with nothing but the published JWKS and the JDK's own crypto, on every node. */
@@ -96,6 +98,70 @@ class PassTest {
               return null;
             })))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aNodeWithAnotherSecretRefusesToStartInsteadOfMakingANewKey(Vertx vertx, VertxTestContext ctx) {
+    var foreign = setup.config().withKeys(TestSetup.ADMIN_KEY, "not-the-cluster-secret-42");
+    nodeB.undeploy()
+        .compose(v -> apiA.request(HttpMethod.GET, "/.well-known/jwks.json").send())
+        .compose(before -> nodeB.deploy(foreign)
+            .transform(started -> {
+              ctx.verify(() -> {
+                assertTrue(started.failed(), "a node that cannot open the stored key must not start");
+                assertInstanceOf(PassKeyException.class, started.cause());
+                assertTrue(started.cause().getMessage().contains("sealed under another FOYER_SECRET"),
+                    started.cause().getMessage());
+              });
+              return apiA.request(HttpMethod.GET, "/.well-known/jwks.json").send();
+            })
+            .map(after -> {
+              ctx.verify(() -> assertEquals(before.bodyAsJsonObject(), after.bodyAsJsonObject(),
+                  "the cluster's key is untouched"));
+              return null;
+            }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void afterARotationNodesServeBothKeysAndPassesSignedBeforeStillHold(Vertx vertx, VertxTestContext ctx) {
+    Pool pg = setup.pg(vertx);
+    String[] before = new String[2];
+    apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120))
+        .compose(v -> apiA.admitted(EVENT))
+        .compose(visitor -> {
+          before[0] = visitor.getString("pass");
+          before[1] = visitor.getString("token");
+          return new PassKeys(vertx, setup.config()).rotate(pg);
+        })
+        // the event-bus reload is wired by the nodes' verticles; a restart reads the ring as well
+        .compose(ring -> restart(nodeA).compose(v -> restart(nodeB)).map(ring))
+        .compose(ring -> apiB.request(HttpMethod.GET, "/.well-known/jwks.json").send()
+            .compose(jwks -> apiB.hold(EVENT, before[0], "A-1-1")
+                .compose(held -> apiA.me(EVENT, before[1]).map(status -> {
+                  ctx.verify(() -> {
+                    JsonObject set = jwks.bodyAsJsonObject();
+                    assertEquals(2, set.getJsonArray("keys").size());
+                    assertEquals(ring.current().kid(), set.getJsonArray("keys").getJsonObject(0).getString("kid"));
+                    assertEquals(ring.previous().kid(), set.getJsonArray("keys").getJsonObject(1).getString("kid"));
+                    assertEquals(201, held.statusCode(), "a pass signed before the rotation still holds seats: "
+                        + held.bodyAsString());
+                    String fresh = status.bodyAsJsonObject().getString("pass");
+                    assertEquals(ring.current().kid(), new JsonObject(decode(fresh.split("\\.")[0])).getString("kid"));
+                    assertEquals(status.bodyAsJsonObject().getString("visitor"),
+                        Jwks.verifiedClaims(set, fresh).getString("sub"));
+                    assertEquals(status.bodyAsJsonObject().getString("visitor"),
+                        Jwks.verifiedClaims(set, before[0]).getString("sub"));
+                  });
+                  return null;
+                }))))
+        .eventually(pg::close)
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static io.vertx.core.Future<Void> restart(TestNode node) {
+    var config = node.config();
+    return node.undeploy().compose(v -> node.deploy(config));
   }
 
   private static String decode(String part) {
