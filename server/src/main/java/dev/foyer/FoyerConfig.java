@@ -20,7 +20,8 @@ import java.util.Map;
  * @param pgUrl           null: dev mode starts an embedded PostgreSQL
  * @param adminKey        bearer key of the admin API
  * @param secret          HMAC key of queue tokens, the same on every node
- * @param passKey         PEM private key (RSA, PKCS#8) for passes; null: generated once, shared through PostgreSQL
+ * @param passKey         PEM private key (RSA) that signs passes; null (and no passKeyFile): generated once,
+ *                        kept in PostgreSQL sealed under {@code secret}, rotated through the admin API
  * @param clusterConfig   Hazelcast XML file; null: ./cluster.xml when present, else the built-in loopback default
  * @param keyPrefix       first part of every Redis key, so several deployments (or tests) can share one Redis
  * @param pgSchema        PostgreSQL schema holding foyer's tables
@@ -29,6 +30,9 @@ import java.util.Map;
  * @param httpInstances   ingress verticle instances per node
  * @param demo            create the demo event at start (dev mode does by default)
  * @param cluster         Hazelcast settings that override the cluster XML, for real networks
+ * @param passKeyFile     path of a file holding passKey's PEM (a mounted secret); instead of passKey
+ * @param passKeyPrevious PEM of the key passKey replaced: its passes still verify during a configured rotation
+ * @param passKeyPreviousFile path of a file holding passKeyPrevious's PEM; instead of passKeyPrevious
  */
 public record FoyerConfig(
     int httpPort,
@@ -44,7 +48,10 @@ public record FoyerConfig(
     long tokenTtlSeconds,
     int httpInstances,
     boolean demo,
-    Cluster cluster) {
+    Cluster cluster,
+    String passKeyFile,
+    String passKeyPrevious,
+    String passKeyPreviousFile) {
 
   public static final String CONFIG_FILE_VARIABLE = "FOYER_CONFIG";
 
@@ -67,9 +74,18 @@ public record FoyerConfig(
     redisUrls = List.copyOf(redisUrls);
   }
 
+  /** Without the pass-key files and previous key: configured by passKey alone, or generated. */
+  public FoyerConfig(int httpPort, List<String> redisUrls, String pgUrl, String adminKey, String secret, String passKey,
+                     String clusterConfig, String keyPrefix, String pgSchema, long tickMillis, long tokenTtlSeconds,
+                     int httpInstances, boolean demo, Cluster cluster) {
+    this(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema, tickMillis,
+        tokenTtlSeconds, httpInstances, demo, cluster, null, null, null);
+  }
+
   public static FoyerConfig defaults() {
     return new FoyerConfig(8080, List.of(), null, null, null, null, null, "foyer", "public",
-        1000, 86_400, Math.max(1, Runtime.getRuntime().availableProcessors()), false, Cluster.none());
+        1000, 86_400, Math.max(1, Runtime.getRuntime().availableProcessors()), false, Cluster.none(),
+        null, null, null);
   }
 
   /** True when at least one of Redis and PostgreSQL must be started in-process. */
@@ -120,7 +136,10 @@ public record FoyerConfig(
         (int) intValue(json, "httpInstances", d.httpInstances),
         boolValue(json, "demo", d.demo),
         new Cluster(blankToNull(json.getValue("clusterName")), urls(json.getValue("clusterMembers")),
-            blankToNull(json.getValue("clusterInterface")), intValue(json, "clusterPort", 0)));
+            blankToNull(json.getValue("clusterInterface")), intValue(json, "clusterPort", 0)),
+        blankToNull(json.getValue("passKeyFile")),
+        blankToNull(json.getValue("passKeyPrevious")),
+        blankToNull(json.getValue("passKeyPreviousFile")));
   }
 
   public JsonObject toJson() {
@@ -141,27 +160,40 @@ public record FoyerConfig(
         .put("clusterName", cluster.name())
         .put("clusterMembers", String.join(",", cluster.members()))
         .put("clusterInterface", cluster.networkInterface())
-        .put("clusterPort", cluster.port());
+        .put("clusterPort", cluster.port())
+        .put("passKeyFile", passKeyFile)
+        .put("passKeyPrevious", passKeyPrevious)
+        .put("passKeyPreviousFile", passKeyPreviousFile);
   }
 
   public FoyerConfig withHttpPort(int port) {
     return new FoyerConfig(port, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster);
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
+        passKeyPreviousFile);
   }
 
   public FoyerConfig withServers(List<String> redis, String pg) {
     return new FoyerConfig(httpPort, redis, pg, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster);
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
+        passKeyPreviousFile);
   }
 
   public FoyerConfig withKeys(String admin, String tokenSecret) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, admin, tokenSecret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster);
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
+        passKeyPreviousFile);
   }
 
   public FoyerConfig withDemo(boolean createDemo) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, createDemo, cluster);
+        tickMillis, tokenTtlSeconds, httpInstances, createDemo, cluster, passKeyFile, passKeyPrevious,
+        passKeyPreviousFile);
+  }
+
+  /** The four pass-key sources at once (PEM or file, current and previous); null leaves one unset. */
+  public FoyerConfig withPassKeys(String pem, String file, String previousPem, String previousFile) {
+    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, pem, clusterConfig, keyPrefix, pgSchema,
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, file, previousPem, previousFile);
   }
 
   private static List<String> urls(Object value) {

@@ -5,7 +5,7 @@ import dev.foyer.common.Stores;
 import dev.foyer.devmode.DemoEvent;
 import dev.foyer.hold.HoldVerticle;
 import dev.foyer.ingress.IngressVerticle;
-import dev.foyer.pass.PassKey;
+import dev.foyer.pass.PassKeys;
 import dev.foyer.push.PushVerticle;
 import dev.foyer.queue.QueueVerticle;
 import dev.foyer.queue.Ticking;
@@ -47,7 +47,7 @@ public final class FoyerNode {
   public static Future<Void> deploy(Vertx vertx, FoyerConfig config, Ticking ticking) {
     Pool setup = Stores.pg(vertx, config, "setup", 1);
     return Migrations.run(setup, config.pgSchema())
-        .compose(v -> PassKey.resolve(config.passKey(), setup))
+        .compose(v -> new PassKeys(vertx, config).resolve(setup))
         .compose(key -> (config.demo() ? DemoEvent.ensure(setup) : Future.<Void>succeededFuture()).map(key))
         .eventually(setup::close)
         .compose(key -> vertx.deployVerticle(() -> new QueueVerticle(config, ticking), new DeploymentOptions())

@@ -25,6 +25,8 @@ public final class Addresses {
   public static final String RANK_ROUNDS = "foyer.internal.rank-rounds";
   /** {@link HoldNotices}: what happened to visitors' holds, for whichever node holds their sockets. */
   public static final String HOLD_NOTICES = "foyer.internal.hold-notices";
+  /** The new signing key's kid after a rotation, so every verticle that signs or checks passes reloads. */
+  public static final String PASS_KEYS_ROTATED = "foyer.internal.pass-keys-rotated";
   /** The event id (a string) whenever an event or its settings change, so every cache drops its copy. */
   public static final String EVENT_CHANGED = "foyer.internal.event-changed";
 

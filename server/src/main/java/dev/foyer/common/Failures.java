@@ -6,12 +6,14 @@ import io.vertx.pgclient.PgException;
 import io.vertx.redis.client.impl.types.ErrorType;
 
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * Tells a dependency that is down (connection refused or lost, pool exhausted, timeout) from a
- * request the dependency rejected, and turns the first into 503 {@code dependency_down}.
+ * Tells a dependency that is down (connection refused or lost, pool exhausted, timeout, a
+ * PostgreSQL that cannot serve now) from a request the dependency rejected, and turns the first
+ * into 503 {@code dependency_down}.
  */
 public final class Failures {
 
@@ -30,12 +32,41 @@ public final class Failures {
   private static final java.util.List<String> REDIS_TRANSIENT = java.util.List.of(
       "CONNECTION_CLOSED", "LOADING", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "BUSY");
 
+  /*
+   * PostgreSQL errors that mean "cannot serve now, the same request may well succeed in a moment",
+   * so 503 and a retry rather than 500:
+   * - class 08, connection exception: the connection failed or broke. 08P01 too: PgBouncer reports
+   *   its own pool and server-connection failures (query_wait_timeout, server conn crashed) with it.
+   * - class 53, insufficient resources: too many connections, out of memory, disk full. The
+   *   server's trouble, not the request's.
+   * - 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up, shutting
+   *   down, in recovery), 57P05 idle_session_timeout: the server ended or refused the session.
+   * - 57014 query_canceled: foyer never cancels its own statements, so this is statement_timeout
+   *   firing on a server too slow right now; 55P03 lock_not_available is lock_timeout firing.
+   * - 25006 read_only_sql_transaction: a write reached a standby, typically during a failover
+   *   before the address or proxy moved to the new primary.
+   * - 25P03 idle_in_transaction_session_timeout: the server dropped the session.
+   * - 40001 serialization_failure, 40P01 deadlock_detected, 40003 statement_completion_unknown: the
+   *   transaction was rolled back and running it again is PostgreSQL's documented remedy.
+   * - 58030 io_error: the server could not read or write its own files.
+   * Not transient: 55000 object_not_in_prerequisite_state and 55006 object_in_use are about the
+   * statement's own target (currval before nextval, a database in use) and recur on retry; a server
+   * that is not ready says 57P03. Authentication (28xxx), an unknown database (3D000) or a dropped
+   * one (57P04) need an operator, not a retry: they stay 500 and are logged as errors.
+   */
+  private static final Set<String> PG_TRANSIENT_CLASSES = Set.of("08", "53");
+  private static final Set<String> PG_TRANSIENT_STATES = Set.of(
+      "57P01", "57P02", "57P03", "57P05", "57014", "55P03", "25006", "25P03", "40001", "40P01", "40003", "58030");
+
   public static boolean isUnreachable(Throwable err) {
     if (err instanceof ErrorType redisError) {
       String message = redisError.getMessage() == null ? "" : redisError.getMessage();
       return REDIS_TRANSIENT.stream().anyMatch(message::startsWith);
     }
-    if (err instanceof ApiError || err instanceof PgException) {
+    if (err instanceof PgException pg) {
+      return isTransientSqlState(pg.getSqlState());
+    }
+    if (err instanceof ApiError) {
       return false;
     }
     return err instanceof IOException
@@ -44,5 +75,11 @@ public final class Failures {
         || err.getClass().getName().contains("Timeout")
         || err.getClass().getName().contains("Closed")
         || (err.getCause() != null && err.getCause() != err && isUnreachable(err.getCause()));
+  }
+
+  /** True for the SQLSTATEs above: PostgreSQL cannot serve now, a retry may succeed. */
+  public static boolean isTransientSqlState(String sqlState) {
+    return sqlState != null && sqlState.length() == 5
+        && (PG_TRANSIENT_CLASSES.contains(sqlState.substring(0, 2)) || PG_TRANSIENT_STATES.contains(sqlState));
   }
 }

@@ -10,6 +10,8 @@ import dev.foyer.event.SeatLayout;
 import dev.foyer.line.GateKeeper;
 import dev.foyer.line.QueueCounts;
 import dev.foyer.line.QueueStore;
+import dev.foyer.pass.PassKeyException;
+import dev.foyer.pass.PassKeys;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
@@ -17,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +41,18 @@ final class AdminRoutes {
   private final EventRepository events;
   private final QueueStore line;
   private final GateKeeper gate;
+  private final PassKeys passKeys;
+  private final Pool pg;
   private final EventBus bus;
 
-  AdminRoutes(Checks checks, EventRepository events, QueueStore line, GateKeeper gate, EventBus bus) {
+  AdminRoutes(Checks checks, EventRepository events, QueueStore line, GateKeeper gate, PassKeys passKeys, Pool pg,
+              EventBus bus) {
     this.checks = checks;
     this.events = events;
     this.line = line;
     this.gate = gate;
+    this.passKeys = passKeys;
+    this.pg = pg;
     this.bus = bus;
   }
 
@@ -57,6 +65,25 @@ final class AdminRoutes {
     router.get("/api/admin/events/:event/stats").handler(checks::eventId).handler(this::stats);
     router.put("/api/admin/events/:event/gate").handler(body).handler(checks::eventId).handler(this::putGate);
     router.put("/api/admin/events/:event/settings").handler(body).handler(checks::eventId).handler(this::putSettings);
+    router.post("/api/admin/pass-keys/rotate").handler(this::rotatePassKeys);
+  }
+
+  /**
+   * A new signing key for passes; the one before still verifies until the next rotation, so no
+   * pass in use is ended. Every node's verticles reload the ring at once.
+   */
+  private void rotatePassKeys(RoutingContext ctx) {
+    passKeys.rotate(pg)
+        .recover(err -> Future.failedFuture(err instanceof PassKeyException
+            ? new ApiError(500, "pass_key_error", err.getMessage()) : err))
+        .onSuccess(ring -> {
+          bus.publish(Addresses.PASS_KEYS_ROTATED, ring.current().kid());
+          LOG.info("Pass keys rotated by {}: {} signs now, {} still verifies", who(ctx), ring.current().kid(),
+              ring.previous() == null ? "none" : ring.previous().kid());
+          Replies.json(ctx, 200, new JsonObject().put("current", ring.current().kid())
+              .put("previous", ring.previous() == null ? null : ring.previous().kid()));
+        })
+        .onFailure(ctx::fail);
   }
 
   private void putEvent(RoutingContext ctx) {

@@ -10,7 +10,8 @@ import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
 import dev.foyer.line.GateKeeper;
 import dev.foyer.line.QueueStore;
-import dev.foyer.pass.PassKey;
+import dev.foyer.pass.PassKeyRing;
+import dev.foyer.pass.PassKeys;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import io.vertx.core.Future;
@@ -27,14 +28,14 @@ import io.vertx.sqlclient.Pool;
 public class IngressVerticle extends VerticleBase {
 
   private final FoyerConfig config;
-  private final PassKey passKey;
+  private final PassKeyRing passKeys;
   private Redis redis;
   private Pool pg;
   private TrafficCounter traffic;
 
-  public IngressVerticle(FoyerConfig config, PassKey passKey) {
+  public IngressVerticle(FoyerConfig config, PassKeyRing passKeys) {
     this.config = config;
-    this.passKey = passKey;
+    this.passKeys = passKeys;
   }
 
   @Override
@@ -45,7 +46,9 @@ public class IngressVerticle extends VerticleBase {
     EventRepository events = new EventRepository(pg);
     EventCatalog catalog = new EventCatalog(events);
     QueueTokens tokens = new QueueTokens(config.secret(), config.tokenTtlSeconds());
-    Passes passes = new Passes(vertx, passKey);
+    Passes passes = new Passes(vertx, passKeys);
+    PassKeys keys = new PassKeys(vertx, config);
+    keys.follow(pg, passes);
     traffic = new TrafficCounter(vertx, line);
     vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, msg -> catalog.invalidate(msg.body()));
 
@@ -53,7 +56,8 @@ public class IngressVerticle extends VerticleBase {
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes);
     Router router = Router.router(vertx);
     site.mountInfrastructure(router);
-    new AdminRoutes(checks, events, line, new GateKeeper(redis, config.keyPrefix()), vertx.eventBus()).mount(router);
+    new AdminRoutes(checks, events, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx.eventBus())
+        .mount(router);
     new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus()).mount(router);
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes).router());

@@ -13,41 +13,61 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 /**
  * Signs passes: JWTs with iss {@code foyer}, aud the event, sub the visitor and exp = activeUntil,
- * verifiable by any JWT library through {@code /.well-known/jwks.json}.
+ * verifiable by any JWT library through {@code /.well-known/jwks.json}. New passes are signed by the
+ * ring's current key with its kid in the header; a pass signed by either key of the ring verifies.
  */
 public class Passes {
 
   public static final String ISSUER = "foyer";
 
-  private final PassKey key;
-  private final JWTAuth jwt;
+  /** One ring and the JWT providers built from it, swapped as a whole so no call sees half a rotation. */
+  private record Keys(PassKeyRing ring, JWTAuth signer, JWTAuth verifier) {
+  }
 
-  public Passes(Vertx vertx, PassKey key) {
-    this.key = key;
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setId(key.kid()).setBuffer(key.privatePem()))
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setId(key.kid()).setBuffer(key.publicPem())));
+  private final Vertx vertx;
+  private volatile Keys keys;
+
+  public Passes(Vertx vertx, PassKeyRing ring) {
+    this.vertx = vertx;
+    use(ring);
+  }
+
+  /** Switches to another ring (after a rotation or reload); passes in flight finish with the old one. */
+  public void use(PassKeyRing ring) {
+    // the signer holds only the current key, so it can never sign with the one being retired
+    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm("RS256").setId(ring.current().kid()).setBuffer(ring.current().privatePem())));
+    JWTAuthOptions verifying = new JWTAuthOptions();
+    for (PassKey key : ring.keys()) {
+      verifying.addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setId(key.kid()).setBuffer(key.publicPem()));
+    }
+    keys = new Keys(ring, signer, JWTAuth.create(vertx, verifying));
+  }
+
+  public PassKeyRing ring() {
+    return keys.ring();
   }
 
   public String issue(String event, String visitor, long activeUntilMillis) {
+    Keys now = keys;
     JsonObject claims = new JsonObject()
         .put("iss", ISSUER)
         .put("aud", event)
         .put("sub", visitor)
         .put("exp", activeUntilMillis / 1000);
-    return jwt.generateToken(claims, new JWTOptions().setAlgorithm("RS256")
-        .setHeader(new JsonObject().put("kid", key.kid())));
+    return now.signer().generateToken(claims, new JWTOptions().setAlgorithm("RS256")
+        .setHeader(new JsonObject().put("kid", now.ring().current().kid())));
   }
 
   /**
-   * The visitor a pass admits to this event: signed by foyer's key, unexpired, iss foyer, aud this
-   * event. 401 {@code missing_pass} without one, 403 {@code not_admitted} for any other pass.
+   * The visitor a pass admits to this event: signed by a key of the ring, unexpired, iss foyer, aud
+   * this event. 401 {@code missing_pass} without one, 403 {@code not_admitted} for any other pass.
    */
   public Future<String> verify(String token, String event) {
     if (token == null || token.isEmpty()) {
       return Future.failedFuture(ApiError.unauthorized("missing_pass", "this call needs 'Authorization: Bearer <pass>'"));
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    return keys.verifier().authenticate(new TokenCredentials(token))
         .recover(err -> Future.failedFuture(notAdmitted()))
         .compose(user -> {
           JsonObject claims = user.principal();
@@ -65,8 +85,9 @@ public class Passes {
     return new ApiError(403, "not_admitted", "this needs a valid, unexpired pass for this event");
   }
 
+  /** Current and previous public keys: a site that caches the set still knows both across a rotation. */
   public JsonObject jwks() {
-    return new JsonObject().put("keys", new JsonArray().add(key.jwk()));
+    return keys.ring().jwks();
   }
 
 }

@@ -17,7 +17,8 @@ import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
 import dev.foyer.line.Eta;
 import dev.foyer.line.QueueStore;
-import dev.foyer.pass.PassKey;
+import dev.foyer.pass.PassKeyRing;
+import dev.foyer.pass.PassKeys;
 import dev.foyer.pass.Passes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -51,7 +52,7 @@ public class PushVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
 
   private final FoyerConfig config;
-  private final PassKey passKey;
+  private final PassKeyRing passKeys;
   private Sockets sockets;
   private Redis redis;
   private Pool pg;
@@ -66,9 +67,9 @@ public class PushVerticle extends VerticleBase {
   private final OutageLog redisOutage = new OutageLog(LOG);
   private Counter rankMessages;
 
-  public PushVerticle(FoyerConfig config, PassKey passKey) {
+  public PushVerticle(FoyerConfig config, PassKeyRing passKeys) {
     this.config = config;
-    this.passKey = passKey;
+    this.passKeys = passKeys;
   }
 
   @Override
@@ -79,7 +80,8 @@ public class PushVerticle extends VerticleBase {
     line = new QueueStore(redis, config.keyPrefix());
     events = new EventRepository(pg);
     catalog = new EventCatalog(events);
-    passes = new Passes(vertx, passKey);
+    passes = new Passes(vertx, passKeys);
+    new PassKeys(vertx, config).follow(pg, passes);
     rankMessages = Metrics.rankMessages();
     Gauge.builder("foyer_connected_sockets", sockets, Sockets::sockets)
         .description("Bridge sockets open on this node").register(Metrics.registry());

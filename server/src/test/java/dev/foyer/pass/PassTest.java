@@ -4,11 +4,14 @@ import dev.foyer.support.ApiClient;
 import dev.foyer.support.Jwks;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
+import dev.foyer.support.Waits;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Passes verify with nothing but the published JWKS and the JDK's own crypto, on every node. */
@@ -96,6 +100,76 @@ class PassTest {
               return null;
             })))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aNodeWithAnotherSecretRefusesToStartInsteadOfMakingANewKey(Vertx vertx, VertxTestContext ctx) {
+    var foreign = setup.config().withKeys(TestSetup.ADMIN_KEY, "not-the-cluster-secret-42");
+    nodeB.undeploy()
+        .compose(v -> apiA.request(HttpMethod.GET, "/.well-known/jwks.json").send())
+        .compose(before -> nodeB.deploy(foreign)
+            .transform(started -> {
+              ctx.verify(() -> {
+                assertTrue(started.failed(), "a node that cannot open the stored key must not start");
+                assertInstanceOf(PassKeyException.class, started.cause());
+                assertTrue(started.cause().getMessage().contains("sealed under another FOYER_SECRET"),
+                    started.cause().getMessage());
+              });
+              return apiA.request(HttpMethod.GET, "/.well-known/jwks.json").send();
+            })
+            .map(after -> {
+              ctx.verify(() -> assertEquals(before.bodyAsJsonObject(), after.bodyAsJsonObject(),
+                  "the cluster's key is untouched"));
+              return null;
+            }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void afterARotationThroughTheAdminApiEveryNodeServesBothKeysAndPassesSignedBeforeStillHold(Vertx vertx,
+                                                                                           VertxTestContext ctx) {
+    String[] before = new String[2];
+    JsonObject[] rotated = new JsonObject[1];
+    apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120))
+        .compose(v -> apiA.admitted(EVENT))
+        .compose(visitor -> {
+          before[0] = visitor.getString("pass");
+          before[1] = visitor.getString("token");
+          return apiA.request(HttpMethod.POST, "/api/admin/pass-keys/rotate").send()
+              .compose(r -> r.statusCode() != 401 ? Future.failedFuture("a rotate without the admin key must get 401")
+                  : Future.succeededFuture());
+        })
+        .compose(v -> apiA.admin(HttpMethod.POST, "/api/admin/pass-keys/rotate").send())
+        .compose(rotation -> {
+          rotated[0] = rotation.bodyAsJsonObject();
+          ctx.verify(() -> assertEquals(200, rotation.statusCode(), rotation.bodyAsString()));
+          // node B hears of it on the event bus, no restart
+          return Waits.until(vertx, () -> apiB.request(HttpMethod.GET, "/.well-known/jwks.json").send()
+              .map(r -> r.bodyAsJsonObject()), set -> set.getJsonArray("keys").size() == 2, 5000);
+        })
+        .compose(jwks -> apiB.hold(EVENT, before[0], "A-1-1")
+            .compose(held -> apiB.me(EVENT, before[1]).map(status -> {
+              ctx.verify(() -> {
+                assertEquals(rotated[0].getString("current"), jwks.getJsonArray("keys").getJsonObject(0).getString("kid"));
+                assertEquals(rotated[0].getString("previous"), jwks.getJsonArray("keys").getJsonObject(1).getString("kid"));
+                assertEquals(201, held.statusCode(), "a pass signed before the rotation still holds seats: "
+                    + held.bodyAsString());
+                String fresh = status.bodyAsJsonObject().getString("pass");
+                assertEquals(rotated[0].getString("current"),
+                    new JsonObject(decode(fresh.split("\\.")[0])).getString("kid"), "node B signs with the new key");
+                assertEquals(status.bodyAsJsonObject().getString("visitor"),
+                    Jwks.verifiedClaims(jwks, fresh).getString("sub"));
+                assertEquals(status.bodyAsJsonObject().getString("visitor"),
+                    Jwks.verifiedClaims(jwks, before[0]).getString("sub"));
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static io.vertx.core.Future<Void> restart(TestNode node) {
+    var config = node.config();
+    return node.undeploy().compose(v -> node.deploy(config));
   }
 
   private static String decode(String part) {

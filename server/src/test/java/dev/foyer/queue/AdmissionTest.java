@@ -4,6 +4,7 @@ import dev.foyer.bus.Addresses;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
+import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -249,17 +250,7 @@ class AdmissionTest {
 
   static <T> Future<T> pollUntil(Vertx vertx, Supplier<Future<T>> read, java.util.function.Predicate<T> ok,
                                  long timeoutMillis) {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    return read.get().compose(value -> {
-      if (ok.test(value)) {
-        return Future.succeededFuture(value);
-      }
-      if (System.currentTimeMillis() > deadline) {
-        return Future.failedFuture("not reached within " + timeoutMillis + " ms; last: " + value);
-      }
-      Promise<Void> pause = Promise.promise();
-      vertx.setTimer(100, id -> pause.complete());
-      return pause.future().compose(v -> pollUntil(vertx, read, ok, deadline - System.currentTimeMillis()));
-    });
+    return Waits.until(vertx, read, ok, timeoutMillis);
   }
+
 }

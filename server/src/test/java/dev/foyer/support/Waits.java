@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
-/** Pauses inside a future chain, on the test's own Vert.x timer. */
+/** Pauses inside a future chain, on the test's own Vert.x timer, or waits for a condition. */
 public final class Waits {
 
   private Waits() {
@@ -14,5 +14,20 @@ public final class Waits {
     Promise<Void> done = Promise.promise();
     vertx.setTimer(Math.max(1, millis), id -> done.complete());
     return done.future();
+  }
+
+  /** Reads until {@code ok} holds (every 100 ms), failing with the last value after the timeout. */
+  public static <T> Future<T> until(Vertx vertx, java.util.function.Supplier<Future<T>> read,
+                                    java.util.function.Predicate<T> ok, long timeoutMillis) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    return read.get().compose(value -> {
+      if (ok.test(value)) {
+        return Future.succeededFuture(value);
+      }
+      if (System.currentTimeMillis() > deadline) {
+        return Future.failedFuture("not reached within " + timeoutMillis + " ms; last: " + value);
+      }
+      return sleep(vertx, 100).compose(v -> until(vertx, read, ok, deadline - System.currentTimeMillis()));
+    });
   }
 }
