@@ -1,14 +1,8 @@
 package dev.foyer.bench;
 
-import dev.foyer.FoyerConfig;
-import dev.foyer.event.EventSettings;
-import dev.foyer.pass.QueueTokens;
-import dev.foyer.queue.QueueStore;
-import dev.foyer.queue.TickResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -16,10 +10,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Request;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +21,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Benchmarks against a running foyer (loopback only), bounded in count and time:
+ * Benchmarks against a running foyer (loopback only), bounded in count and time. They speak only
+ * foyer's public interfaces: the REST and admin API, the SockJS bridge and /metrics.
  * <pre>
- *   java -cp target/foyer.jar dev.foyer.bench.Bench surge --port 8080 --admin-key K --seconds 10 --concurrency 64
- *   java -cp target/foyer.jar dev.foyer.bench.Bench tick --redis redis://127.0.0.1:6379 --waiting 10000
- *   java -cp target/foyer.jar dev.foyer.bench.Bench wait --port 8080 --admin-key K --visitors 10000 --seconds 60
- *   java -cp target/foyer.jar dev.foyer.bench.Bench poll --port 8080 --admin-key K --visitors 10000 --seconds 60
- *   java -cp target/foyer.jar dev.foyer.bench.Bench holds --port 8080 --admin-key K --visitors 500 --seats 100 --seconds 10
- *   java -cp target/foyer.jar dev.foyer.bench.Bench seatview --port 8080 --admin-key K --viewers 1000 --changes 50
+ *   java -jar bench/target/foyer-bench.jar surge --port 8080 --admin-key K --seconds 10 --concurrency 64
+ *   java -jar bench/target/foyer-bench.jar tick --port 8080 --admin-key K --waiting 10000 --ticks 20
+ *   java -jar bench/target/foyer-bench.jar wait --port 8080 --admin-key K --visitors 10000 --seconds 60
+ *   java -jar bench/target/foyer-bench.jar poll --port 8080 --admin-key K --visitors 10000 --seconds 60
+ *   java -jar bench/target/foyer-bench.jar holds --port 8080 --admin-key K --visitors 500 --seats 100 --seconds 10
+ *   java -jar bench/target/foyer-bench.jar seatview --port 8080 --admin-key K --viewers 1000 --changes 50
  * </pre>
  * Each prints a summary and writes its figures as JSON under bench-results/.
  */
@@ -78,7 +69,9 @@ public final class Bench {
     String adminKey = o.get("admin-key");
     JsonObject result = switch (scenario) {
       case "surge" -> surge(vertx, o);
-      case "tick" -> tick(vertx, o);
+      case "tick" -> new TickBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("waiting", "10000")),
+          Integer.parseInt(o.getOrDefault("paused-ticks", "5")), Integer.parseInt(o.getOrDefault("ticks", "20")),
+          Integer.parseInt(o.getOrDefault("admit-per-minute", "6000")));
       case "holds" -> new SeatSwarm(vertx, port, adminKey).holds(Integer.parseInt(o.getOrDefault("visitors", "500")),
           Integer.parseInt(o.getOrDefault("seats", "100")), Integer.parseInt(o.getOrDefault("seconds", "10")),
           Integer.parseInt(o.getOrDefault("concurrency", "64")));
@@ -117,6 +110,14 @@ public final class Bench {
           r.getJsonObject("confirmLatencyMillis").getValue("p99"), r.getLong("errors"));
       case "seatview" -> String.format("seatview: %d of %d deliveries, p99 %s ms", r.getLong("deliveriesReceived"),
           r.getLong("deliveriesExpected"), r.getJsonObject("deliveryMillis").getValue("p99"));
+      case "tick" -> String.format("tick: %d waiting, a tick admitting %.0f takes p50 %s / p99 %s ms (paused: p50 %s ms),"
+              + " one admitting %d takes %s ms; %s", r.getInteger("waiting"),
+          r.getJsonObject("admittedPerSteadyTick").getDouble("mean"), r.getJsonObject("steadyTickMillis").getValue("p50"),
+          r.getJsonObject("steadyTickMillis").getValue("p99"), r.getJsonObject("pausedTickMillis").getValue("p50"),
+          r.getJsonObject("burstTick").getLong("admitted"), r.getJsonObject("burstTick").getValue("millis"),
+          r.getBoolean("isolated") ? "the node ticks no other event"
+              : "includes the node's other events (up to " + r.getJsonObject("admitRunsPerTick").getLong("max")
+                  + " admission scripts a tick)");
       default -> r.getString("scenario") + ": " + r.encode();
     };
   }
@@ -185,59 +186,5 @@ public final class Bench {
           }
           joinLoop(http, event, end, latencies, ok, errors, done);
         });
-  }
-
-  /**
-   * Time of the admission script on a line of N waiting visitors: ticks at the default rate (100
-   * admitted each) and one tick admitting a full batch. Runs on its own key prefix, removed after.
-   */
-  static JsonObject tick(Vertx vertx, Map<String, String> o) throws Exception {
-    String url = o.getOrDefault("redis", "redis://127.0.0.1:6379");
-    int waiting = Integer.parseInt(o.getOrDefault("waiting", "10000"));
-    int ticks = Integer.parseInt(o.getOrDefault("ticks", "20"));
-    String prefix = "bench" + System.nanoTime();
-    String event = "bench-tick";
-    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
-        .setMaxPoolWaiting(100_000).setMaxWaitingHandlers(100_000));
-    QueueStore store = new QueueStore(redis, prefix);
-    EventSettings settings = EventSettings.defaults().merge(new JsonObject().put("maxActive", 1_000_000));
-    try {
-      long now = System.currentTimeMillis();
-      List<Future<?>> joins = new ArrayList<>();
-      for (int i = 0; i < waiting; i++) {
-        joins.add(store.join(event, QueueTokens.newVisitorId(), now, settings, 0));
-      }
-      Future.all(joins).await(120, TimeUnit.SECONDS);
-      Latencies steady = new Latencies();
-      long admitted = 0;
-      for (int i = 0; i < ticks; i++) {
-        long t0 = System.nanoTime();
-        TickResult r = store.admit(event, now + (i + 1) * 1000L, settings).await(10, TimeUnit.SECONDS);
-        steady.add((System.nanoTime() - t0) / 1000);
-        admitted += r.admitted().size();
-      }
-      long remaining = waiting - admitted;
-      EventSettings burst = settings.merge(new JsonObject().put("admitPerMinute", 0));
-      long t0 = System.nanoTime();
-      TickResult big = store.admit(event, now + (ticks + 1) * 1000L, burst).await(30, TimeUnit.SECONDS);
-      double burstMillis = (System.nanoTime() - t0) / 1e6;
-      return new JsonObject()
-          .put("scenario", "tick")
-          .put("waiting", waiting)
-          .put("steadyTicks", ticks)
-          .put("admittedPerSteadyTick", ticks == 0 ? 0 : admitted / ticks)
-          .put("steadyTickMillis", steady.summaryMillis())
-          .put("burstTick", new JsonObject().put("waitingBefore", remaining)
-              .put("admitted", big.admitted().size()).put("millis", burstMillis));
-    } finally {
-      // every key the scripts may have made lives under this run's own prefix
-      var found = redis.send(Request.cmd(Command.KEYS).arg(prefix + ":*")).await(10, TimeUnit.SECONDS);
-      if (found.size() > 0) {
-        Request del = Request.cmd(Command.DEL);
-        found.forEach(k -> del.arg(k.toString()));
-        redis.send(del).await(10, TimeUnit.SECONDS);
-      }
-      redis.close();
-    }
   }
 }

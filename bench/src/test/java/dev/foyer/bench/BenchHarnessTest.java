@@ -1,7 +1,6 @@
 package dev.foyer.bench;
 
 import dev.foyer.support.TestNode;
-import dev.foyer.support.TestServices;
 import dev.foyer.support.TestSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -123,10 +122,24 @@ class BenchHarnessTest {
   }
 
   @Test
-  void tickTimesAdmissionOnALongLine() throws Exception {
-    JsonObject r = run("tick", Map.of("redis", TestServices.redisUrl(), "waiting", "500", "ticks", "3"));
-    assertEquals(100, r.getLong("admittedPerSteadyTick"), "the default cap: 6000 a minute");
-    assertEquals(200, r.getJsonObject("burstTick").getLong("admitted"), "the rest in one tick");
+  void tickTimesEveryAdmissionTickOfARunningNodeFromItsMetrics() throws Exception {
+    JsonObject r = run("tick", Map.of("waiting", "500", "paused-ticks", "2", "ticks", "3"));
+    assertEquals(true, r.getBoolean("isolated"), "the test node ticks this event only: one admission script a tick");
+    assertEquals(2, r.getJsonObject("pausedTickMillis").getInteger("count"));
+    assertEquals(3, r.getInteger("steadyTicks"));
+    assertEquals(3, r.getJsonObject("steadyTickMillis").getInteger("count"));
+    assertTrue(r.getJsonObject("steadyTickMillis").getDouble("p50") > 0, r.encode());
+    JsonObject perTick = r.getJsonObject("admittedPerSteadyTick");
+    assertTrue(perTick.getLong("min") > 0, r.encode());
+    assertTrue(perTick.getLong("max") <= 100, "the token bucket holds one second at 6000 a minute: " + r.encode());
+    JsonObject burst = r.getJsonObject("burstTick");
+    assertTrue(burst.getDouble("millis") > 0, r.encode());
+    assertEquals(burst.getLong("waitingBefore"), burst.getLong("admitted"), "the rest of the line in one tick");
+    JsonObject stats = harnessStats(r.getString("event"));
+    assertEquals(500, burst.getLong("admittedBefore") + burst.getLong("admitted"));
+    assertEquals(500, stats.getLong("admittedTotal"), "the server admitted exactly the line");
+    assertEquals(0, stats.getLong("waiting"));
+    assertEquals(true, stats.getJsonObject("settings").getBoolean("paused"), "the event is left paused");
   }
 
   private JsonObject harnessStats(String event) throws Exception {
