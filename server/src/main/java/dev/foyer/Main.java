@@ -34,6 +34,12 @@ public final class Main {
       return;
     }
 
+    if (config.pgUrl() != null && config.secret() == null) {
+      // the secret seals the pass key kept in that database: a made-up one would not open it next time
+      log.error("Cannot start: FOYER_SECRET must be set when PostgreSQL is configured (FOYER_PG_URL)");
+      System.exit(2);
+      return;
+    }
     DevServers dev = new DevServers();
     if (config.devMode()) {
       config = dev.startMissing(config).withDemo(true);
