@@ -24,6 +24,7 @@ public final class Main {
     System.setProperty("java.net.preferIPv4Stack", "true");
     System.setProperty("hazelcast.logging.type", "slf4j");
     Logger log = LoggerFactory.getLogger(Main.class);
+    warnUnlessExitOnOutOfMemory(log);
 
     FoyerConfig config;
     try {
@@ -118,6 +119,19 @@ public final class Main {
             event.getMember().getAddress(), event.getMembers().size());
       }
     });
+  }
+
+  /**
+   * A node out of memory half-works (health hangs, the process stays up) and holds its events' locks;
+   * one that exits hands them to the cluster within seconds. The JVM flag cannot be set from inside.
+   */
+  private static void warnUnlessExitOnOutOfMemory(Logger log) {
+    var diagnostics = java.lang.management.ManagementFactory.getPlatformMXBean(
+        com.sun.management.HotSpotDiagnosticMXBean.class);
+    if (diagnostics != null && !"true".equals(diagnostics.getVMOption("ExitOnOutOfMemoryError").getValue())) {
+      log.warn("Started without -XX:+ExitOnOutOfMemoryError: out of memory, this node would linger half-dead "
+          + "instead of leaving the cluster; start it as the README shows");
+    }
   }
 
   private static String randomKey() {

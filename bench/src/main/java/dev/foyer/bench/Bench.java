@@ -137,7 +137,7 @@ public final class Bench {
         .put("settings", new JsonObject().put("paused", true).put("gate", "on"));
     int created = http.request(new RequestOptions().setMethod(HttpMethod.PUT).setURI("/api/admin/events/" + event)
             .putHeader("Authorization", "Bearer " + adminKey))
-        .compose(req -> req.send(body.toBuffer()))
+        .compose(req -> req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
         .map(r -> r.statusCode())
         .await(30, TimeUnit.SECONDS);
     if (created != 201 && created != 200) {

@@ -383,7 +383,7 @@ final class TickBench {
   private Future<JsonObject> call(HttpMethod method, String path, JsonObject body) {
     return http.request(new RequestOptions().setMethod(method).setURI(path)
             .putHeader("Authorization", "Bearer " + adminKey))
-        .compose(req -> body == null ? req.send() : req.send(body.toBuffer()))
+        .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
         .compose(resp -> resp.body().map(b -> {
           if (resp.statusCode() >= 300) {
             throw new IllegalStateException(method + " " + path + " answered " + resp.statusCode() + ": " + b);

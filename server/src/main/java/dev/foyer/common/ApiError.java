@@ -11,6 +11,7 @@ public class ApiError extends RuntimeException {
   private final int status;
   private final String code;
   private final JsonObject extra;
+  private long retryAfterSeconds;
 
   public ApiError(int status, String code, String message) {
     this(status, code, message, null);
@@ -29,6 +30,18 @@ public class ApiError extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** Seconds the client should wait before trying again (the Retry-After header), 0 for none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /** 429: this client asked too often; try again after {@code seconds}. */
+  public static ApiError tooManyRequests(String code, String message, long seconds) {
+    ApiError e = new ApiError(429, code, message, new JsonObject().put("retryAfterSeconds", seconds));
+    e.retryAfterSeconds = seconds;
+    return e;
   }
 
   public JsonObject toJson() {

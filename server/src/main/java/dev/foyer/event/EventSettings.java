@@ -1,6 +1,7 @@
 package dev.foyer.event;
 
 import dev.foyer.common.ApiError;
+import dev.foyer.common.WholeNumbers;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Locale;
@@ -129,14 +130,13 @@ public record EventSettings(
       return fallback;
     }
     Object v = json.getValue(key);
-    if (!(v instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue())) {
+    if (!(v instanceof Number n) || !WholeNumbers.isWhole(n)) {
       throw ApiError.badRequest("invalid_setting", key + " must be a whole number");
     }
-    long value = n.longValue();
-    if (value < min || value > max) {
+    if (!WholeNumbers.within(n, min, max)) {
       throw ApiError.badRequest("invalid_setting", key + " must be between " + min + " and " + max);
     }
-    return (int) value;
+    return n.intValue();
   }
 
   private static boolean bool(JsonObject json, String key, boolean fallback) {

@@ -1,6 +1,7 @@
 package dev.foyer.event;
 
 import dev.foyer.common.ApiError;
+import dev.foyer.common.WholeNumbers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -102,8 +103,7 @@ public final class SeatLayout {
 
   private static int whole(JsonObject json, String key, int min, int max, String section) {
     Object v = json.getValue(key);
-    if (!(v instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue())
-        || n.longValue() < min || n.longValue() > max) {
+    if (!(v instanceof Number n) || !WholeNumbers.isWhole(n) || !WholeNumbers.within(n, min, max)) {
       throw invalid("section " + section + ": '" + key + "' must be a whole number from " + min + " to " + max);
     }
     return n.intValue();

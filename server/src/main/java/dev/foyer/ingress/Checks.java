@@ -4,6 +4,7 @@ import dev.foyer.common.ApiError;
 import dev.foyer.common.EventIds;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
@@ -25,12 +26,14 @@ final class Checks {
   private static final String VISITOR = "foyer.visitor";
 
   private final byte[] adminKey;
+  private final AdminGuard adminGuard;
   private final QueueTokens tokens;
   private final Passes passes;
   private final TrafficCounter traffic;
 
-  Checks(String adminKey, QueueTokens tokens, Passes passes, TrafficCounter traffic) {
+  Checks(String adminKey, AdminGuard adminGuard, QueueTokens tokens, Passes passes, TrafficCounter traffic) {
     this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
+    this.adminGuard = adminGuard;
     this.tokens = tokens;
     this.passes = passes;
     this.traffic = traffic;
@@ -48,16 +51,39 @@ final class Checks {
     ctx.next();
   }
 
-  /** {@code Authorization: Bearer <admin key>} (401 {@code missing_admin_key} / {@code invalid_admin_key}). */
+  /**
+   * {@code Authorization: Bearer <admin key>} (401 {@code missing_admin_key} / {@code invalid_admin_key});
+   * 429 {@code too_many_failures} with Retry-After for an address that guessed wrong too often.
+   */
   void admin(RoutingContext ctx) {
     String presented = bearer(ctx);
-    if (presented == null) {
-      throw ApiError.unauthorized("missing_admin_key", "admin calls need 'Authorization: Bearer <admin key>'");
+    String address = ctx.request().remoteAddress().hostAddress();
+    ctx.request().pause();
+    adminGuard.blockedFor(address).compose(seconds -> {
+      if (seconds > 0) {
+        return Future.failedFuture(ApiError.tooManyRequests("too_many_failures",
+            "too many wrong admin keys from this address; try again later", seconds));
+      }
+      if (presented == null) {
+        return Future.failedFuture(ApiError.unauthorized("missing_admin_key",
+            "admin calls need 'Authorization: Bearer <admin key>'"));
+      }
+      if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), adminKey)) {
+        return adminGuard.failed(address).compose(v -> Future.failedFuture(
+            ApiError.unauthorized("invalid_admin_key", "the admin key is wrong")));
+      }
+      return Future.succeededFuture();
+    }).onComplete(ar -> proceed(ctx, ar.cause()));
+  }
+
+  /** Ends an asynchronous check: the body may be read from here on. */
+  private static void proceed(RoutingContext ctx, Throwable refusal) {
+    ctx.request().resume();
+    if (refusal != null) {
+      ctx.fail(refusal);
+    } else {
+      ctx.next();
     }
-    if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), adminKey)) {
-      throw ApiError.unauthorized("invalid_admin_key", "the admin key is wrong");
-    }
-    ctx.next();
   }
 
   /** A queue token for this event (401 otherwise). */
@@ -83,13 +109,10 @@ final class Checks {
     // a body handler may follow: nothing of the body may arrive while the check runs
     ctx.request().pause();
     passes.verify(pass, event(ctx)).onComplete(ar -> {
-      ctx.request().resume();
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-      } else {
+      if (ar.succeeded()) {
         ctx.put(VISITOR, ar.result());
-        ctx.next();
       }
+      proceed(ctx, ar.cause());
     });
   }
 

@@ -16,6 +16,7 @@ import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
@@ -52,21 +53,27 @@ public class IngressVerticle extends VerticleBase {
     traffic = new TrafficCounter(vertx, line);
     vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, msg -> catalog.invalidate(msg.body()));
 
-    Checks checks = new Checks(config.adminKey(), tokens, passes, traffic);
+    Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic);
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes);
     Router router = Router.router(vertx);
+    router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
     new AdminRoutes(checks, events, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx.eventBus())
         .mount(router);
     new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus()).mount(router);
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
+    router.route("/eventbus/*").handler(SecurityHeaders::sameOriginBridge);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes).router());
     site.mountPages(router);
     router.route().failureHandler(Replies::failure);
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("not_found",
         "nothing at " + ctx.request().path())));
-    router.errorHandler(405, ctx -> Replies.error(ctx, new ApiError(405, "method_not_allowed",
-        ctx.request().method() + " is not allowed on " + ctx.request().path())));
+    router.errorHandler(405, ctx -> {
+      String allow = SecurityHeaders.allowed(router, ctx.request().path());
+      ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+      Replies.error(ctx, new ApiError(405, "method_not_allowed",
+          ctx.request().method() + " is not allowed on " + ctx.request().path() + "; allowed: " + allow));
+    });
 
     return vertx.createHttpServer().requestHandler(router).listen(config.httpPort());
   }

@@ -23,13 +23,16 @@ final class Replies {
   private Replies() {
   }
 
+  /** A JSON answer; not cacheable unless the route said otherwise before. */
   static void json(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended()) {
       return;
     }
+    if (!ctx.response().headers().contains(HttpHeaders.CACHE_CONTROL)) {
+      ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    }
     ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end(body.encode());
   }
 
@@ -45,19 +48,57 @@ final class Replies {
     return body;
   }
 
+  /**
+   * The body as a JSON object, null when there is none. Only JSON is read (415 otherwise, so a form
+   * or text post is never half-understood), and no text in it may carry control characters: a NUL
+   * would reach PostgreSQL, which refuses it.
+   */
   static JsonObject optionalJsonBody(RoutingContext ctx) {
     var buffer = ctx.body().buffer();
     if (buffer == null || buffer.length() == 0 || buffer.toString().isBlank()) {
       return null;
     }
+    if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+      throw new ApiError(415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json'");
+    }
+    Object value;
     try {
-      if (Json.decodeValue(buffer) instanceof JsonObject json) {
-        return json;
-      }
+      value = Json.decodeValue(buffer);
     } catch (DecodeException e) {
       throw ApiError.badRequest("invalid_json", "the body is not valid JSON");
     }
-    throw ApiError.badRequest("invalid_json", "the body must be a JSON object");
+    if (!(value instanceof JsonObject json)) {
+      throw ApiError.badRequest("invalid_json", "the body must be a JSON object");
+    }
+    rejectControlCharacters(json);
+    return json;
+  }
+
+  private static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String mime = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
+  }
+
+  private static void rejectControlCharacters(Object value) {
+    if (value instanceof JsonObject object) {
+      object.forEach(e -> {
+        rejectControlCharacters(e.getKey());
+        rejectControlCharacters(e.getValue());
+      });
+    } else if (value instanceof io.vertx.core.json.JsonArray array) {
+      array.forEach(Replies::rejectControlCharacters);
+    } else if (value instanceof String text) {
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c < 0x20 || c == 0x7f) {
+          throw ApiError.badRequest("invalid_characters", "text in the body may not contain control characters"
+              + " (such as NUL or line breaks)");
+        }
+      }
+    }
   }
 
   static void rejectUnknownFields(JsonObject body, Set<String> known) {
@@ -96,6 +137,9 @@ final class Replies {
         LOG.warn("Answering 503 ({} requests since the last report), e.g. {} {}: {}", count,
             ctx.request().method(), ctx.request().path(), e.getMessage());
       }
+    }
+    if (e.retryAfterSeconds() > 0) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
     }
     json(ctx, e.status(), e.toJson());
   }

@@ -1,6 +1,5 @@
 package dev.foyer.ingress;
 
-import dev.foyer.common.ApiError;
 import dev.foyer.common.EventIds;
 import dev.foyer.pass.Passes;
 import io.vertx.core.http.HttpHeaders;
@@ -34,10 +33,13 @@ final class SiteRoutes {
     router.get("/events/:event/seats").handler(ctx -> page(ctx, "seats.html"));
     router.get("/admin").handler(ctx -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .sendFile("webroot/admin.html"));
-    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
-    router.route("/api/*").handler(ctx -> ctx.fail(ApiError.notFound("not_found", "no such API call: "
-        + ctx.request().method() + " " + ctx.request().path())));
-    router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    StaticHandler webjars = StaticHandler.create("META-INF/resources/webjars");
+    router.get("/webjars/*").handler(webjars);
+    router.head("/webjars/*").handler(webjars);
+    // no file is served under /api: an unknown call answers the API's own 404
+    StaticHandler files = StaticHandler.create("webroot").setCachingEnabled(false);
+    router.getWithRegex("^/(?!api/).*").handler(files);
+    router.headWithRegex("^/(?!api/).*").handler(files);
   }
 
   private void page(RoutingContext ctx, String file) {

@@ -102,7 +102,7 @@ class HoldRaceTest {
     AtomicInteger unexpected = new AtomicInteger();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
 
-    apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("maxActive", 1000))
+    apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("maxActive", 1000).put("admitPerMinute", 0))
         .compose(created -> {
           List<Future<Void>> racers = new ArrayList<>();
           for (int i = 0; i < visitors; i++) {

@@ -333,7 +333,8 @@ class HoldTest {
               new Object[] {api.request(HttpMethod.POST, path).bearerTokenAuthentication(pass(v[0]))
                   .sendJsonObject(new JsonObject().put("seats", "A-1-2")), 400, "invalid_seats"},
               new Object[] {api.request(HttpMethod.POST, path).bearerTokenAuthentication(pass(v[0]))
-                  .sendBuffer(Buffer.buffer("{seats")), 400, "invalid_json"},
+                  .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{seats")), 400,
+                  "invalid_json"},
               new Object[] {api.request(HttpMethod.POST, path).sendJsonObject(new JsonObject().put("seats",
                   new JsonArray().add("A-1-2"))), 401, "missing_pass"},
               new Object[] {api.hold(EVENT, pass(v[1]), "A-1-2"), 403, "not_admitted"},

@@ -90,8 +90,8 @@ class BadInputTest {
     String path = "/api/admin/events/" + EVENT;
     JsonObject seats = ApiClient.layout(2, 2);
     expectAll(ctx, List.of(
-        expect(() -> api.admin(HttpMethod.PUT, path).sendBuffer(Buffer.buffer("{\"name\": ")), 400, "invalid_json"),
-        expect(() -> api.admin(HttpMethod.PUT, path).sendBuffer(Buffer.buffer("[1, 2]")), 400, "invalid_json"),
+        expect(() -> api.admin(HttpMethod.PUT, path).putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{\"name\": ")), 400, "invalid_json"),
+        expect(() -> api.admin(HttpMethod.PUT, path).putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("[1, 2]")), 400, "invalid_json"),
         expect(() -> api.admin(HttpMethod.PUT, path).send(), 400, "invalid_json"),
         expect(() -> api.admin(HttpMethod.PUT, path).sendJsonObject(new JsonObject().put("name", 42).put("seats", seats)),
             400, "invalid_name"),
@@ -140,7 +140,7 @@ class BadInputTest {
   void badJoinsAreRejectedWithTheirCode(Vertx vertx, VertxTestContext ctx) {
     String path = "/api/events/" + EVENT + "/visitors";
     expectAll(ctx, List.of(
-        expect(() -> api.request(HttpMethod.POST, path).sendBuffer(Buffer.buffer("{oops")), 400, "invalid_json"),
+        expect(() -> api.request(HttpMethod.POST, path).putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{oops")), 400, "invalid_json"),
         expect(() -> api.request(HttpMethod.POST, path).sendBuffer(Buffer.buffer(new byte[20 * 1024])), 413, "body_too_large"),
         expect(() -> api.join("no-such-event"), 404, "unknown_event"),
         expect(() -> api.join("Bad_Id"), 400, "invalid_event_id"),
@@ -177,6 +177,52 @@ class BadInputTest {
 
   private static Expectation expect(Supplier<Future<HttpResponse<Buffer>>> call, int status, String code) {
     return new Expectation(call, status, code);
+  }
+
+  @Test
+  void theContractsOtherRefusalsChangeNothingEither(Vertx vertx, VertxTestContext ctx) {
+    String path = "/api/admin/events/" + EVENT;
+    JsonObject seats = ApiClient.layout(2, 2);
+    String joins = "/api/events/" + EVENT + "/visitors";
+    expectAll(ctx, List.of(
+        expect(() -> api.request(HttpMethod.POST, joins).putHeader("Content-Type", "text/plain")
+            .sendBuffer(Buffer.buffer("{}")), 415, "unsupported_media_type"),
+        expect(() -> api.admin(HttpMethod.PUT, path).putHeader("Content-Type", "application/x-www-form-urlencoded")
+            .sendBuffer(Buffer.buffer("name=x")), 415, "unsupported_media_type"),
+        expect(() -> api.admin(HttpMethod.PUT, path).sendJsonObject(new JsonObject().put("name", "Jazz\u0000club")
+            .put("seats", seats)), 400, "invalid_characters"),
+        expect(() -> api.admin(HttpMethod.PUT, path).sendJsonObject(new JsonObject().put("name", "x")
+            .put("seats", new JsonObject().put("sections", new io.vertx.core.json.JsonArray()
+                .add(new JsonObject().put("name", "A\n").put("rows", 1).put("seatsPerRow", 1))))),
+            400, "invalid_characters"),
+        expect(() -> api.admin(HttpMethod.PUT, path).putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer("{\"name\": \"x\", \"seats\": " + seats.encode()
+                + ", \"settings\": {\"maxActive\": 18446744073709551623}}")), 400, "invalid_setting"),
+        expect(() -> api.admin(HttpMethod.PUT, path + "/settings").putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer("{\"admitPerMinute\": 1e30}")), 400, "invalid_setting"),
+        expect(() -> api.admin(HttpMethod.PUT, path).putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer("{\"name\": \"x\", \"seats\": {\"sections\": [{\"name\": \"A\", "
+                + "\"rows\": 18446744073709551617, \"seatsPerRow\": 2}]}}")), 400, "invalid_layout"),
+        expect(() -> api.request(HttpMethod.DELETE, "/api/events/" + EVENT).send(), 405, "method_not_allowed"),
+        expect(() -> api.request(HttpMethod.PUT, joins).send(), 405, "method_not_allowed")));
+  }
+
+  @Test
+  void aWrongMethodIsToldWhichMethodsThePathTakes(Vertx vertx, VertxTestContext ctx) {
+    api.request(HttpMethod.DELETE, "/api/events/" + EVENT).send()
+        .compose(event -> api.request(HttpMethod.PUT, "/api/events/" + EVENT + "/visitors/me").send()
+            .compose(me -> api.admin(HttpMethod.POST, "/api/admin/events/" + EVENT).send().map(admin -> {
+              ctx.verify(() -> {
+                assertEquals(405, event.statusCode());
+                assertEquals("GET", event.getHeader("Allow"));
+                assertEquals(405, me.statusCode());
+                assertEquals("DELETE, GET", me.getHeader("Allow"));
+                assertEquals(405, admin.statusCode());
+                assertEquals("PUT", admin.getHeader("Allow"));
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   /** Runs each bad call in turn, checking its answer and that the stored state did not move. */

@@ -193,4 +193,21 @@ class JoinTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void aJoinPassingStraightInTakesItsShareOfTheRateCapLikeATicksAdmission(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = api(vertx);
+    // 60 a minute: the bucket holds one admission; capacity alone would let all three in
+    api.createEvent(EVENT, new JsonObject().put("gate", "off").put("maxActive", 100).put("admitPerMinute", 60))
+        .compose(v -> api.join(EVENT))
+        .compose(a -> api.join(EVENT).compose(b -> api.join(EVENT).map(c -> List.of(a, b, c))))
+        .onComplete(ctx.succeeding(rs -> ctx.verify(() -> {
+          assertEquals("active", rs.get(0).bodyAsJsonObject().getString("state"));
+          assertEquals("waiting", rs.get(1).bodyAsJsonObject().getString("state"), "the rate cap holds the second");
+          assertEquals(1L, rs.get(1).bodyAsJsonObject().getLong("position"));
+          assertEquals("waiting", rs.get(2).bodyAsJsonObject().getString("state"), "and the third behind it");
+          assertEquals(2L, rs.get(2).bodyAsJsonObject().getLong("position"));
+          ctx.completeNow();
+        })));
+  }
 }

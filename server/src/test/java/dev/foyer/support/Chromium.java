@@ -134,11 +134,15 @@ public final class Chromium implements AutoCloseable {
     private final WebSocket ws;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, Promise<JsonObject>> pending = new HashMap<>();
+    private final java.util.List<JsonObject> log = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Page(WebSocket ws) {
       this.ws = ws;
       ws.textMessageHandler(text -> {
         JsonObject message = new JsonObject(text);
+        if ("Log.entryAdded".equals(message.getString("method"))) {
+          log.add(message.getJsonObject("params").getJsonObject("entry"));
+        }
         Promise<JsonObject> p = message.containsKey("id") ? pending.remove(message.getInteger("id")) : null;
         if (p != null) {
           if (message.containsKey("error")) {
@@ -182,6 +186,35 @@ public final class Chromium implements AutoCloseable {
         vertx.setTimer(150, id -> pause.complete());
         return pause.future().compose(v -> waitFor(expression, deadline - System.currentTimeMillis()));
       });
+    }
+
+    /**
+     * Starts collecting the browser's console log (Chromium hands over what it logged before too):
+     * violations of the Content-Security-Policy show up there.
+     */
+    public Future<Void> collectLog() {
+      return call("Log.enable", new JsonObject()).mapEmpty();
+    }
+
+    /** Log entries so far that report a Content-Security-Policy violation. */
+    public java.util.List<String> policyViolations() {
+      return log.stream().map(e -> e.getString("text", "")).filter(t -> t.contains("Content Security Policy"))
+          .toList();
+    }
+
+    /** Closes the tab, so the next one opened is the one in front (the tab goes without answering). */
+    public Future<Void> close() {
+      ws.writeTextMessage(new JsonObject().put("id", ids.incrementAndGet()).put("method", "Page.close")
+          .put("params", new JsonObject()).encode());
+      return ws.close();
+    }
+
+    /** Renders the page as a phone (390 x 844 CSS px, touch) or, with false, a desktop would. */
+    public Future<Void> viewport(boolean phone) {
+      JsonObject metrics = phone
+          ? new JsonObject().put("width", 390).put("height", 844).put("deviceScaleFactor", 1).put("mobile", true)
+          : new JsonObject().put("width", 1280).put("height", 800).put("deviceScaleFactor", 1).put("mobile", false);
+      return call("Emulation.setDeviceMetricsOverride", metrics).mapEmpty();
     }
 
     public Future<Object> screenshot(Path file) {

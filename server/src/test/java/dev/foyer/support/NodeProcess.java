@@ -40,7 +40,7 @@ public final class NodeProcess {
   public static NodeProcess start(TestSetup setup, String clusterName, Map<String, String> extra) throws IOException {
     int port = TestServices.freePort();
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"),
+        "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"),
         "dev.foyer.Main").redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("FOYER_"));

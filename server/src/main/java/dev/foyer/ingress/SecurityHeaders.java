@@ -1,0 +1,84 @@
+package dev.foyer.ingress;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.URI;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * What every answer says about itself to the browser, and what a browser from elsewhere may do
+ * with it. Pages run only foyer's own scripts and styles (no inline code), cannot be framed, are
+ * not sniffed into another type, and leak no URL (tokens travel in headers, but a URL may still
+ * name an event) to other sites.
+ */
+final class SecurityHeaders {
+
+  /** The pages load scripts, styles and the bridge from this origin only. */
+  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+      + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+      + "form-action 'self'; object-src 'none'";
+
+  private SecurityHeaders() {
+  }
+
+  static void apply(RoutingContext ctx) {
+    MultiMap headers = ctx.response().headers();
+    headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    headers.set("X-Frame-Options", "DENY");
+    headers.set("X-Content-Type-Options", "nosniff");
+    headers.set("Referrer-Policy", "no-referrer");
+    ctx.next();
+  }
+
+  /**
+   * The SockJS handler answers every Origin with itself and credentials allowed; only foyer's own
+   * pages may read the bridge's answers from a browser, so any other origin loses those headers.
+   */
+  static void sameOriginBridge(RoutingContext ctx) {
+    ctx.addHeadersEndHandler(v -> {
+      String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+      if (origin == null || !sameOrigin(origin, ctx)) {
+        ctx.response().headers().remove(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
+            .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS);
+      }
+    });
+    ctx.next();
+  }
+
+  private static boolean sameOrigin(String origin, RoutingContext ctx) {
+    try {
+      String authority = URI.create(origin).getRawAuthority();
+      return authority != null && ctx.request().authority() != null
+          && authority.equalsIgnoreCase(ctx.request().authority().toString());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The {@code Allow} header of a 405: the methods of every route whose path matches, read from the
+   * route table itself so it can never disagree with it.
+   */
+  static String allowed(Router router, String path) {
+    Set<String> methods = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) {
+        continue;
+      }
+      String regex = Pattern.quote(route.getPath()).replaceAll(":[A-Za-z]+", "\\\\E[^/]+\\\\Q");
+      if (regex.endsWith("*\\E")) {
+        regex = regex.substring(0, regex.length() - 3) + "\\E.*";
+      }
+      if (path.matches(regex)) {
+        route.methods().forEach(m -> methods.add(m.name()));
+      }
+    }
+    return String.join(", ", methods);
+  }
+}

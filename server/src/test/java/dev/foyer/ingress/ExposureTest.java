@@ -1,0 +1,162 @@
+package dev.foyer.ingress;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a script can make a node do before it has proved anything: nothing of a body is read
+ * without the admin key or a pass, guessing the key gets slower, and every answer carries the
+ * headers that keep a browser from being turned against foyer's pages.
+ */
+@ExtendWith(VertxExtension.class)
+class ExposureTest {
+
+  private static final String EVENT = "arena-tour";
+  private static TestNode node;
+  private TestSetup setup;
+  private ApiClient api;
+  private HttpClient http;
+
+  @BeforeAll
+  static void startNode() {
+    node = TestNode.start(TestSetup.clusterName(ExposureTest.class));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    setup = new TestSetup();
+    http = vertx.createHttpClient();
+    node.deploy(setup.config())
+        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
+        .compose(v -> api.createEvent(EVENT, new JsonObject().put("paused", true)))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    http.close();
+    node.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    api.close();
+  }
+
+  /** Sends only the headers of a request announcing a huge body, and takes whatever answer comes. */
+  private Future<HttpClientResponse> headersOnly(HttpMethod method, String path, String auth) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(node.port())
+        .setURI(path).putHeader("Content-Type", "application/json").putHeader("Content-Length", "104857600");
+    if (auth != null) {
+      options.putHeader("Authorization", "Bearer " + auth);
+    }
+    return http.request(options).compose(req -> req.sendHead().compose(v -> req.response()));
+  }
+
+  @Test
+  void withoutTheKeyOrAPassNoBodyIsReadTheAnswerComesFromTheHeaders(Vertx vertx, VertxTestContext ctx) {
+    headersOnly(HttpMethod.PUT, "/api/admin/events/" + EVENT, null)
+        .compose(noKey -> headersOnly(HttpMethod.PUT, "/api/admin/events/" + EVENT, "wrong")
+            .compose(wrongKey -> headersOnly(HttpMethod.POST, "/api/events/" + EVENT + "/holds", "not-a-pass")
+                .compose(badPass -> headersOnly(HttpMethod.PUT, "/api/admin/events/" + EVENT, TestSetup.ADMIN_KEY)
+                    .map(tooLarge -> {
+                      ctx.verify(() -> {
+                        assertEquals(401, noKey.statusCode(), "no key: refused before 100 MiB arrive");
+                        assertEquals(401, wrongKey.statusCode());
+                        assertEquals(403, badPass.statusCode());
+                        assertEquals(413, tooLarge.statusCode(), "with the key, too large from the header alone");
+                      });
+                      return null;
+                    }))))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void guessingTheAdminKeyIsRefusedAfterTenTriesEvenWithTheRightKey(Vertx vertx, VertxTestContext ctx) {
+    List<Integer> answers = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < AdminGuard.LIMIT + 2; i++) {
+      chain = chain.compose(v -> api.request(HttpMethod.GET, "/api/admin/events").bearerTokenAuthentication("guess")
+          .send().map(r -> {
+            answers.add(r.statusCode());
+            return null;
+          }));
+    }
+    chain.compose(v -> api.admin(HttpMethod.GET, "/api/admin/events").send())
+        .onComplete(ctx.succeeding(right -> ctx.verify(() -> {
+          assertEquals(AdminGuard.LIMIT, answers.stream().filter(s -> s == 401).count(), answers.toString());
+          assertEquals(List.of(429, 429), answers.subList(AdminGuard.LIMIT, answers.size()));
+          assertEquals(429, right.statusCode(), "the right key tells a guesser nothing while blocked");
+          assertEquals("too_many_failures", right.bodyAsJsonObject().getString("error"));
+          long retryAfter = Long.parseLong(right.getHeader("Retry-After"));
+          assertTrue(retryAfter > 0 && retryAfter <= AdminGuard.WINDOW_MILLIS / 1000, "Retry-After " + retryAfter);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void everyAnswerCarriesTheBrowserSecurityHeaders(Vertx vertx, VertxTestContext ctx) {
+    List<String> paths = List.of("/", "/admin", "/events/" + EVENT, "/events/" + EVENT + "/seats", "/js/waiting.js",
+        "/api/events/" + EVENT, "/health");
+    List<Future<?>> checks = new ArrayList<>();
+    for (String path : paths) {
+      checks.add(api.request(HttpMethod.GET, path).send().map(r -> {
+        ctx.verify(() -> {
+          assertEquals(200, r.statusCode(), path);
+          assertEquals(SecurityHeaders.CONTENT_SECURITY_POLICY, r.getHeader("Content-Security-Policy"), path);
+          assertTrue(r.getHeader("Content-Security-Policy").contains("frame-ancestors 'none'"), path);
+          assertEquals("DENY", r.getHeader("X-Frame-Options"), path);
+          assertEquals("nosniff", r.getHeader("X-Content-Type-Options"), path);
+          assertEquals("no-referrer", r.getHeader("Referrer-Policy"), path);
+        });
+        return null;
+      }));
+    }
+    Future.all(checks).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void theKeysOfPassesAreCacheableAndTheBridgeAnswersOnlyItsOwnOrigin(Vertx vertx, VertxTestContext ctx) {
+    String own = "http://127.0.0.1:" + node.port();
+    api.request(HttpMethod.GET, "/.well-known/jwks.json").send()
+        .compose(jwks -> api.request(HttpMethod.GET, "/eventbus/info").putHeader("Origin", "https://evil.example")
+            .send().compose(foreign -> api.request(HttpMethod.GET, "/eventbus/info").putHeader("Origin", own).send()
+                .map(same -> {
+                  ctx.verify(() -> {
+                    assertEquals("public, max-age=300", jwks.getHeader("Cache-Control"));
+                    assertEquals(200, foreign.statusCode());
+                    assertNull(foreign.getHeader("Access-Control-Allow-Origin"), "a foreign origin may not read it");
+                    assertNull(foreign.getHeader("Access-Control-Allow-Credentials"));
+                    assertEquals(own, same.getHeader("Access-Control-Allow-Origin"));
+                  });
+                  return null;
+                })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+}
