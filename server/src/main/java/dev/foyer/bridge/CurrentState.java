@@ -10,17 +10,7 @@ import io.vertx.core.Future;
  * What a visitor who just registered is told first: where they stand right now, so a client that
  * reconnects is never left stale and never misses an admission.
  */
-final class CurrentState {
-
-  private final QueueStore line;
-  private final EventCatalog catalog;
-  private final Passes passes;
-
-  CurrentState(QueueStore line, EventCatalog catalog, Passes passes) {
-    this.line = line;
-    this.catalog = catalog;
-    this.passes = passes;
-  }
+record CurrentState(QueueStore line, EventCatalog catalog, Passes passes) {
 
   Future<String> frame(String event, String visitor, long now) {
     return catalog.get(event).compose(info -> line.status(event, visitor, now).map(state -> switch (state.state()) {

@@ -1,5 +1,6 @@
 package dev.foyer.hold;
 
+import dev.foyer.common.EventStore;
 import dev.foyer.common.Keys;
 import dev.foyer.common.LuaScript;
 import io.vertx.core.Future;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Seat holds and seat statuses in Redis, changed only through Lua scripts. */
-public class HoldStore {
+public class HoldStore extends EventStore {
 
   static final int MAX_BATCH = 1000;
   static final int LOAD_CHUNK = 5000;
@@ -26,17 +27,10 @@ public class HoldStore {
   private static final LuaScript SEAT_STATUSES = LuaScript.load("seat_statuses");
   private static final LuaScript SEAT_COUNTS = LuaScript.load("seat_counts");
 
-  private final Redis redis;
-  private final String prefix;
-
   public HoldStore(Redis redis, String prefix) {
-    this.redis = redis;
-    this.prefix = prefix;
+    super(redis, prefix);
   }
 
-  private Keys keys(String event) {
-    return new Keys(prefix, event);
-  }
 
   /** A seat whose status changed, as published on foyer.seats.{event}. */
   public record Change(String seat, String status) {

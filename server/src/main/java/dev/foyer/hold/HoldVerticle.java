@@ -49,6 +49,7 @@ public class HoldVerticle extends VerticleBase {
   private final Set<String> sweeping = new HashSet<>();
   private final Map<String, SeatGauges> seatGauges = new HashMap<>();
   private final OutageLog redisOutage = new OutageLog(LOG);
+  private boolean stopping;
 
   public HoldVerticle(FoyerConfig config) {
     this.config = config;
@@ -76,6 +77,7 @@ public class HoldVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     outbox.flush();
     return Future.join(redis.close(), pg.close());
   }
@@ -96,6 +98,9 @@ public class HoldVerticle extends VerticleBase {
       store.expire(event, now).onComplete(ar -> {
         sweeping.remove(event);
         if (ar.failed()) {
+          if (stopping) {
+            return; // the sweep ran into the closing client: nothing is wrong with Redis
+          }
           redisOutage.failed("Hold expiry sweep failed, retrying every {} ms: {}", EXPIRY_SWEEP_MILLIS,
               ar.cause().getMessage());
           return;

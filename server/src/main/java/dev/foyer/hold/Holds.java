@@ -24,29 +24,13 @@ import java.util.UUID;
  * expiry checked at one instant, the hold kept for {@link #FENCE_MILLIS}), PostgreSQL records the
  * sale in one transaction that must commit well inside the fence, then Redis marks the seats sold.
  */
-final class Holds implements HoldService {
+record Holds(HoldStore store, ReservationRepository reservations, EventCatalog catalog, SeatMaps maps, Outbox outbox, EventBus bus) implements HoldService  {
 
   /** How long a confirmation owns its hold; PostgreSQL must have committed well before. */
   static final long FENCE_MILLIS = 30_000;
   static final long COMMIT_DEADLINE_MILLIS = 20_000;
   private static final Logger LOG = LoggerFactory.getLogger(Holds.class);
 
-  private final HoldStore store;
-  private final ReservationRepository reservations;
-  private final EventCatalog catalog;
-  private final SeatMaps maps;
-  private final Outbox outbox;
-  private final EventBus bus;
-
-  Holds(HoldStore store, ReservationRepository reservations, EventCatalog catalog, SeatMaps maps, Outbox outbox,
-        EventBus bus) {
-    this.store = store;
-    this.reservations = reservations;
-    this.catalog = catalog;
-    this.maps = maps;
-    this.outbox = outbox;
-    this.bus = bus;
-  }
 
   @Override
   public Future<Held> hold(String event, String visitor, List<String> seats) {

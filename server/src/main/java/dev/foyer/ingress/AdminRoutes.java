@@ -31,30 +31,12 @@ import java.util.Set;
  * Changes are read from and written to PostgreSQL directly (never a cache), applied on every node
  * at once through {@link Addresses#EVENT_CHANGED}, and logged with who made them.
  */
-final class AdminRoutes {
+record AdminRoutes(Checks checks, EventRepository events, QueueStore line, GateKeeper gate, PassKeys passKeys, Pool pg, EventBus bus) {
 
   static final int BODY_LIMIT = 8 * 1024 * 1024;
   private static final Set<String> EVENT_FIELDS = Set.of("name", "opensAt", "seats", "settings");
   private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
 
-  private final Checks checks;
-  private final EventRepository events;
-  private final QueueStore line;
-  private final GateKeeper gate;
-  private final PassKeys passKeys;
-  private final Pool pg;
-  private final EventBus bus;
-
-  AdminRoutes(Checks checks, EventRepository events, QueueStore line, GateKeeper gate, PassKeys passKeys, Pool pg,
-              EventBus bus) {
-    this.checks = checks;
-    this.events = events;
-    this.line = line;
-    this.gate = gate;
-    this.passKeys = passKeys;
-    this.pg = pg;
-    this.bus = bus;
-  }
 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);

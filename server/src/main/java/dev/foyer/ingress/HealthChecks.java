@@ -12,19 +12,10 @@ import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 
 /** Redis, PostgreSQL and cluster membership, each answered within two seconds or counted down. */
-class HealthChecks {
+record HealthChecks(Vertx vertx, Redis redis, Pool pg) {
 
   private static final long TIMEOUT_MILLIS = 2000;
 
-  private final Vertx vertx;
-  private final Redis redis;
-  private final Pool pg;
-
-  HealthChecks(Vertx vertx, Redis redis, Pool pg) {
-    this.vertx = vertx;
-    this.redis = redis;
-    this.pg = pg;
-  }
 
   /** Always succeeds: {status: UP|DOWN, checks: {redis, postgres, cluster}}. */
   Future<JsonObject> check() {

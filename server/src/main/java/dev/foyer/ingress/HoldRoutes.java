@@ -14,15 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 /** What an admitted visitor calls with the pass: the seat map, holds, releases, confirmations. */
-final class HoldRoutes {
-
-  private final Checks checks;
-  private final HoldService holds;
-
-  HoldRoutes(Checks checks, HoldService holds) {
-    this.checks = checks;
-    this.holds = holds;
-  }
+record HoldRoutes(Checks checks, HoldService holds) {
 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(VisitorRoutes.BODY_LIMIT);

@@ -10,15 +10,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** What browsers and operators' tools fetch without the API: pages, the passes' keys, health, metrics. */
-final class SiteRoutes {
-
-  private final HealthChecks health;
-  private final Passes passes;
-
-  SiteRoutes(HealthChecks health, Passes passes) {
-    this.health = health;
-    this.passes = passes;
-  }
+record SiteRoutes(HealthChecks health, Passes passes) {
 
   /** Health, keys and metrics: mounted first, they answer even when everything else is busy. */
   void mountInfrastructure(Router router) {

@@ -21,28 +21,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /** What visitors call: join, where do I stand, leave; and the public facts of events. */
-final class VisitorRoutes {
+record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, EventCatalog catalog, QueueTokens tokens, Passes passes, EventBus bus) {
 
   static final int BODY_LIMIT = 16 * 1024;
 
-  private final Checks checks;
-  private final QueueStore line;
-  private final EventRepository events;
-  private final EventCatalog catalog;
-  private final QueueTokens tokens;
-  private final Passes passes;
-  private final EventBus bus;
-
-  VisitorRoutes(Checks checks, QueueStore line, EventRepository events, EventCatalog catalog, QueueTokens tokens,
-                Passes passes, EventBus bus) {
-    this.checks = checks;
-    this.line = line;
-    this.events = events;
-    this.catalog = catalog;
-    this.tokens = tokens;
-    this.passes = passes;
-    this.bus = bus;
-  }
 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);

@@ -1,5 +1,6 @@
 package dev.foyer.line;
 
+import dev.foyer.common.EventStore;
 import dev.foyer.common.Keys;
 import dev.foyer.common.LuaScript;
 import dev.foyer.event.EventInfo;
@@ -14,18 +15,14 @@ import java.util.List;
  * (lua/lib/admission.lua): the state in Redis, one recorded decision per tick cluster-wide, and the
  * admin's overrides applied at once on every node.
  */
-public class GateKeeper {
+public class GateKeeper extends EventStore {
 
   private static final LuaScript GATE_READ = LuaScript.load("gate_read");
   private static final LuaScript GATE_APPLY = LuaScript.load("gate_apply");
   private static final LuaScript SET_QUEUEING = LuaScript.load("set_queueing");
 
-  private final Redis redis;
-  private final String prefix;
-
   public GateKeeper(Redis redis, String prefix) {
-    this.redis = redis;
-    this.prefix = prefix;
+    super(redis, prefix);
   }
 
   /**
@@ -42,7 +39,7 @@ public class GateKeeper {
    */
   public Future<Verdict> decide(EventInfo event, long now, long tick) {
     EventSettings settings = event.settings();
-    Keys k = new Keys(prefix, event.id());
+    Keys k = keys(event.id());
     return GATE_READ.run(redis, List.of(k.meta(), k.traffic(now / 1000 - 1)), List.of()).compose(r -> {
       String stored = r.get(0).toString();
       Boolean was = stored.isEmpty() ? null : "1".equals(stored);
@@ -72,6 +69,6 @@ public class GateKeeper {
   }
 
   private Future<Void> setQueueing(String event, boolean queueing) {
-    return SET_QUEUEING.run(redis, List.of(new Keys(prefix, event).meta()), List.of(queueing ? "1" : "0")).mapEmpty();
+    return SET_QUEUEING.run(redis, List.of(keys(event).meta()), List.of(queueing ? "1" : "0")).mapEmpty();
   }
 }

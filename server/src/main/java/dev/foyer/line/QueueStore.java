@@ -1,5 +1,6 @@
 package dev.foyer.line;
 
+import dev.foyer.common.EventStore;
 import dev.foyer.common.Keys;
 import dev.foyer.common.LuaScript;
 import dev.foyer.event.EventSettings;
@@ -14,7 +15,7 @@ import java.util.List;
  * The waiting line and active set of every event, in Redis, changed only through Lua scripts. Shared
  * by the rooms that join (ingress), admit (queue), rank (push) and tell (bridge) visitors.
  */
-public class QueueStore {
+public class QueueStore extends EventStore {
 
   /** The EWMA time constant of the measured admission rate. */
   static final int RATE_WINDOW_SECONDS = 60;
@@ -30,17 +31,10 @@ public class QueueStore {
   private static final LuaScript RANKS = LuaScript.load("ranks");
   private static final LuaScript OPEN = LuaScript.load("open");
 
-  private final Redis redis;
-  private final String prefix;
-
   public QueueStore(Redis redis, String prefix) {
-    this.redis = redis;
-    this.prefix = prefix;
+    super(redis, prefix);
   }
 
-  Keys keys(String event) {
-    return new Keys(prefix, event);
-  }
 
   /** {@code opensAt} epoch ms, 0 without a scheduled opening. */
   public Future<VisitorState> join(String event, String visitor, long now, EventSettings settings, long opensAt) {

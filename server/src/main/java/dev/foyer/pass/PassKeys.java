@@ -83,16 +83,7 @@ public final class PassKeys {
    * FOYER_SECRET); never replaces a stored key it cannot read.
    */
   public Future<PassKeyRing> resolve(Pool pool) {
-    if (configured()) {
-      return configuredRing();
-    }
-    SecretKey seal;
-    try {
-      seal = sealKey();
-    } catch (PassKeyException e) {
-      return Future.failedFuture(e);
-    }
-    return read(pool)
+    return configured() ? configuredRing() : sealed(seal -> read(pool)
         .compose(rows -> {
           boolean hasCurrent = rows.stream().anyMatch(r -> r.slot() == CURRENT);
           if (hasCurrent && rows.stream().allMatch(Stored::isSealed)) {
@@ -100,22 +91,23 @@ public final class PassKeys {
           }
           return (hasCurrent ? Future.<PassKey>succeededFuture(null) : generate())
               .compose(fresh -> pool.withTransaction(conn -> settle(conn, seal, fresh)));
-        })
-        .recover(Failures.postgres());
+        }));
   }
 
-  /** The ring as it is now: configuration read again, or the stored ring (after another node rotated). */
-  public Future<PassKeyRing> reload(Pool pool) {
-    if (configured()) {
-      return configuredRing();
-    }
+  /** Work on the stored ring with the key that seals it; PostgreSQL that cannot serve now is a 503. */
+  private Future<PassKeyRing> sealed(java.util.function.Function<SecretKey, Future<PassKeyRing>> work) {
     SecretKey seal;
     try {
       seal = sealKey();
     } catch (PassKeyException e) {
       return Future.failedFuture(e);
     }
-    return read(pool).map(rows -> ring(open(rows, seal))).recover(Failures.postgres());
+    return work.apply(seal).recover(Failures.postgres());
+  }
+
+  /** The ring as it is now: configuration read again, or the stored ring (after another node rotated). */
+  public Future<PassKeyRing> reload(Pool pool) {
+    return configured() ? configuredRing() : sealed(seal -> read(pool).map(rows -> ring(open(rows, seal))));
   }
 
   /**
@@ -131,13 +123,7 @@ public final class PassKeys {
           + "); rotate them there: the new key as " + FoyerConfig.variableName("passKey") + ", the old one as "
           + FoyerConfig.variableName("passKeyPrevious") + ", then restart the nodes"));
     }
-    SecretKey seal;
-    try {
-      seal = sealKey();
-    } catch (PassKeyException e) {
-      return Future.failedFuture(e);
-    }
-    return read(pool)
+    return sealed(seal -> read(pool)
         .compose(before -> {
           String seen = before.stream().anyMatch(r -> r.slot() == CURRENT) ? ring(open(before, seal)).current().kid() : null;
           return generate().compose(fresh -> pool.withTransaction(conn -> lock(conn)
@@ -165,8 +151,7 @@ public final class PassKeys {
                   return rotated;
                 });
               })));
-        })
-        .recover(Failures.postgres());
+        }));
   }
 
   // ---- PostgreSQL
