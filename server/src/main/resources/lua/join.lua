@@ -7,15 +7,26 @@
 -- KEYS[4] meta     hash    queueing ("0" open, anything else queueing), admittedTotal, tokens, tokensAt, rate
 -- KEYS[5] presence zset    visitor -> last seen (epoch ms), the lease the reaper checks
 -- KEYS[6] prequeue zset    visitor -> arrival sequence, before the opening
+-- KEYS[7] join key string  the visitor an Idempotency-Key created (expires with ARGV[8])
 -- ARGV[1..5] the admission rule's inputs (see lib/admission.lua)
 -- ARGV[6] visitor id, new and random
 -- ARGV[7] opensAt, epoch ms (0: no scheduled opening)
+-- ARGV[8] how long a join key is remembered, ms ("0": the join carries no key, KEYS[7] is unused)
 -- Returns {state, position or activeUntil or 0, waitingCount, measured admission rate or ""}, state
--- being "waiting", "active" or "prequeue" (waitingCount then counts the pre-queue).
+-- being "waiting", "active" or "prequeue" (waitingCount then counts the pre-queue); or
+-- {"existing", visitor} when the join key was used before: a retry, which changes nothing.
 --#include admission
 local now = admission.now
 local visitor = ARGV[6]
 local opensAt = tonumber(ARGV[7])
+local keyMillis = tonumber(ARGV[8])
+if keyMillis > 0 then
+  local earlier = redis.call('GET', KEYS[7])
+  if earlier then
+    return {'existing', earlier}
+  end
+  redis.call('SET', KEYS[7], visitor, 'PX', keyMillis)
+end
 redis.call('ZADD', KEYS[5], now, visitor)
 
 if opensAt > 0 and now < opensAt and redis.call('HGET', KEYS[4], 'opened') ~= '1' then

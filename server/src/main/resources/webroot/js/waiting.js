@@ -95,9 +95,22 @@
     else gone(status.reason);
   }
 
+  // One key per attempt to join, kept across its retries: a join that went through although its
+  // answer was lost (a timeout, a 503) gives back the same place instead of a second one.
+  function joinKey() {
+    const name = 'foyer.joinKey.' + event;
+    let key = sessionStorage.getItem(name);
+    if (!key) {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      key = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
+      sessionStorage.setItem(name, key);
+    }
+    return key;
+  }
+
   async function join() {
     const token = localStorage.getItem(tokenKey);
-    const headers = token ? {Authorization: 'Bearer ' + token} : {};
+    const headers = token ? {Authorization: 'Bearer ' + token} : {'Idempotency-Key': joinKey()};
     let response;
     try {
       response = await fetch('/api/events/' + encodeURIComponent(event) + '/visitors', {method: 'POST', headers: headers});
@@ -120,6 +133,7 @@
       return retry(join);
     }
     localStorage.setItem(tokenKey, body.token);
+    sessionStorage.removeItem('foyer.joinKey.' + event);
     render(body);
     if (body.state === 'waiting') connect(body.token);
   }

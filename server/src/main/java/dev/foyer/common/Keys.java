@@ -37,6 +37,11 @@ public final class Keys {
     return base + "prequeue";
   }
 
+  /** The visitor that a join's Idempotency-Key created: string, expires. */
+  public String joinKey(String key) {
+    return base + "join-key:" + key;
+  }
+
   /** Presence leases: zset visitor -> last seen (epoch ms), renewed by sockets and REST calls. */
   public String presence() {
     return base + "presence";

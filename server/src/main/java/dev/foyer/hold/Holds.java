@@ -110,8 +110,11 @@ record Holds(HoldStore store, ReservationRepository reservations, EventCatalog c
         case "not_your_hold":
           return Future.failedFuture(new ApiError(403, "not_your_hold", "this hold belongs to someone else"));
         case "expired":
-          return Future.failedFuture(new ApiError(410, "hold_expired",
-              "this hold has expired or was released; pick your seats again"));
+          // Redis no longer knows the hold; PostgreSQL may know it was sold (a lost answer, a wiped Redis)
+          return reservations.sale(event, holdId, visitor).compose(sale -> sale != null
+              ? Future.succeededFuture(new Reservation(sale.reservationId(), sale.seats()))
+              : Future.failedFuture(new ApiError(410, "hold_expired",
+                  "this hold has expired or was released; pick your seats again")));
         default:
           break;
       }

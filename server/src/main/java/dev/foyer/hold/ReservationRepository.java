@@ -86,4 +86,31 @@ public class ReservationRepository {
         .recover(Failures.postgres());
   }
 
+  /** A hold's sale as PostgreSQL has it; null when this visitor's hold was never sold. */
+  public record Sale(String reservationId, List<String> seats) {
+  }
+
+  /**
+   * The sale of a hold, if PostgreSQL recorded one: the durable answer to a retried confirmation
+   * when Redis no longer knows the hold (it expired after the sale's answer was lost, or Redis was
+   * wiped or failed over to a replica that never saw the sale).
+   */
+  public Future<Sale> sale(String event, String holdId, String visitor) {
+    return pool.preparedQuery("SELECT reservation_id, seat_id FROM reservations WHERE event_id = $1 AND hold_id = $2 "
+            + "AND visitor_id = $3 ORDER BY seat_id")
+        .execute(Tuple.of(event, holdId, visitor))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          List<String> seats = new ArrayList<>(rows.size());
+          String reservation = null;
+          for (Row r : rows) {
+            reservation = r.getUUID("reservation_id").toString();
+            seats.add(r.getString("seat_id"));
+          }
+          return new Sale(reservation, seats);
+        })
+        .recover(Failures.postgres());
+  }
 }

@@ -13,6 +13,8 @@ import dev.foyer.line.ShuffleOrder;
 import dev.foyer.line.VisitorState;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
+import dev.foyer.common.ApiError;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,10 +22,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.util.regex.Pattern;
+
 /** What visitors call: join, where do I stand, leave; and the public facts of events. */
 record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, EventCatalog catalog, QueueTokens tokens, Passes passes, EventBus bus) {
 
   static final int BODY_LIMIT = 16 * 1024;
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_-]{16,64}");
 
 
   void mount(Router router) {
@@ -43,19 +48,44 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
     Replies.optionalJsonBody(ctx);
     long now = System.currentTimeMillis();
     QueueTokens.Claims claims = Checks.claims(ctx);
+    String joinKey = claims == null ? idempotencyKey(ctx) : null;
     catalog.get(event).compose(info -> {
       if (claims != null) {
         return line.status(event, claims.visitor(), now)
-            .onSuccess(state -> Replies.json(ctx, 200, status(info, claims.visitor(), Checks.token(ctx), state)));
+            .onSuccess(state -> Replies.json(ctx, 200, status(info, claims.visitor(), Checks.token(ctx), state)))
+            .<Void>mapEmpty();
       }
-      String visitor = QueueTokens.newVisitorId();
-      String token = tokens.issue(event, visitor, now / 1000);
-      return line.join(event, visitor, now, info.settings(), info.opensAtMillis())
-          .onSuccess(state -> {
-            Metrics.joins(event).increment();
-            Replies.json(ctx, 201, status(info, visitor, token, state));
-          });
+      return line.join(event, QueueTokens.newVisitorId(), now, info.settings(), info.opensAtMillis(), joinKey)
+          .compose(joined -> {
+            if (!joined.earlier()) {
+              Metrics.joins(event).increment();
+              return Future.succeededFuture(joined);
+            }
+            // a retry of a join that did happen: the same visitor and place, with a fresh token
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+            return line.status(event, joined.visitor(), now)
+                .map(state -> new QueueStore.Joined(joined.visitor(), state, true));
+          })
+          .onSuccess(joined -> Replies.json(ctx, 201, status(info, joined.visitor(),
+              tokens.issue(event, joined.visitor(), now / 1000), joined.state())))
+          .<Void>mapEmpty();
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * The client's key for this join attempt, kept across its retries, so a join retried after a
+   * timeout or a 503 that still went through returns the place it took instead of a second one.
+   */
+  private static String idempotencyKey(RoutingContext ctx) {
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key == null) {
+      return null;
+    }
+    if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+      throw ApiError.badRequest("invalid_idempotency_key",
+          "Idempotency-Key must be 16 to 64 characters of A-Z, a-z, 0-9, '-' and '_' (a random UUID will do)");
+    }
+    return key;
   }
 
   private void me(RoutingContext ctx) {

@@ -36,12 +36,29 @@ public class QueueStore extends EventStore {
   }
 
 
-  /** {@code opensAt} epoch ms, 0 without a scheduled opening. */
-  public Future<VisitorState> join(String event, String visitor, long now, EventSettings settings, long opensAt) {
+  /** How long a join's Idempotency-Key is remembered: a retry comes within seconds, or not at all. */
+  static final long JOIN_KEY_MILLIS = 15 * 60_000;
+
+  /**
+   * The visitor a join produced: new ({@code state} set), or the one an earlier join with the same
+   * idempotency key produced ({@code earlier}, state null: ask {@link #status}).
+   */
+  public record Joined(String visitor, VisitorState state, boolean earlier) {
+  }
+
+  /**
+   * {@code opensAt} epoch ms, 0 without a scheduled opening; {@code joinKey} the client's
+   * Idempotency-Key, null without one.
+   */
+  public Future<Joined> join(String event, String visitor, long now, EventSettings settings, long opensAt,
+                             String joinKey) {
     Keys k = keys(event);
-    return JOIN.run(redis, List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(), k.prequeue()),
-            Admission.of(settings).args(now, visitor, opensAt))
-        .map(QueueStore::toState);
+    return JOIN.run(redis, List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(), k.prequeue(),
+            k.joinKey(joinKey == null ? "-" : joinKey)),
+            Admission.of(settings).args(now, visitor, opensAt, joinKey == null ? 0 : JOIN_KEY_MILLIS))
+        .map(r -> "existing".equals(r.get(0).toString())
+            ? new Joined(r.get(1).toString(), null, true)
+            : new Joined(visitor, toState(r), false));
   }
 
   public Future<VisitorState> status(String event, String visitor, long now) {
