@@ -5,14 +5,15 @@
 -- KEYS[1] waiting  zset  visitor -> join sequence
 -- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
 -- KEYS[3] gone     hash  visitor -> reason
--- KEYS[4] meta     hash  admittedTotal, tokens, tokensAt, rate (per second), rateAt
+-- KEYS[4] meta     hash  admittedTotal, tokens, tokensAt, rate (per second), rateAt, generation
 -- KEYS[5] presence zset  visitor -> last seen (epoch ms)
 -- KEYS[6] prequeue zset  visitor -> arrival sequence: while anyone is in it, the event has not
 --         opened and nobody is admitted
 -- ARGV[1..5] the admission rule's inputs (see lib/admission.lua)
 -- ARGV[6] maxBatch, the most visitors expired or admitted in one tick
 -- ARGV[7] rate window in seconds (the EWMA's time constant)
--- Returns {admitted visitors, expired visitors, activeUntil, waiting, active, admittedTotal, rate or ""}.
+-- Returns {admitted visitors, expired visitors, activeUntil, waiting, active, admittedTotal, rate or "",
+-- generation or "" (none: Redis never had this event's state, or lost it)}.
 --#include admission
 local now = admission.now
 local paused = admission.paused
@@ -68,4 +69,4 @@ if now > rateAt then
 end
 
 return {admitted, expired, activeUntil, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]),
-        admittedTotal, rate or ''}
+        admittedTotal, rate or '', redis.call('HGET', KEYS[4], 'generation') or ''}

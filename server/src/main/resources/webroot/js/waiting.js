@@ -80,6 +80,12 @@
     bus = null;
     localStorage.removeItem(tokenKey);
     localStorage.removeItem(firstPositionKey);
+    if (reason === 'reset') {
+      // the waiting room lost its line after a failure: everyone joins again, at once
+      setConnection('connecting', 'The waiting room restarted its line after a failure; joining again…');
+      join();
+      return;
+    }
     const words = {left: 'You left the line.', expired: 'Your time to book ran out.',
       disconnected: 'You were away for too long and lost your place.'};
     $('gone-reason').textContent = words[reason] || 'You are no longer in line.';

@@ -25,6 +25,8 @@ public final class Addresses {
   public static final String RANK_ROUNDS = "foyer.internal.rank-rounds";
   /** {@link HoldNotices}: what happened to visitors' holds, for whichever node holds their sockets. */
   public static final String HOLD_NOTICES = "foyer.internal.hold-notices";
+  /** {@link LineReset}: Redis lost an event's live state; it starts again. */
+  public static final String LINE_RESETS = "foyer.internal.line-resets";
   /** The new signing key's kid after a rotation, so every verticle that signs or checks passes reloads. */
   public static final String PASS_KEYS_ROTATED = "foyer.internal.pass-keys-rotated";
   /** The event id (a string) whenever an event or its settings change, so every cache drops its copy. */

@@ -41,6 +41,13 @@ public final class Metrics {
         .description("Seat holds by what happened to them").register(registry());
   }
 
+  /** foyer_redis_resets_total{event}: times this node found Redis had lost the event's live state. */
+  public static Counter resets(String event) {
+    return Counter.builder("foyer_redis_resets").tag("event", event)
+        .description("Times Redis was found to have lost the event's line (restarted empty, flushed, failed over)")
+        .register(registry());
+  }
+
   /** foyer_rank_messages_sent_total: rank updates this node pushed to its sockets. */
   public static Counter rankMessages() {
     return Counter.builder("foyer_rank_messages_sent").description("Rank updates pushed to this node's sockets")

@@ -67,6 +67,8 @@ public class HoldVerticle extends VerticleBase {
     holds = new Holds(store, new ReservationRepository(pg), catalog, maps, outbox, vertx.eventBus());
     vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, this::onEventChanged);
     vertx.eventBus().<JsonObject>consumer(Addresses.DEPARTURES, this::onDepartures);
+    // Redis lost the event's state: the seat map (seats, sales) comes back from PostgreSQL at once
+    vertx.eventBus().<JsonObject>consumer(Addresses.LINE_RESETS, msg -> maps.load(msg.body().getString("event")));
     vertx.setPeriodic(EXPIRY_SWEEP_MILLIS, id -> expireAll());
     vertx.setPeriodic(FLUSH_MILLIS, id -> outbox.flush());
     vertx.setPeriodic(EVENT_REFRESH_MILLIS, id -> refreshEvents(false));

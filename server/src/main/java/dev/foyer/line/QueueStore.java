@@ -30,6 +30,7 @@ public class QueueStore extends EventStore {
   private static final LuaScript REAP = LuaScript.load("reap");
   private static final LuaScript RANKS = LuaScript.load("ranks");
   private static final LuaScript OPEN = LuaScript.load("open");
+  private static final LuaScript GENERATION_START = LuaScript.load("generation_start");
 
   public QueueStore(Redis redis, String prefix) {
     super(redis, prefix);
@@ -81,7 +82,7 @@ public class QueueStore extends EventStore {
     return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue()),
             Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS))
         .map(r -> new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
-            r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6))));
+            r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6)), r.get(7).toString()));
   }
 
   public Future<QueueCounts> counts(String event, long now) {
@@ -118,6 +119,11 @@ public class QueueStore extends EventStore {
 
   /** Result of {@link #ranks}: positions in the order the visitors were given. */
   public record Ranks(long waiting, Double rate, long[] positions) {
+  }
+
+  /** Marks the event's state with {@code fresh} unless another node did first; the generation in force. */
+  public Future<String> startGeneration(String event, String fresh) {
+    return GENERATION_START.run(redis, List.of(keys(event).meta()), List.of(fresh)).map(r -> r.get(1).toString());
   }
 
   /** Moves the pre-queue into the line at the opening; -1 when it had opened already. */

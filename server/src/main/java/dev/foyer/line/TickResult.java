@@ -2,7 +2,10 @@ package dev.foyer.line;
 
 import java.util.List;
 
-/** What one admission tick did to one event. */
+/**
+ * What one admission tick did to one event; {@code generation} is the marker of the state Redis
+ * holds ("" when it has none: never built, or lost).
+ */
 public record TickResult(List<String> admitted, List<String> expired, long activeUntil, long waiting, long active,
-                         long admittedTotal, Double rate) {
+                         long admittedTotal, Double rate, String generation) {
 }

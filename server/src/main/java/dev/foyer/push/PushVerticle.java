@@ -7,6 +7,7 @@ import dev.foyer.bus.Addresses;
 import dev.foyer.bus.Admissions;
 import dev.foyer.bus.Departures;
 import dev.foyer.bus.HoldNotices;
+import dev.foyer.bus.LineReset;
 import dev.foyer.bus.RankRound;
 import dev.foyer.common.ClusterNodes;
 import dev.foyer.common.Metrics;
@@ -94,7 +95,8 @@ public class PushVerticle extends VerticleBase {
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.ADMISSIONS, this::onAdmissions).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.DEPARTURES, this::onDepartures).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.HOLD_NOTICES, this::onHoldNotices).completion());
+        vertx.eventBus().<JsonObject>consumer(Addresses.HOLD_NOTICES, this::onHoldNotices).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.LINE_RESETS, this::onLineReset).completion());
   }
 
   @Override
@@ -139,6 +141,17 @@ public class PushVerticle extends VerticleBase {
     for (HoldNotices.Notice n : batch.notices()) {
       delivery.toVisitor(batch.event(), n.visitor(), Frames.hold(n.visitor(), n.holdId(), n.status(),
           n.reservationId()));
+    }
+    delivery.send();
+  }
+
+  /** The line these visitors stood in is gone: each is told so at once, never left a stale position. */
+  private void onLineReset(Message<JsonObject> message) {
+    LineReset reset = LineReset.fromJson(message.body());
+    Sockets.Delivery delivery = sockets.delivery();
+    for (String visitor : sockets.visitors(reset.event())) {
+      lastPosition.remove(visitor);
+      delivery.toVisitor(reset.event(), visitor, Frames.gone(visitor, "reset"));
     }
     delivery.send();
   }

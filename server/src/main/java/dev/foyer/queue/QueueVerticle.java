@@ -5,6 +5,7 @@ import dev.foyer.bus.Addresses;
 import dev.foyer.bus.Admissions;
 import dev.foyer.bus.Departures;
 import dev.foyer.bus.GateDecision;
+import dev.foyer.bus.LineReset;
 import dev.foyer.bus.Progress;
 import dev.foyer.common.ClusterNodes;
 import dev.foyer.common.Metrics;
@@ -50,6 +51,9 @@ public class QueueVerticle extends VerticleBase {
   private QueueStore line;
   private GateKeeper gate;
   private EventRepository events;
+  private Generations generations;
+  /** Each event's last tick here: what a reset lost, as far as anyone can still tell. */
+  private final Map<String, TickResult> lastTick = new HashMap<>();
   private final Map<String, EventInfo> known = new HashMap<>();
   private final Map<String, Lock> locks = new HashMap<>();
   private final Set<String> lockRequests = new HashSet<>();
@@ -76,6 +80,7 @@ public class QueueVerticle extends VerticleBase {
     line = new QueueStore(redis, config.keyPrefix());
     gate = new GateKeeper(redis, config.keyPrefix());
     events = new EventRepository(pg);
+    generations = new Generations(pg, line);
     vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, this::onEventChanged);
     vertx.setPeriodic(config.tickMillis(), id -> tickAll());
     vertx.setPeriodic(EVENT_REFRESH_MILLIS, id -> refreshEvents());
@@ -162,6 +167,14 @@ public class QueueVerticle extends VerticleBase {
           publish(event, result, verdict, now);
           return result;
         }))
+        .compose(result -> generations.check(event.id(), result.generation())
+            .otherwise((Generations.Reset) null) // PostgreSQL away: look again next tick
+            .onSuccess(reset -> {
+              if (reset != null) {
+                announce(event, reset, now);
+              }
+              lastTick.put(event.id(), result);
+            }))
         .compose(result -> reap(event, now))
         .onFailure(err -> redisOutage.failed(
             "Admission tick for event {} failed, ticks are skipped until Redis answers: {}", event.id(),
@@ -197,6 +210,20 @@ public class QueueVerticle extends VerticleBase {
           verdict.queueing(), verdict.flippedBecause() != null, verdict.rate(), event.settings().gate().wire(), now)
           .toJson());
     });
+  }
+
+  /** One alarm in words an operator can act on, a metric, and every node told. */
+  private void announce(EventInfo event, Generations.Reset reset, long now) {
+    TickResult before = lastTick.get(event.id());
+    Metrics.resets(event.id()).increment();
+    events.soldCount(event.id()).otherwise(-1L).onSuccess(sold -> LOG.error(
+        "Redis lost the live state of event {}: its line, admitted visitors and holds are gone ({}); "
+            + "settings, the seat map and {} sold seats are kept in PostgreSQL and rebuilt from it; connected "
+            + "visitors are told to join again (generation {} replaced by {})", event.id(),
+        before == null ? "this node had not ticked it yet"
+            : "at the last tick here " + before.waiting() + " waiting and " + before.active() + " admitted",
+        sold < 0 ? "the" : sold, reset.lost(), reset.fresh()));
+    vertx.eventBus().publish(Addresses.LINE_RESETS, new LineReset(event.id(), reset.lost(), reset.fresh(), now).toJson());
   }
 
   /** Visitors gone for longer than graceSeconds leave the line or the active set. */
