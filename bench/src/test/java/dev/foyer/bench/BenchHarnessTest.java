@@ -1,17 +1,16 @@
 package dev.foyer.bench;
 
-import dev.foyer.support.TestNode;
+import dev.foyer.support.FoyerCluster;
+import dev.foyer.support.TestServices;
 import dev.foyer.support.TestSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -30,39 +29,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class BenchHarnessTest {
 
-  private static TestNode node;
-  private TestSetup setup;
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
+
   private Vertx harness;
   @TempDir
   Path out;
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(BenchHarnessTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
   @BeforeEach
-  void deploy(VertxTestContext ctx) {
-    setup = new TestSetup();
+  void startHarness() {
     harness = Vertx.vertx();
-    node.deploy(setup.config()).onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
+  void stopHarness() throws Exception {
     harness.close().await(10, TimeUnit.SECONDS);
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
   }
 
   private JsonObject run(String scenario, Map<String, String> options) throws Exception {
     Map<String, String> o = new HashMap<>(options);
-    o.put("port", String.valueOf(node.port()));
+    o.put("port", String.valueOf(cluster.node().port()));
     o.put("admin-key", TestSetup.ADMIN_KEY);
     JsonObject result = Bench.run(harness, scenario, o);
     Path file = Bench.write(result, out);
@@ -145,7 +131,7 @@ class BenchHarnessTest {
   private JsonObject harnessStats(String event) throws Exception {
     var client = io.vertx.ext.web.client.WebClient.create(harness);
     try {
-      return client.get(node.port(), "127.0.0.1", "/api/admin/events/" + event + "/stats")
+      return client.get(cluster.node().port(), "127.0.0.1", "/api/admin/events/" + event + "/stats")
           .bearerTokenAuthentication(TestSetup.ADMIN_KEY).send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
     } finally {
       client.close();

@@ -2,18 +2,18 @@ package dev.foyer.cluster;
 
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestServices;
-import dev.foyer.support.TestSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -32,45 +32,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NginxFrontTest {
 
   private static final String NGINX = "/usr/sbin/nginx";
-  private static TestNode nodeA;
-  private static TestNode nodeB;
-  private final TestSetup setup = new TestSetup();
+
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(2);
+
   private Process nginx;
 
   @BeforeAll
-  static void startCluster() {
+  static void assumeNginx() {
     if (!new File(NGINX).canExecute()) {
       Assumptions.assumeTrue(System.getenv("CI") != null, "Debian's nginx is not installed; skipping");
       throw new IllegalStateException("CI must have " + NGINX);
     }
-    String cluster = TestSetup.clusterName(NginxFrontTest.class);
-    nodeA = TestNode.start(cluster);
-    nodeB = TestNode.start(cluster);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (nodeA != null) {
-      nodeA.close();
-      nodeB.close();
-    }
   }
 
   @AfterEach
-  void stop(Vertx vertx) throws Exception {
+  void stopNginx() throws Exception {
     if (nginx != null) {
       nginx.destroy();
       nginx.waitFor(10, TimeUnit.SECONDS);
     }
-    nodeA.undeploy().await(30, TimeUnit.SECONDS);
-    nodeB.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
   }
 
   @Test
   void aVisitorJoinsWaitsAndIsAdmittedThroughNginxInFrontOfTwoNodes(Vertx vertx) throws Exception {
-    nodeA.deploy(setup.config()).await(30, TimeUnit.SECONDS);
-    nodeB.deploy(setup.config()).await(30, TimeUnit.SECONDS);
+    TestNode nodeA = cluster.node(0);
+    TestNode nodeB = cluster.node(1);
     int port = TestServices.freePort();
     Path dir = Files.createTempDirectory("foyer-nginx");
     String shipped = Files.readString(Path.of("..", "docker", "nginx.conf"));
@@ -95,7 +82,7 @@ class NginxFrontTest {
 
     nginx = new ProcessBuilder(NGINX, "-c", conf.toString(), "-p", dir.toString(), "-g", "daemon off;")
         .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
-    ApiClient direct = new ApiClient(vertx, nodeA.port());
+    ApiClient direct = cluster.api(0);
     ApiClient front = new ApiClient(vertx, port);
     try {
       direct.createEvent("behind-nginx", new JsonObject().put("gate", "on").put("paused", true)
@@ -124,7 +111,6 @@ class NginxFrontTest {
       assertNotNull(admitted.getString("pass"));
       bridge.close().await(5, TimeUnit.SECONDS);
     } finally {
-      direct.close();
       front.close();
     }
   }

@@ -1,21 +1,19 @@
 package dev.foyer.cluster;
 
 import dev.foyer.support.ApiClient;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TcpProxy;
-import dev.foyer.support.TestNode;
 import dev.foyer.support.TestServices;
-import dev.foyer.support.TestSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -29,27 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class OutageTest {
 
-  private static TestNode node;
-  private final TestSetup setup = new TestSetup();
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1).deployedByTest();
+
   private TcpProxy proxy;
-  private ApiClient api;
-
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(OutageTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
 
   @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    node.undeploy().await(30, TimeUnit.SECONDS);
+  void closeProxy() throws Exception {
     proxy.close().await(10, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    api.close();
   }
 
   private static URI uri(String url) {
@@ -65,9 +50,9 @@ class OutageTest {
     URI redis = uri(TestServices.redisUrl());
     proxy = new TcpProxy(vertx, redis.getHost(), redis.getPort());
     int port = proxy.start().await(10, TimeUnit.SECONDS);
-    node.deploy(setup.config().withServers(List.of("redis://127.0.0.1:" + port), TestServices.pgUrl()))
+    cluster.deploy(config -> config.withServers(List.of("redis://127.0.0.1:" + port), TestServices.pgUrl()))
         .await(30, TimeUnit.SECONDS);
-    api = new ApiClient(vertx, node.port());
+    ApiClient api = cluster.api();
     String event = "redis-blip";
     api.createEvent(event, new JsonObject().put("gate", "on").put("paused", true)).await(10, TimeUnit.SECONDS);
     List<JsonObject> visitors = new ArrayList<>();
@@ -109,8 +94,9 @@ class OutageTest {
     proxy = new TcpProxy(vertx, pg.getHost(), pg.getPort());
     int port = proxy.start().await(10, TimeUnit.SECONDS);
     String pgViaProxy = TestServices.pgUrl().replace(pg.getHost() + ":" + pg.getPort(), "127.0.0.1:" + port);
-    node.deploy(setup.config().withServers(List.of(TestServices.redisUrl()), pgViaProxy)).await(30, TimeUnit.SECONDS);
-    api = new ApiClient(vertx, node.port());
+    cluster.deploy(config -> config.withServers(List.of(TestServices.redisUrl()), pgViaProxy))
+        .await(30, TimeUnit.SECONDS);
+    ApiClient api = cluster.api();
     String event = "pg-blip";
     api.createEvent(event, new JsonObject().put("gate", "off").put("maxActive", 100)).await(10, TimeUnit.SECONDS);
     JsonObject visitor = api.admitted(event).await(10, TimeUnit.SECONDS);

@@ -1,25 +1,19 @@
 package dev.foyer.hold;
 
 import dev.foyer.support.ApiClient;
-import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
+import dev.foyer.support.FoyerCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,7 +24,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,54 +34,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HoldRaceTest {
 
   private static final String EVENT = "small-club";
-  private static TestNode nodeA;
-  private static TestNode nodeB;
-  private TestSetup setup;
-  private ApiClient apiA;
-  private ApiClient apiB;
-  private Redis redis;
-  private Pool pg;
 
-  @BeforeAll
-  static void startCluster() {
-    List<TestNode> nodes = TestNode.cluster(HoldRaceTest.class, 2);
-    nodeA = nodes.get(0);
-    nodeB = nodes.get(1);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    nodeA.close();
-    nodeB.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    redis = setup.redis(vertx);
-    pg = setup.pg(vertx);
-    nodeA.deploy(setup.config())
-        .compose(v -> nodeB.deploy(setup.config()))
-        .onSuccess(v -> {
-          apiA = new ApiClient(vertx, nodeA.port());
-          apiB = new ApiClient(vertx, nodeB.port());
-        })
-        .onComplete(ctx.succeedingThenComplete());
-  }
-
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    nodeA.undeploy().await(30, TimeUnit.SECONDS);
-    nodeB.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    redis.close();
-    pg.close();
-    apiA.close();
-    apiB.close();
-  }
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(2);
 
   @Test
   void twoHundredVisitorsOnTwoNodesRacingForFiftySeatsNeverShareOrDoubleSellASeat(Vertx vertx, VertxTestContext ctx) {
+    ApiClient apiA = cluster.api(0);
+    ApiClient apiB = cluster.api(1);
     int visitors = 200;
     List<String> allSeats = new ArrayList<>();
     for (int row = 1; row <= 5; row++) {
@@ -116,9 +69,9 @@ class HoldRaceTest {
         .compose(all -> Future.all(
             apiA.seatStatuses(EVENT),
             apiB.seatStatuses(EVENT),
-            pg.query("SELECT seat_id, hold_id, reservation_id::text FROM reservations WHERE event_id = '" + EVENT + "'")
-                .execute(),
-            redis.send(Request.cmd(Command.HGETALL).arg(setup.prefix() + ":{" + EVENT + "}:sold"))))
+            cluster.pg().query("SELECT seat_id, hold_id, reservation_id::text FROM reservations WHERE event_id = '"
+                + EVENT + "'").execute(),
+            cluster.redis().send(Request.cmd(Command.HGETALL).arg(cluster.setup().prefix() + ":{" + EVENT + "}:sold"))))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           assertTrue(problems.isEmpty(), problems.size() + " unexpected answers, first: "
               + problems.subList(0, Math.min(3, problems.size())));

@@ -2,8 +2,7 @@ package dev.foyer.hold;
 
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
-import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,12 +17,10 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,43 +39,16 @@ class HoldTest {
   /** Everyone is let straight in, so each join gives an admitted visitor with a pass. */
   private static final JsonObject OPEN = new JsonObject().put("gate", "off").put("maxActive", 1000);
 
-  private static TestNode node;
-  private TestSetup setup;
-  private ApiClient api;
-  private Redis redis;
-  private Pool pg;
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
+
   private BridgeClient bridge;
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(HoldTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    redis = setup.redis(vertx);
-    pg = setup.pg(vertx);
-    node.deploy(setup.config())
-        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
-        .onComplete(ctx.succeedingThenComplete());
-  }
-
   @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
+  void closeBridge() throws Exception {
     if (bridge != null) {
       bridge.close().otherwiseEmpty().await(5, TimeUnit.SECONDS);
     }
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    redis.close();
-    pg.close();
-    api.close();
   }
 
   private static String pass(JsonObject visitor) {
@@ -87,6 +57,7 @@ class HoldTest {
 
   @Test
   void aHoldTakesAllItsSeatsOrNoneAndANewHoldReplacesTheOld(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     JsonObject[] v = new JsonObject[2];
     api.createEvent(EVENT, OPEN)
         .compose(x -> api.admitted(EVENT)).map(a -> v[0] = a)
@@ -134,6 +105,8 @@ class HoldTest {
   @Test
   void confirmingSellsTheSeatsForGoodFreesTheActiveSlotAndARetryGetsTheSameReservation(Vertx vertx,
                                                                                      VertxTestContext ctx) {
+    ApiClient api = cluster.api();
+    Pool pg = cluster.pg();
     JsonObject[] v = new JsonObject[2];
     String[] holdId = new String[1];
     JsonObject[] reservation = new JsonObject[1];
@@ -182,11 +155,12 @@ class HoldTest {
 
   @Test
   void holdsExpireOnTimeAndTheChangeReachesSeatMapViewersWithinASecond(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     JsonObject[] v = new JsonObject[1];
     long[] expiresAt = new long[1];
     String seats = "foyer.seats." + EVENT;
     api.createEvent(EVENT, OPEN.copy().put("holdSeconds", 1))
-        .compose(x -> BridgeClient.connect(vertx, node.port()))
+        .compose(x -> BridgeClient.connect(vertx, cluster.node().port()))
         .compose(b -> {
           bridge = b;
           return b.register(seats, null);
@@ -224,6 +198,8 @@ class HoldTest {
 
   @Test
   void aConfirmationRacingTheExpiryEitherWinsCleanlyOrGets410NeverBoth(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
+    Pool pg = cluster.pg();
     int visitors = 16;
     List<JsonObject> outcomes = new ArrayList<>();
     api.createEvent(EVENT, OPEN.copy().put("holdSeconds", 1))
@@ -272,6 +248,7 @@ class HoldTest {
 
   @Test
   void aVisitorWhoLeavesOrRunsOutOfTimeOrDisconnectsLosesTheHold(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     JsonObject[] v = new JsonObject[3];
     // active for 2 s, gone 1 s after the last sign of life
     api.createEvent(EVENT, OPEN.copy().put("activeSeconds", 2).put("graceSeconds", 1))
@@ -303,6 +280,7 @@ class HoldTest {
   }
 
   private Future<Void> keepPolling(Vertx vertx, JsonObject visitor, long millis) {
+    ApiClient api = cluster.api();
     long until = System.currentTimeMillis() + millis;
     Supplier<Future<Void>>[] loop = new Supplier[1];
     loop[0] = () -> System.currentTimeMillis() > until ? Future.succeededFuture()
@@ -312,6 +290,7 @@ class HoldTest {
 
   @Test
   void badHoldRequestsGetTheirCodeAndChangeNothing(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     JsonObject[] v = new JsonObject[2];
     String[] holdId = new String[1];
     api.createEvent(EVENT, OPEN)
@@ -366,8 +345,10 @@ class HoldTest {
 
   @Test
   void aRedisFlushOfTheSeatMapLosesNoSale(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
+    Redis redis = cluster.redis();
     JsonObject[] v = new JsonObject[1];
-    String base = setup.prefix() + ":{" + EVENT + "}:";
+    String base = cluster.setup().prefix() + ":{" + EVENT + "}:";
     api.createEvent(EVENT, OPEN)
         .compose(x -> api.admitted(EVENT)).map(a -> v[0] = a)
         .compose(x -> api.hold(EVENT, pass(v[0]), "A-5-5"))
@@ -382,7 +363,9 @@ class HoldTest {
   }
 
   private Future<String> snapshot() {
-    String base = setup.prefix() + ":{" + EVENT + "}:";
+    Redis redis = cluster.redis();
+    Pool pg = cluster.pg();
+    String base = cluster.setup().prefix() + ":{" + EVENT + "}:";
     List<Future<String>> parts = new ArrayList<>();
     for (String key : List.of("holds", "hold-by-visitor", "hold-seats", "sold", "confirming", "confirmed")) {
       parts.add(redis.send(Request.cmd(Command.HGETALL).arg(base + key)).map(String::valueOf));

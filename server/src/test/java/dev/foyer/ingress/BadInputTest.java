@@ -2,7 +2,7 @@ package dev.foyer.ingress;
 
 import dev.foyer.pass.QueueTokens;
 import dev.foyer.support.ApiClient;
-import dev.foyer.support.TestNode;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TestSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,16 +16,13 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,35 +37,17 @@ class BadInputTest {
   private static final String EVENT = "jazz-club";
   private static final String OTHER = "opera-house";
 
-  private static TestNode node;
-  private TestSetup setup;
-  private ApiClient api;
-  private Redis redis;
-  private Pool pg;
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
+
   private JsonObject visitor;
   private JsonObject otherVisitor;
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(BadInputTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
   @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    redis = setup.redis(vertx);
-    pg = setup.pg(vertx);
+  void createEventsAndVisitors(VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     JsonObject paused = new JsonObject().put("paused", true).put("gate", "on");
-    node.deploy(setup.config())
-        .compose(v -> {
-          api = new ApiClient(vertx, node.port());
-          return api.createEvent(EVENT, paused);
-        })
+    api.createEvent(EVENT, paused)
         .compose(v -> api.createEvent(OTHER, paused))
         .compose(v -> api.join(EVENT)).map(r -> visitor = r.bodyAsJsonObject())
         .compose(v -> api.join(EVENT))
@@ -76,17 +55,9 @@ class BadInputTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    redis.close();
-    pg.close();
-    api.close();
-  }
-
   @Test
   void malformedOrMistypedEventDefinitionsAreRejectedWithTheirCode(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     String path = "/api/admin/events/" + EVENT;
     JsonObject seats = ApiClient.layout(2, 2);
     expectAll(ctx, List.of(
@@ -125,6 +96,7 @@ class BadInputTest {
 
   @Test
   void adminCallsWithoutTheRightKeyGet401(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     String path = "/api/admin/events/" + EVENT;
     JsonObject body = new JsonObject().put("name", "Taken over").put("seats", ApiClient.layout(1, 1));
     expectAll(ctx, List.of(
@@ -138,6 +110,7 @@ class BadInputTest {
 
   @Test
   void badJoinsAreRejectedWithTheirCode(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     String path = "/api/events/" + EVENT + "/visitors";
     expectAll(ctx, List.of(
         expect(() -> api.request(HttpMethod.POST, path).putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{oops")), 400, "invalid_json"),
@@ -150,6 +123,7 @@ class BadInputTest {
 
   @Test
   void forgedAlteredExpiredAndCrossEventTokensGet401(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     String token = visitor.getString("token");
     String[] parts = token.split("\\.");
     String forged = parts[0] + "." + parts[1] + "." + parts[2] + "." + "AAAA" + parts[3].substring(4);
@@ -181,6 +155,7 @@ class BadInputTest {
 
   @Test
   void theContractsOtherRefusalsChangeNothingEither(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     String path = "/api/admin/events/" + EVENT;
     JsonObject seats = ApiClient.layout(2, 2);
     String joins = "/api/events/" + EVENT + "/visitors";
@@ -209,6 +184,7 @@ class BadInputTest {
 
   @Test
   void aWrongMethodIsToldWhichMethodsThePathTakes(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     api.request(HttpMethod.DELETE, "/api/events/" + EVENT).send()
         .compose(event -> api.request(HttpMethod.PUT, "/api/events/" + EVENT + "/visitors/me").send()
             .compose(me -> api.admin(HttpMethod.POST, "/api/admin/events/" + EVENT).send().map(admin -> {
@@ -247,9 +223,11 @@ class BadInputTest {
 
   /** The business state of both events: lines, active sets, departures, counters, events and seats. */
   private Future<String> snapshot() {
+    Redis redis = cluster.redis();
+    Pool pg = cluster.pg();
     List<Future<String>> parts = new ArrayList<>();
     for (String event : List.of(EVENT, OTHER)) {
-      String base = setup.prefix() + ":{" + event + "}:";
+      String base = cluster.setup().prefix() + ":{" + event + "}:";
       parts.add(redis.send(Request.cmd(Command.ZRANGE).arg(base + "waiting").arg(0).arg(-1).arg("WITHSCORES")).map(String::valueOf));
       parts.add(redis.send(Request.cmd(Command.ZRANGE).arg(base + "active").arg(0).arg(-1).arg("WITHSCORES")).map(String::valueOf));
       parts.add(redis.send(Request.cmd(Command.HGETALL).arg(base + "gone")).map(String::valueOf));

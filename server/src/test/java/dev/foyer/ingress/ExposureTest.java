@@ -1,7 +1,6 @@
 package dev.foyer.ingress;
 
-import dev.foyer.support.ApiClient;
-import dev.foyer.support.TestNode;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TestSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,16 +11,14 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -36,42 +33,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExposureTest {
 
   private static final String EVENT = "arena-tour";
-  private static TestNode node;
-  private TestSetup setup;
-  private ApiClient api;
+
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
   private HttpClient http;
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(ExposureTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
   @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
+  void createEvent(Vertx vertx, VertxTestContext ctx) {
     http = vertx.createHttpClient();
-    node.deploy(setup.config())
-        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
-        .compose(v -> api.createEvent(EVENT, new JsonObject().put("paused", true)))
-        .onComplete(ctx.succeedingThenComplete());
+    cluster.api().createEvent(EVENT, new JsonObject().put("paused", true)).onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
+  void closeClient() {
     http.close();
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    api.close();
   }
 
   /** Sends only the headers of a request announcing a huge body, and takes whatever answer comes. */
   private Future<HttpClientResponse> headersOnly(HttpMethod method, String path, String auth) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(node.port())
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(cluster.node().port())
         .setURI(path).putHeader("Content-Type", "application/json").putHeader("Content-Length", "104857600");
     if (auth != null) {
       options.putHeader("Authorization", "Bearer " + auth);
@@ -102,13 +82,13 @@ class ExposureTest {
     List<Integer> answers = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < AdminGuard.LIMIT + 2; i++) {
-      chain = chain.compose(v -> api.request(HttpMethod.GET, "/api/admin/events").bearerTokenAuthentication("guess")
+      chain = chain.compose(v -> cluster.api().request(HttpMethod.GET, "/api/admin/events").bearerTokenAuthentication("guess")
           .send().map(r -> {
             answers.add(r.statusCode());
             return null;
           }));
     }
-    chain.compose(v -> api.admin(HttpMethod.GET, "/api/admin/events").send())
+    chain.compose(v -> cluster.api().admin(HttpMethod.GET, "/api/admin/events").send())
         .onComplete(ctx.succeeding(right -> ctx.verify(() -> {
           assertEquals(AdminGuard.LIMIT, answers.stream().filter(s -> s == 401).count(), answers.toString());
           assertEquals(List.of(429, 429), answers.subList(AdminGuard.LIMIT, answers.size()));
@@ -126,7 +106,7 @@ class ExposureTest {
         "/api/events/" + EVENT, "/health");
     List<Future<?>> checks = new ArrayList<>();
     for (String path : paths) {
-      checks.add(api.request(HttpMethod.GET, path).send().map(r -> {
+      checks.add(cluster.api().request(HttpMethod.GET, path).send().map(r -> {
         ctx.verify(() -> {
           assertEquals(200, r.statusCode(), path);
           assertEquals(SecurityHeaders.CONTENT_SECURITY_POLICY, r.getHeader("Content-Security-Policy"), path);
@@ -143,10 +123,10 @@ class ExposureTest {
 
   @Test
   void theKeysOfPassesAreCacheableAndTheBridgeAnswersOnlyItsOwnOrigin(Vertx vertx, VertxTestContext ctx) {
-    String own = "http://127.0.0.1:" + node.port();
-    api.request(HttpMethod.GET, "/.well-known/jwks.json").send()
-        .compose(jwks -> api.request(HttpMethod.GET, "/eventbus/info").putHeader("Origin", "https://evil.example")
-            .send().compose(foreign -> api.request(HttpMethod.GET, "/eventbus/info").putHeader("Origin", own).send()
+    String own = "http://127.0.0.1:" + cluster.node().port();
+    cluster.api().request(HttpMethod.GET, "/.well-known/jwks.json").send()
+        .compose(jwks -> cluster.api().request(HttpMethod.GET, "/eventbus/info").putHeader("Origin", "https://evil.example")
+            .send().compose(foreign -> cluster.api().request(HttpMethod.GET, "/eventbus/info").putHeader("Origin", own).send()
                 .map(same -> {
                   ctx.verify(() -> {
                     assertEquals("public, max-age=300", jwks.getHeader("Cache-Control"));

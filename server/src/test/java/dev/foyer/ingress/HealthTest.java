@@ -1,56 +1,30 @@
 package dev.foyer.ingress;
 
-import dev.foyer.support.ApiClient;
-import dev.foyer.support.TestNode;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TestServices;
-import dev.foyer.support.TestSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @ExtendWith(VertxExtension.class)
 class HealthTest {
 
-  private static TestNode node;
-  private final TestSetup setup = new TestSetup();
-  private ApiClient api;
-
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(HealthTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    api.close();
-  }
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1).deployedByTest();
 
   @Test
   void healthIsUpWhenRedisPostgresAndTheClusterAre(Vertx vertx, VertxTestContext ctx) {
-    node.deploy(setup.config())
-        .compose(v -> {
-          api = new ApiClient(vertx, node.port());
-          return api.request(HttpMethod.GET, "/health").send();
-        })
+    cluster.deploy()
+        .compose(v -> cluster.api().request(HttpMethod.GET, "/health").send())
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           assertEquals(200, r.statusCode());
           assertEquals(new JsonObject().put("status", "UP").put("checks",
@@ -61,15 +35,12 @@ class HealthTest {
 
   @Test
   void metricsShowTheSaleInPrometheusText(Vertx vertx, VertxTestContext ctx) {
-    node.deploy(setup.config())
-        .compose(v -> {
-          api = new ApiClient(vertx, node.port());
-          return api.createEvent("metered", new JsonObject().put("gate", "on").put("paused", true));
-        })
-        .compose(v -> api.join("metered"))
-        .compose(v -> api.join("metered"))
+    cluster.deploy()
+        .compose(v -> cluster.api().createEvent("metered", new JsonObject().put("gate", "on").put("paused", true)))
+        .compose(v -> cluster.api().join("metered"))
+        .compose(v -> cluster.api().join("metered"))
         .compose(v -> dev.foyer.support.Waits.sleep(vertx, 800))
-        .compose(v -> api.request(HttpMethod.GET, "/metrics").send())
+        .compose(v -> cluster.api().request(HttpMethod.GET, "/metrics").send())
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           String text = r.bodyAsString();
           assertEquals(200, r.statusCode());
@@ -86,13 +57,10 @@ class HealthTest {
   @Test
   void withRedisUnreachableHealthIs503AndRequestsGetDependencyDown(Vertx vertx, VertxTestContext ctx) {
     String deadRedis = "redis://127.0.0.1:" + TestServices.freePort();
-    node.deploy(setup.config().withServers(List.of(deadRedis), TestServices.pgUrl()))
-        .compose(v -> {
-          api = new ApiClient(vertx, node.port());
-          return api.createEvent("quiet-night", null).otherwise((JsonObject) null);
-        })
-        .compose(v -> api.request(HttpMethod.GET, "/health").send())
-        .compose(health -> api.join("quiet-night").map(join -> {
+    cluster.deploy(config -> config.withServers(List.of(deadRedis), TestServices.pgUrl()))
+        .compose(v -> cluster.api().createEvent("quiet-night", null).otherwise((JsonObject) null))
+        .compose(v -> cluster.api().request(HttpMethod.GET, "/health").send())
+        .compose(health -> cluster.api().join("quiet-night").map(join -> {
           ctx.verify(() -> {
             assertEquals(503, health.statusCode());
             assertEquals("DOWN", health.bodyAsJsonObject().getJsonObject("checks").getString("redis"));

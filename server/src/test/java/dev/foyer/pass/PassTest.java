@@ -1,6 +1,7 @@
 package dev.foyer.pass;
 
 import dev.foyer.support.ApiClient;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.Jwks;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
@@ -11,16 +12,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.sqlclient.Pool;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,48 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PassTest {
 
   private static final String EVENT = "summer-fest";
-  private static TestNode nodeA;
-  private static TestNode nodeB;
-  private TestSetup setup;
-  private ApiClient apiA;
-  private ApiClient apiB;
 
-  @BeforeAll
-  static void startCluster() {
-    List<TestNode> nodes = TestNode.cluster(PassTest.class, 2);
-    nodeA = nodes.get(0);
-    nodeB = nodes.get(1);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    nodeA.close();
-    nodeB.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    nodeA.deploy(setup.config())
-        .compose(v -> nodeB.deploy(setup.config()))
-        .onSuccess(v -> {
-          apiA = new ApiClient(vertx, nodeA.port());
-          apiB = new ApiClient(vertx, nodeB.port());
-        })
-        .onComplete(ctx.succeedingThenComplete());
-  }
-
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    nodeA.undeploy().await(30, TimeUnit.SECONDS);
-    nodeB.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    apiA.close();
-    apiB.close();
-  }
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(2);
 
   @Test
   void anAdmittedVisitorsPassVerifiesAgainstTheJwksOfAnyNode(Vertx vertx, VertxTestContext ctx) {
+    ApiClient apiA = cluster.api(0);
+    ApiClient apiB = cluster.api(1);
     apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120))
         .compose(v -> apiA.join(EVENT))
         .compose(joined -> apiB.me(EVENT, joined.bodyAsJsonObject().getString("token")))
@@ -104,6 +64,9 @@ class PassTest {
 
   @Test
   void aNodeWithAnotherSecretRefusesToStartInsteadOfMakingANewKey(Vertx vertx, VertxTestContext ctx) {
+    ApiClient apiA = cluster.api(0);
+    TestNode nodeB = cluster.node(1);
+    TestSetup setup = cluster.setup();
     var foreign = setup.config().withKeys(TestSetup.ADMIN_KEY, "not-the-cluster-secret-42");
     nodeB.undeploy()
         .compose(v -> apiA.request(HttpMethod.GET, "/.well-known/jwks.json").send())
@@ -128,6 +91,8 @@ class PassTest {
   @Test
   void afterARotationThroughTheAdminApiEveryNodeServesBothKeysAndPassesSignedBeforeStillHold(Vertx vertx,
                                                                                            VertxTestContext ctx) {
+    ApiClient apiA = cluster.api(0);
+    ApiClient apiB = cluster.api(1);
     String[] before = new String[2];
     JsonObject[] rotated = new JsonObject[1];
     apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120))

@@ -4,9 +4,9 @@ import dev.foyer.bus.Addresses;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.Jwks;
 import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,12 +14,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,44 +33,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BridgeTest {
 
   private static final String EVENT = "rock-night";
-  private static TestNode node;
-  private TestSetup setup;
-  private ApiClient api;
+
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
+
   private final List<BridgeClient> bridges = new ArrayList<>();
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(BridgeTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    node.deploy(setup.config())
-        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
-        .onComplete(ctx.succeedingThenComplete());
-  }
-
   @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
+  void closeBridges() throws Exception {
     for (BridgeClient b : bridges) {
       b.close().await(5, TimeUnit.SECONDS);
     }
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    api.close();
   }
 
   private Future<BridgeClient> bridge(Vertx vertx) {
-    return BridgeClient.connect(vertx, node.port()).onSuccess(bridges::add);
+    return BridgeClient.connect(vertx, cluster.node().port()).onSuccess(bridges::add);
   }
 
   private Future<List<JsonObject>> join(int n) {
+    ApiClient api = cluster.api();
     Future<List<JsonObject>> all = Future.succeededFuture(new ArrayList<>());
     for (int i = 0; i < n; i++) {
       all = all.compose(list -> api.join(EVENT).map(r -> {
@@ -86,6 +65,7 @@ class BridgeTest {
   @Test
   void aVisitorGetsItsStateAtOnceThenFallingRanksThenAnAdmissionWithAPassThatVerifies(Vertx vertx,
                                                                                       VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     List<JsonObject> visitors = new ArrayList<>();
     BridgeClient[] bridge = new BridgeClient[1];
     String[] address = new String[1];
@@ -136,8 +116,10 @@ class BridgeTest {
   @Test
   void theGuardRefusesWrongTokensForeignAndInternalAddressesAndEverySendIntoTheCluster(Vertx vertx,
                                                                                       VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     List<JsonObject> visitors = new ArrayList<>();
     AtomicInteger leaked = new AtomicInteger();
+    TestNode node = cluster.node();
     node.vertx().eventBus().consumer(Addresses.EVENT_CHANGED, m -> {
       if ("smuggled".equals(m.body())) {
         leaked.incrementAndGet();
@@ -201,6 +183,7 @@ class BridgeTest {
 
   @Test
   void theRankSentOnRegisterAndTheRankPushedInARoundAreTheSameFrame(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     List<JsonObject> visitors = new ArrayList<>();
     BridgeClient[] bridge = new BridgeClient[1];
     JsonObject[] onRegister = new JsonObject[1];

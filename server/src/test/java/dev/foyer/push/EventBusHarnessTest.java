@@ -4,20 +4,19 @@ import dev.foyer.bus.Addresses;
 import dev.foyer.queue.QueueVerticle;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,45 +34,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EventBusHarnessTest {
 
   private static final String EVENT = "big-hall";
-  private static TestNode foyer;
-  private static TestNode harness;
-  private TestSetup setup;
-  private ApiClient api;
+
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(2).deployedByTest();
+
   private BridgeClient bridge;
 
-  @BeforeAll
-  static void startCluster() {
-    List<TestNode> nodes = TestNode.cluster(EventBusHarnessTest.class, 2);
-    foyer = nodes.get(0);
-    harness = nodes.get(1);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    foyer.close();
-    harness.close();
-  }
-
   @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    foyer.deploy(setup.config())
-        .onSuccess(v -> api = new ApiClient(vertx, foyer.port()))
-        .onComplete(ctx.succeedingThenComplete());
+  void deploy(VertxTestContext ctx) {
+    cluster.deploy(0).onComplete(ctx.succeedingThenComplete());
   }
 
   @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
+  void closeBridge() throws Exception {
     if (bridge != null) {
       bridge.close().await(5, TimeUnit.SECONDS);
     }
-    foyer.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    api.close();
   }
 
   @Test
   void theHarnessSeesAdmissionBatchesInJoinOrderOneProgressPerTickAndRankRounds(Vertx vertx, VertxTestContext ctx) {
+    TestNode foyer = cluster.node(0);
+    TestNode harness = cluster.node(1);
+    ApiClient api = cluster.api(0);
     List<JsonObject> admissions = new CopyOnWriteArrayList<>();
     List<JsonObject> progress = new CopyOnWriteArrayList<>();
     List<JsonObject> rounds = new CopyOnWriteArrayList<>();
@@ -83,7 +66,7 @@ class EventBusHarnessTest {
         bus.<JsonObject>consumer(Addresses.event(EVENT), m -> progress.add(m.body())).completion(),
         bus.<JsonObject>consumer(Addresses.RANK_ROUNDS, m -> rounds.add(m.body())).completion());
     List<String> joinOrder = new ArrayList<>();
-    long tick = setup.config().tickMillis();
+    long tick = cluster.setup().config().tickMillis();
     Future.all(subscribed)
         .compose(v -> api.createEvent(EVENT, new JsonObject().put("maxActive", 2).put("admitPerMinute", 0)
             .put("activeSeconds", 1).put("rankPushMillis", 200).put("paused", true)))

@@ -2,8 +2,7 @@ package dev.foyer.push;
 
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
-import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,12 +10,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,41 +28,21 @@ class PresenceTest {
   private static final String EVENT = "late-show";
   /** One second of grace, renewed every 200 ms while a socket is open. */
   private static final JsonObject SHORT_GRACE = new JsonObject().put("graceSeconds", 1).put("rankPushMillis", 200);
-  private static TestNode node;
-  private TestSetup setup;
-  private ApiClient api;
+
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
+
   private final List<BridgeClient> bridges = new ArrayList<>();
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(PresenceTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    node.deploy(setup.config())
-        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
-        .onComplete(ctx.succeedingThenComplete());
-  }
-
   @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
+  void closeBridges() throws Exception {
     for (BridgeClient b : bridges) {
       b.close().otherwiseEmpty().await(5, TimeUnit.SECONDS);
     }
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    api.close();
   }
 
   private Future<BridgeClient> connect(Vertx vertx, JsonObject visitor) {
-    return BridgeClient.connect(vertx, node.port()).compose(b -> {
+    return BridgeClient.connect(vertx, cluster.node().port()).compose(b -> {
       bridges.add(b);
       return b.registerVisitor(visitor.getString("visitor"), visitor.getString("token"))
           .compose(v -> b.nextMessage("foyer.visitor." + visitor.getString("visitor"), "rank", 3000))
@@ -74,12 +51,13 @@ class PresenceTest {
   }
 
   private Future<JsonObject> me(JsonObject visitor) {
-    return api.me(EVENT, visitor.getString("token")).map(HttpResponse::bodyAsJsonObject);
+    return cluster.api().me(EVENT, visitor.getString("token")).map(HttpResponse::bodyAsJsonObject);
   }
 
   @Test
   void aWaitingVisitorWhoStaysAwayPastTheGraceLosesThePlaceAndOneBackInTimeKeepsIt(Vertx vertx,
                                                                                   VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     List<JsonObject> v = new ArrayList<>();
     api.createEvent(EVENT, SHORT_GRACE.copy().put("paused", true))
         .compose(x -> api.join(EVENT)).map(r -> v.add(r.bodyAsJsonObject()))
@@ -108,13 +86,14 @@ class PresenceTest {
   @Test
   void anAdmittedVisitorWhoDisconnectsPastTheGraceFreesTheSlotAndIsToldWhenBack(Vertx vertx,
                                                                                VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     JsonObject[] visitor = new JsonObject[1];
     api.createEvent(EVENT, SHORT_GRACE.copy().put("gate", "off").put("maxActive", 5))
         .compose(x -> api.join(EVENT))
         .compose(r -> {
           visitor[0] = r.bodyAsJsonObject();
           ctx.verify(() -> assertEquals("active", visitor[0].getString("state")));
-          return BridgeClient.connect(vertx, node.port());
+          return BridgeClient.connect(vertx, cluster.node().port());
         })
         .compose(b -> {
           bridges.add(b);
@@ -129,7 +108,7 @@ class PresenceTest {
         })
         .compose(x -> Waits.sleep(vertx, 2500))
         .compose(x -> api.stats(EVENT))
-        .compose(after -> BridgeClient.connect(vertx, node.port()).compose(b -> {
+        .compose(after -> BridgeClient.connect(vertx, cluster.node().port()).compose(b -> {
           bridges.add(b);
           String address = "foyer.visitor." + visitor[0].getString("visitor");
           return b.registerVisitor(visitor[0].getString("visitor"), visitor[0].getString("token"))

@@ -2,8 +2,8 @@ package dev.foyer.queue;
 
 import dev.foyer.bus.Addresses;
 import dev.foyer.support.ApiClient;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,14 +15,10 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -46,47 +41,15 @@ class AdmissionTest {
 
   private static final String EVENT = "arena-night";
 
-  private static TestNode nodeA;
-  private static TestNode nodeB;
-  private TestSetup setup;
-  private ApiClient api;
-  private Redis redis;
-
-  @BeforeAll
-  static void startCluster() {
-    List<TestNode> nodes = TestNode.cluster(AdmissionTest.class, 2);
-    nodeA = nodes.get(0);
-    nodeB = nodes.get(1);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    nodeA.close();
-    nodeB.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    redis = setup.redis(vertx);
-    // both nodes tick every event at once: the lock is bypassed, only the script stands guard
-    nodeA.deploy(setup.config(), Ticking.EVERY_NODE)
-        .compose(v -> nodeB.deploy(setup.config(), Ticking.EVERY_NODE))
-        .onSuccess(v -> api = new ApiClient(vertx, nodeA.port()))
-        .onComplete(ctx.succeedingThenComplete());
-  }
-
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    Future.join(nodeA.undeploy(), nodeB.undeploy()).await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    redis.close();
-    api.close();
-  }
+  // both nodes tick every event at once: the lock is bypassed, only the script stands guard
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(2).ticking(Ticking.EVERY_NODE);
 
   @Test
   void twoNodesTickingTheSameEventNeverAdmitPastCapacityAndAdmitEachVisitorOnceInJoinOrder(Vertx vertx,
                                                                                            VertxTestContext ctx) {
+    ApiClient api = cluster.api();
+    TestNode nodeA = cluster.node(0);
     int visitors = 150;
     int maxActive = 25;
     Map<String, Long> positionOf = new HashMap<>();
@@ -97,7 +60,7 @@ class AdmissionTest {
         batches.add(m.body());
       }
     });
-    long sampler = vertx.setPeriodic(20, id -> redis.send(Request.cmd(Command.ZCARD).arg(activeKey()))
+    long sampler = vertx.setPeriodic(20, id -> cluster.redis().send(Request.cmd(Command.ZCARD).arg(activeKey()))
         .onSuccess(n -> maxSeen.accumulateAndGet(n.toLong(), Math::max)));
 
     // the rate cap binds, so each node's tick finds tokens the other left: both admit, interleaved
@@ -136,6 +99,7 @@ class AdmissionTest {
 
   @Test
   void expiredVisitorsFreeTheirSlotsAndAdmissionContinues(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     List<JsonObject> joined = new ArrayList<>();
     api.createEvent(EVENT, new JsonObject().put("maxActive", 3).put("admitPerMinute", 0).put("activeSeconds", 1)
             .put("gate", "on"))
@@ -158,6 +122,7 @@ class AdmissionTest {
 
   @Test
   void admissionNeverOutpacesAdmitPerMinute(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     long[] startedAt = new long[1];
     api.createEvent(EVENT, new JsonObject().put("maxActive", 1000).put("admitPerMinute", 120).put("paused", true))
         .compose(v -> joinAll(60))
@@ -181,6 +146,7 @@ class AdmissionTest {
 
   @Test
   void aPausedAdmissionKeepsEtasSane(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
     List<JsonObject> joined = new ArrayList<>();
     JsonObject[] beforePause = new JsonObject[1];
     api.createEvent(EVENT, new JsonObject().put("maxActive", 1000).put("admitPerMinute", 240).put("paused", true))
@@ -213,17 +179,17 @@ class AdmissionTest {
   }
 
   private Future<JsonObject> me(JsonObject visitor) {
-    return api.me(EVENT, visitor.getString("token")).map(HttpResponse::bodyAsJsonObject);
+    return cluster.api().me(EVENT, visitor.getString("token")).map(HttpResponse::bodyAsJsonObject);
   }
 
   private String activeKey() {
-    return setup.prefix() + ":{" + EVENT + "}:active";
+    return cluster.setup().prefix() + ":{" + EVENT + "}:active";
   }
 
   private Future<List<JsonObject>> joinAll(int n) {
     List<Future<HttpResponse<Buffer>>> joins = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      joins.add(api.join(EVENT));
+      joins.add(cluster.api().join(EVENT));
     }
     return Future.all(joins).map(all -> {
       List<JsonObject> bodies = new ArrayList<>();

@@ -2,24 +2,18 @@ package dev.foyer.queue;
 
 import dev.foyer.bus.Addresses;
 import dev.foyer.support.ApiClient;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
 import dev.foyer.support.Waits;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,48 +23,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterLockTest {
 
   private static final String EVENT = "stadium-show";
-  private static TestNode nodeA;
-  private static TestNode nodeB;
-  private TestSetup setup;
-  private ApiClient api;
 
-  @BeforeAll
-  static void startCluster() {
-    List<TestNode> nodes = TestNode.cluster(ClusterLockTest.class, 2);
-    nodeA = nodes.get(0);
-    nodeB = nodes.get(1);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    nodeA.close();
-    nodeB.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    nodeA.deploy(setup.config())
-        .compose(v -> nodeB.deploy(setup.config()))
-        .onSuccess(v -> api = new ApiClient(vertx, nodeA.port()))
-        .onComplete(ctx.succeedingThenComplete());
-  }
-
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    nodeA.undeploy().await(30, TimeUnit.SECONDS);
-    nodeB.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    api.close();
-  }
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(2);
 
   @Test
   void progressGoesOutOncePerTickForTheWholeClusterAndSurvivesTheTickingNodeLeaving(Vertx vertx,
                                                                                    VertxTestContext ctx) {
+    TestNode nodeA = cluster.node(0);
+    TestNode nodeB = cluster.node(1);
+    ApiClient api = cluster.api(0);
     AtomicInteger progress = new AtomicInteger();
     MessageConsumer<JsonObject> consumer = nodeB.vertx().eventBus()
         .consumer(Addresses.event(EVENT), m -> progress.incrementAndGet());
-    long tick = setup.config().tickMillis();
+    long tick = cluster.setup().config().tickMillis();
     api.createEvent(EVENT, null)
         .compose(v -> consumer.completion())
         .compose(v -> Waits.sleep(vertx, 1500))

@@ -2,28 +2,23 @@ package dev.foyer.queue;
 
 import dev.foyer.bus.Addresses;
 import dev.foyer.support.ApiClient;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
 import dev.foyer.support.Waits;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,50 +30,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GateClusterTest {
 
   private static final String EVENT = "rush-hour";
-  private static TestNode nodeA;
-  private static TestNode nodeB;
-  private TestSetup setup;
-  private ApiClient apiA;
-  private ApiClient apiB;
 
-  @BeforeAll
-  static void startCluster() {
-    List<TestNode> nodes = TestNode.cluster(GateClusterTest.class, 2);
-    nodeA = nodes.get(0);
-    nodeB = nodes.get(1);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    nodeA.close();
-    nodeB.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    // no lock: both nodes decide every tick, only the stored once-per-tick rule keeps them apart
-    nodeA.deploy(setup.config(), Ticking.EVERY_NODE)
-        .compose(v -> nodeB.deploy(setup.config(), Ticking.EVERY_NODE))
-        .onSuccess(v -> {
-          apiA = new ApiClient(vertx, nodeA.port());
-          apiB = new ApiClient(vertx, nodeB.port());
-        })
-        .onComplete(ctx.succeedingThenComplete());
-  }
-
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    nodeA.undeploy().await(30, TimeUnit.SECONDS);
-    nodeB.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    apiA.close();
-    apiB.close();
-  }
+  // no lock: both nodes decide every tick, only the stored once-per-tick rule keeps them apart
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(2).ticking(Ticking.EVERY_NODE);
 
   @Test
   void loadAboveTheOnRateTurnsTheGateOnAndQuietAfterTheDebounceTurnsItOffWithOneDecisionPerTick(Vertx vertx,
                                                                                                VertxTestContext ctx) {
+    ApiClient apiA = cluster.api(0);
+    ApiClient apiB = cluster.api(1);
+    TestNode nodeA = cluster.node(0);
     List<JsonObject> decisions = new CopyOnWriteArrayList<>();
     nodeA.vertx().eventBus().<JsonObject>consumer(Addresses.GATE_DECISIONS, m -> {
       if (EVENT.equals(m.body().getString("event"))) {

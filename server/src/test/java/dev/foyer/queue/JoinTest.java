@@ -1,8 +1,7 @@
 package dev.foyer.queue;
 
 import dev.foyer.support.ApiClient;
-import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
+import dev.foyer.support.FoyerCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,18 +12,14 @@ import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,46 +34,13 @@ class JoinTest {
   /** Admission held, so positions only move when people join or leave. */
   private static final JsonObject PAUSED = new JsonObject().put("paused", true).put("gate", "on");
 
-  private static TestNode node;
-  private TestSetup setup;
-  private ApiClient api;
-  private Redis redis;
-
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(JoinTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    redis = setup.redis(vertx);
-    node.deploy(setup.config()).onComplete(ctx.succeedingThenComplete());
-  }
-
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    redis.close();
-    if (api != null) {
-      api.close();
-    }
-  }
-
-  private ApiClient api(Vertx vertx) {
-    api = new ApiClient(vertx, node.port());
-    return api;
-  }
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
 
   @Test
   void aThousandConcurrentJoinsGetPositionsOneToAThousandInJoinSequenceOrder(Vertx vertx, VertxTestContext ctx) {
-    ApiClient api = api(vertx);
+    ApiClient api = cluster.api();
+    Redis redis = cluster.redis();
     api.createEvent(EVENT, PAUSED)
         .compose(created -> {
           List<Future<HttpResponse<Buffer>>> joins = new ArrayList<>();
@@ -96,7 +58,7 @@ class JoinTest {
           });
           // the position each visitor was told is their join sequence number in Redis
           List<Future<Void>> checks = new ArrayList<>();
-          String waiting = setup.prefix() + ":{" + EVENT + "}:waiting";
+          String waiting = cluster.setup().prefix() + ":{" + EVENT + "}:waiting";
           for (JsonObject b : bodies) {
             checks.add(redis.send(Request.cmd(Command.ZSCORE).arg(waiting).arg(b.getString("visitor")))
                 .map(score -> {
@@ -111,7 +73,7 @@ class JoinTest {
 
   @Test
   void aRefreshOrASecondTabKeepsThePlace(Vertx vertx, VertxTestContext ctx) {
-    ApiClient api = api(vertx);
+    ApiClient api = cluster.api();
     api.createEvent(EVENT, PAUSED)
         .compose(v -> api.join(EVENT))
         .compose(first -> api.join(EVENT))
@@ -135,7 +97,7 @@ class JoinTest {
 
   @Test
   void leavingFreesThePlaceAndEveryoneBehindMovesUp(Vertx vertx, VertxTestContext ctx) {
-    ApiClient api = api(vertx);
+    ApiClient api = cluster.api();
     List<JsonObject> visitors = new ArrayList<>();
     Future<Void> joined = api.createEvent(EVENT, PAUSED).mapEmpty();
     for (int i = 0; i < 5; i++) {
@@ -172,7 +134,7 @@ class JoinTest {
 
   @Test
   void withTheGateOffJoinersPassStraightInWhileCapacityAllows(Vertx vertx, VertxTestContext ctx) {
-    ApiClient api = api(vertx);
+    ApiClient api = cluster.api();
     api.createEvent(EVENT, new JsonObject().put("gate", "off").put("maxActive", 2))
         .compose(v -> api.join(EVENT))
         .compose(a -> api.join(EVENT).compose(b -> api.join(EVENT).map(c -> List.of(a, b, c))))
@@ -196,7 +158,7 @@ class JoinTest {
 
   @Test
   void aJoinPassingStraightInTakesItsShareOfTheRateCapLikeATicksAdmission(Vertx vertx, VertxTestContext ctx) {
-    ApiClient api = api(vertx);
+    ApiClient api = cluster.api();
     // 60 a minute: the bucket holds one admission; capacity alone would let all three in
     api.createEvent(EVENT, new JsonObject().put("gate", "off").put("maxActive", 100).put("admitPerMinute", 60))
         .compose(v -> api.join(EVENT))

@@ -2,8 +2,7 @@ package dev.foyer.queue;
 
 import dev.foyer.line.ShuffleOrder;
 import dev.foyer.support.ApiClient;
-import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
+import dev.foyer.support.FoyerCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,20 +12,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,37 +34,9 @@ class OpeningTest {
 
   private static final String EVENT = "midnight-sale";
   private static final int EARLY = 1000;
-  private static TestNode node;
-  private TestSetup setup;
-  private ApiClient api;
-  private Redis redis;
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(OpeningTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    redis = setup.redis(vertx);
-    node.deploy(setup.config())
-        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
-        .onComplete(ctx.succeedingThenComplete());
-  }
-
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    redis.close();
-    api.close();
-  }
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
 
   /** Creates the event opening in a few seconds; nobody is admitted, so the line only moves in. */
   private Future<Instant> createOpening(String order) {
@@ -78,10 +44,11 @@ class OpeningTest {
     JsonObject body = new JsonObject().put("name", "Midnight sale").put("opensAt", opensAt.toString())
         .put("seats", ApiClient.layout(2, 2))
         .put("settings", new JsonObject().put("opening", order).put("paused", true).put("gate", "on"));
-    return api.admin(HttpMethod.PUT, "/api/admin/events/" + EVENT).sendJsonObject(body).map(opensAt);
+    return cluster.api().admin(HttpMethod.PUT, "/api/admin/events/" + EVENT).sendJsonObject(body).map(opensAt);
   }
 
   private Future<List<JsonObject>> joinMany(int n) {
+    ApiClient api = cluster.api();
     List<Future<HttpResponse<Buffer>>> joins = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       joins.add(api.join(EVENT));
@@ -90,7 +57,8 @@ class OpeningTest {
   }
 
   private Future<List<String>> zrange(String key) {
-    return redis.send(Request.cmd(Command.ZRANGE).arg(setup.prefix() + ":{" + EVENT + "}:" + key).arg(0).arg(-1))
+    String name = cluster.setup().prefix() + ":{" + EVENT + "}:" + key;
+    return cluster.redis().send(Request.cmd(Command.ZRANGE).arg(name).arg(0).arg(-1))
         .map(r -> {
           List<String> out = new ArrayList<>();
           for (Response item : r) {
@@ -101,7 +69,7 @@ class OpeningTest {
   }
 
   private Future<JsonObject> event() {
-    return api.request(HttpMethod.GET, "/api/events/" + EVENT).send().map(HttpResponse::bodyAsJsonObject);
+    return cluster.api().request(HttpMethod.GET, "/api/events/" + EVENT).send().map(HttpResponse::bodyAsJsonObject);
   }
 
   private Future<Void> untilOpened(Vertx vertx) {

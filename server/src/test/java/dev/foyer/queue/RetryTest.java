@@ -1,8 +1,6 @@
 package dev.foyer.queue;
 
-import dev.foyer.support.ApiClient;
-import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
+import dev.foyer.support.FoyerCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,19 +12,15 @@ import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -36,48 +30,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class RetryTest {
 
   private static final String EVENT = "late-show";
-  private static TestNode node;
-  private TestSetup setup;
-  private ApiClient api;
-  private Redis redis;
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(RetryTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx, VertxTestContext ctx) {
-    setup = new TestSetup();
-    redis = setup.redis(vertx);
-    node.deploy(setup.config())
-        .onSuccess(v -> api = new ApiClient(vertx, node.port()))
-        .onComplete(ctx.succeedingThenComplete());
-  }
-
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    redis.close();
-    api.close();
-  }
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
 
   private Future<HttpResponse<Buffer>> join(String key) {
-    return api.request(HttpMethod.POST, "/api/events/" + EVENT + "/visitors").putHeader("Idempotency-Key", key).send();
+    return cluster.api().request(HttpMethod.POST, "/api/events/" + EVENT + "/visitors").putHeader("Idempotency-Key", key).send();
   }
 
   @Test
   void aJoinRetriedWithItsKeyGetsTheSamePlaceEvenWhenTheAttemptsRace(Vertx vertx, VertxTestContext ctx) {
     String key = UUID.randomUUID().toString();
     List<Future<HttpResponse<Buffer>>> racing = new ArrayList<>();
-    api.createEvent(EVENT, new JsonObject().put("paused", true).put("gate", "on"))
-        .compose(v -> api.join(EVENT))
+    cluster.api().createEvent(EVENT, new JsonObject().put("paused", true).put("gate", "on"))
+        .compose(v -> cluster.api().join(EVENT))
         .compose(first -> {
           for (int i = 0; i < 10; i++) {
             racing.add(join(key));
@@ -85,9 +51,9 @@ class RetryTest {
           return Future.all(racing);
         })
         .compose(v -> join(key).compose(later -> join(UUID.randomUUID().toString())
-            .compose(other -> api.request(HttpMethod.POST, "/api/events/" + EVENT + "/visitors")
+            .compose(other -> cluster.api().request(HttpMethod.POST, "/api/events/" + EVENT + "/visitors")
                 .putHeader("Idempotency-Key", "short").send()
-                .compose(bad -> api.stats(EVENT).map(stats -> {
+                .compose(bad -> cluster.api().stats(EVENT).map(stats -> {
                   ctx.verify(() -> {
                     Set<String> visitors = new HashSet<>();
                     int replayed = 0;
@@ -115,22 +81,22 @@ class RetryTest {
   void aConfirmationRetriedAfterRedisLostTheHoldReturnsTheSaleNot410(Vertx vertx, VertxTestContext ctx) {
     String[] pass = new String[1];
     JsonObject[] sold = new JsonObject[1];
-    String keys = setup.prefix() + ":{" + EVENT + "}:";
-    api.createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120))
-        .compose(v -> api.admitted(EVENT))
+    String keys = cluster.setup().prefix() + ":{" + EVENT + "}:";
+    cluster.api().createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120))
+        .compose(v -> cluster.api().admitted(EVENT))
         .compose(visitor -> {
           pass[0] = visitor.getString("pass");
-          return api.hold(EVENT, pass[0], "A-1-1", "A-1-2");
+          return cluster.api().hold(EVENT, pass[0], "A-1-1", "A-1-2");
         })
-        .compose(held -> api.confirm(EVENT, pass[0], held.bodyAsJsonObject().getString("holdId")).map(confirmed -> {
+        .compose(held -> cluster.api().confirm(EVENT, pass[0], held.bodyAsJsonObject().getString("holdId")).map(confirmed -> {
           sold[0] = confirmed.bodyAsJsonObject().put("holdId", held.bodyAsJsonObject().getString("holdId"));
           return confirmed;
         }))
         // Redis forgets every trace of the hold and its confirmation, as a wiped or failed-over Redis would
-        .compose(confirmed -> redis.send(Request.cmd(Command.DEL).arg(keys + "confirmed").arg(keys + "holds")
+        .compose(confirmed -> cluster.redis().send(Request.cmd(Command.DEL).arg(keys + "confirmed").arg(keys + "holds")
             .arg(keys + "hold-by-visitor").arg(keys + "hold-expiry").arg(keys + "confirming")))
-        .compose(v -> api.confirm(EVENT, pass[0], sold[0].getString("holdId")))
-        .compose(retry -> api.confirm(EVENT, pass[0], "no-such-hold").map(unknown -> {
+        .compose(v -> cluster.api().confirm(EVENT, pass[0], sold[0].getString("holdId")))
+        .compose(retry -> cluster.api().confirm(EVENT, pass[0], "no-such-hold").map(unknown -> {
           ctx.verify(() -> {
             assertEquals(201, retry.statusCode(), retry.bodyAsString());
             assertEquals(sold[0].getString("reservationId"), retry.bodyAsJsonObject().getString("reservationId"));

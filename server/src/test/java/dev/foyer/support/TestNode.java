@@ -41,16 +41,6 @@ public final class TestNode {
     }
   }
 
-  /** Several nodes of one fresh cluster, named after the test class. */
-  public static List<TestNode> cluster(Class<?> testClass, int size) {
-    String name = TestSetup.clusterName(testClass);
-    List<TestNode> nodes = new ArrayList<>();
-    for (int i = 0; i < size; i++) {
-      nodes.add(start(name));
-    }
-    return nodes;
-  }
-
   public Vertx vertx() {
     return vertx;
   }
