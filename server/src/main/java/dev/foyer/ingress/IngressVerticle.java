@@ -68,7 +68,7 @@ public class IngressVerticle extends VerticleBase {
     router.errorHandler(405, ctx -> Replies.error(ctx, new ApiError(405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path())));
 
-    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort());
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true).setCompressionContentSizeThreshold(1024)).requestHandler(router).listen(config.httpPort());
   }
 
   @Override
