@@ -32,11 +32,11 @@ public interface HoldService {
 
   /**
    * The seat map at one version, {@code {generation, version, seats: [{id, section, row, number, x, y,
-   * status}]}}, rendered once per node and version and handed over by reference: read it, never
-   * change it. {@code gzip} is the same JSON gzip-compressed; {@code json} makes (once) and gives the
-   * plain JSON. {@code etag} names the version and the layout, so it is the same on every node.
+   * status}]}}, rendered once per node and version and handed over by reference. {@code json} and
+   * {@code gzip} (the same JSON gzip-compressed) give a fresh read-only view of the bytes for each
+   * send. {@code etag} names the version and the layout, so it is the same on every node.
    */
-  record SeatMapBody(String generation, long version, String etag, Buffer gzip, Supplier<Buffer> json) {
+  record SeatMapBody(String generation, long version, String etag, Supplier<Buffer> gzip, Supplier<Buffer> json) {
   }
 
   /** A seat whose status changed, with the version of its last change. */

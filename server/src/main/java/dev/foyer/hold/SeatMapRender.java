@@ -1,12 +1,16 @@
 package dev.foyer.hold;
 
 import dev.foyer.bus.HoldService.SeatMapBody;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
@@ -94,8 +98,15 @@ final class SeatMapRender {
     }
   }
 
-  /** One chunk of the map: its JSON and that JSON compressed. */
-  private record Piece(byte[] raw, byte[] deflated) {
+  /**
+   * One chunk of the map: its JSON and that JSON compressed, off-heap and never changed once made,
+   * so a send hands the socket these bytes as they are (a heap buffer is copied to a fresh off-heap
+   * one on every send) and a new version shares every chunk whose seats did not change.
+   */
+  private record Piece(ByteBuf raw, ByteBuf deflated) {
+    static Piece of(byte[] raw, byte[] deflated) {
+      return new Piece(offHeap(raw), offHeap(deflated));
+    }
   }
 
   /** The map at one version. */
@@ -116,16 +127,18 @@ final class SeatMapRender {
       this.body = body();
     }
 
+    /**
+     * The bodies are views over the chunks, made afresh for each send (a gather write of the
+     * pieces): nothing of the map's size is copied or allocated per version or per request.
+     */
     private SeatMapBody body() {
       byte[] opening = bytes("{\"generation\":" + Json.encode(generation) + ",\"version\":" + version + ",\"seats\":[");
       CRC32 crc = new CRC32();
       crc.update(opening);
       long length = opening.length + CLOSING.length;
-      int compressed = GZIP_HEADER.length + 8;
       for (Piece p : chunks) {
-        crc.update(p.raw);
-        length += p.raw.length;
-        compressed += p.deflated.length;
+        crc.update(p.raw.nioBuffer());
+        length += p.raw.readableBytes();
       }
       crc.update(CLOSING);
       Deflater deflater = new Deflater(LEVEL, true);
@@ -137,31 +150,38 @@ final class SeatMapRender {
       } finally {
         deflater.end();
       }
-      compressed += openingDeflated.length + closingDeflated.length;
-      Buffer gzip = Buffer.buffer(compressed).appendBytes(GZIP_HEADER).appendBytes(openingDeflated);
-      for (Piece p : chunks) {
-        gzip.appendBytes(p.deflated);
-      }
-      gzip.appendBytes(closingDeflated).appendIntLE((int) crc.getValue()).appendIntLE((int) length);
-      long plainLength = length;
-      Supplier<Buffer> json = new Supplier<>() {
-        private Buffer made;
-
-        @Override
-        public synchronized Buffer get() {
-          if (made == null) {
-            Buffer out = Buffer.buffer((int) plainLength).appendBytes(opening);
-            for (Piece p : chunks) {
-              out.appendBytes(p.raw);
-            }
-            made = out.appendBytes(CLOSING);
-          }
-          return made;
-        }
-      };
+      byte[] trailer = java.util.Arrays.copyOf(closingDeflated, closingDeflated.length + 8);
+      writeIntLE(trailer, closingDeflated.length, (int) crc.getValue());
+      writeIntLE(trailer, closingDeflated.length + 4, (int) length);
+      byte[] head = new byte[GZIP_HEADER.length + openingDeflated.length];
+      System.arraycopy(GZIP_HEADER, 0, head, 0, GZIP_HEADER.length);
+      System.arraycopy(openingDeflated, 0, head, GZIP_HEADER.length, openingDeflated.length);
+      ByteBuf gzipHead = offHeap(head);
+      ByteBuf gzipTail = offHeap(trailer);
+      ByteBuf jsonHead = offHeap(opening);
+      ByteBuf jsonTail = offHeap(CLOSING);
+      Supplier<Buffer> gzip = () -> view(gzipHead, chunks, true, gzipTail);
+      Supplier<Buffer> json = () -> view(jsonHead, chunks, false, jsonTail);
       String etag = "W/\"" + generation + "." + version + "." + layout.hash + "\"";
       return new SeatMapBody(generation, version, etag, gzip, json);
     }
+  }
+
+  private static Buffer view(ByteBuf head, Piece[] chunks, boolean deflated, ByteBuf tail) {
+    ByteBuf[] parts = new ByteBuf[chunks.length + 2];
+    parts[0] = head.slice();
+    for (int i = 0; i < chunks.length; i++) {
+      parts[i + 1] = (deflated ? chunks[i].deflated : chunks[i].raw).slice();
+    }
+    parts[parts.length - 1] = tail.slice();
+    return BufferInternal.buffer(Unpooled.wrappedUnmodifiableBuffer(parts));
+  }
+
+  private static void writeIntLE(byte[] into, int at, int value) {
+    into[at] = (byte) value;
+    into[at + 1] = (byte) (value >>> 8);
+    into[at + 2] = (byte) (value >>> 16);
+    into[at + 3] = (byte) (value >>> 24);
   }
 
   /** The whole map from the held and sold seats at one version. */
@@ -248,7 +268,7 @@ final class SeatMapRender {
       System.arraycopy(SEAT_END, 0, raw, at, SEAT_END.length);
       at += SEAT_END.length;
     }
-    return new Piece(raw, deflate(deflater, raw, false));
+    return Piece.of(raw, deflate(deflater, raw, false));
   }
 
   /**
@@ -273,6 +293,11 @@ final class SeatMapRender {
       } while (n == buffer.length || !deflater.needsInput());
     }
     return out.toByteArray();
+  }
+
+  /** A copy off-heap, freed by the GC once no snapshot uses it (never released by hand). */
+  private static ByteBuf offHeap(byte[] bytes) {
+    return Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip());
   }
 
   private static byte[] bytes(String s) {

@@ -92,7 +92,7 @@ final class HoldRoutes {
       response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
       if (takesGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
         // compressed once per version; the server's own compression leaves an encoded body alone
-        response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").end(map.gzip());
+        response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").end(map.gzip().get());
       } else {
         // "identity" keeps the server from compressing megabytes per request for a client that
         // takes only deflate (Vert.x drops the header before sending)
