@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -jar bench/target/foyer-bench.jar poll --port 8080 --admin-key K --visitors 10000 --seconds 60
  *   java -jar bench/target/foyer-bench.jar holds --port 8080 --admin-key K --visitors 500 --seats 100 --seconds 10
  *   java -jar bench/target/foyer-bench.jar seatview --port 8080 --admin-key K --viewers 1000 --changes 50
- *   java -jar bench/target/foyer-bench.jar seatmap --port 8080 --admin-key K --seats 50000 --clients 8 --seconds 10
+ *   java -jar bench/target/foyer-bench.jar seatmap --port 8080 --admin-key K --seats 50000 --clients 8 --seconds 5 --rounds 3
  * </pre>
  * Each prints a summary and writes its figures as JSON under bench-results/.
  */
@@ -77,8 +77,8 @@ public final class Bench {
           Integer.parseInt(o.getOrDefault("seats", "100")), Integer.parseInt(o.getOrDefault("seconds", "10")),
           Integer.parseInt(o.getOrDefault("concurrency", "64")));
       case "seatmap" -> new SeatMapBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("seats", "50000")),
-          Integer.parseInt(o.getOrDefault("clients", "8")), Integer.parseInt(o.getOrDefault("seconds", "10")),
-          Integer.parseInt(o.getOrDefault("probe-millis", "20")), Integer.parseInt(o.getOrDefault("holds-per-second", "20")));
+          Integer.parseInt(o.getOrDefault("clients", "8")), Integer.parseInt(o.getOrDefault("seconds", "5")),
+          Integer.parseInt(o.getOrDefault("rounds", "3")), Integer.parseInt(o.getOrDefault("probe-millis", "20")), Integer.parseInt(o.getOrDefault("holds-per-second", "20")));
       case "seatview" -> new SeatSwarm(vertx, port, adminKey).seatView(Integer.parseInt(o.getOrDefault("viewers", "1000")),
           Integer.parseInt(o.getOrDefault("changes", "50")));
       case "wait", "poll" -> new VisitorSwarm(vertx, port, adminKey).run(scenario.equals("poll"),
