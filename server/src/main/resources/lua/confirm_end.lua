@@ -10,8 +10,11 @@
 -- KEYS[8] active          zset  visitor -> activeUntil
 -- KEYS[9] gone            hash  visitor -> reason
 -- KEYS[10] presence       zset  visitor -> last seen
+-- KEYS[11] seat-version   hash  gen, n: the seat map's generation and last seat-status version
+-- KEYS[12] seat-log       zset  seat -> version of its last status change
 -- ARGV[1] holdId, ARGV[2] reservationId, ARGV[3] visitor, ARGV[4] seats "seat,seat"
--- Returns {seat, "sold", ...}.
+-- Returns {{seat, "sold", ...}, gen, version}.
+--#include seat_version
 local holdId, reservation, visitor = ARGV[1], ARGV[2], ARGV[3]
 local changes = {}
 for seat in string.gmatch(ARGV[4], '[^,]+') do
@@ -32,4 +35,5 @@ if redis.call('ZREM', KEYS[8], visitor) == 1 then
   redis.call('HSET', KEYS[9], visitor, 'confirmed')
 end
 redis.call('ZREM', KEYS[10], visitor)
-return changes
+local gen, version = seatVersion.bump(KEYS[11], KEYS[12], changes)
+return {changes, gen, version}

@@ -5,8 +5,12 @@
 -- KEYS[3] hold-seats      hash  seat -> holdId
 -- KEYS[4] hold-expiry     zset  holdId -> expiresAt (or fenceUntil while confirming)
 -- KEYS[5] confirming      hash  holdId -> "reservationId|fenceUntil"
+-- KEYS[6] seat-version    hash  gen, n: the seat map's generation and last seat-status version
+-- KEYS[7] seat-log        zset  seat -> version of its last status change
 -- ARGV[1] now (ms), ARGV[2] maxBatch
--- Returns {{seat, "free", ...}, {holdId, visitor, ...}}.
+-- Returns {{seat, "free", ...}, {holdId, visitor, ...}, gen, version}; a sweep that freed nothing
+-- gives no version.
+--#include seat_version
 local due = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local changes = {}
 local expired = {}
@@ -31,4 +35,5 @@ for _, holdId in ipairs(due) do
     expired[#expired + 1] = owner
   end
 end
-return {changes, expired}
+local gen, version = seatVersion.bump(KEYS[6], KEYS[7], changes)
+return {changes, expired, gen, version}

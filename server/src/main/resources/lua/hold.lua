@@ -8,9 +8,13 @@
 -- KEYS[6] hold-expiry     zset  holdId -> expiresAt (epoch ms)
 -- KEYS[7] confirming      hash  holdId -> "reservationId|fenceUntil"
 -- KEYS[8] active          zset  visitor -> activeUntil (the queue's admitted set)
+-- KEYS[9] seat-version    hash  gen, n: the seat map's generation and last seat-status version
+-- KEYS[10] seat-log       zset  seat -> version of its last status change
 -- ARGV[1] visitor, ARGV[2] new holdId, ARGV[3] now (ms), ARGV[4] expiresAt (ms), ARGV[5..] seat ids
--- Returns {"ok", {seat, status, ...changes}, replacedHoldId or ""} or {error, {seats}}: errors are
+-- Returns {"ok", {seat, status, ...changes}, replacedHoldId or "", gen, version} or {error, {seats}}:
+-- the changes carry the one version this step gave them. Errors are
 -- not_admitted, seats_not_loaded, unknown_seats, seats_unavailable, confirm_in_progress.
+--#include seat_version
 local visitor, holdId, now, expiresAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 
 local activeUntil = redis.call('ZSCORE', KEYS[8], visitor)
@@ -75,4 +79,5 @@ end
 redis.call('HSET', KEYS[3], holdId, visitor .. '|' .. expiresAt .. '|' .. table.concat(list, ','))
 redis.call('HSET', KEYS[4], visitor, holdId)
 redis.call('ZADD', KEYS[6], expiresAt, holdId)
-return {'ok', changes, oldHold or ''}
+local gen, version = seatVersion.bump(KEYS[9], KEYS[10], changes)
+return {'ok', changes, oldHold or '', gen, version}

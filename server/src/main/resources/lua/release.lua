@@ -5,10 +5,13 @@
 -- KEYS[3] hold-seats      hash  seat -> holdId
 -- KEYS[4] hold-expiry     zset  holdId -> expiresAt
 -- KEYS[5] confirming      hash  holdId -> "reservationId|fenceUntil"
+-- KEYS[6] seat-version    hash  gen, n: the seat map's generation and last seat-status version
+-- KEYS[7] seat-log        zset  seat -> version of its last status change
 -- ARGV[1] holdId, or "" for the visitor's current hold
 -- ARGV[2] visitor: the one asking (must be the holder) or the one who left
--- Returns {"ok", holdId, {seat, "free", ...}}, or {"none"}, {"not_found"}, {"not_your_hold"},
+-- Returns {"ok", holdId, {seat, "free", ...}, gen, version}, or {"none"}, {"not_found"}, {"not_your_hold"},
 -- {"confirm_in_progress"}.
+--#include seat_version
 local holdId, visitor = ARGV[1], ARGV[2]
 if holdId == '' then
   holdId = redis.call('HGET', KEYS[2], visitor)
@@ -40,4 +43,5 @@ redis.call('ZREM', KEYS[4], holdId)
 if redis.call('HGET', KEYS[2], owner) == holdId then
   redis.call('HDEL', KEYS[2], owner)
 end
-return {'ok', holdId, changes}
+local gen, version = seatVersion.bump(KEYS[6], KEYS[7], changes)
+return {'ok', holdId, changes, gen, version}

@@ -2,6 +2,9 @@
  * The seat page: draws the map from the stored coordinates, keeps statuses live from
  * foyer.seats.{event}, and holds the seats you tap (one hold, replaced on every change), with
  * a countdown; confirm buys them. A tap that loses a race shows pending, then says so.
+ * Every status comes with its seat-map version: a change older than what the page knows of a seat
+ * is ignored, so live messages and catch-up reads may arrive in any order. After a reconnect the
+ * page asks only for the seats changed since the map it has (GET .../seats?since=...).
  */
 (function () {
   'use strict';
@@ -9,7 +12,10 @@
   const $ = id => document.getElementById(id);
   const token = localStorage.getItem('foyer.token.' + event);
   const svgNs = 'http://www.w3.org/2000/svg';
-  const seats = {};          // id -> {status, el}
+  const seats = {};          // id -> {status, el, version}
+  let generation = null;     // the seat map's generation and the version the page has read up to
+  let version = 0;
+  let catchingUp = null;     // live changes that arrive while a catch-up read is under way
   let wanted = [];           // seats the visitor wants held, in tap order
   let held = [];             // seats the current hold has
   let hold = null;           // {holdId, expiresAt}
@@ -64,7 +70,7 @@
       c.appendChild(title);
       c.addEventListener('click', () => tap(s.id));
       svg.appendChild(c);
-      seats[s.id] = {status: s.status, el: c};
+      seats[s.id] = {status: s.status, el: c, version: version};
       paint(s.id);
       if (!sections[s.section] || s.y < sections[s.section].y) sections[s.section] = {x: s.x, y: s.y};
     });
@@ -145,12 +151,54 @@
     $('hold-timer').hidden = !held.length;
   }
 
-  function onSeatChanges(changes) {
-    changes.forEach(c => {
-      if (!seats[c.seat]) return;
-      seats[c.seat].status = c.status;
-      if (c.status === 'sold' && !held.includes(c.seat)) wanted = wanted.filter(s => s !== c.seat);
-      paint(c.seat);
+  function apply(c) {
+    const seat = seats[c.seat];
+    if (!seat || (c.version != null && seat.version >= c.version)) return;
+    seat.status = c.status;
+    if (c.version != null) seat.version = c.version;
+    if (c.status === 'sold' && !held.includes(c.seat)) wanted = wanted.filter(s => s !== c.seat);
+    paint(c.seat);
+  }
+
+  function onSeatMessage(m) {
+    if (catchingUp) { catchingUp.push(m); return; }
+    if (m.generation && generation && m.generation !== generation) { catchUp(); return; }
+    m.changes.forEach(apply);
+  }
+
+  /** A whole map: drawn again if its seats are others, otherwise its statuses applied. */
+  function takeMap(map) {
+    const same = map.seats.length === Object.keys(seats).length && map.seats.every(s => seats[s.id]);
+    if (map.generation !== generation) {
+      // versions of another generation cannot be compared: the new map is the truth
+      Object.keys(seats).forEach(id => { seats[id].version = -1; });
+    }
+    generation = map.generation;
+    version = map.version;
+    if (same) {
+      map.seats.forEach(s => apply({seat: s.id, status: s.status, version: map.version}));
+    } else {
+      draw(map.seats);
+    }
+  }
+
+  /** Catches up on what changed while the socket was away: the changes since the map the page has. */
+  function catchUp() {
+    if (catchingUp) return;
+    catchingUp = [];
+    const path = generation ? '/seats?since=' + encodeURIComponent(generation + '.' + version) : '/seats';
+    api('GET', path).then(r => {
+      if (r.status !== 200) return;
+      if (r.body.changes) {
+        r.body.changes.forEach(apply);
+        version = r.body.version;
+      } else if (r.body.seats) {
+        takeMap(r.body);
+      }
+    }).catch(() => {}).then(() => {
+      const queued = catchingUp;
+      catchingUp = null;
+      queued.forEach(onSeatMessage);
     });
   }
 
@@ -223,10 +271,9 @@
       backoff = 1000;
       $('connection').dataset.state = 'live';
       $('connection').textContent = 'Live';
-      current.registerHandler('foyer.seats.' + event, {}, (err, msg) => { if (!err) onSeatChanges(msg.body.changes); });
+      current.registerHandler('foyer.seats.' + event, {}, (err, msg) => { if (!err) onSeatMessage(msg.body); });
       current.registerHandler('foyer.visitor.' + visitor, {token: token}, (err, msg) => { if (!err) onVisitorMessage(msg.body); });
-      // catch up on anything that changed while the socket was away
-      api('GET', '/seats').then(r => { if (r.status === 200) r.body.seats.forEach(s => onSeatChanges([{seat: s.id, status: s.status}])); });
+      catchUp();
     };
     current.onclose = () => {
       if (bus !== current) return;
@@ -252,6 +299,8 @@
     $('max').textContent = maxSeats;
     const map = await api('GET', '/seats');
     $('booking').hidden = false;
+    generation = map.body.generation;
+    version = map.body.version;
     draw(map.body.seats);
     countdowns(me.activeUntil);
     connect();

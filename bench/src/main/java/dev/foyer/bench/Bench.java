@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -jar bench/target/foyer-bench.jar poll --port 8080 --admin-key K --visitors 10000 --seconds 60
  *   java -jar bench/target/foyer-bench.jar holds --port 8080 --admin-key K --visitors 500 --seats 100 --seconds 10
  *   java -jar bench/target/foyer-bench.jar seatview --port 8080 --admin-key K --viewers 1000 --changes 50
+ *   java -jar bench/target/foyer-bench.jar seatmap --port 8080 --admin-key K --seats 50000 --clients 8 --seconds 5 --rounds 3
  * </pre>
  * Each prints a summary and writes its figures as JSON under bench-results/.
  */
@@ -40,7 +41,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Bench surge|wait|poll|holds|seatview|tick [--option value ...]");
+      System.err.println("usage: Bench surge|wait|poll|holds|seatview|seatmap|tick [--option value ...]");
       System.exit(2);
     }
     Map<String, String> options = new HashMap<>();
@@ -75,6 +76,9 @@ public final class Bench {
       case "holds" -> new SeatSwarm(vertx, port, adminKey).holds(Integer.parseInt(o.getOrDefault("visitors", "500")),
           Integer.parseInt(o.getOrDefault("seats", "100")), Integer.parseInt(o.getOrDefault("seconds", "10")),
           Integer.parseInt(o.getOrDefault("concurrency", "64")));
+      case "seatmap" -> new SeatMapBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("seats", "50000")),
+          Integer.parseInt(o.getOrDefault("clients", "8")), Integer.parseInt(o.getOrDefault("seconds", "5")),
+          Integer.parseInt(o.getOrDefault("rounds", "3")), Integer.parseInt(o.getOrDefault("probe-millis", "20")), Integer.parseInt(o.getOrDefault("holds-per-second", "20")));
       case "seatview" -> new SeatSwarm(vertx, port, adminKey).seatView(Integer.parseInt(o.getOrDefault("viewers", "1000")),
           Integer.parseInt(o.getOrDefault("changes", "50")));
       case "wait", "poll" -> new VisitorSwarm(vertx, port, adminKey).run(scenario.equals("poll"),
@@ -110,6 +114,7 @@ public final class Bench {
           r.getJsonObject("confirmLatencyMillis").getValue("p99"), r.getLong("errors"));
       case "seatview" -> String.format("seatview: %d of %d deliveries, p99 %s ms", r.getLong("deliveriesReceived"),
           r.getLong("deliveriesExpected"), r.getJsonObject("deliveryMillis").getValue("p99"));
+      case "seatmap" -> seatmapSummary(r);
       case "tick" -> String.format("tick: %d waiting, a tick admitting %.0f takes p50 %s / p99 %s ms (paused: p50 %s ms),"
               + " one admitting %d takes %s ms; %s", r.getInteger("waiting"),
           r.getJsonObject("admittedPerSteadyTick").getDouble("mean"), r.getJsonObject("steadyTickMillis").getValue("p50"),
@@ -120,6 +125,22 @@ public final class Bench {
                   + " admission scripts a tick)");
       default -> r.getString("scenario") + ": " + r.encode();
     };
+  }
+
+  private static String seatmapSummary(JsonObject r) {
+    StringBuilder out = new StringBuilder(String.format("seatmap: %d seats, %d clients; other requests p50/p99 ms:",
+        r.getInteger("seats"), r.getInteger("clients")));
+    for (String phase : r.getJsonObject("phases").fieldNames()) {
+      JsonObject p = r.getJsonObject("phases").getJsonObject(phase);
+      JsonObject probe = p.getJsonObject("probeMillis");
+      out.append(String.format(" %s %s/%s", phase, probe.getValue("p50"), probe.getValue("p99")));
+      if (!phase.equals("idle")) {
+        out.append(String.format(" (%sx, %s loads/s, %d KB each)", p.getValue("probeP50OverIdle"),
+            p.getValue("loadsPerSecond"), p.getLong("bytesPerLoad") / 1024));
+      }
+      out.append(';');
+    }
+    return out.toString();
   }
 
   /** N concurrent clients join as fast as they can for a fixed time: joins/s, latency, errors. */

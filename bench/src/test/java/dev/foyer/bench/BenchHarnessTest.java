@@ -108,6 +108,48 @@ class BenchHarnessTest {
   }
 
   @Test
+  void seatmapCountsEveryLoadAndProbeAndHowEachWasAnswered() throws Exception {
+    JsonObject r = run("seatmap", Map.of("seats", "2000", "clients", "2", "seconds", "1", "rounds", "2",
+        "probe-millis", "20", "holds-per-second", "10"));
+    JsonObject map = r.getJsonObject("map");
+    assertEquals(2000, map.getInteger("seats"));
+    assertEquals(true, map.getBoolean("gzipAnswered"));
+    assertEquals(true, map.getBoolean("sameJson"), "the gzip body is the plain JSON");
+    assertTrue(map.getLong("gzipBytes") < map.getLong("plainBytes"), r.encode());
+    JsonObject phases = r.getJsonObject("phases");
+    assertEquals(java.util.List.of("idle", "browser", "gzip", "plain", "control"), java.util.List.copyOf(phases.fieldNames()));
+    for (String name : phases.fieldNames()) {
+      JsonObject p = phases.getJsonObject(name);
+      long probes = p.getJsonObject("probeMillis").getLong("count");
+      assertEquals(0, p.getLong("probeErrors"), name + ": " + p.encode());
+      assertEquals(0, p.getLong("probesSkipped"), name + ": " + p.encode());
+      assertEquals(100, probes, "one probe every 20 ms for a second in each of two rounds, each timed: " + p.encode());
+      assertEquals(p.getLong("loads"), p.getLong("fullLoads") + p.getLong("notModified"), name);
+      assertEquals(p.getLong("loads"), p.getJsonObject("loadMillis").getLong("count"), name);
+      assertEquals(0, p.getLong("loadErrors"), name + ": " + p.encode());
+      assertEquals(0, p.getLong("holdErrors"), name + ": " + p.encode());
+      assertTrue(p.getLong("holds") >= 10, "about ten holds a second: " + p.encode());
+      assertTrue(p.getDouble("serverCpuSeconds") > 0, name);
+    }
+    assertEquals(0, phases.getJsonObject("idle").getLong("loads"));
+    assertEquals(1.0, phases.getJsonObject("idle").getDouble("probeP50OverIdle"));
+    JsonObject browser = phases.getJsonObject("browser");
+    JsonObject gzip = phases.getJsonObject("gzip");
+    JsonObject plain = phases.getJsonObject("plain");
+    assertTrue(browser.getLong("notModified") > 0, "a browser with the current ETag gets 304: " + browser.encode());
+    assertTrue(browser.getLong("fullLoads") > 0, "and the map again after a hold changed it: " + browser.encode());
+    assertEquals(0, gzip.getLong("notModified"));
+    assertEquals(0, plain.getLong("notModified"));
+    assertTrue(plain.getLong("loads") > 0 && gzip.getLong("loads") > 0);
+    // a full plain load is the whole JSON (the version in it may gain a digit), a gzip one far less
+    assertTrue(Math.abs(plain.getLong("bytesPerLoad") - map.getLong("plainBytes")) < 16, plain.encode());
+    assertTrue(gzip.getLong("bytesPerLoad") * 4 < plain.getLong("bytesPerLoad"), gzip.encode());
+    assertTrue(browser.getLong("bytesPerLoad") < gzip.getLong("bytesPerLoad"), browser.encode());
+    JsonObject control = phases.getJsonObject("control");
+    assertTrue(control.getLong("loads") > 0 && control.getLong("bytesPerLoad") < 2000, "the probe's own request: " + control);
+  }
+
+  @Test
   void tickTimesEveryAdmissionTickOfARunningNodeFromItsMetrics() throws Exception {
     JsonObject r = run("tick", Map.of("waiting", "500", "paused-ticks", "2", "ticks", "3"));
     assertEquals(true, r.getBoolean("isolated"), "the test node ticks this event only: one admission script a tick");

@@ -53,14 +53,25 @@ final class HoldServiceClient implements HoldService {
   }
 
   @Override
-  public Future<JsonObject> seats(String event) {
-    return call("seats", new JsonObject().put("event", event));
+  public Future<SeatMapBody> seatMap(String event) {
+    return this.<SeatMapBody>request("seat-map", new JsonObject().put("event", event));
   }
 
+  @Override
+  public Future<SeatDelta> seatChanges(String event, String generation, long since) {
+    return this.<SeatDelta>request("seat-changes", new JsonObject().put("event", event).put("generation", generation)
+        .put("since", since));
+  }
+
+  /** A call answered in JSON. */
   private Future<JsonObject> call(String action, JsonObject arguments) {
+    return request(action, arguments);
+  }
+
+  private <T> Future<T> request(String action, JsonObject arguments) {
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(TIMEOUT_MILLIS)
         .addHeader(ACTION, action);
-    return vertx.eventBus().<JsonObject>request(Addresses.HOLDS, arguments, options)
+    return vertx.eventBus().<T>request(Addresses.HOLDS, arguments, options)
         .map(Message::body)
         .recover(err -> {
           if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
@@ -76,9 +87,12 @@ final class HoldServiceClient implements HoldService {
   }
 
   static MessageConsumer<JsonObject> serve(Vertx vertx, HoldService service) {
+    // seat maps and their changes answer by reference: the consumer is on the same node
+    SameNodeCodec.register(vertx.eventBus(), SeatMapBody.class);
+    SameNodeCodec.register(vertx.eventBus(), SeatDelta.class);
     return vertx.eventBus().localConsumer(Addresses.HOLDS, message -> {
       JsonObject a = message.body();
-      Future<JsonObject> answer;
+      Future<?> answer;
       try {
         answer = switch (String.valueOf(message.headers().get(ACTION))) {
           case "hold" -> service.hold(a.getString("event"), a.getString("visitor"),
@@ -90,7 +104,9 @@ final class HoldServiceClient implements HoldService {
           case "confirm" -> service.confirm(a.getString("event"), a.getString("visitor"), a.getString("holdId"))
               .map(r -> new JsonObject().put("reservationId", r.reservationId())
                   .put("seats", new JsonArray(List.copyOf(r.seats()))));
-          case "seats" -> service.seats(a.getString("event"));
+          case "seat-map" -> service.seatMap(a.getString("event"));
+          case "seat-changes" -> service.seatChanges(a.getString("event"), a.getString("generation"),
+              a.getLong("since"));
           default -> Future.failedFuture(new ApiError(400, "bad_request", "unknown hold action"));
         };
       } catch (ApiError e) {

@@ -72,6 +72,19 @@ public final class Keys {
     return base + "sold";
   }
 
+  /**
+   * The seat map's version: hash gen (its generation, new whenever a load changes the map) and n (the
+   * last seat-status version, one more for every step that changes a status).
+   */
+  public String seatVersion() {
+    return base + "seat-version";
+  }
+
+  /** Seat-status changes of the current generation: zset seat -> the version of its last change. */
+  public String seatLog() {
+    return base + "seat-log";
+  }
+
   /** Live holds: hash holdId -> "visitor|expiresAt|seat,seat". */
   public String holds() {
     return base + "holds";

@@ -26,21 +26,27 @@ public class HoldStore extends EventStore {
   private static final LuaScript LOAD_SEATS = LuaScript.load("load_seats");
   private static final LuaScript SEAT_STATUSES = LuaScript.load("seat_statuses");
   private static final LuaScript SEAT_COUNTS = LuaScript.load("seat_counts");
+  private static final LuaScript SEAT_CHANGES = LuaScript.load("seat_changes");
 
   public HoldStore(Redis redis, String prefix) {
     super(redis, prefix);
   }
 
 
-  /** A seat whose status changed, as published on foyer.seats.{event}. */
-  public record Change(String seat, String status) {
+  /** A seat whose status changed, with the seat-status version of that change. */
+  public record Change(String seat, String status, long version) {
+  }
+
+  /** Seat changes of one step, all under one version of the map's generation. */
+  public record Changes(String generation, List<Change> list) {
+    static final Changes NONE = new Changes("", List.of());
   }
 
   /**
    * Outcome of a script: "ok" or an error word, with seats (taken or unknown), the seat changes and
    * the hold it concerned (for a new hold: the one it replaced, "" if none).
    */
-  public record Outcome(String result, List<String> seats, List<Change> changes, String holdId) {
+  public record Outcome(String result, List<String> seats, Changes changes, String holdId) {
     boolean ok() {
       return "ok".equals(result);
     }
@@ -51,29 +57,31 @@ public class HoldStore extends EventStore {
     List<Object> args = new ArrayList<>(List.of(visitor, holdId, now, expiresAt));
     args.addAll(seats);
     return HOLD.run(redis, List.of(k.seats(), k.sold(), k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(),
-            k.confirming(), k.active()), args)
+            k.confirming(), k.active(), k.seatVersion(), k.seatLog()), args)
         .map(r -> "ok".equals(r.get(0).toString())
-            ? new Outcome("ok", seats, changes(r.get(1)), r.get(2).toString())
-            : new Outcome(r.get(0).toString(), strings(r.get(1)), List.of(), null));
+            ? new Outcome("ok", seats, changes(r.get(1), r.get(3), r.get(4)), r.get(2).toString())
+            : new Outcome(r.get(0).toString(), strings(r.get(1)), Changes.NONE, null));
   }
 
   /** Releases a hold by id for its holder, or ({@code holdId} null) whatever hold the visitor has. */
   public Future<Outcome> release(String event, String holdId, String visitor) {
     Keys k = keys(event);
-    return RELEASE.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming()),
+    return RELEASE.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
+            k.seatVersion(), k.seatLog()),
             List.of(holdId == null ? "" : holdId, visitor))
         .map(r -> "ok".equals(r.get(0).toString())
-            ? new Outcome("ok", List.of(), changes(r.get(2)), r.get(1).toString())
-            : new Outcome(r.get(0).toString(), List.of(), List.of(), null));
+            ? new Outcome("ok", List.of(), changes(r.get(2), r.get(3), r.get(4)), r.get(1).toString())
+            : new Outcome(r.get(0).toString(), List.of(), Changes.NONE, null));
   }
 
   /** Expired holds: the seat changes, and who lost which hold (holdId, visitor pairs). */
-  public record Expired(List<Change> changes, List<String[]> holds) {
+  public record Expired(Changes changes, List<String[]> holds) {
   }
 
   public Future<Expired> expire(String event, long now) {
     Keys k = keys(event);
-    return EXPIRE.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming()),
+    return EXPIRE.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
+            k.seatVersion(), k.seatLog()),
             List.of(now, MAX_BATCH))
         .map(r -> {
           List<String> pairs = strings(r.get(1));
@@ -81,7 +89,7 @@ public class HoldStore extends EventStore {
           for (int i = 0; i + 1 < pairs.size(); i += 2) {
             holds.add(new String[] {pairs.get(i), pairs.get(i + 1)});
           }
-          return new Expired(changes(r.get(0)), holds);
+          return new Expired(changes(r.get(0), r.get(2), r.get(3)), holds);
         });
   }
 
@@ -99,29 +107,34 @@ public class HoldStore extends EventStore {
             : new Begin(r.get(0).toString(), null, List.of()));
   }
 
-  public Future<List<Change>> confirmEnd(String event, String holdId, String reservationId, String visitor,
-                                         List<String> seats) {
+  public Future<Changes> confirmEnd(String event, String holdId, String reservationId, String visitor,
+                                    List<String> seats) {
     Keys k = keys(event);
     return CONFIRM_END.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
-            k.confirmed(), k.sold(), k.active(), k.gone(), k.presence()),
+            k.confirmed(), k.sold(), k.active(), k.gone(), k.presence(), k.seatVersion(), k.seatLog()),
             List.of(holdId, reservationId, visitor, String.join(",", seats)))
-        .map(HoldStore::changes);
+        .map(r -> changes(r.get(0), r.get(1), r.get(2)));
   }
 
   /** Replaces the event's seat map with these ids and records these sales, in chunks, swapped at once. */
   public Future<Long> loadSeats(String event, List<String> seatIds, Map<String, String> sold) {
     Keys k = keys(event);
-    List<String> keys = List.of(k.seatsLoading(java.util.UUID.randomUUID().toString()), k.seats(), k.sold());
+    String loadId = java.util.UUID.randomUUID().toString();
+    List<String> keys = List.of(k.seatsLoading(loadId), k.seats(), k.sold(), k.seatVersion(), k.seatLog());
+    // the generation this load starts if it changes the map: short, and never containing the '.'
+    // that separates it from the version in an ETag or a ?since=
+    String generation = loadId.replace("-", "").substring(0, 12);
     List<List<Object>> chunks = new ArrayList<>();
     for (int from = 0; from < Math.max(1, seatIds.size()); from += LOAD_CHUNK) {
       List<String> ids = seatIds.subList(Math.min(from, seatIds.size()), Math.min(seatIds.size(), from + LOAD_CHUNK));
       List<Object> args = new ArrayList<>();
       args.add(from == 0 ? "first" : "more");
+      args.add(generation);
       args.add(ids.size());
       args.addAll(ids);
       chunks.add(args);
     }
-    List<Object> last = new ArrayList<>(List.of("last", 0));
+    List<Object> last = new ArrayList<>(List.of("last", generation, 0));
     sold.forEach((seat, reservation) -> {
       last.add(seat);
       last.add(reservation);
@@ -144,23 +157,54 @@ public class HoldStore extends EventStore {
         .map(r -> new Counts(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong()));
   }
 
-  /** Null when the seat map is not in Redis (never loaded, or Redis lost it). */
-  public record Statuses(List<String> held, List<String> sold) {
+  /** The held and sold seats at one version; null when the seat map is not in Redis (never loaded, or Redis lost it). */
+  public record Statuses(List<String> held, List<String> sold, String generation, long version) {
   }
 
   public Future<Statuses> statuses(String event) {
     Keys k = keys(event);
-    return SEAT_STATUSES.run(redis, List.of(k.holdSeats(), k.sold(), k.seats()), List.of())
-        .map(r -> r.get(0).toInteger() == 0 ? null : new Statuses(strings(r.get(1)), strings(r.get(2))));
+    return SEAT_STATUSES.run(redis, List.of(k.holdSeats(), k.sold(), k.seats(), k.seatVersion()), List.of())
+        .map(r -> r.get(0).toInteger() == 0 ? null
+            : new Statuses(strings(r.get(1)), strings(r.get(2)), r.get(3).toString(), r.get(4).toLong()));
   }
 
-  private static List<Change> changes(Response flat) {
+  /**
+   * What changed after one version: {@code reset} when that version cannot be answered (another
+   * generation, not given yet, or more than the most changes asked for), {@code missing} when the
+   * map is not in Redis; otherwise the current version and each changed seat with its status now.
+   */
+  public record Since(boolean missing, boolean reset, String generation, long version, List<Change> changes) {
+  }
+
+  public Future<Since> changesSince(String event, String generation, long since, int most) {
+    Keys k = keys(event);
+    return SEAT_CHANGES.run(redis, List.of(k.seatVersion(), k.seatLog(), k.holdSeats(), k.sold(), k.seats()),
+            List.of(generation, since, most))
+        .map(r -> switch (r.get(0).toString()) {
+          case "missing" -> new Since(true, false, "", 0, List.of());
+          case "reset" -> new Since(false, true, r.get(1).toString(), r.get(2).toLong(), List.of());
+          default -> {
+            List<String> flat = strings(r.get(3));
+            List<Change> changes = new ArrayList<>(flat.size() / 3);
+            for (int i = 0; i + 2 < flat.size(); i += 3) {
+              changes.add(new Change(flat.get(i), flat.get(i + 1), Long.parseLong(flat.get(i + 2))));
+            }
+            yield new Since(false, false, r.get(1).toString(), r.get(2).toLong(), changes);
+          }
+        });
+  }
+
+  private static Changes changes(Response flat, Response generation, Response version) {
     List<String> values = strings(flat);
+    if (values.isEmpty()) {
+      return Changes.NONE;
+    }
+    long v = version.toLong();
     List<Change> changes = new ArrayList<>(values.size() / 2);
     for (int i = 0; i + 1 < values.size(); i += 2) {
-      changes.add(new Change(values.get(i), values.get(i + 1)));
+      changes.add(new Change(values.get(i), values.get(i + 1), v));
     }
-    return changes;
+    return new Changes(generation.toString(), changes);
   }
 
   private static List<String> strings(Response array) {

@@ -62,7 +62,7 @@ public class HoldVerticle extends VerticleBase {
     store = new HoldStore(redis, config.keyPrefix());
     events = new EventRepository(pg);
     catalog = new EventCatalog(events);
-    maps = new SeatMaps(store, new ReservationRepository(pg), events);
+    maps = new SeatMaps(vertx, store, new ReservationRepository(pg), events);
     outbox = new Outbox(vertx.eventBus());
     holds = new Holds(store, new ReservationRepository(pg), catalog, maps, outbox, vertx.eventBus());
     vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, this::onEventChanged);

@@ -134,7 +134,12 @@ record Holds(HoldStore store, ReservationRepository reservations, EventCatalog c
   }
 
   @Override
-  public Future<JsonObject> seats(String event) {
-    return catalog.get(event).compose(info -> maps.view(event));
+  public Future<SeatMapBody> seatMap(String event) {
+    return catalog.get(event).compose(info -> maps.current(event)).map(snapshot -> snapshot.body);
+  }
+
+  @Override
+  public Future<SeatDelta> seatChanges(String event, String generation, long since) {
+    return catalog.get(event).compose(info -> maps.changes(event, generation, since));
   }
 }

@@ -1,41 +1,58 @@
 package dev.foyer.hold;
 
+import dev.foyer.bus.HoldService.SeatChange;
+import dev.foyer.bus.HoldService.SeatDelta;
+import dev.foyer.common.ApiError;
 import dev.foyer.event.EventRepository;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * Seat maps: the layout from PostgreSQL (kept warm, so holds go on while PostgreSQL is away), the
- * live map in Redis rebuilt from PostgreSQL's seats and sales whenever it is missing, and the view
- * of both that the seat page loads.
+ * live map in Redis rebuilt from PostgreSQL's seats and sales whenever it is missing, and the map
+ * the seat page loads, rendered once per version on this node ({@link SeatMapRender}).
+ * <p>
+ * A request for the map is answered with a rendering at least as new as Redis was when the request
+ * arrived, so a visitor who just held seats sees them held. Renderings are brought up to date one
+ * at a time per event: requests arriving meanwhile share the next one, which starts after the
+ * current one ends and reads only what changed since (one small Redis read when nothing did). Two
+ * renderings of an event start at least {@link #RENDER_GAP_MILLIS} apart, so a map whose seats
+ * change all the time costs a bounded share of a core however many clients ask.
  */
 final class SeatMaps {
 
+  static final long RENDER_GAP_MILLIS = 50;
+  /** Past this many changed seats a reader is better served with the whole map. */
+  static final int MOST_CHANGES = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(SeatMaps.class);
 
+  private final Vertx vertx;
   private final HoldStore store;
   private final ReservationRepository reservations;
   private final EventRepository events;
-  private final Map<String, JsonArray> layouts = new HashMap<>();
+  private final Map<String, Future<SeatMapRender.Layout>> layouts = new HashMap<>();
   private final Map<String, Future<Long>> loading = new HashMap<>();
+  private final Map<String, Rendering> renderings = new HashMap<>();
 
-  SeatMaps(HoldStore store, ReservationRepository reservations, EventRepository events) {
+  SeatMaps(Vertx vertx, HoldStore store, ReservationRepository reservations, EventRepository events) {
+    this.vertx = vertx;
     this.store = store;
     this.reservations = reservations;
     this.events = events;
   }
 
-  /** Drops the layout of an event that changed; the next use reads it again. */
+  /** Drops the layout and rendering of an event that changed; the next use reads it again. */
   void forget(String event) {
     layouts.remove(event);
+    renderings.remove(event);
   }
 
   /** Loads the live map once at a time per event on this node; callers meanwhile share the load. */
@@ -54,43 +71,135 @@ final class SeatMaps {
 
   /** Rebuilds the live map if Redis lost it (restarted, flushed, failed over). */
   void reloadIfMissing(String event) {
-    store.statuses(event).onSuccess(s -> {
-      if (s == null) {
+    // asking for another generation's changes is the cheapest read that tells whether the map is there
+    store.changesSince(event, "", 0, 0).onSuccess(since -> {
+      if (since.missing()) {
         LOG.info("The seat map of event {} is missing from Redis; rebuilding it from PostgreSQL", event);
         load(event);
       }
     });
   }
 
-  Future<JsonArray> layout(String event) {
-    JsonArray cached = layouts.get(event);
+  /** The layout compiled for rendering, read from PostgreSQL once per change of the event. */
+  Future<SeatMapRender.Layout> layout(String event) {
+    Future<SeatMapRender.Layout> cached = layouts.get(event);
     if (cached != null) {
-      return Future.succeededFuture(cached);
+      return cached;
     }
-    return events.seats(event).onSuccess(seats -> layouts.put(event, seats));
+    Future<SeatMapRender.Layout> compiled = events.seats(event)
+        .compose(seats -> vertx.executeBlocking(() -> SeatMapRender.Layout.compile(seats), false));
+    layouts.put(event, compiled);
+    compiled.onFailure(err -> layouts.remove(event, compiled));
+    return compiled;
   }
 
-  /** Every seat of the layout with its status now: free, held or sold. */
-  Future<JsonObject> view(String event) {
-    return layout(event)
-        .compose(layout -> store.statuses(event)
-            .compose(statuses -> statuses != null ? Future.succeededFuture(statuses)
-                : load(event).compose(n -> store.statuses(event)))
-            .map(statuses -> {
-              Set<String> held = statuses == null ? Set.of() : new HashSet<>(statuses.held());
-              Set<String> sold = statuses == null ? Set.of() : new HashSet<>(statuses.sold());
-              JsonArray out = new JsonArray();
-              for (Object o : layout) {
-                JsonObject seat = ((JsonObject) o).copy();
-                String id = seat.getString("id");
-                if (sold.contains(id) || "sold".equals(seat.getString("status"))) {
-                  seat.put("status", "sold");
-                } else {
-                  seat.put("status", held.contains(id) ? "held" : "free");
-                }
-                out.add(seat);
-              }
-              return new JsonObject().put("seats", out);
-            }));
+  /** The map now: a rendering at least as new as every seat change made before this call. */
+  Future<SeatMapRender.Snapshot> current(String event) {
+    return renderings.computeIfAbsent(event, Rendering::new).next();
+  }
+
+  /** The seats changed after version {@code since} of {@code generation}, or that the whole map is needed. */
+  Future<SeatDelta> changes(String event, String generation, long since) {
+    return store.changesSince(event, generation, since, MOST_CHANGES).compose(s -> {
+      if (s.missing()) {
+        return load(event).map(n -> new SeatDelta(true, "", 0, List.of()));
+      }
+      if (s.reset()) {
+        return Future.succeededFuture(new SeatDelta(true, s.generation(), s.version(), List.of()));
+      }
+      return Future.succeededFuture(new SeatDelta(false, s.generation(), s.version(),
+          s.changes().stream().map(c -> new SeatChange(c.seat(), c.status(), c.version())).toList()));
+    });
+  }
+
+  /** One event's renderings on this node: the latest, and the one under way. */
+  private final class Rendering {
+    private final String event;
+    private SeatMapRender.Snapshot latest;
+    private Promise<SeatMapRender.Snapshot> running;
+    private Promise<SeatMapRender.Snapshot> waiting;
+    private long renderStartedAt;
+    private boolean rendered;
+
+    Rendering(String event) {
+      this.event = event;
+    }
+
+    Future<SeatMapRender.Snapshot> next() {
+      if (running == null) {
+        running = Promise.promise();
+        Future<SeatMapRender.Snapshot> future = running.future();
+        run(running);
+        return future;
+      }
+      // the one under way may have read Redis before this caller's change: wait for the one after
+      if (waiting == null) {
+        waiting = Promise.promise();
+      }
+      return waiting.future();
+    }
+
+    private void run(Promise<SeatMapRender.Snapshot> promise) {
+      rendered = false;
+      Future<SeatMapRender.Snapshot> update;
+      try {
+        update = update();
+      } catch (RuntimeException e) {
+        update = Future.failedFuture(e);
+      }
+      update.onComplete(ar -> {
+        if (ar.succeeded()) {
+          latest = ar.result();
+        }
+        promise.handle(ar);
+        Promise<SeatMapRender.Snapshot> after = waiting;
+        waiting = null;
+        running = after;
+        if (after == null) {
+          return;
+        }
+        long wait = rendered ? renderStartedAt + RENDER_GAP_MILLIS - System.currentTimeMillis() : 0;
+        if (wait > 0) {
+          vertx.setTimer(wait, id -> run(after));
+        } else {
+          run(after);
+        }
+      });
+    }
+
+    private Future<SeatMapRender.Snapshot> update() {
+      return layout(event).compose(layout -> {
+        SeatMapRender.Snapshot before = latest;
+        if (before == null || before.layout != layout) {
+          return whole(layout);
+        }
+        return store.changesSince(event, before.generation, before.version, MOST_CHANGES).compose(since -> {
+          if (since.missing() || since.reset()) {
+            return whole(layout);
+          }
+          if (since.version() == before.version) {
+            return Future.succeededFuture(before);
+          }
+          return render(() -> SeatMapRender.next(before, since.version(), since.changes()));
+        });
+      });
+    }
+
+    private Future<SeatMapRender.Snapshot> whole(SeatMapRender.Layout layout) {
+      return store.statuses(event)
+          .compose(statuses -> statuses != null ? Future.succeededFuture(statuses)
+              : load(event).compose(n -> store.statuses(event)))
+          .compose(statuses -> statuses == null
+              ? Future.failedFuture(new ApiError(503, "dependency_down", "the seat map is not loaded yet; try again"))
+              : render(() -> SeatMapRender.full(layout, statuses.generation(), statuses.version(), statuses.held(),
+                  statuses.sold())));
+    }
+
+    /** Off the event loop: a whole 50,000-seat map takes tens of milliseconds to compress. */
+    private Future<SeatMapRender.Snapshot> render(Callable<SeatMapRender.Snapshot> work) {
+      rendered = true;
+      renderStartedAt = System.currentTimeMillis();
+      return vertx.executeBlocking(work, false);
+    }
   }
 }

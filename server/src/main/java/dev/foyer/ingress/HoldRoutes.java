@@ -2,6 +2,8 @@ package dev.foyer.ingress;
 
 import dev.foyer.bus.HoldService;
 import dev.foyer.common.ApiError;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -11,10 +13,16 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** What an admitted visitor calls with the pass: the seat map, holds, releases, confirmations. */
 record HoldRoutes(Checks checks, HoldService holds) {
+
+  /** {@code ?since=} and the ETag name a version as {@code {generation}.{version}}. */
+  private static final Pattern VERSION = Pattern.compile("([0-9A-Za-z]{1,40})\\.([0-9]{1,18})");
 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(VisitorRoutes.BODY_LIMIT);
@@ -27,10 +35,111 @@ record HoldRoutes(Checks checks, HoldService holds) {
     router.post("/api/events/:event/holds/:holdId/confirm").handler(body).handler(this::confirm);
   }
 
+  /**
+   * The whole map (compressed when the client takes gzip, 304 when its ETag is current), or with
+   * {@code ?since={generation}.{version}} only the seats changed after that version, or the whole
+   * map when that version cannot be answered with changes.
+   */
   private void seats(RoutingContext ctx) {
-    holds.seats(Checks.event(ctx))
-        .onSuccess(seats -> Replies.json(ctx, 200, seats))
+    String event = Checks.event(ctx);
+    String since = ctx.request().getParam("since");
+    if (since == null) {
+      seatMap(ctx, event);
+      return;
+    }
+    Matcher version = VERSION.matcher(since);
+    if (!version.matches()) {
+      throw ApiError.badRequest("invalid_version", "since must be a seat-map version like \"9f2c41d07a1b.1532\", "
+          + "as the map's generation and version give it");
+    }
+    holds.seatChanges(event, version.group(1), Long.parseLong(version.group(2)))
+        .onSuccess(delta -> {
+          if (delta.full()) {
+            seatMap(ctx, event);
+            return;
+          }
+          JsonArray changes = new JsonArray();
+          delta.changes().forEach(c -> changes.add(new JsonObject().put("seat", c.seat()).put("status", c.status())
+              .put("version", c.version())));
+          Replies.json(ctx, 200, new JsonObject().put("generation", delta.generation()).put("version", delta.version())
+              .put("changes", changes));
+        })
         .onFailure(ctx::fail);
+  }
+
+  private void seatMap(RoutingContext ctx, String event) {
+    holds.seatMap(event).onSuccess(map -> {
+      HttpServerResponse response = ctx.response();
+      if (response.ended()) {
+        return;
+      }
+      // no-cache: a browser keeps the map and asks with If-None-Match, which costs one small read
+      response.putHeader(HttpHeaders.ETAG, map.etag())
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+          .putHeader(HttpHeaders.VARY, "Accept-Encoding");
+      if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), map.etag())) {
+        response.setStatusCode(304).end();
+        return;
+      }
+      response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+      if (takesGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
+        // compressed once per version; the server's own compression leaves an encoded body alone
+        response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").end(map.gzip().get());
+      } else {
+        // "identity" keeps the server from compressing megabytes per request for a client that
+        // takes only deflate (Vert.x drops the header before sending)
+        response.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY).end(map.json().get());
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  /** If-None-Match against the current ETag, compared weakly (RFC 9110 13.1.2). */
+  static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    String current = opaque(etag);
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.trim();
+      if (t.equals("*") || opaque(t).equals(current)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String opaque(String tag) {
+    return tag.startsWith("W/") ? tag.substring(2) : tag;
+  }
+
+  /** Whether Accept-Encoding allows gzip (named, or {@code *}, with a q above 0). */
+  static boolean takesGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    Double gzip = null;
+    Double any = null;
+    for (String part : acceptEncoding.split(",")) {
+      String[] fields = part.split(";");
+      String coding = fields[0].trim().toLowerCase(Locale.ROOT);
+      double q = 1;
+      for (int i = 1; i < fields.length; i++) {
+        String p = fields[i].trim();
+        if (p.regionMatches(true, 0, "q=", 0, 2)) {
+          try {
+            q = Double.parseDouble(p.substring(2).trim());
+          } catch (NumberFormatException e) {
+            q = 0;
+          }
+        }
+      }
+      if (coding.equals("gzip") || coding.equals("x-gzip")) {
+        gzip = q;
+      } else if (coding.equals("*")) {
+        any = q;
+      }
+    }
+    return gzip != null ? gzip > 0 : any != null && any > 0;
   }
 
   private void hold(RoutingContext ctx) {

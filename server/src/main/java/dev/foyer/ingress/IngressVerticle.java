@@ -75,7 +75,7 @@ public class IngressVerticle extends VerticleBase {
           ctx.request().method() + " is not allowed on " + ctx.request().path() + "; allowed: " + allow));
     });
 
-    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort());
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true).setCompressionContentSizeThreshold(1024)).requestHandler(router).listen(config.httpPort());
   }
 
   @Override
