@@ -1,5 +1,6 @@
 package dev.foyer;
 
+import dev.foyer.common.Stores;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -16,7 +17,9 @@ import java.util.Map;
  * {@code FOYER_FOO_BAR}, so the two sources can never drift apart.
  *
  * @param httpPort        port of the REST API, the bridge and the pages
- * @param redisUrls       empty: dev mode starts an embedded Redis; several: Redis Cluster seeds
+ * @param redisUrls       empty: dev mode starts an embedded Redis; one: a single Redis; several: Redis Cluster
+ *                        seeds; {@code redis-sentinel://h1:26379,h2:26379/master}: Sentinels and the master
+ *                        name they watch (see {@link dev.foyer.common.Stores.RedisServers})
  * @param pgUrl           null: dev mode starts an embedded PostgreSQL
  * @param adminKey        bearer key of the admin API
  * @param secret          HMAC key of queue tokens, the same on every node
@@ -33,6 +36,8 @@ import java.util.Map;
  * @param passKeyFile     path of a file holding passKey's PEM (a mounted secret); instead of passKey
  * @param passKeyPrevious PEM of the key passKey replaced: its passes still verify during a configured rotation
  * @param passKeyPreviousFile path of a file holding passKeyPrevious's PEM; instead of passKeyPrevious
+ * @param redisWaitReplicas how many replicas must have a join, admission, hold or confirmation before it is
+ *                        answered (Redis WAIT, Sentinel and Cluster only; 0: answer at once)
  */
 public record FoyerConfig(
     int httpPort,
@@ -51,7 +56,15 @@ public record FoyerConfig(
     Cluster cluster,
     String passKeyFile,
     String passKeyPrevious,
-    String passKeyPreviousFile) {
+    String passKeyPreviousFile,
+    int redisWaitReplicas) {
+
+  /**
+   * One replica by default: production Redis is replicated, and a visitor told "you are in line"
+   * should still be in line after the master dies. It costs one replica round trip on the writes
+   * that matter and nothing where no replica is online (see {@link dev.foyer.common.Stores}).
+   */
+  public static final int DEFAULT_REDIS_WAIT_REPLICAS = 1;
 
   public static final String CONFIG_FILE_VARIABLE = "FOYER_CONFIG";
 
@@ -72,6 +85,9 @@ public record FoyerConfig(
 
   public FoyerConfig {
     redisUrls = List.copyOf(redisUrls);
+    if (redisWaitReplicas < 0) {
+      throw new IllegalArgumentException(variableName("redisWaitReplicas") + " must be 0 or more, not " + redisWaitReplicas);
+    }
   }
 
   /** Without the pass-key files and previous key: configured by passKey alone, or generated. */
@@ -79,13 +95,23 @@ public record FoyerConfig(
                      String clusterConfig, String keyPrefix, String pgSchema, long tickMillis, long tokenTtlSeconds,
                      int httpInstances, boolean demo, Cluster cluster) {
     this(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema, tickMillis,
-        tokenTtlSeconds, httpInstances, demo, cluster, null, null, null);
+        tokenTtlSeconds, httpInstances, demo, cluster, null, null, null, DEFAULT_REDIS_WAIT_REPLICAS);
+  }
+
+  /** Every setting but redisWaitReplicas, which takes its default. */
+  public FoyerConfig(int httpPort, List<String> redisUrls, String pgUrl, String adminKey, String secret, String passKey,
+                     String clusterConfig, String keyPrefix, String pgSchema, long tickMillis, long tokenTtlSeconds,
+                     int httpInstances, boolean demo, Cluster cluster, String passKeyFile, String passKeyPrevious,
+                     String passKeyPreviousFile) {
+    this(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema, tickMillis,
+        tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious, passKeyPreviousFile,
+        DEFAULT_REDIS_WAIT_REPLICAS);
   }
 
   public static FoyerConfig defaults() {
     return new FoyerConfig(8080, List.of(), null, null, null, null, null, "foyer", "public",
         1000, 86_400, Math.max(1, Runtime.getRuntime().availableProcessors()), false, Cluster.none(),
-        null, null, null);
+        null, null, null, DEFAULT_REDIS_WAIT_REPLICAS);
   }
 
   /** True when at least one of Redis and PostgreSQL must be started in-process. */
@@ -121,9 +147,14 @@ public record FoyerConfig(
 
   public static FoyerConfig fromJson(JsonObject json) {
     FoyerConfig d = defaults();
+    List<String> redisUrls = urls(json.getValue("redisUrl"));
+    if (!redisUrls.isEmpty()) {
+      // a mistyped address stops the node at start, in words, rather than as 503s once it serves
+      Stores.RedisServers.parse(redisUrls);
+    }
     return new FoyerConfig(
         intValue(json, "httpPort", d.httpPort),
-        urls(json.getValue("redisUrl")),
+        redisUrls,
         blankToNull(json.getValue("pgUrl")),
         blankToNull(json.getValue("adminKey")),
         blankToNull(json.getValue("secret")),
@@ -139,7 +170,8 @@ public record FoyerConfig(
             blankToNull(json.getValue("clusterInterface")), intValue(json, "clusterPort", 0)),
         blankToNull(json.getValue("passKeyFile")),
         blankToNull(json.getValue("passKeyPrevious")),
-        blankToNull(json.getValue("passKeyPreviousFile")));
+        blankToNull(json.getValue("passKeyPreviousFile")),
+        (int) intValue(json, "redisWaitReplicas", d.redisWaitReplicas));
   }
 
   public JsonObject toJson() {
@@ -163,37 +195,45 @@ public record FoyerConfig(
         .put("clusterPort", cluster.port())
         .put("passKeyFile", passKeyFile)
         .put("passKeyPrevious", passKeyPrevious)
-        .put("passKeyPreviousFile", passKeyPreviousFile);
+        .put("passKeyPreviousFile", passKeyPreviousFile)
+        .put("redisWaitReplicas", redisWaitReplicas);
   }
 
   public FoyerConfig withHttpPort(int port) {
     return new FoyerConfig(port, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile);
+        passKeyPreviousFile, redisWaitReplicas);
   }
 
   public FoyerConfig withServers(List<String> redis, String pg) {
     return new FoyerConfig(httpPort, redis, pg, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile);
+        passKeyPreviousFile, redisWaitReplicas);
   }
 
   public FoyerConfig withKeys(String admin, String tokenSecret) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, admin, tokenSecret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile);
+        passKeyPreviousFile, redisWaitReplicas);
   }
 
   public FoyerConfig withDemo(boolean createDemo) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, createDemo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile);
+        passKeyPreviousFile, redisWaitReplicas);
   }
 
   /** The four pass-key sources at once (PEM or file, current and previous); null leaves one unset. */
   public FoyerConfig withPassKeys(String pem, String file, String previousPem, String previousFile) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, pem, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, file, previousPem, previousFile);
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, file, previousPem, previousFile, redisWaitReplicas);
+  }
+
+  /** How many replicas a write waits for (0: none). */
+  public FoyerConfig withRedisWaitReplicas(int replicas) {
+    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
+        passKeyPreviousFile, replicas);
   }
 
   private static List<String> urls(Object value) {

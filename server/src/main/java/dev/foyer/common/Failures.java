@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Tells a dependency that is down (connection refused or lost, pool exhausted, timeout, a
@@ -28,9 +29,47 @@ public final class Failures {
     return err -> Future.failedFuture(isUnreachable(err) ? ApiError.dependencyDown("PostgreSQL", err) : err);
   }
 
-  /** Redis replies that mean "not now" rather than "wrong": the connection dropped, or a node is busy. */
-  private static final java.util.List<String> REDIS_TRANSIENT = java.util.List.of(
-      "CONNECTION_CLOSED", "LOADING", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "BUSY");
+  /*
+   * Redis replies that mean "cannot serve now, the same request may well succeed in a moment", so
+   * 503 and a retry rather than 500. Most are what a failover looks like from the client:
+   * - CONNECTION_CLOSED (the client's own word when the socket dropped: the master died);
+   * - READONLY: a write reached a replica, typically a demoted master before the client's picture
+   *   of the topology moved on; MASTERDOWN: a replica lost its master and will not serve stale data;
+   * - CLUSTERDOWN: the Cluster has a slot without a master (until a replica takes over); MOVED and
+   *   ASK: a slot moved (the client follows these on single commands, not inside a batch);
+   *   TRYAGAIN: keys of a slot being migrated;
+   * - LOADING: a restarted or resynchronised server is loading its data;
+   * - NOREPLICAS: a master configured with min-replicas-to-write has lost its replicas;
+   * - UNBLOCKED: a WAIT was cut short because the master became a replica.
+   * And two of the server's own trouble rather than the request's, as PostgreSQL's class 53 is:
+   * BUSY (another script is running past the busy threshold) and OOM (maxmemory reached).
+   * Matched on the reply's first word, so BUSYKEY or BUSYGROUP (about the request's own keys) are not.
+   * Not transient: NOAUTH and WRONGPASS (credentials need an operator), ERR (a script's own error, a
+   * bug), NOSCRIPT (handled by sending the script).
+   */
+  private static final Set<String> REDIS_TRANSIENT = Set.of("CONNECTION_CLOSED", "READONLY", "MASTERDOWN",
+      "CLUSTERDOWN", "MOVED", "ASK", "TRYAGAIN", "LOADING", "NOREPLICAS", "UNBLOCKED", "BUSY", "OOM");
+
+  /** The client's words before each failed command of a batch: {@code ERR [0] READONLY You can't ...}. */
+  private static final Pattern BATCH_PREFIX = Pattern.compile("^ERR \\[\\d+] ");
+  /** What Redis puts first in an error reply: one word in capitals. */
+  private static final Pattern REPLY_CODE = Pattern.compile("[A-Z][A-Z_]*");
+
+  /**
+   * The error code of a Redis reply (its first word, {@code READONLY}), also when the client
+   * reports it from inside a batch; null for a failure that is not a Redis reply.
+   */
+  public static String redisCode(Throwable err) {
+    if (!(err instanceof ErrorType) || err.getMessage() == null) {
+      return null;
+    }
+    String message = BATCH_PREFIX.matcher(err.getMessage()).replaceFirst("");
+    int end = 0;
+    while (end < message.length() && !Character.isWhitespace(message.charAt(end))) {
+      end++;
+    }
+    return message.substring(0, end);
+  }
 
   /*
    * PostgreSQL errors that mean "cannot serve now, the same request may well succeed in a moment",
@@ -61,7 +100,13 @@ public final class Failures {
   public static boolean isUnreachable(Throwable err) {
     if (err instanceof ErrorType redisError) {
       String message = redisError.getMessage() == null ? "" : redisError.getMessage();
-      return REDIS_TRANSIENT.stream().anyMatch(message::startsWith);
+      String code = redisCode(redisError) == null ? "" : redisCode(redisError);
+      return REDIS_TRANSIENT.contains(code)
+          // inside a batch the client reports its own failures, a connection reset by a dying master
+          // among them, as the exception's text (io.netty...NativeIoException: ...), not as a reply code
+          || (BATCH_PREFIX.matcher(message).find() && !REPLY_CODE.matcher(code).matches())
+          // a server at its maxclients is as full as PostgreSQL at max_connections
+          || message.contains("max number of clients reached");
     }
     if (err instanceof PgException pg) {
       return isTransientSqlState(pg.getSqlState());

@@ -16,6 +16,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One atomic Redis operation, kept as a resource file under {@code lua/}. Runs by EVALSHA and
@@ -23,15 +25,29 @@ import java.util.List;
  */
 public final class LuaScript {
 
+  /**
+   * The writes a visitor is told about and that Redis alone remembers, so a failover must not lose
+   * them once answered: a join (the place in line), an admission (the pass already sent), a hold
+   * and both steps of a confirmation (PostgreSQL has the sale, but Redis's record of it is what
+   * stops the seats from being held again). They wait for a replica (see
+   * {@link Stores.ReplicatedRedis}). Not here: reads; presence renewals and traffic counts, renewed
+   * every few seconds anyway; leaving, reaping, expiry and release, whose loss only keeps a place or
+   * a seat taken until the next sweep or expiry frees it again; gate flips and the opening, which
+   * the next tick makes again (the opening from the same seed, in the same order).
+   */
+  static final Set<String> ACKNOWLEDGED = Set.of("join", "admit", "hold", "confirm_begin", "confirm_end");
+
   private final String name;
   private final String source;
   private final String sha;
+  private final boolean acknowledged;
   private volatile BoundTimer timer;
 
   private LuaScript(String name, String source) {
     this.name = name;
     this.source = source;
     this.sha = sha1(source);
+    this.acknowledged = ACKNOWLEDGED.contains(name);
   }
 
   public static LuaScript load(String name) {
@@ -93,12 +109,15 @@ public final class LuaScript {
 
   public Future<Response> run(Redis redis, List<String> keys, List<?> args) {
     long start = System.nanoTime();
-    return redis.send(request(Command.EVALSHA, sha, keys, args))
+    Function<Request, Future<Response>> send =
+        acknowledged && redis instanceof Stores.ReplicatedRedis replicated && replicated.waits()
+            ? request -> replicated.sendAcknowledged(request, keys.isEmpty() ? "" : keys.get(0))
+            : redis::send;
+    return send.apply(request(Command.EVALSHA, sha, keys, args))
         .timeout(TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)
         .recover(err -> {
-      String message = err.getMessage();
-      if (message != null && message.startsWith("NOSCRIPT")) {
-        return redis.send(request(Command.EVAL, source, keys, args))
+      if ("NOSCRIPT".equals(Failures.redisCode(err))) {
+        return send.apply(request(Command.EVAL, source, keys, args))
             .timeout(TIMEOUT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
       }
       return Future.failedFuture(err);
