@@ -18,10 +18,19 @@ public final class ClusterConfigs {
   private ClusterConfigs() {
   }
 
+  /** The XML file the configuration comes from, or null for the built-in loopback default. */
+  public static String source(String configured) {
+    return configured != null ? configured : (Files.exists(Path.of("cluster.xml")) ? "cluster.xml" : null);
+  }
+
+  /**
+   * Without an XML, the loopback default leaves the cluster unnamed, so that {@link ClusterIdentity}
+   * names it after the state the node serves.
+   */
   public static Config load(String configured) {
-    String path = configured != null ? configured : (Files.exists(Path.of("cluster.xml")) ? "cluster.xml" : null);
+    String path = source(configured);
     if (path == null) {
-      return loopback("foyer");
+      return loopback(ClusterIdentity.UNNAMED);
     }
     try {
       return new FileSystemXmlConfig(path);

@@ -71,7 +71,8 @@ public record FoyerConfig(
   /**
    * How this node finds the others, when the cluster XML's loopback default does not fit: the
    * cluster name, the members to contact (host or host:port, comma-separated), the interface to
-   * bind and announce (also used by the event bus) and the Hazelcast port. Unset: the XML decides.
+   * bind and announce (also used by the event bus) and the Hazelcast port. Unset: the XML decides,
+   * except the name, which {@link ClusterIdentity} derives from the state when the XML sets none.
    */
   public record Cluster(String name, List<String> members, String networkInterface, int port) {
     public Cluster {

@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** Starts one foyer node: configuration, dev-mode servers if needed, the cluster, the verticles. */
@@ -42,7 +45,8 @@ public final class Main {
       return;
     }
     DevServers dev = new DevServers();
-    if (config.devMode()) {
+    boolean devMode = config.devMode();
+    if (devMode) {
       config = dev.startMissing(config).withDemo(true);
       if (config.adminKey() == null || config.secret() == null) {
         String admin = config.adminKey() != null ? config.adminKey() : randomKey();
@@ -57,14 +61,19 @@ public final class Main {
     }
 
     Config hazelcast;
+    ClusterIdentity identity = ClusterIdentity.of(config);
+    ClusterIdentity.Choice cluster;
     try {
       hazelcast = ClusterConfigs.apply(ClusterConfigs.load(config.clusterConfig()), config.cluster());
+      cluster = identity.choose(config.cluster(), hazelcast, ClusterConfigs.source(config.clusterConfig()), devMode);
+      identity.apply(hazelcast, cluster);
     } catch (RuntimeException e) {
       log.error("Cannot start: {}", e.getMessage());
       dev.close();
       System.exit(2);
       return;
     }
+    log.info("Cluster '{}': {}", cluster.name(), cluster.reason());
 
     FoyerConfig finalConfig = config;
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcast);
@@ -80,7 +89,6 @@ public final class Main {
           .withMetrics(new MicrometerMetricsFactory())
           .withClusterManager(clusterManager)
           .buildClustered()
-          .compose(v -> FoyerNode.deploy(v, finalConfig).map(v))
           .await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       log.error("Cannot start: {}", e.getMessage() == null ? e.toString() : e.getMessage());
@@ -88,7 +96,27 @@ public final class Main {
       System.exit(1);
       return;
     }
-    logMembership(clusterManager, log);
+    // checked before anything is deployed: a node that leaves now has taken no lock, sent nothing
+    String refusal = identity.refusal(clusterManager.getHazelcastInstance().getCluster());
+    if (refusal != null) {
+      log.error("Cannot start: this node refuses cluster '{}': {}. Nodes join only nodes that share their state: "
+          + "give this node the others' FOYER_REDIS_URL, FOYER_PG_URL, FOYER_KEY_PREFIX, FOYER_PG_SCHEMA and "
+          + "FOYER_SECRET, or another FOYER_CLUSTER_NAME", cluster.name(), refusal);
+      leave(vertx, log);
+      dev.close();
+      System.exit(2);
+      return;
+    }
+    logMembership(clusterManager, identity, log);
+    try {
+      FoyerNode.deploy(vertx, finalConfig).await(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      log.error("Cannot start: {}", e.getMessage() == null ? e.toString() : e.getMessage());
+      leave(vertx, log);
+      dev.close();
+      System.exit(1);
+      return;
+    }
     log.info("foyer is up at http://localhost:{}/ ({} ingress instances, {} transport, {} nodes in the cluster)",
         config.httpPort(), config.httpInstances(), vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO",
         clusterManager.getNodes().size());
@@ -106,19 +134,39 @@ public final class Main {
   }
 
   /** One line when a node joins or leaves the cluster, in words an operator understands. */
-  private static void logMembership(HazelcastClusterManager manager, Logger log) {
+  private static void logMembership(HazelcastClusterManager manager, ClusterIdentity identity, Logger log) {
+    Set<UUID> refused = ConcurrentHashMap.newKeySet();
     manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
+        String why = identity.difference(event.getMember());
+        if (why != null) {
+          refused.add(event.getMember().getUuid());
+          log.error("Refused node {}: {}; it leaves again without serving anything (nodes join only nodes that "
+              + "share their state)", event.getMember().getAddress(), why);
+          return;
+        }
         log.info("Node {} joined the cluster ({} nodes now)", event.getMember().getAddress(), event.getMembers().size());
       }
 
       @Override
       public void memberRemoved(MembershipEvent event) {
+        if (refused.remove(event.getMember().getUuid())) {
+          log.info("Refused node {} has left ({} nodes now)", event.getMember().getAddress(), event.getMembers().size());
+          return;
+        }
         log.warn("Node {} left the cluster ({} nodes now); its events' ticks move to another node within seconds",
             event.getMember().getAddress(), event.getMembers().size());
       }
     });
+  }
+
+  private static void leave(Vertx vertx, Logger log) {
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Leaving the cluster did not finish cleanly: {}", e.getMessage());
+    }
   }
 
   /**

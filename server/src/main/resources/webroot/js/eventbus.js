@@ -5,6 +5,10 @@
  *   const bus = new FoyerBus('/eventbus');
  *   bus.onopen = () => bus.registerHandler('foyer.event.demo', {}, (err, msg) => ...);
  *   bus.onclose = () => ...;
+ *
+ * SockJS picks the transport (websocket first, then its HTTP fallbacks); `?transports=xhr-polling`
+ * (comma-separated SockJS names) on the page's URL restricts it, to try a page as a visitor behind a
+ * proxy that breaks websockets would see it.
  */
 (function (global) {
   'use strict';
@@ -17,7 +21,10 @@
     this.onopen = null;
     this.onclose = null;
     this.onerror = function (err) { if (global.console) console.warn('event bus error', err); };
-    this.sock = new global.SockJS(url, null, options);
+    const forced = new URLSearchParams(global.location.search).get('transports');
+    const sockOptions = Object.assign({}, options);
+    if (!sockOptions.transports && forced) sockOptions.transports = forced.split(',');
+    this.sock = new global.SockJS(url, null, sockOptions);
 
     this.sock.onopen = function () {
       self.state = FoyerBus.OPEN;

@@ -157,8 +157,6 @@
     const current = new FoyerBus('/eventbus', {pingInterval: 20000});
     bus = current;
     current.onopen = () => {
-      backoff = 1000;
-      setConnection('live', 'Live');
       current.registerHandler('foyer.visitor.' + visitor, {token: token}, (err, msg) => {
         if (err) {
           // the token no longer opens this address: start over with a fresh join
@@ -166,6 +164,11 @@
           localStorage.removeItem(tokenKey);
           return join();
         }
+        // live, and the backoff forgiven, only once the bridge answered the register (it sends the
+        // state at once): a socket can open and then fail every frame sent up, and a page that
+        // forgave it on open rejoined every 1.2 s forever
+        backoff = 1000;
+        setConnection('live', 'Live');
         const m = msg.body;
         if (m.type === 'rank') renderPosition(m.position, m.waiting, m.etaSeconds);
         else if (m.type === 'admitted') admitted(m.pass, m.activeUntil);

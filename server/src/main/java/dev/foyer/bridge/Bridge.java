@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -44,13 +45,26 @@ public final class Bridge {
     this.sockets = Sockets.of(vertx);
   }
 
-  /** The router to mount at {@code /eventbus/*}. */
+  /**
+   * Largest POST the fallback transports may send: browsers send only register, unregister and ping
+   * frames, batched while a send is in flight; the 16 registrations a socket may hold fit twice.
+   */
+  static final int MAX_POST_BYTES = 8 * 1024;
+
+  /** The router to mount at {@code /eventbus/*}: every SockJS transport, websocket or not. */
   public Router router() {
     SockJSHandlerOptions options = new SockJSHandlerOptions()
         .setRegisterWriteHandler(false)
         .setInsertJSESSIONID(false)
         .setHeartbeatInterval(25_000);
-    return SockJSHandler.create(vertx, options).socketHandler(socket -> new Connection(socket).open());
+    Router sockJs = SockJSHandler.create(vertx, options).socketHandler(socket -> new Connection(socket).open());
+    // Vert.x 5's SockJS handler reads the frames of the HTTP fallbacks (xhr_send from xhr-streaming,
+    // xhr-polling and eventsource; jsonp_send) only from a BodyHandler that ran before it, and
+    // fails the POST without one: every fallback opened, then died on its first frame.
+    Router router = Router.router(vertx);
+    router.post().handler(BodyHandler.create(false).setBodyLimit(MAX_POST_BYTES));
+    router.route("/*").subRouter(sockJs);
+    return router;
   }
 
   /** One browser's socket: its registrations and the visitors it stands for. */

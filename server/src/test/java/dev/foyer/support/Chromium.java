@@ -135,6 +135,7 @@ public final class Chromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, Promise<JsonObject>> pending = new HashMap<>();
     private final java.util.List<JsonObject> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<JsonObject> network = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Page(WebSocket ws) {
       this.ws = ws;
@@ -142,6 +143,8 @@ public final class Chromium implements AutoCloseable {
         JsonObject message = new JsonObject(text);
         if ("Log.entryAdded".equals(message.getString("method"))) {
           log.add(message.getJsonObject("params").getJsonObject("entry"));
+        } else if (message.getString("method", "").startsWith("Network.")) {
+          network.add(message);
         }
         Promise<JsonObject> p = message.containsKey("id") ? pending.remove(message.getInteger("id")) : null;
         if (p != null) {
@@ -194,6 +197,15 @@ public final class Chromium implements AutoCloseable {
      */
     public Future<Void> collectLog() {
       return call("Log.enable", new JsonObject()).mapEmpty();
+    }
+
+    /**
+     * The DevTools protocol's network events of this tab so far (after {@code Network.enable}), such
+     * as {@code Network.requestWillBeSent} or {@code Network.webSocketCreated}: their params.
+     */
+    public java.util.List<JsonObject> networkEvents(String method) {
+      return network.stream().filter(m -> method.equals(m.getString("method")))
+          .map(m -> m.getJsonObject("params")).toList();
     }
 
     /** Log entries so far that report a Content-Security-Policy violation. */

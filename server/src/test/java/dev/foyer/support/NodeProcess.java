@@ -36,14 +36,14 @@ public final class NodeProcess {
     reader.start();
   }
 
-  /** Starts a node with these variables on top of the test's Redis, PostgreSQL and keys. */
+  /**
+   * Starts a node with these variables on top of the test's Redis, PostgreSQL and keys; a null
+   * cluster name leaves the node to name its cluster after its state, as an operator's would.
+   */
   public static NodeProcess start(TestSetup setup, String clusterName, Map<String, String> extra) throws IOException {
     int port = TestServices.freePort();
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"),
-        "dev.foyer.Main").redirectErrorStream(true);
+    ProcessBuilder builder = builder(null);
     Map<String, String> env = builder.environment();
-    env.keySet().removeIf(k -> k.startsWith("FOYER_"));
     env.put("FOYER_HTTP_PORT", String.valueOf(port));
     env.put("FOYER_REDIS_URL", TestServices.redisUrl());
     env.put("FOYER_PG_URL", TestServices.pgUrl());
@@ -53,9 +53,44 @@ public final class NodeProcess {
     env.put("FOYER_SECRET", TestSetup.SECRET);
     env.put("FOYER_TICK_MILLIS", "200");
     env.put("FOYER_HTTP_INSTANCES", "1");
-    env.put("FOYER_CLUSTER_NAME", clusterName);
+    if (clusterName != null) {
+      env.put("FOYER_CLUSTER_NAME", clusterName);
+    }
     env.putAll(extra);
     return new NodeProcess(builder.start(), port);
+  }
+
+  /**
+   * A node with nothing configured but its HTTP port, started in this directory, as someone trying
+   * foyer out would start it: dev mode, embedded Redis and PostgreSQL, the demo event.
+   */
+  public static NodeProcess startDevMode(Path directory) throws IOException {
+    int port = TestServices.freePort();
+    ProcessBuilder builder = builder(directory);
+    builder.environment().put("FOYER_HTTP_PORT", String.valueOf(port));
+    builder.environment().put("FOYER_HTTP_INSTANCES", "1");
+    return new NodeProcess(builder.start(), port);
+  }
+
+  private static ProcessBuilder builder(Path directory) {
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"),
+        "dev.foyer.Main").redirectErrorStream(true);
+    if (directory != null) {
+      builder.directory(directory.toFile());
+    }
+    builder.environment().keySet().removeIf(k -> k.startsWith("FOYER_"));
+    return builder;
+  }
+
+  /** The exit status once the process has ended, or null if it still runs after the timeout. */
+  public Integer awaitExit(long timeoutMillis) throws InterruptedException {
+    return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+  }
+
+  /** The first log line containing the text, or null. */
+  public String line(String text) {
+    return log.stream().filter(l -> l.contains(text)).findFirst().orElse(null);
   }
 
   public int port() {

@@ -1,0 +1,192 @@
+package dev.foyer.push;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.Chromium;
+import dev.foyer.support.NodeClients;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The official clients (@vertx/eventbus-bridge-client.js over sockjs-client, from npm) on every
+ * SockJS transport a browser may end up on, each restricted to that one transport: in Node, and as
+ * the browser bundles in Chromium on a foyer page. Each registers a visitor with its token, gets its
+ * rank at once, then its admission with a pass.
+ */
+@ExtendWith(VertxExtension.class)
+class BridgeTransportsTest {
+
+  private static TestNode node;
+  private static TestSetup setup;
+  private static ApiClient api;
+  private static Vertx client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    NodeClients.assumeInstalled();
+    node = TestNode.start(TestSetup.clusterName(BridgeTransportsTest.class));
+    setup = new TestSetup();
+    node.deploy(setup.config()).await(60, TimeUnit.SECONDS);
+    client = Vertx.vertx();
+    api = new ApiClient(client, node.port());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (node == null) {
+      return;
+    }
+    api.close();
+    node.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(client);
+    client.close().await(10, TimeUnit.SECONDS);
+    node.close();
+  }
+
+  /** An event that admits nobody until it is resumed, and one visitor waiting first in its line. */
+  private static JsonObject waitingVisitor(String event) throws Exception {
+    api.createEvent(event, new JsonObject().put("gate", "on").put("maxActive", 1).put("admitPerMinute", 0)
+        .put("rankPushMillis", 200).put("paused", true)).await(10, TimeUnit.SECONDS);
+    JsonObject visitor = api.join(event).await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+    assertEquals("waiting", visitor.getString("state"), visitor.encode());
+    return visitor;
+  }
+
+  private static void resume(String event) throws Exception {
+    api.putEvent(event, new JsonObject().put("gate", "on").put("maxActive", 1).put("admitPerMinute", 0)
+        .put("rankPushMillis", 200).put("paused", false)).await(10, TimeUnit.SECONDS);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"websocket", "xhr-streaming", "xhr-polling", "eventsource"})
+  void theOfficialClientInNodeGetsItsRankAndItsAdmission(String transport, VertxTestContext ctx) throws Exception {
+    String event = "node-" + transport;
+    JsonObject visitor = waitingVisitor(event);
+    try (NodeClients.Run run = NodeClients.visitor("http://127.0.0.1:" + node.port() + "/eventbus", transport,
+        visitor.getString("visitor"), visitor.getString("token"), 30_000)) {
+      JsonObject open = run.await("open", 15_000);
+      JsonObject first = run.await("message", 10_000);
+      ctx.verify(() -> {
+        assertNotNull(open, "the socket opened: " + run);
+        assertEquals(transport, open.getString("transport"), "on the transport asked for: " + run);
+        assertNotNull(first, "the current state arrived after the register: " + run);
+        assertEquals("rank", first.getJsonObject("body").getString("type"), run.toString());
+        assertEquals(1L, first.getJsonObject("body").getLong("position"), run.toString());
+      });
+      resume(event);
+      JsonObject end = run.await("end", 20_000);
+      ctx.verify(() -> {
+        assertNotNull(end, "the script finished: " + run);
+        assertEquals(0, end.getInteger("code"), "admitted, not " + end.getString("why") + ": " + run);
+        JsonObject admitted = run.messages().stream().filter(m -> "admitted".equals(m.getString("type")))
+            .findFirst().orElseThrow();
+        assertTrue(admitted.getString("pass").split("\\.").length == 3, "a pass (JWT): " + admitted);
+        assertTrue(run.lines().stream().noneMatch(l -> "error".equals(l.getString("event"))), run.toString());
+      });
+      ctx.completeNow();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"websocket", "xhr-streaming", "xhr-polling", "eventsource"})
+  void theOfficialClientInChromiumGetsItsRankAndItsAdmission(String transport, VertxTestContext ctx)
+      throws Exception {
+    Chromium.assumeInstalled();
+    String event = "browser-" + transport;
+    JsonObject visitor = waitingVisitor(event);
+    String sockJs = NodeClients.file("node_modules/sockjs-client/dist/sockjs.min.js");
+    String eventBus = NodeClients.file("node_modules/@vertx/eventbus-bridge-client.js/vertx-eventbus.js");
+    try (Chromium chromium = Chromium.launch(client)) {
+      // a page of foyer's own origin, under its own security policy: the fallbacks' requests are
+      // same-origin, as they are for foyer's pages
+      String origin = "http://127.0.0.1:" + node.port();
+      Chromium.Page page = chromium.open(origin + "/").await(20, TimeUnit.SECONDS);
+      // until then the tab may still show about:blank, whose globals the navigation would wipe
+      page.waitFor("location.origin === '" + origin + "' && document.readyState === 'complete'", 10_000)
+          .await(15, TimeUnit.SECONDS);
+      page.eval(sockJs).await(10, TimeUnit.SECONDS);
+      page.eval(eventBus).await(10, TimeUnit.SECONDS);
+      page.eval("window.seen = []; window.bus = new EventBus('/eventbus', {transports: ['" + transport + "']});"
+          + "bus.onopen = () => { seen.push({event: 'open', transport: bus.sockJSConn.transport});"
+          + "  bus.registerHandler('foyer.visitor." + visitor.getString("visitor") + "', {token: '"
+          + visitor.getString("token") + "'}, (err, msg) => seen.push(err ? {event: 'refused', err: err}"
+          + "    : {event: 'message', body: msg.body})); };"
+          + "bus.onclose = e => seen.push({event: 'close', code: e.code, reason: e.reason}); true")
+          .await(10, TimeUnit.SECONDS);
+      page.waitFor("seen.some(s => s.event === 'message')", 15_000).await(20, TimeUnit.SECONDS);
+      resume(event);
+      page.waitFor("seen.some(s => s.event === 'message' && s.body.type === 'admitted')", 15_000)
+          .await(20, TimeUnit.SECONDS);
+      JsonArray seen = new JsonArray(page.eval("JSON.stringify(seen)").await(10, TimeUnit.SECONDS).toString());
+      ctx.verify(() -> {
+        JsonObject open = seen.getJsonObject(0);
+        assertEquals("open", open.getString("event"), seen.encode());
+        assertEquals(transport, open.getString("transport"), "on the transport asked for: " + seen.encode());
+        JsonObject first = seen.getJsonObject(1).getJsonObject("body");
+        assertEquals("rank", first.getString("type"), seen.encode());
+        assertEquals(1L, first.getLong("position"), seen.encode());
+        assertTrue(seen.stream().noneMatch(s -> "close".equals(((JsonObject) s).getString("event"))),
+            "the socket stayed open: " + seen.encode());
+      });
+      page.eval("bus.close(); true").await(5, TimeUnit.SECONDS);
+      ctx.completeNow();
+    }
+  }
+
+  @Test
+  void theFallbacksPostsAreSmallAndOnlyFoyersOwnOriginMayReadTheAnswers(VertxTestContext ctx) throws Exception {
+    String own = "http://127.0.0.1:" + node.port();
+    String session = "/eventbus/000/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    // a connection per request: SockJS closes the connection of a poll it answered
+    WebClient http = WebClient.create(client, new WebClientOptions().setKeepAlive(false));
+    try {
+      var opened = http.post(node.port(), "127.0.0.1", session + "/xhr").putHeader("Origin", own).send()
+          .await(10, TimeUnit.SECONDS);
+      Buffer ping = Buffer.buffer(new JsonArray().add(new JsonObject().put("type", "ping").encode()).encode());
+      var sent = http.post(node.port(), "127.0.0.1", session + "/xhr_send").putHeader("Origin", own)
+          .putHeader("Content-Type", "text/plain").sendBuffer(ping).await(10, TimeUnit.SECONDS);
+      var foreign = http.post(node.port(), "127.0.0.1", session + "/xhr_send")
+          .putHeader("Origin", "https://evil.example").putHeader("Content-Type", "text/plain").sendBuffer(ping)
+          .await(10, TimeUnit.SECONDS);
+      // just past the limit: a body far larger would still be arriving when the node answers 413 and
+      // closes, and the client could see the connection reset instead of the answer
+      Buffer huge = Buffer.buffer(new JsonArray().add("x".repeat(8 * 1024)).encode());
+      var tooLarge = http.post(node.port(), "127.0.0.1", session + "/xhr_send").putHeader("Origin", own)
+          .putHeader("Content-Type", "text/plain").sendBuffer(huge).await(10, TimeUnit.SECONDS);
+      ctx.verify(() -> {
+        assertEquals(200, opened.statusCode());
+        assertEquals("o", opened.bodyAsString().trim(), "the session opened");
+        assertEquals(own, opened.getHeader("Access-Control-Allow-Origin"));
+        assertEquals(204, sent.statusCode(), "a frame sent up is taken: " + sent.bodyAsString());
+        assertEquals(own, sent.getHeader("Access-Control-Allow-Origin"));
+        assertNull(foreign.getHeader("Access-Control-Allow-Origin"), "another origin may not read the answer");
+        assertNull(foreign.getHeader("Access-Control-Allow-Credentials"));
+        assertEquals(413, tooLarge.statusCode(), "a body past the bridge's few KiB is refused");
+        assertEquals("body_too_large", tooLarge.bodyAsJsonObject().getString("error"));
+      });
+      ctx.completeNow();
+    } finally {
+      http.close();
+    }
+  }
+}
