@@ -86,7 +86,7 @@ class OutageTest {
     assertEquals(201, back.statusCode(), "joins work again: " + back.bodyAsString());
     // a 503 may still have gone through once Redis answered; its retries take no second place
     assertEquals(21L, back.bodyAsJsonObject().getLong("position"), "one attempt, one place");
-    assertEquals(21L, await(api.stats(event)).getLong("waiting"), "nobody else was added");
+    assertEquals(21L, api.stats(event).await(10, TimeUnit.SECONDS).getLong("waiting"), "nobody else was added");
     for (int i = 0; i < visitors.size(); i++) {
       JsonObject status = await(api.me(event, visitors.get(i).getString("token"))).bodyAsJsonObject();
       assertEquals(i + 1L, status.getLong("position"), "visitor " + i + " kept the place");
