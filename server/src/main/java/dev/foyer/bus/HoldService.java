@@ -24,7 +24,11 @@ public interface HoldService {
   record Reservation(String reservationId, List<String> seats) {
   }
 
-  Future<Held> hold(String event, String visitor, List<String> seats);
+  /**
+   * {@code idempotencyKey} (null for none) names this attempt: retried with the same key, the hold
+   * is the same hold, never a second one.
+   */
+  Future<Held> hold(String event, String visitor, List<String> seats, String idempotencyKey);
 
   Future<Void> release(String event, String visitor, String holdId);
 

@@ -34,9 +34,9 @@ final class HoldServiceClient implements HoldService {
   }
 
   @Override
-  public Future<Held> hold(String event, String visitor, List<String> seats) {
+  public Future<Held> hold(String event, String visitor, List<String> seats, String idempotencyKey) {
     return call("hold", new JsonObject().put("event", event).put("visitor", visitor)
-        .put("seats", new JsonArray(List.copyOf(seats))))
+        .put("seats", new JsonArray(List.copyOf(seats))).put("idempotencyKey", idempotencyKey))
         .map(r -> new Held(r.getString("holdId"), Payloads.strings(r.getJsonArray("seats")), r.getLong("expiresAt")));
   }
 
@@ -96,7 +96,7 @@ final class HoldServiceClient implements HoldService {
       try {
         answer = switch (String.valueOf(message.headers().get(ACTION))) {
           case "hold" -> service.hold(a.getString("event"), a.getString("visitor"),
-                  Payloads.strings(a.getJsonArray("seats")))
+                  Payloads.strings(a.getJsonArray("seats")), a.getString("idempotencyKey"))
               .map(h -> new JsonObject().put("holdId", h.holdId()).put("seats", new JsonArray(List.copyOf(h.seats())))
                   .put("expiresAt", h.expiresAt()));
           case "release" -> service.release(a.getString("event"), a.getString("visitor"), a.getString("holdId"))

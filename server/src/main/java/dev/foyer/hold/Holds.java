@@ -33,7 +33,7 @@ record Holds(HoldStore store, ReservationRepository reservations, EventCatalog c
 
 
   @Override
-  public Future<Held> hold(String event, String visitor, List<String> seats) {
+  public Future<Held> hold(String event, String visitor, List<String> seats, String idempotencyKey) {
     return catalog.get(event).compose(info -> {
       if (seats.size() > info.settings().maxSeatsPerHold()) {
         return Future.failedFuture(new ApiError(422, "too_many_seats",
@@ -41,7 +41,7 @@ record Holds(HoldStore store, ReservationRepository reservations, EventCatalog c
       }
       long now = System.currentTimeMillis();
       long expiresAt = now + info.settings().holdSeconds() * 1000L;
-      String holdId = QueueTokens.newVisitorId();
+      String holdId = idempotencyKey == null ? QueueTokens.newVisitorId() : holdId(event, visitor, idempotencyKey);
       return store.hold(event, visitor, holdId, now, expiresAt, seats)
           .compose(outcome -> outcome.result().equals("seats_not_loaded")
               ? maps.load(event).compose(n -> store.hold(event, visitor, holdId, now, expiresAt, seats))
@@ -51,7 +51,7 @@ record Holds(HoldStore store, ReservationRepository reservations, EventCatalog c
               return Future.failedFuture(holdError(outcome));
             }
             outbox.seats(event, outcome.changes());
-            if (!outcome.holdId().isEmpty()) {
+            if (!outcome.holdId().isEmpty() && !outcome.holdId().equals(holdId)) {
               outbox.tell(event, visitor, outcome.holdId(), "replaced");
             }
             outbox.tell(event, visitor, holdId, "held");
@@ -59,6 +59,20 @@ record Holds(HoldStore store, ReservationRepository reservations, EventCatalog c
             return Future.succeededFuture(new Held(holdId, seats, expiresAt));
           });
     });
+  }
+
+  /**
+   * A retried hold names the same hold: its id follows from the visitor and the attempt's key, so
+   * the retry replaces the hold with itself (the same seats, held again) instead of adding one.
+   */
+  static String holdId(String event, String visitor, String idempotencyKey) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+          (event + "\n" + visitor + "\n" + idempotencyKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static ApiError holdError(HoldStore.Outcome outcome) {

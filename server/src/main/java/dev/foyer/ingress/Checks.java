@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.regex.Pattern;
 
 /**
  * The checks routes share, as handlers in the route chain: each either passes the request on with
@@ -20,6 +21,7 @@ import java.security.MessageDigest;
  */
 final class Checks {
 
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_-]{16,64}");
   private static final String EVENT = "foyer.event";
   private static final String CLAIMS = "foyer.claims";
   private static final String TOKEN = "foyer.token";
@@ -132,6 +134,23 @@ final class Checks {
   /** The visitor the pass admits. */
   static String visitor(RoutingContext ctx) {
     return ctx.get(VISITOR);
+  }
+
+  /**
+   * The client's key for one attempt at a change (a join, a hold), kept across that attempt's
+   * retries, so a retry after a timeout or a 503 that still went through gives back what it did
+   * instead of doing it twice. Null without one.
+   */
+  static String idempotencyKey(RoutingContext ctx) {
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key == null) {
+      return null;
+    }
+    if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+      throw ApiError.badRequest("invalid_idempotency_key",
+          "Idempotency-Key must be 16 to 64 characters of A-Z, a-z, 0-9, '-' and '_' (a random UUID will do)");
+    }
+    return key;
   }
 
   static String bearer(RoutingContext ctx) {

@@ -145,7 +145,7 @@ record HoldRoutes(Checks checks, HoldService holds) {
   private void hold(RoutingContext ctx) {
     JsonObject body = Replies.requiredJsonBody(ctx);
     Replies.rejectUnknownFields(body, Set.of("seats"));
-    holds.hold(Checks.event(ctx), Checks.visitor(ctx), seatList(body.getValue("seats")))
+    holds.hold(Checks.event(ctx), Checks.visitor(ctx), seatList(body.getValue("seats")), Checks.idempotencyKey(ctx))
         .onSuccess(held -> Replies.json(ctx, 201, new JsonObject().put("holdId", held.holdId())
             .put("seats", new JsonArray(List.copyOf(held.seats()))).put("expiresAt", held.expiresAt())))
         .onFailure(ctx::fail);

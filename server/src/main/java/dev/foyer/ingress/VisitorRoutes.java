@@ -22,13 +22,11 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.util.regex.Pattern;
 
 /** What visitors call: join, where do I stand, leave; and the public facts of events. */
 record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, EventCatalog catalog, QueueTokens tokens, Passes passes, EventBus bus) {
 
   static final int BODY_LIMIT = 16 * 1024;
-  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_-]{16,64}");
 
 
   void mount(Router router) {
@@ -48,7 +46,7 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
     Replies.optionalJsonBody(ctx);
     long now = System.currentTimeMillis();
     QueueTokens.Claims claims = Checks.claims(ctx);
-    String joinKey = claims == null ? idempotencyKey(ctx) : null;
+    String joinKey = claims == null ? Checks.idempotencyKey(ctx) : null;
     catalog.get(event).compose(info -> {
       if (claims != null) {
         return line.status(event, claims.visitor(), now)
@@ -70,22 +68,6 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
               tokens.issue(event, joined.visitor(), now / 1000), joined.state())))
           .<Void>mapEmpty();
     }).onFailure(ctx::fail);
-  }
-
-  /**
-   * The client's key for this join attempt, kept across its retries, so a join retried after a
-   * timeout or a 503 that still went through returns the place it took instead of a second one.
-   */
-  private static String idempotencyKey(RoutingContext ctx) {
-    String key = ctx.request().getHeader("Idempotency-Key");
-    if (key == null) {
-      return null;
-    }
-    if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
-      throw ApiError.badRequest("invalid_idempotency_key",
-          "Idempotency-Key must be 16 to 64 characters of A-Z, a-z, 0-9, '-' and '_' (a random UUID will do)");
-    }
-    return key;
   }
 
   private void me(RoutingContext ctx) {

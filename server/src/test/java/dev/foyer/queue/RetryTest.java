@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** A request retried, whatever became of the first attempt, never doubles what it did. */
@@ -107,5 +108,40 @@ class RetryTest {
           return null;
         }))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aHoldRetriedWithItsKeyIsTheSameHold(Vertx vertx, VertxTestContext ctx) {
+    String key = UUID.randomUUID().toString();
+    String[] pass = new String[1];
+    cluster.api().createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120))
+        .compose(v -> cluster.api().admitted(EVENT))
+        .compose(visitor -> {
+          pass[0] = visitor.getString("pass");
+          return hold(pass[0], key, "A-1-1", "A-1-2");
+        })
+        .compose(first -> hold(pass[0], key, "A-1-1", "A-1-2")
+            .compose(retry -> hold(pass[0], UUID.randomUUID().toString(), "A-2-1")
+                .compose(other -> cluster.api().seatStatuses(EVENT).map(seats -> {
+                  ctx.verify(() -> {
+                    assertEquals(201, first.statusCode(), first.bodyAsString());
+                    assertEquals(201, retry.statusCode(), retry.bodyAsString());
+                    assertEquals(first.bodyAsJsonObject().getString("holdId"),
+                        retry.bodyAsJsonObject().getString("holdId"), "the retry is the same hold");
+                    assertEquals(201, other.statusCode());
+                    assertFalse(first.bodyAsJsonObject().getString("holdId")
+                        .equals(other.bodyAsJsonObject().getString("holdId")), "another key is another hold");
+                    assertEquals("free", seats.get("A-1-1"), "which replaced the first, as a new hold does");
+                    assertEquals("held", seats.get("A-2-1"));
+                  });
+                  return null;
+                }))))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private Future<HttpResponse<Buffer>> hold(String pass, String key, String... seats) {
+    return cluster.api().request(HttpMethod.POST, "/api/events/" + EVENT + "/holds").bearerTokenAuthentication(pass)
+        .putHeader("Idempotency-Key", key)
+        .sendJsonObject(new JsonObject().put("seats", new io.vertx.core.json.JsonArray(List.of(seats))));
   }
 }
