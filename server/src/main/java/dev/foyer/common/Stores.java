@@ -112,11 +112,12 @@ public final class Stores {
       if (urls.isEmpty()) {
         throw new IllegalArgumentException("FOYER_REDIS_URL names no Redis server");
       }
-      if (urls.get(0).startsWith(SENTINEL_SCHEME)) {
+      if (urls.get(0).toLowerCase(java.util.Locale.ROOT).startsWith(SENTINEL_SCHEME)) {
         return sentinel(String.join(",", urls));
       }
       for (String url : urls) {
-        if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+        String scheme = url.toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.startsWith("redis://") && !scheme.startsWith("rediss://")) {
           throw new IllegalArgumentException("FOYER_REDIS_URL: '" + url + "' is not a redis:// address; write "
               + "redis://host:port for one Redis, redis://a:6379,redis://b:6379 for Redis Cluster, or "
               + "redis-sentinel://host1:26379,host2:26379/masterName for Sentinel");

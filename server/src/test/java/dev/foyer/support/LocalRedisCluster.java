@@ -171,7 +171,8 @@ public final class LocalRedisCluster implements AutoCloseable {
   }
 
   private void awaitState() throws IOException, InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
+    // six nodes agreeing on slots and replicas takes seconds, longer on a busy machine
+    long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline) {
       boolean ok = true;
       for (int port : ports) {
