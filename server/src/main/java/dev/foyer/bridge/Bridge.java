@@ -24,12 +24,15 @@ import java.util.Map;
  * browser client works unchanged, but delivering node-locally: a register puts the socket in this
  * node's {@link Sockets}, never in a cluster-wide subscription. The {@link BridgeGuard} decides what
  * may be registered; browsers send nothing but pings; everything else gets an {@code err} frame.
+ * What a socket is sent is bounded ({@link SocketOutput}).
  */
 public final class Bridge {
 
   static final int MAX_REGISTRATIONS_PER_SOCKET = 16;
   /** A socket that sends nothing (not even a ping) for this long is dead; clients ping every 5 to 20 s. */
   static final long PING_TIMEOUT_MILLIS = 60_000;
+  /** Websocket close status for a socket given up on: 1008, the endpoint's policy. */
+  static final short CLOSE_TOO_SLOW = 1008;
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
 
   private final Vertx vertx;
@@ -59,12 +62,14 @@ public final class Bridge {
     private final SockJSSocket socket;
     private final Context context = vertx.getOrCreateContext();
     private final Map<String, BridgeGuard.Registration> registrations = new HashMap<>();
+    private final SocketOutput output;
     private long lastFrameAt = System.currentTimeMillis();
     private long timer;
     private boolean closed;
 
     Connection(SockJSSocket socket) {
       this.socket = socket;
+      this.output = new SocketOutput(vertx, SocketOutput.Limits.DEFAULT, socket, sockets.slow(), this::giveUp);
     }
 
     void open() {
@@ -132,7 +137,7 @@ public final class Bridge {
       if (registration.isVisitor()) {
         sockets.connect(registration.event(), registration.visitor(), this);
         current.frame(registration.event(), registration.visitor(), System.currentTimeMillis())
-            .onSuccess(this::write)
+            .onSuccess(frame -> output.write(frame, registration.visitor(), false))
             .onFailure(err -> LOG.debug("Could not send the current state to {}: {}", registration.visitor(),
                 err.getMessage()));
       } else {
@@ -158,14 +163,19 @@ public final class Bridge {
     }
 
     @Override
-    public void write(String frame) {
-      if (!closed) {
-        socket.write(Buffer.buffer(frame));
-      }
+    public void write(String frame, String slot, boolean latestOnly) {
+      output.write(frame, slot, latestOnly);
     }
 
     private void error(String address, String code, String message) {
-      write(Frames.err(address, code, message));
+      output.write(Frames.err(address, code, message), null, false);
+    }
+
+    /** The browser stopped reading: let go of it now, then close; the page reconnects. */
+    private void giveUp(SocketOutput.GiveUp reason) {
+      sockets.slow().closed(String.valueOf(socket.remoteAddress()), reason);
+      close();
+      socket.close(CLOSE_TOO_SLOW, reason == SocketOutput.GiveUp.STALLED ? "not reading" : "too far behind");
     }
 
     private void close() {
@@ -173,6 +183,7 @@ public final class Bridge {
         return;
       }
       closed = true;
+      output.close();
       vertx.cancelTimer(timer);
       for (String address : Map.copyOf(registrations).keySet()) {
         unregister(address);
