@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -23,12 +24,14 @@ import java.util.Map;
  * The SockJS event-bus bridge at {@code /eventbus}, speaking the Vert.x bridge protocol so the stock
  * browser client works unchanged, but delivering node-locally: a register puts the socket in this
  * node's {@link Sockets}, never in a cluster-wide subscription. The {@link BridgeGuard} decides what
- * may be registered; browsers send nothing but pings; everything else gets an {@code err} frame.
- * What a socket is sent is bounded ({@link SocketOutput}).
+ * may be registered; browsers send nothing but pings and registrations, in small frames; every
+ * other frame gets an {@code err} frame. What a socket is sent is bounded ({@link SocketOutput}).
  */
 public final class Bridge {
 
   static final int MAX_REGISTRATIONS_PER_SOCKET = 16;
+  /** Browsers send only register, unregister and ping frames, a few hundred bytes each. */
+  static final int MAX_FRAME_BYTES = 4096;
   /** A socket that sends nothing (not even a ping) for this long is dead; clients ping every 5 to 20 s. */
   static final long PING_TIMEOUT_MILLIS = 60_000;
   /** Websocket close status for a socket given up on: 1008, the endpoint's policy. */
@@ -53,7 +56,12 @@ public final class Bridge {
         .setRegisterWriteHandler(false)
         .setInsertJSESSIONID(false)
         .setHeartbeatInterval(25_000);
-    return SockJSHandler.create(vertx, options).socketHandler(socket -> new Connection(socket).open());
+    Router router = Router.router(vertx);
+    // SockJS's xhr_send needs the body read first; a browser's frames are small
+    router.post("/*").handler(BodyHandler.create(false).setBodyLimit(MAX_FRAME_BYTES * 4L));
+    router.route("/*").subRouter(SockJSHandler.create(vertx, options)
+        .socketHandler(socket -> new Connection(socket).open()));
+    return router;
   }
 
   /** One browser's socket: its registrations and the visitors it stands for. */
@@ -76,7 +84,7 @@ public final class Bridge {
       sockets.socketOpened();
       socket.handler(this::onFrame);
       socket.closeHandler(v -> close());
-      socket.exceptionHandler(err -> LOG.debug("Bridge socket failed: {}", err.getMessage()));
+      socket.exceptionHandler(this::onFailure);
       timer = vertx.setPeriodic(PING_TIMEOUT_MILLIS / 3, id -> {
         if (System.currentTimeMillis() - lastFrameAt > PING_TIMEOUT_MILLIS) {
           socket.close();
@@ -86,6 +94,19 @@ public final class Bridge {
 
     private void onFrame(Buffer data) {
       lastFrameAt = System.currentTimeMillis();
+      try {
+        handle(data);
+      } catch (RuntimeException e) {
+        LOG.warn("A bridge frame could not be handled and was refused: {}", e.toString());
+        error(null, "internal_error", "the frame could not be handled");
+      }
+    }
+
+    private void handle(Buffer data) {
+      if (data.length() > MAX_FRAME_BYTES) {
+        tooLarge();
+        return;
+      }
       JsonObject frame;
       try {
         frame = new JsonObject(data);
@@ -104,8 +125,12 @@ public final class Bridge {
         error((String) address, "invalid_headers", "headers must be an object of string values");
         return;
       }
-      if (!(type instanceof String kind)) {
+      if (type == null) {
         error((String) address, "missing_type", "a frame needs a type");
+        return;
+      }
+      if (!(type instanceof String kind)) {
+        error((String) address, "invalid_type", "type must be a string");
         return;
       }
       switch (kind) {
@@ -115,6 +140,24 @@ public final class Bridge {
         case "send", "publish" -> error((String) address, "access_denied",
             "browsers may not send into foyer's event bus");
         default -> error((String) address, "invalid_type", "unknown frame type '" + kind + "'");
+      }
+    }
+
+    private void tooLarge() {
+      error(null, "frame_too_large", "frames are at most " + MAX_FRAME_BYTES + " bytes");
+    }
+
+    /**
+     * In Vert.x 5.0.10 the websocket reader raises an IllegalStateException, and stays open, only
+     * for a message over its size limit (256 KB, in fragments); it drops the message. A single
+     * frame over 64 KB makes it close the connection instead.
+     */
+    private void onFailure(Throwable err) {
+      if (err instanceof IllegalStateException && !closed) {
+        LOG.debug("Refused a frame over the websocket's message limit from {}", socket.remoteAddress());
+        tooLarge();
+      } else {
+        LOG.debug("Bridge socket of {} failed: {}", socket.remoteAddress(), err.getMessage());
       }
     }
 
@@ -146,6 +189,10 @@ public final class Bridge {
     }
 
     private void unregister(String address) {
+      if (address == null) {
+        error(null, "missing_address", "an unregister needs an address");
+        return;
+      }
       BridgeGuard.Registration registration = registrations.remove(address);
       if (registration == null) {
         return;
