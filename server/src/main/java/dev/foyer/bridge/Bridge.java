@@ -24,13 +24,18 @@ import java.util.Map;
  * The SockJS event-bus bridge at {@code /eventbus}, speaking the Vert.x bridge protocol so the stock
  * browser client works unchanged, but delivering node-locally: a register puts the socket in this
  * node's {@link Sockets}, never in a cluster-wide subscription. The {@link BridgeGuard} decides what
- * may be registered; browsers send nothing but pings; everything else gets an {@code err} frame.
+ * may be registered; browsers send nothing but pings and registrations, in small frames; every
+ * other frame gets an {@code err} frame. What a socket is sent is bounded ({@link SocketOutput}).
  */
 public final class Bridge {
 
   static final int MAX_REGISTRATIONS_PER_SOCKET = 16;
+  /** Browsers send only register, unregister and ping frames, a few hundred bytes each. */
+  static final int MAX_FRAME_BYTES = 4096;
   /** A socket that sends nothing (not even a ping) for this long is dead; clients ping every 5 to 20 s. */
   static final long PING_TIMEOUT_MILLIS = 60_000;
+  /** Websocket close status for a socket given up on: 1008, the endpoint's policy. */
+  static final short CLOSE_TOO_SLOW = 1008;
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
 
   private final Vertx vertx;
@@ -73,19 +78,21 @@ public final class Bridge {
     private final SockJSSocket socket;
     private final Context context = vertx.getOrCreateContext();
     private final Map<String, BridgeGuard.Registration> registrations = new HashMap<>();
+    private final SocketOutput output;
     private long lastFrameAt = System.currentTimeMillis();
     private long timer;
     private boolean closed;
 
     Connection(SockJSSocket socket) {
       this.socket = socket;
+      this.output = new SocketOutput(vertx, SocketOutput.Limits.DEFAULT, socket, sockets.slow(), this::giveUp);
     }
 
     void open() {
       sockets.socketOpened();
       socket.handler(this::onFrame);
       socket.closeHandler(v -> close());
-      socket.exceptionHandler(err -> LOG.debug("Bridge socket failed: {}", err.getMessage()));
+      socket.exceptionHandler(this::onFailure);
       timer = vertx.setPeriodic(PING_TIMEOUT_MILLIS / 3, id -> {
         if (System.currentTimeMillis() - lastFrameAt > PING_TIMEOUT_MILLIS) {
           socket.close();
@@ -95,6 +102,19 @@ public final class Bridge {
 
     private void onFrame(Buffer data) {
       lastFrameAt = System.currentTimeMillis();
+      try {
+        handle(data);
+      } catch (RuntimeException e) {
+        LOG.warn("A bridge frame could not be handled and was refused: {}", e.toString());
+        error(null, "internal_error", "the frame could not be handled");
+      }
+    }
+
+    private void handle(Buffer data) {
+      if (data.length() > MAX_FRAME_BYTES) {
+        tooLarge();
+        return;
+      }
       JsonObject frame;
       try {
         frame = new JsonObject(data);
@@ -113,8 +133,12 @@ public final class Bridge {
         error((String) address, "invalid_headers", "headers must be an object of string values");
         return;
       }
-      if (!(type instanceof String kind)) {
+      if (type == null) {
         error((String) address, "missing_type", "a frame needs a type");
+        return;
+      }
+      if (!(type instanceof String kind)) {
+        error((String) address, "invalid_type", "type must be a string");
         return;
       }
       switch (kind) {
@@ -124,6 +148,24 @@ public final class Bridge {
         case "send", "publish" -> error((String) address, "access_denied",
             "browsers may not send into foyer's event bus");
         default -> error((String) address, "invalid_type", "unknown frame type '" + kind + "'");
+      }
+    }
+
+    private void tooLarge() {
+      error(null, "frame_too_large", "frames are at most " + MAX_FRAME_BYTES + " bytes");
+    }
+
+    /**
+     * In Vert.x 5.0.10 the websocket reader raises an IllegalStateException, and stays open, only
+     * for a message over its size limit (256 KB, in fragments); it drops the message. A single
+     * frame over 64 KB makes it close the connection instead.
+     */
+    private void onFailure(Throwable err) {
+      if (err instanceof IllegalStateException && !closed) {
+        LOG.debug("Refused a frame over the websocket's message limit from {}", socket.remoteAddress());
+        tooLarge();
+      } else {
+        LOG.debug("Bridge socket of {} failed: {}", socket.remoteAddress(), err.getMessage());
       }
     }
 
@@ -146,7 +188,7 @@ public final class Bridge {
       if (registration.isVisitor()) {
         sockets.connect(registration.event(), registration.visitor(), this);
         current.frame(registration.event(), registration.visitor(), System.currentTimeMillis())
-            .onSuccess(this::write)
+            .onSuccess(frame -> output.write(frame, registration.visitor(), false))
             .onFailure(err -> LOG.debug("Could not send the current state to {}: {}", registration.visitor(),
                 err.getMessage()));
       } else {
@@ -155,6 +197,10 @@ public final class Bridge {
     }
 
     private void unregister(String address) {
+      if (address == null) {
+        error(null, "missing_address", "an unregister needs an address");
+        return;
+      }
       BridgeGuard.Registration registration = registrations.remove(address);
       if (registration == null) {
         return;
@@ -172,14 +218,19 @@ public final class Bridge {
     }
 
     @Override
-    public void write(String frame) {
-      if (!closed) {
-        socket.write(Buffer.buffer(frame));
-      }
+    public void write(String frame, String slot, boolean latestOnly) {
+      output.write(frame, slot, latestOnly);
     }
 
     private void error(String address, String code, String message) {
-      write(Frames.err(address, code, message));
+      output.write(Frames.err(address, code, message), null, false);
+    }
+
+    /** The browser stopped reading: let go of it now, then close; the page reconnects. */
+    private void giveUp(SocketOutput.GiveUp reason) {
+      sockets.slow().closed(String.valueOf(socket.remoteAddress()), reason);
+      close();
+      socket.close(CLOSE_TOO_SLOW, reason == SocketOutput.GiveUp.STALLED ? "not reading" : "too far behind");
     }
 
     private void close() {
@@ -187,6 +238,7 @@ public final class Bridge {
         return;
       }
       closed = true;
+      output.close();
       vertx.cancelTimer(timer);
       for (String address : Map.copyOf(registrations).keySet()) {
         unregister(address);

@@ -3,6 +3,8 @@ package dev.foyer.bridge;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,19 +28,32 @@ public final class Sockets implements Shareable {
   interface Sink {
     Context context();
 
-    void write(String frame);
+    /**
+     * Writes on the sink's context. {@code slot} is the frame's address as the socket keeps it (the
+     * visitor id, or the broadcast address); {@code latestOnly} says the next frame of that slot
+     * supersedes this one, so a socket that is behind may skip it.
+     */
+    void write(String frame, String slot, boolean latestOnly);
+  }
+
+  /** One frame for one socket, between the push room's loop and the socket's event loop. */
+  private record Out(Sink sink, String frame, String slot, boolean latestOnly) {
   }
 
   static final int SLICE = 128;
+  private static final Logger LOG = LoggerFactory.getLogger(Sockets.class);
   private static final String NODE_REGISTRY = "foyer.bridge.sockets";
 
   /** This node's registry; several nodes in one JVM (tests) each have their own. */
   public static Sockets of(Vertx vertx) {
-    return vertx.sharedData().<String, Sockets>getLocalMap(NODE_REGISTRY).computeIfAbsent("node", k -> new Sockets());
+    return vertx.sharedData().<String, Sockets>getLocalMap(NODE_REGISTRY).computeIfAbsent("node", k -> new Sockets(vertx));
   }
 
-  private Sockets() {
+  private Sockets(Vertx vertx) {
+    this.slow = new SlowSockets(vertx);
   }
+
+  private final SlowSockets slow;
 
   private final Map<String, Map<String, Set<Sink>>> visitorsByEvent = new ConcurrentHashMap<>();
   private final Map<String, Set<Sink>> listeners = new ConcurrentHashMap<>();
@@ -86,6 +101,11 @@ public final class Sockets implements Shareable {
     return visitors == null ? List.of() : new ArrayList<>(visitors.keySet());
   }
 
+  /** This node's sockets that fall behind their browsers: how many now, what it cost, who was closed. */
+  public SlowSockets slow() {
+    return slow;
+  }
+
   public int visitorCount() {
     return visitorsByEvent.values().stream().mapToInt(Map::size).sum();
   }
@@ -102,31 +122,59 @@ public final class Sockets implements Shareable {
   }
 
 
-  /** Collects frames for many sockets, then hands each event loop its share in one task. */
+  /**
+   * Collects frames for many sockets, then hands each event loop its share in one task. Notices
+   * (admission, departure, hold, seat changes) are never dropped while a socket lives; a rank or
+   * a progress broadcast is superseded by the next one of its kind on the same address, so a socket
+   * that is behind keeps only the latest (see {@link SocketOutput}).
+   */
   public final class Delivery {
 
-    private final Map<Context, List<Object[]>> byContext = new HashMap<>();
+    private final Map<Context, List<Out>> byContext = new HashMap<>();
 
-    /** Queues a frame for every socket of this visitor; false when none is connected here. */
+    /** Queues a notice for every socket of this visitor; false when none is connected here. */
     public boolean toVisitor(String event, String visitor, String frame) {
+      return visitor(event, visitor, frame, false);
+    }
+
+    /** Queues a frame the visitor's next one of its kind supersedes (a rank); false when none is connected here. */
+    public boolean latestToVisitor(String event, String visitor, String frame) {
+      return visitor(event, visitor, frame, true);
+    }
+
+    private boolean visitor(String event, String visitor, String frame, boolean latestOnly) {
       Map<String, Set<Sink>> visitors = visitorsByEvent.get(event);
       Set<Sink> sinks = visitors == null ? null : visitors.get(visitor);
       if (sinks == null) {
         return false;
       }
-      sinks.forEach(sink -> add(sink, frame));
+      for (Sink sink : sinks) {
+        add(new Out(sink, frame, visitor, latestOnly));
+      }
       return true;
     }
 
+    /** Queues a broadcast every listener of the address gets (seat changes). */
     public void toListeners(String address, String frame) {
+      listeners(address, frame, false);
+    }
+
+    /** Queues a broadcast the next one on the address supersedes (progress). */
+    public void latestToListeners(String address, String frame) {
+      listeners(address, frame, true);
+    }
+
+    private void listeners(String address, String frame, boolean latestOnly) {
       Set<Sink> sinks = listeners.get(address);
       if (sinks != null) {
-        sinks.forEach(sink -> add(sink, frame));
+        for (Sink sink : sinks) {
+          add(new Out(sink, frame, address, latestOnly));
+        }
       }
     }
 
-    private void add(Sink sink, String frame) {
-      byContext.computeIfAbsent(sink.context(), c -> new ArrayList<>()).add(new Object[] {sink, frame});
+    private void add(Out out) {
+      byContext.computeIfAbsent(out.sink().context(), c -> new ArrayList<>()).add(out);
     }
 
     /**
@@ -137,10 +185,15 @@ public final class Sockets implements Shareable {
     public void send() {
       byContext.forEach((context, frames) -> {
         for (int from = 0; from < frames.size(); from += SLICE) {
-          List<Object[]> slice = frames.subList(from, Math.min(frames.size(), from + SLICE));
+          List<Out> slice = frames.subList(from, Math.min(frames.size(), from + SLICE));
           context.runOnContext(v -> {
-            for (Object[] f : slice) {
-              ((Sink) f[0]).write((String) f[1]);
+            for (Out out : slice) {
+              try {
+                out.sink().write(out.frame(), out.slot(), out.latestOnly());
+              } catch (RuntimeException e) {
+                // one socket's failure must not cost the rest of the slice their frames
+                LOG.warn("Could not write a frame to a bridge socket: {}", e.toString());
+              }
             }
           });
         }

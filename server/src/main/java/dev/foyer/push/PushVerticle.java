@@ -50,6 +50,8 @@ public class PushVerticle extends VerticleBase {
 
   static final int BATCH = 500;
   static final long ROUND_CHECK_MILLIS = 100;
+  /** The broadcast whose next message makes the last one stale, so a socket behind keeps only the latest. */
+  private static final String SUPERSEDED = "progress";
   private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
 
   private final FoyerConfig config;
@@ -88,6 +90,9 @@ public class PushVerticle extends VerticleBase {
         .description("Bridge sockets open on this node").register(Metrics.registry());
     Gauge.builder("foyer_connected_visitors", sockets, Sockets::visitorCount)
         .description("Visitors registered on this node's sockets").register(Metrics.registry());
+    Gauge.builder("foyer_sockets_behind", sockets, s -> s.slow().behind())
+        .description("Bridge sockets whose browser is not taking frames as fast as they come; their frames wait here")
+        .register(Metrics.registry());
     vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, this::onEventChanged);
     vertx.setPeriodic(ROUND_CHECK_MILLIS, id -> rankRounds());
     vertx.setPeriodic(5000, id -> followEvents());
@@ -199,7 +204,7 @@ public class PushVerticle extends VerticleBase {
           if (position > 0) {
             Long before = lastPosition.put(visitor, position);
             if (before == null || before != position) {
-              delivery.toVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
+              delivery.latestToVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
                   Eta.seconds(position, ranks.rate(), settings), now));
               sent++;
             }
@@ -236,7 +241,12 @@ public class PushVerticle extends VerticleBase {
     for (String address : List.of(Addresses.event(event), Addresses.seats(event))) {
       broadcasts.computeIfAbsent(address, a -> vertx.eventBus().<JsonObject>consumer(a, msg -> {
         Sockets.Delivery delivery = sockets.delivery();
-        delivery.toListeners(a, Frames.rec(a, msg.body()));
+        String frame = Frames.rec(a, msg.body());
+        if (SUPERSEDED.equals(msg.body().getString("type"))) {
+          delivery.latestToListeners(a, frame);
+        } else {
+          delivery.toListeners(a, frame); // seat changes are deltas: each one counts
+        }
         delivery.send();
       }));
     }

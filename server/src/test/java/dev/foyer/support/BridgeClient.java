@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -16,7 +18,7 @@ import java.util.function.Predicate;
 
 /**
  * A browser's side of the bridge over a real websocket (SockJS's raw websocket transport): sends
- * register/ping/send frames, keeps every frame it receives (text or binary) for the test to await.
+ * register/ping/send frames, keeps every frame it receives (text or binary) until the test takes it.
  */
 public final class BridgeClient {
 
@@ -26,31 +28,49 @@ public final class BridgeClient {
   private final List<JsonObject> received = new ArrayList<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private final Promise<Void> closed = Promise.promise();
+  private Short closeStatus;
+  private Predicate<JsonObject> drop = f -> false;
+  private long dropped;
 
   private record Waiter(Predicate<JsonObject> test, Promise<JsonObject> promise, long timer) {
   }
 
-  private BridgeClient(Vertx vertx) {
+  private BridgeClient(Vertx vertx, WebSocketClientOptions options) {
     this.vertx = vertx;
-    this.client = vertx.createWebSocketClient();
+    this.client = vertx.createWebSocketClient(options);
   }
 
   public static Future<BridgeClient> connect(Vertx vertx, int port) {
-    BridgeClient bridge = new BridgeClient(vertx);
+    return connect(vertx, port, new WebSocketClientOptions());
+  }
+
+  /** With client options of the test's choosing: a small receive buffer, a larger frame size. */
+  public static Future<BridgeClient> connect(Vertx vertx, int port, WebSocketClientOptions options) {
+    BridgeClient bridge = new BridgeClient(vertx, options);
     return bridge.client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
             .setURI("/eventbus/websocket"))
         .map(ws -> {
           bridge.socket = ws;
           ws.binaryMessageHandler(bridge::onFrame);
           ws.textMessageHandler(text -> bridge.onFrame(Buffer.buffer(text)));
-          ws.closeHandler(v -> bridge.closed.tryComplete());
+          ws.closeHandler(v -> {
+            bridge.closeStatus = ws.closeStatusCode();
+            bridge.closed.tryComplete();
+          });
           return bridge;
         });
   }
 
-  private void onFrame(Buffer data) {
+  /**
+   * A frame a waiter takes is not kept, as one {@link #next} finds already received is removed.
+   * Synchronized, like {@link #next}: a test may await frames from its own thread.
+   */
+  private synchronized void onFrame(Buffer data) {
     JsonObject frame = new JsonObject(data);
-    received.add(frame);
+    if (drop.test(frame)) {
+      dropped++;
+      return;
+    }
     Iterator<Waiter> it = waiters.iterator();
     while (it.hasNext()) {
       Waiter w = it.next();
@@ -61,6 +81,7 @@ public final class BridgeClient {
         return;
       }
     }
+    received.add(frame);
   }
 
   public Future<Void> register(String address, JsonObject headers) {
@@ -76,8 +97,50 @@ public final class BridgeClient {
     return socket.writeTextMessage(frame.encode());
   }
 
+  /** Any text at all, JSON or not. */
+  public Future<Void> sendText(String text) {
+    return socket.writeTextMessage(text);
+  }
+
+  public Future<Void> sendBinary(Buffer data) {
+    return socket.writeBinaryMessage(data);
+  }
+
+  /** One websocket frame as given: fragments of a message, or a frame over the server's limit. */
+  public Future<Void> sendFrame(WebSocketFrame frame) {
+    return socket.writeFrame(frame);
+  }
+
+  /** Frames the test only counts: neither kept nor offered to waiters. */
+  public synchronized BridgeClient drop(Predicate<JsonObject> which) {
+    drop = which;
+    return this;
+  }
+
+  public synchronized long dropped() {
+    return dropped;
+  }
+
+  /** Stops reading: what the server sends stays in the network buffers. */
+  public void pause() {
+    socket.pause();
+  }
+
+  public void resume() {
+    socket.resume();
+  }
+
+  public boolean isClosed() {
+    return closed.future().isComplete();
+  }
+
+  /** The websocket close status the server sent, once closed (null: none, or still open). */
+  public Short closeStatus() {
+    return closeStatus;
+  }
+
   /** The first frame, received already or later, that matches; fails after the timeout. */
-  public Future<JsonObject> next(Predicate<JsonObject> test, long timeoutMillis) {
+  public synchronized Future<JsonObject> next(Predicate<JsonObject> test, long timeoutMillis) {
     for (Iterator<JsonObject> it = received.iterator(); it.hasNext(); ) {
       JsonObject frame = it.next();
       if (test.test(frame)) {
@@ -88,8 +151,10 @@ public final class BridgeClient {
     Promise<JsonObject> promise = Promise.promise();
     long[] timer = new long[1];
     Waiter waiter = new Waiter(test, promise, vertx.setTimer(timeoutMillis, id -> {
-      waiters.removeIf(w -> w.promise == promise);
-      promise.tryFail("no matching frame within " + timeoutMillis + " ms; received " + received);
+      synchronized (this) {
+        waiters.removeIf(w -> w.promise == promise);
+      }
+      promise.tryFail("no matching frame within " + timeoutMillis + " ms; received " + lastReceived());
     }));
     waiters.add(waiter);
     return promise.future();
@@ -105,8 +170,14 @@ public final class BridgeClient {
     return next(f -> "err".equals(f.getString("type")), timeoutMillis);
   }
 
-  public List<JsonObject> received() {
-    return received;
+  private synchronized String lastReceived() {
+    return received.size() <= 10 ? received.toString()
+        : received.size() + " frames, the last ten " + received.subList(received.size() - 10, received.size());
+  }
+
+  /** What arrived and was not taken by {@link #next}, as of now. */
+  public synchronized List<JsonObject> received() {
+    return List.copyOf(received);
   }
 
   public Future<Void> close() {

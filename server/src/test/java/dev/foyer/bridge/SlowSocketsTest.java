@@ -1,0 +1,287 @@
+package dev.foyer.bridge;
+
+import dev.foyer.bus.Addresses;
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.BridgeClient;
+import dev.foyer.support.StalledSocket;
+import dev.foyer.support.TestNode;
+import dev.foyer.support.TestSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Browsers that stop reading, over real sockets to a real node during a sale: the node keeps its
+ * memory, the browsers that read miss nothing, and one that starts reading again gets what matters.
+ */
+@ExtendWith(VertxExtension.class)
+class SlowSocketsTest {
+
+  private static final String EVENT = "slow-night";
+  private static final int READERS = 10;
+  private static final int STALLED = 200;
+  /**
+   * On loopback the kernel takes about 2.7 MB for a socket that does not read before the server's
+   * own queue sees anything (a send buffer sized for a 64 KB segment), so the test pushes large
+   * progress messages to get past it in seconds; the sale's own ranks and progress then find every
+   * stalled socket behind.
+   */
+  private static final int PAD = 8 * 1024;
+  private static final long MAX_FLOOD_BYTES_PER_SOCKET = 12L << 20;
+  /** Past the kernel: what each stalled socket is pushed once all are behind, kept before this change. */
+  private static final long EXTRA_BYTES_PER_SOCKET = 3L << 20;
+  /** What a socket behind may keep on the node (in flight, one frame, held slots), with room for the JVM's noise. */
+  private static final long HEAP_BOUND = 32L << 20;
+
+  private static TestNode node;
+  private TestSetup setup;
+  private ApiClient api;
+  private final List<BridgeClient> bridges = new ArrayList<>();
+  private final List<StalledSocket> stalled = new ArrayList<>();
+  private BridgeClient probe;
+
+  @BeforeAll
+  static void startNode() {
+    node = TestNode.start(TestSetup.clusterName(SlowSocketsTest.class));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+  }
+
+  @BeforeEach
+  void deploy(Vertx vertx) throws Exception {
+    setup = new TestSetup();
+    node.deploy(setup.config()).await(60, TimeUnit.SECONDS);
+    api = new ApiClient(vertx, node.port());
+  }
+
+  @AfterEach
+  void undeploy(Vertx vertx) throws Exception {
+    stalled.forEach(StalledSocket::close);
+    for (BridgeClient b : bridges) {
+      b.close().await(5, TimeUnit.SECONDS);
+    }
+    node.undeploy().await(30, TimeUnit.SECONDS);
+    setup.cleanUp(vertx);
+    api.close();
+  }
+
+  private record Visitor(String id, String token) {
+    String address() {
+      return Addresses.visitor(id);
+    }
+  }
+
+  @Test
+  void socketsThatNeverReadCannotTakeTheNodesHeapAndTheRestMissNothing(Vertx vertx) throws Exception {
+    Sockets sockets = Sockets.of(node.vertx());
+    SlowSockets slow = sockets.slow();
+    double closedBefore = slow.closedTotal();
+    double coalescedBefore = slow.coalescedTotal();
+    api.createEvent(EVENT, new JsonObject().put("maxActive", 100_000).put("admitPerMinute", 600)
+        .put("activeSeconds", 600).put("graceSeconds", 600).put("rankPushMillis", 100).put("paused", true))
+        .await(10, TimeUnit.SECONDS);
+    // in line: the readers first, then the one that will start reading again (admitted during the stall),
+    // then the stalled ones, then the one that comes back still waiting
+    List<Visitor> readers = join(READERS);
+    Visitor admittedWhileStalled = join(1).get(0);
+    List<Visitor> stalledVisitors = join(STALLED);
+    Visitor waitingWhileStalled = join(1).get(0);
+
+    for (Visitor r : readers) {
+      BridgeClient b = bridge(vertx, new WebSocketClientOptions());
+      b.registerVisitor(r.id(), r.token()).await(5, TimeUnit.SECONDS);
+      b.nextMessage(r.address(), "rank", 5000).await(10, TimeUnit.SECONDS);
+    }
+    BridgeClient recovering = bridge(vertx, new WebSocketClientOptions().setReceiveBufferSize(4096));
+    recovering.register(Addresses.event(EVENT), null).await(5, TimeUnit.SECONDS);
+    for (Visitor v : List.of(admittedWhileStalled, waitingWhileStalled)) {
+      recovering.registerVisitor(v.id(), v.token()).await(5, TimeUnit.SECONDS);
+      recovering.nextMessage(v.address(), "rank", 5000).await(10, TimeUnit.SECONDS);
+    }
+    recovering.pause();
+    for (int i = 0; i < STALLED; i++) {
+      Visitor v = stalledVisitors.get(i);
+      // a quarter on SockJS's own websocket transport, whose writeQueueFull() never tells
+      stalled.add((i % 4 == 0 ? StalledSocket.connectSockJs(node.port()) : StalledSocket.connect(node.port()))
+          .register(Addresses.event(EVENT), null)
+          .register(v.address(), new JsonObject().put("token", v.token())));
+    }
+    await("every stalled socket registered", 20_000,
+        () -> stalledVisitors.stream().allMatch(v -> sockets.isConnected(EVENT, v.id())));
+    // a reader registered last gets each message after every stalled socket was handed it: the flood's pace
+    probe = bridge(vertx, new WebSocketClientOptions()).drop(f -> isFlood(f));
+    probe.register(Addresses.event(EVENT), null).await(5, TimeUnit.SECONDS);
+    probe.nextMessage(Addresses.event(EVENT), "progress", 5000).await(10, TimeUnit.SECONDS);
+    long baseline = liveHeap();
+
+    int behindWanted = STALLED + 1;
+    long pushed = flood(behindWanted, sockets);
+    assertTrue(slow.behind() >= behindWanted, "after " + (pushed >> 20) + " MB a socket, " + slow.behind()
+        + " sockets behind");
+    flood(EXTRA_BYTES_PER_SOCKET);
+    long flooded = liveHeap();
+    assertTrue(flooded - baseline < HEAP_BOUND, "live heap grew by " + ((flooded - baseline) >> 20)
+        + " MB with " + STALLED + " sockets behind");
+
+    // the sale runs while they are behind: ranks every 100 ms, a progress message every tick
+    api.putEvent(EVENT, new JsonObject().put("paused", false)).await(5, TimeUnit.SECONDS);
+    for (int i = 0; i < READERS; i++) {
+      JsonObject admitted = bridges.get(i).nextMessage(readers.get(i).address(), "admitted", 15_000)
+          .await(20, TimeUnit.SECONDS);
+      assertTrue(admitted.getLong("activeUntil") > System.currentTimeMillis());
+    }
+    await("the recovering socket's first visitor admitted", 15_000,
+        () -> "active".equals(state(admittedWhileStalled).getString("state")));
+    api.putEvent(EVENT, new JsonObject().put("paused", true)).await(5, TimeUnit.SECONDS);
+    Thread.sleep(1000); // a few rank rounds after the last admission: positions stand still
+    long whileBehind = liveHeap();
+    assertTrue(whileBehind - baseline < HEAP_BOUND, "live heap grew by " + ((whileBehind - baseline) >> 20)
+        + " MB during the sale");
+    assertTrue(slow.coalescedTotal() > coalescedBefore, "superseded frames were coalesced");
+    assertFalse(recovering.isClosed());
+
+    long position = state(waitingWhileStalled).getLong("position");
+    recovering.resume();
+    JsonObject admitted = recovering.nextMessage(admittedWhileStalled.address(), "admitted", 15_000)
+        .await(20, TimeUnit.SECONDS);
+    assertTrue(admitted.getString("pass").length() > 20, "the admission notice waited for it");
+    await("the recovering socket caught up", 15_000, () -> latestRank(recovering, waitingWhileStalled) == position);
+    Thread.sleep(500);
+    assertEquals(position, latestRank(recovering, waitingWhileStalled), "the latest rank is its last frame");
+    assertEquals(0, recovering.received().stream().filter(f -> isMessage(f, admittedWhileStalled, "admitted"))
+        .count(), "one admission notice, not two");
+    for (int i = 0; i < READERS; i++) {
+      Visitor r = readers.get(i);
+      assertEquals(0, bridges.get(i).received().stream().filter(f -> isMessage(f, r, "admitted")).count(),
+          "one admission notice for each reader");
+    }
+
+    // the stalled ones are let go of once behind for the limit, the one that read again is not
+    await("the stalled sockets closed", SocketOutput.Limits.DEFAULT.stallMillis() + 20_000,
+        () -> slow.closedTotal() - closedBefore >= STALLED);
+    assertEquals(STALLED, slow.closedTotal() - closedBefore, 0.1);
+    assertEquals(0, slow.behind());
+    assertTrue(stalledVisitors.stream().noneMatch(v -> sockets.isConnected(EVENT, v.id())));
+    assertFalse(recovering.isClosed());
+    assertTrue(sockets.isConnected(EVENT, waitingWhileStalled.id()));
+    long after = liveHeap();
+    assertTrue(after - baseline < HEAP_BOUND, "live heap " + ((after - baseline) >> 20) + " MB above the start");
+    System.out.printf("%d stalled sockets, %d KB pushed to each until all were behind, %d KB more: live heap"
+            + " %+d KB flooded, %+d KB during the sale, %+d KB after they were closed; %.0f frames coalesced%n",
+        STALLED, pushed >> 10, EXTRA_BYTES_PER_SOCKET >> 10, (flooded - baseline) >> 10,
+        (whileBehind - baseline) >> 10, (after - baseline) >> 10, slow.coalescedTotal() - coalescedBefore);
+  }
+
+  private BridgeClient bridge(Vertx vertx, WebSocketClientOptions options) throws Exception {
+    BridgeClient b = BridgeClient.connect(vertx, node.port(), options).await(10, TimeUnit.SECONDS);
+    bridges.add(b);
+    return b;
+  }
+
+  private List<Visitor> join(int n) throws Exception {
+    List<Visitor> out = new ArrayList<>();
+    for (int from = 0; from < n; from += 50) {
+      List<Future<Visitor>> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(n, from + 50); i++) {
+        batch.add(api.join(EVENT).map(r -> new Visitor(r.bodyAsJsonObject().getString("visitor"),
+            r.bodyAsJsonObject().getString("token"))));
+      }
+      Future.all(batch).await(30, TimeUnit.SECONDS);
+      batch.forEach(f -> out.add(f.result()));
+    }
+    return out;
+  }
+
+  private JsonObject state(Visitor v) {
+    try {
+      return api.me(EVENT, v.token()).await(5, TimeUnit.SECONDS).bodyAsJsonObject();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("GET visitors/me did not answer", e);
+    }
+  }
+
+  /** Progress messages as the queue room publishes them, padded, until that many sockets are behind. */
+  private long flood(int behindWanted, Sockets sockets) throws Exception {
+    long pushed = 0;
+    while (sockets.slow().behind() < behindWanted && pushed < MAX_FLOOD_BYTES_PER_SOCKET) {
+      pushed += publishProgress(10);
+    }
+    return pushed;
+  }
+
+  private void flood(long bytesPerSocket) throws Exception {
+    for (long pushed = 0; pushed < bytesPerSocket; ) {
+      pushed += publishProgress(10);
+    }
+  }
+
+  /** Publishes as the queue room would, padded, then waits until the node has handed them to every socket. */
+  private long publishProgress(int messages) throws InterruptedException {
+    String pad = "p".repeat(PAD);
+    long seen = probe.dropped() + messages;
+    for (int i = 0; i < messages; i++) {
+      node.vertx().eventBus().publish(Addresses.event(EVENT), new JsonObject().put("type", "progress")
+          .put("waiting", STALLED).put("active", 0).put("admittedTotal", 0).put("admitPerMinute", 600)
+          .put("queueing", true).put("at", System.currentTimeMillis()).put("pad", pad));
+    }
+    await("the flood's last message reached the probe", 30_000, () -> probe.dropped() >= seen);
+    return (long) messages * PAD;
+  }
+
+  private static boolean isFlood(JsonObject frame) {
+    return frame.getJsonObject("body") != null && frame.getJsonObject("body").containsKey("pad");
+  }
+
+  private static long liveHeap() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static boolean isMessage(JsonObject frame, Visitor v, String type) {
+    return "rec".equals(frame.getString("type")) && v.address().equals(frame.getString("address"))
+        && type.equals(frame.getJsonObject("body").getString("type"));
+  }
+
+  private static long latestRank(BridgeClient b, Visitor v) {
+    long position = -1;
+    for (JsonObject f : List.copyOf(b.received())) {
+      if (isMessage(f, v, "rank") && f.getJsonObject("body").getLong("position") != null) {
+        position = f.getJsonObject("body").getLong("position");
+      }
+    }
+    return position;
+  }
+
+  private static void await(String what, long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError(what + ": not within " + timeoutMillis + " ms");
+      }
+      Thread.sleep(100);
+    }
+  }
+}
