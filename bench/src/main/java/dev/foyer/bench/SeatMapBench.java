@@ -425,7 +425,7 @@ final class SeatMapBench {
       options.putHeader("Authorization", auth);
     }
     return http.request(options)
-        .compose(req -> body == null ? req.send() : req.send(body.toBuffer()))
+        .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
         .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode())
             .put("body", b.length() == 0 ? new JsonObject() : new JsonObject(b))));
   }
