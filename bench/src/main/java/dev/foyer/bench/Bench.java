@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -jar bench/target/foyer-bench.jar tick --port 8080 --admin-key K --waiting 10000 --ticks 20
  *   java -jar bench/target/foyer-bench.jar wait --port 8080 --admin-key K --visitors 10000 --seconds 60
  *   java -jar bench/target/foyer-bench.jar poll --port 8080 --admin-key K --visitors 10000 --seconds 60
+ *   java -jar bench/target/foyer-bench.jar wait --port 8080 --admin-key K --visitors 5000 --stalled 500 --server-pid PID
  *   java -jar bench/target/foyer-bench.jar holds --port 8080 --admin-key K --visitors 500 --seats 100 --seconds 10
  *   java -jar bench/target/foyer-bench.jar seatview --port 8080 --admin-key K --viewers 1000 --changes 50
  *   java -jar bench/target/foyer-bench.jar seatmap --port 8080 --admin-key K --seats 50000 --clients 8 --seconds 5 --rounds 3
@@ -81,7 +82,16 @@ public final class Bench {
           Integer.parseInt(o.getOrDefault("rounds", "3")), Integer.parseInt(o.getOrDefault("probe-millis", "20")), Integer.parseInt(o.getOrDefault("holds-per-second", "20")));
       case "seatview" -> new SeatSwarm(vertx, port, adminKey).seatView(Integer.parseInt(o.getOrDefault("viewers", "1000")),
           Integer.parseInt(o.getOrDefault("changes", "50")));
-      case "wait", "poll" -> new VisitorSwarm(vertx, port, adminKey).run(scenario.equals("poll"),
+      case "wait" -> Integer.parseInt(o.getOrDefault("stalled", "0")) > 0
+          ? VisitorSwarm.compare(vertx, port, adminKey, Integer.parseInt(o.getOrDefault("visitors", "1000")),
+              Integer.parseInt(o.getOrDefault("seconds", "30")), Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
+              Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")), o.get("server-pid"), stall(o))
+          : new VisitorSwarm(vertx, port, adminKey).run(false,
+              Integer.parseInt(o.getOrDefault("visitors", "1000")), Integer.parseInt(o.getOrDefault("seconds", "30")),
+              Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
+              Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")),
+              Integer.parseInt(o.getOrDefault("processes", "1")), o.get("server-pid"), stall(o));
+      case "poll" -> new VisitorSwarm(vertx, port, adminKey).run(true,
           Integer.parseInt(o.getOrDefault("visitors", "1000")), Integer.parseInt(o.getOrDefault("seconds", "30")),
           Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
           Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")),
@@ -89,6 +99,17 @@ public final class Bench {
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
     return result.put("at", java.time.Instant.now().toString());
+  }
+
+  /**
+   * {@code --stalled N --seat-churn C --seats S --heap-limit-mb L --heap-every SECONDS}: see
+   * VisitorSwarm.Stall. A plain {@code wait} reads the heap only before and after the sale, as it did.
+   */
+  private static VisitorSwarm.Stall stall(Map<String, String> o) {
+    return new VisitorSwarm.Stall(Integer.parseInt(o.getOrDefault("stalled", "0")),
+        Integer.parseInt(o.getOrDefault("seat-churn", "0")), Integer.parseInt(o.getOrDefault("seats", "1000")),
+        Long.parseLong(o.getOrDefault("heap-limit-mb", "0")) << 20,
+        Long.parseLong(o.getOrDefault("heap-every", o.containsKey("stalled") ? "10" : "0")) * 1000);
   }
 
   public static Path write(JsonObject result, Path dir) throws java.io.IOException {
@@ -109,6 +130,7 @@ public final class Bench {
           r.getJsonObject("admissionLatencyMillis").getValue("p99"), r.getLong("lostNotices"),
           r.getDouble("serverCpuSecondsPer1000VisitorMinutes"), r.getLong("serverHeapBytes") >> 20,
           r.getLong("heapPerVisitorBytes"));
+      case "wait-stalled" -> stalledSummary(r);
       case "holds" -> String.format("holds: %d attempts/s, %d held/s, confirm p99 %s ms, %d errors",
           r.getLong("holdAttemptsPerSecond"), r.getLong("holdsPerSecond"),
           r.getJsonObject("confirmLatencyMillis").getValue("p99"), r.getLong("errors"));
@@ -141,6 +163,26 @@ public final class Bench {
       out.append(';');
     }
     return out.toString();
+  }
+
+  private static String stalledSummary(JsonObject r) {
+    JsonObject a = r.getJsonObject("without");
+    JsonObject b = r.getJsonObject("with");
+    return String.format("wait-stalled: %d readers, admission notice p50/p99 %s/%s ms without and %s/%s ms with %d"
+            + " stalled sockets (x%s/x%s); heap after GC at most %s MiB without, %s MiB with%s; %d stalled sockets"
+            + " closed by the server, %d notices lost",
+        r.getInteger("visitors"), a.getJsonObject("admissionLatencyMillis").getValue("p50"),
+        a.getJsonObject("admissionLatencyMillis").getValue("p99"), b.getJsonObject("admissionLatencyMillis").getValue("p50"),
+        b.getJsonObject("admissionLatencyMillis").getValue("p99"), r.getInteger("stalledSockets"),
+        r.getJsonObject("latencyRatio").getValue("p50"), r.getJsonObject("latencyRatio").getValue("p99"),
+        mib(a.getLong("maxHeapAfterGcBytes")), mib(b.getLong("maxHeapAfterGcBytes")),
+        b.getLong("stoppedEarlyAtSeconds") == null ? "" : " (stopped at " + b.getLong("stoppedEarlyAtSeconds")
+            + " s: past --heap-limit-mb)", b.getLong("slowSocketsClosed"),
+        a.getLong("lostNotices") + b.getLong("lostNotices"));
+  }
+
+  private static String mib(Long bytes) {
+    return bytes == null ? "?" : String.valueOf(bytes >> 20);
   }
 
   /** N concurrent clients join as fast as they can for a fixed time: joins/s, latency, errors. */

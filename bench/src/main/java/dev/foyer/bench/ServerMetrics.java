@@ -4,8 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 
-/** CPU time and heap of the foyer process, read from its own /metrics. */
-record ServerMetrics(double cpuSeconds, long heapUsedBytes, long liveDataBytes) {
+/**
+ * CPU time, heap and the bridge's figures of the foyer process, read from its own /metrics. A
+ * meter the server does not have (an older foyer) reads as 0.
+ */
+record ServerMetrics(double cpuSeconds, long heapUsedBytes, long liveDataBytes, long connectedVisitors,
+                     long socketsBehind, long slowSocketsClosed, long framesCoalesced) {
 
   static Future<ServerMetrics> read(HttpClient http) {
     return http.request(HttpMethod.GET, "/metrics")
@@ -14,16 +18,32 @@ record ServerMetrics(double cpuSeconds, long heapUsedBytes, long liveDataBytes) 
           double cpuNanos = 0;
           long heap = 0;
           long live = 0;
+          long visitors = 0;
+          long behind = 0;
+          long closed = 0;
+          long coalesced = 0;
           for (String line : body.toString().split("\n")) {
             if (line.startsWith("process_cpu_time_ns_total ")) {
               cpuNanos = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
             } else if (line.startsWith("jvm_memory_used_bytes{area=\"heap\"")) {
-              heap += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+              heap += value(line);
             } else if (line.startsWith("jvm_gc_live_data_size_bytes ")) {
-              live = (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+              live = value(line);
+            } else if (line.startsWith("foyer_connected_visitors ")) {
+              visitors = value(line);
+            } else if (line.startsWith("foyer_sockets_behind ")) {
+              behind = value(line);
+            } else if (line.startsWith("foyer_slow_sockets_closed_total")) {
+              closed += value(line);
+            } else if (line.startsWith("foyer_frames_coalesced_total ")) {
+              coalesced = value(line);
             }
           }
-          return new ServerMetrics(cpuNanos / 1e9, heap, live);
+          return new ServerMetrics(cpuNanos / 1e9, heap, live, visitors, behind, closed, coalesced);
         });
+  }
+
+  private static long value(String line) {
+    return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
   }
 }

@@ -33,6 +33,21 @@ final class VisitorSwarm {
   private record Visitor(String id, String token) {
   }
 
+  /**
+   * What the {@code wait} run adds around its readers: {@code sockets} browsers that register and
+   * never read (joined behind the readers), {@code churn} loops of admitted readers holding and
+   * releasing 1 to 4 of {@code seats} seats (the seat page's traffic, which every seat-map listener
+   * gets), a heap after GC past which the run stops early (0: none), and how often that heap is read
+   * (a full GC each time) when the server's pid is given (0: only before and after the sale).
+   */
+  record Stall(int sockets, int churn, int seats, long heapLimitBytes, long heapEveryMillis) {
+    static final Stall NONE = new Stall(0, 0, 0, 0, 0);
+
+    Stall without() {
+      return new Stall(0, churn, seats, heapLimitBytes, heapEveryMillis);
+    }
+  }
+
   private final Vertx vertx;
   private final int port;
   private final String adminKey;
@@ -42,7 +57,16 @@ final class VisitorSwarm {
   private final AtomicLong updates = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private final List<WebSocket> sockets = new ArrayList<>();
+  private final List<WebSocketClient> wsClients = new ArrayList<>();
+  private final List<String> passes = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final AtomicLong holds = new AtomicLong();
+  private final AtomicLong readersClosed = new AtomicLong();
+  private final Map<String, Integer> readerCloseStatuses = new ConcurrentHashMap<>();
+  private final AtomicLong conflicts = new AtomicLong();
+  private final AtomicLong holdErrors = new AtomicLong();
+  private volatile String lastHoldError;
   private volatile boolean running = true;
+  private volatile long churnUntil;
   private int activeSeconds;
 
   VisitorSwarm(Vertx vertx, int port, String adminKey) {
@@ -65,14 +89,56 @@ final class VisitorSwarm {
    */
   JsonObject run(boolean poll, int visitors, int seconds, int admitPerMinute, int rankPushMillis, int processes,
                  String serverPid) throws Exception {
-    if (visitors > 19_500 || seconds > 900 || processes > 8) {
-      throw new IllegalArgumentException("bounded: at most 19,500 visitors (the server's open-file limit), 900 s, 8 processes");
+    return run(poll, visitors, seconds, admitPerMinute, rankPushMillis, processes, serverPid, Stall.NONE);
+  }
+
+  /**
+   * Two {@code wait} runs in one command, each on a fresh event: without, then with
+   * {@code stall.sockets()} browsers that never read; the readers' figures side by side and their
+   * ratio. Both runs have the same seat churn, so only the stalled sockets differ.
+   */
+  static JsonObject compare(Vertx vertx, int port, String adminKey, int visitors, int seconds, int admitPerMinute,
+                            int rankPushMillis, String serverPid, Stall stall) throws Exception {
+    JsonObject without = new VisitorSwarm(vertx, port, adminKey).run(false, visitors, seconds, admitPerMinute,
+        rankPushMillis, 1, serverPid, stall.without());
+    JsonObject with = new VisitorSwarm(vertx, port, adminKey).run(false, visitors, seconds, admitPerMinute,
+        rankPushMillis, 1, serverPid, stall);
+    JsonObject a = without.getJsonObject("admissionLatencyMillis");
+    JsonObject b = with.getJsonObject("admissionLatencyMillis");
+    return new JsonObject()
+        .put("scenario", "wait-stalled")
+        .put("visitors", visitors)
+        .put("stalledSockets", stall.sockets())
+        .put("without", without)
+        .put("with", with)
+        .put("latencyRatio", new JsonObject().put("p50", ratio(b.getDouble("p50"), a.getDouble("p50")))
+            .put("p99", ratio(b.getDouble("p99"), a.getDouble("p99"))))
+        .put("maxHeapAfterGcBytes", new JsonObject().put("without", without.getLong("maxHeapAfterGcBytes"))
+            .put("with", with.getLong("maxHeapAfterGcBytes")));
+  }
+
+  private static Double ratio(Double a, Double b) {
+    return a == null || b == null || b == 0 ? null : Math.round(a / b * 100) / 100.0;
+  }
+
+  JsonObject run(boolean poll, int visitors, int seconds, int admitPerMinute, int rankPushMillis, int processes,
+                 String serverPid, Stall stall) throws Exception {
+    if (visitors + stall.sockets() > 19_500 || seconds > 900 || processes > 8 || stall.churn() > 256) {
+      throw new IllegalArgumentException("bounded: at most 19,500 visitors and stalled sockets (the server's open-file"
+          + " limit), 900 s, 8 processes, 256 churn loops");
+    }
+    if (stall.sockets() > 0 && (poll || processes > 1)) {
+      throw new IllegalArgumentException("--stalled runs wait in one client process");
     }
     activeSeconds = 3600;
-    String event = "bench-" + (poll ? "poll" : "wait") + "-" + System.currentTimeMillis() % 1_000_000;
+    String event = "bench-" + (poll ? "poll" : stall.sockets() > 0 ? "stalled" : "wait") + "-"
+        + System.currentTimeMillis() % 1_000_000;
+    int seatsPerRow = 50;
+    int rows = stall.churn() > 0 ? Math.max(1, (stall.seats() + seatsPerRow - 1) / seatsPerRow) : 1;
+    JsonObject layout = new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
+        .put("rows", rows).put("seatsPerRow", stall.churn() > 0 ? seatsPerRow : 1)));
     admin(HttpMethod.PUT, "/api/admin/events/" + event, new JsonObject().put("name", "Swarm benchmark")
-        .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
-            .put("rows", 1).put("seatsPerRow", 1))))
+        .put("seats", layout)
         .put("settings", new JsonObject().put("paused", true).put("gate", "on").put("maxActive", 1_000_000)
             .put("admitPerMinute", admitPerMinute).put("activeSeconds", activeSeconds)
             .put("rankPushMillis", rankPushMillis).put("graceSeconds", 120)))
@@ -81,6 +147,7 @@ final class VisitorSwarm {
     fullGc(serverPid);
     ServerMetrics empty = ServerMetrics.read(http).await(10, TimeUnit.SECONDS);
     List<Visitor> all = joinAll(event, visitors);
+    List<Visitor> stalledVisitors = stall.sockets() > 0 ? joinAll(event, stall.sockets()) : List.of();
     List<Worker> workers = new ArrayList<>();
     if (!poll) {
       int share = (visitors + processes - 1) / processes;
@@ -92,27 +159,65 @@ final class VisitorSwarm {
         w.awaitReady();
       }
     }
+    StalledSockets stalled = StalledSockets.connect(port, event, stalledVisitors.stream()
+        .map(v -> new String[] {v.id(), v.token()}).toList());
+    if (stalled.size() > 0) {
+      awaitConnected(visitors + stalled.size());
+    }
     fullGc(serverPid);
     ServerMetrics before = ServerMetrics.read(http).await(10, TimeUnit.SECONDS);
     long start = System.currentTimeMillis();
     admin(HttpMethod.PUT, "/api/admin/events/" + event, new JsonObject().put("name", "Swarm benchmark")
-        .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
-            .put("rows", 1).put("seatsPerRow", 1))))
+        .put("seats", layout)
         .put("settings", new JsonObject().put("paused", false))).await(30, TimeUnit.SECONDS);
     if (poll) {
       all.forEach(v -> vertx.setTimer(1 + (long) (Math.random() * rankPushMillis), id -> pollLoop(event, v, rankPushMillis)));
     }
-    Thread.sleep(seconds * 1000L);
+    long end = start + seconds * 1000L;
+    churnUntil = end;
+    for (int i = 0; i < stall.churn(); i++) {
+      churnLoop(event, rows * seatsPerRow);
+    }
+    JsonArray heapSamples = new JsonArray();
+    Long stoppedEarly = null;
+    long maxHeap = 0;
+    long maxBehind = 0;
+    boolean sampling = serverPid != null && stall.heapEveryMillis() > 0;
+    while (System.currentTimeMillis() < end) {
+      Thread.sleep(Math.min(sampling ? stall.heapEveryMillis() : Long.MAX_VALUE, Math.max(0, end - System.currentTimeMillis())));
+      if (!sampling || System.currentTimeMillis() >= end) {
+        continue;
+      }
+      fullGc(serverPid);
+      ServerMetrics now = ServerMetrics.read(http).await(10, TimeUnit.SECONDS);
+      long at = (System.currentTimeMillis() - start) / 1000;
+      heapSamples.add(new JsonObject().put("atSeconds", at).put("heapBytes", now.heapUsedBytes())
+          .put("rssBytes", rss(serverPid)).put("socketsBehind", now.socketsBehind())
+          .put("slowSocketsClosed", now.slowSocketsClosed() - before.slowSocketsClosed()));
+      maxHeap = Math.max(maxHeap, now.heapUsedBytes());
+      maxBehind = Math.max(maxBehind, now.socketsBehind());
+      if (stall.heapLimitBytes() > 0 && now.heapUsedBytes() > stall.heapLimitBytes()) {
+        stoppedEarly = at;
+        break;
+      }
+    }
+    churnUntil = 0;
     ServerMetrics after = ServerMetrics.read(http).await(10, TimeUnit.SECONDS);
     double elapsed = (System.currentTimeMillis() - start) / 1000.0;
     // end the sale, let the last notices arrive, then count: every admission must have reached its visitor
     admin(HttpMethod.PUT, "/api/admin/events/" + event, new JsonObject().put("name", "Swarm benchmark")
-        .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
-            .put("rows", 1).put("seatsPerRow", 1))))
+        .put("seats", layout)
         .put("settings", new JsonObject().put("paused", true))).await(30, TimeUnit.SECONDS);
     Thread.sleep(Math.max(2000, rankPushMillis));
     JsonObject stats = admin(HttpMethod.GET, "/api/admin/events/" + event + "/stats", null).await(10, TimeUnit.SECONDS);
     running = false;
+    fullGc(serverPid);
+    ServerMetrics last = ServerMetrics.read(http).await(10, TimeUnit.SECONDS);
+    if (serverPid != null) {
+      maxHeap = Math.max(maxHeap, last.heapUsedBytes());
+    }
+    int stalledCount = stalled.size();
+    stalled.close();
     for (Worker w : workers) {
       JsonObject part = w.stop();
       updates.addAndGet(part.getLong("updates"));
@@ -125,6 +230,7 @@ final class VisitorSwarm {
     for (WebSocket ws : sockets) {
       ws.close();
     }
+    wsClients.forEach(WebSocketClient::close);
     http.close();
 
     double cpu = after.cpuSeconds() - before.cpuSeconds();
@@ -140,7 +246,9 @@ final class VisitorSwarm {
         .put("rankPushMillis", rankPushMillis)
         .put("admittedByServer", stats.getLong("admittedTotal"))
         .put("admissionNoticesReceived", admittedNotices.size())
-        .put("lostNotices", Math.max(0, stats.getLong("admittedTotal") - admittedNotices.size()))
+        // the stalled visitors queue behind the readers, so the first admissions are the readers'
+        .put("lostNotices", Math.max(0, Math.min(visitors, stats.getLong("admittedTotal")) - admittedNotices.size()))
+        .put("admittedStalledVisitors", Math.max(0, stats.getLong("admittedTotal") - visitors))
         .put("duplicateNotices", duplicates)
         .put("admissionLatencyMillis", admissionLatency.summaryMillis())
         .put(poll ? "pollsPerSecond" : "rankUpdatesPerSecond", Math.round(updates.get() / elapsed))
@@ -148,7 +256,96 @@ final class VisitorSwarm {
         .put("serverCpuSecondsPer1000VisitorMinutes", cpu / (visitorMinutes / 1000.0))
         .put("serverHeapBytes", after.heapUsedBytes())
         .put("heapPerVisitorBytes", (before.heapUsedBytes() - empty.heapUsedBytes()) / Math.max(1, visitors))
-        .put("errors", errors.get());
+        .put("errors", errors.get())
+        .put("readerSocketsClosedDuringRun", readersClosed.get())
+        .put("readerCloseStatuses", new JsonObject(new java.util.HashMap<>(readerCloseStatuses)))
+        .put("stalledSockets", stalledCount)
+        .put("seatChurnLoops", stall.churn())
+        .put("holdsPerSecond", Math.round(holds.get() / elapsed))
+        .put("holdConflicts", conflicts.get())
+        .put("holdErrors", holdErrors.get())
+        .put("lastHoldError", lastHoldError)
+        .put("heapAfterGcBeforeSaleBytes", serverPid == null ? null : before.heapUsedBytes())
+        .put("heapAfterGcSamples", heapSamples)
+        .put("heapAfterGcAtEndBytes", serverPid == null ? null : last.heapUsedBytes())
+        .put("maxHeapAfterGcBytes", serverPid == null ? null : maxHeap)
+        .put("stoppedEarlyAtSeconds", stoppedEarly)
+        .put("maxSocketsBehind", Math.max(maxBehind, last.socketsBehind()))
+        .put("slowSocketsClosed", last.slowSocketsClosed() - before.slowSocketsClosed())
+        .put("framesCoalesced", last.framesCoalesced() - before.framesCoalesced());
+  }
+
+  /** The server's resident memory, heap and all (kernel socket buffers are not in it). */
+  private static Long rss(String pid) {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", pid, "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      // not on Linux, or not this machine's process
+    }
+    return null;
+  }
+
+  /** Until the server counts this many registered visitors: the stalled sockets' registers were read. */
+  private void awaitConnected(long wanted) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (ServerMetrics.read(http).await(10, TimeUnit.SECONDS).connectedVisitors() < wanted) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the server never counted " + wanted + " connected visitors");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Holds 1 to 4 random seats with an admitted reader's pass and releases them, until the run ends. */
+  private void churnLoop(String event, int seats) {
+    if (System.currentTimeMillis() >= churnUntil) {
+      return;
+    }
+    String pass;
+    synchronized (passes) {
+      pass = passes.isEmpty() ? null : passes.get((int) (Math.random() * passes.size()));
+    }
+    if (pass == null) {
+      vertx.setTimer(100, id -> churnLoop(event, seats));
+      return;
+    }
+    JsonArray wanted = new JsonArray();
+    int n = 1 + (int) (Math.random() * 4);
+    while (wanted.size() < n) {
+      int seat = (int) (Math.random() * seats);
+      String id = "A-" + (seat / 50 + 1) + "-" + (seat % 50 + 1);
+      if (!wanted.contains(id)) {
+        wanted.add(id);
+      }
+    }
+    http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/events/" + event + "/holds")
+            .putHeader("Authorization", "Bearer " + pass))
+        .compose(req -> req.send(new JsonObject().put("seats", wanted).toBuffer())
+            .compose(resp -> resp.body().map(b -> {
+              if (resp.statusCode() == 201) {
+                return new JsonObject(b).getString("holdId");
+              }
+              if (resp.statusCode() == 409) {
+                conflicts.incrementAndGet();
+              } else {
+                holdErrors.incrementAndGet();
+                lastHoldError = resp.statusCode() + " " + b;
+              }
+              return null;
+            })))
+        .compose(holdId -> holdId == null ? io.vertx.core.Future.<Void>succeededFuture()
+            : http.request(new RequestOptions().setMethod(HttpMethod.DELETE)
+                    .setURI("/api/events/" + event + "/holds/" + holdId).putHeader("Authorization", "Bearer " + pass))
+                .compose(req -> req.send().compose(resp -> resp.body()))
+                .map(b -> {
+                  holds.incrementAndGet();
+                  return null;
+                }))
+        .onComplete(ar -> churnLoop(event, seats));
   }
 
   private static void fullGc(String pid) throws Exception {
@@ -256,8 +453,11 @@ final class VisitorSwarm {
   }
 
   private void connectAll(List<Visitor> all) throws Exception {
+    // kept in a field: a client nothing refers to any more is closed by Vert.x's cleaner at the next
+    // GC, and all its websockets with it (status 1000), in the middle of a run
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxConnections(all.size() + 10).setDefaultHost("127.0.0.1").setDefaultPort(port));
+    wsClients.add(client);
     int batch = 200;
     for (int from = 0; from < all.size(); from += batch) {
       List<Future<Void>> connects = new ArrayList<>();
@@ -284,6 +484,13 @@ final class VisitorSwarm {
         sockets.add(ws);
       }
       ws.handler(data -> onFrame(v, address, data, registered));
+      ws.closeHandler(x -> {
+        if (running) {
+          // by the server, or the network: the harness closes its sockets only at the end
+          readersClosed.incrementAndGet();
+          readerCloseStatuses.merge(String.valueOf(ws.closeStatusCode()), 1, Integer::sum);
+        }
+      });
       ws.writeTextMessage(new JsonObject().put("type", "register").put("address", address)
           .put("headers", new JsonObject().put("token", v.token())).encode());
       return registered.future();
@@ -308,6 +515,7 @@ final class VisitorSwarm {
       case "admitted" -> {
         registered.tryComplete();
         admitted(v, body.getLong("activeUntil"), now);
+        passes.add(body.getString("pass"));
       }
       default -> registered.tryComplete();
     }

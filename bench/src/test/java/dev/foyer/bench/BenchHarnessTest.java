@@ -83,6 +83,27 @@ class BenchHarnessTest {
   }
 
   @Test
+  void waitWithStalledSocketsRunsWithoutThenWithThemAndMatchesEveryNoticeInBoth() throws Exception {
+    JsonObject r = run("wait", Map.of("visitors", "100", "seconds", "4", "admit-per-minute", "1200",
+        "rank-push-millis", "500", "stalled", "20", "seat-churn", "4", "seats", "200",
+        "server-pid", String.valueOf(ProcessHandle.current().pid())));
+    assertEquals("wait-stalled", r.getString("scenario"));
+    for (String phase : new String[] {"without", "with"}) {
+      JsonObject p = r.getJsonObject(phase);
+      assertEquals(100, p.getInteger("visitors"));
+      assertTrue(p.getLong("admittedByServer") > 20, p.encode());
+      assertEquals(p.getLong("admittedByServer"), p.getLong("admissionNoticesReceived"), phase + ": every notice matched");
+      assertEquals(0, p.getLong("lostNotices"));
+      assertEquals(0, p.getLong("duplicateNotices"));
+      assertTrue(p.getLong("holdsPerSecond") > 0, phase + ": the seat churn ran: " + p.encode());
+      assertTrue(p.getLong("heapAfterGcAtEndBytes") > 0, "heap read after a full GC");
+    }
+    assertEquals(0, r.getJsonObject("without").getInteger("stalledSockets"));
+    assertEquals(20, r.getJsonObject("with").getInteger("stalledSockets"));
+    assertTrue(r.getJsonObject("latencyRatio").getDouble("p50") > 0, r.encode());
+  }
+
+  @Test
   void pollSeesEveryAdmissionByPolling() throws Exception {
     JsonObject r = run("poll", Map.of("visitors", "120", "seconds", "4", "admit-per-minute", "1200",
         "rank-push-millis", "500"));
