@@ -324,7 +324,8 @@ final class VisitorSwarm {
     }
     http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/events/" + event + "/holds")
             .putHeader("Authorization", "Bearer " + pass))
-        .compose(req -> req.send(new JsonObject().put("seats", wanted).toBuffer())
+        .compose(req -> req.putHeader("Content-Type", "application/json")
+            .send(new JsonObject().put("seats", wanted).toBuffer())
             .compose(resp -> resp.body().map(b -> {
               if (resp.statusCode() == 201) {
                 return new JsonObject(b).getString("holdId");
