@@ -114,4 +114,9 @@ public final class Keys {
   public String confirmed() {
     return base + "confirmed";
   }
+
+  /** A return code: string visitor id, expires within a minute, taken once. */
+  public String returnCode(String code) {
+    return base + "return-code:" + code;
+  }
 }

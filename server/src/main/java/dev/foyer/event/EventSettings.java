@@ -2,10 +2,15 @@ package dev.foyer.event;
 
 import dev.foyer.common.ApiError;
 import dev.foyer.common.WholeNumbers;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Per-event settings with the defaults of DESIGN.md. Parsing merges a partial JSON object over a
@@ -25,7 +30,9 @@ public record EventSettings(
     int spikeRate,
     int gateDebounceSeconds,
     Opening opening,
-    boolean paused) {
+    boolean paused,
+    List<String> returnUrls,
+    List<String> corsOrigins) {
 
   public enum Gate {
     AUTO, ON, OFF;
@@ -56,10 +63,10 @@ public record EventSettings(
 
   private static final Set<String> KEYS = Set.of("maxActive", "admitPerMinute", "activeSeconds", "holdSeconds",
       "maxSeatsPerHold", "graceSeconds", "rankPushMillis", "gate", "gateOnRate", "gateOffRate", "spikeRate",
-      "gateDebounceSeconds", "opening", "paused");
+      "gateDebounceSeconds", "opening", "paused", "returnUrls", "corsOrigins");
 
   public static EventSettings defaults() {
-    return new EventSettings(5000, 6000, 600, 300, 4, 30, 2000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false);
+    return new EventSettings(5000, 6000, 600, 300, 4, 30, 2000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false, List.of(), List.of());
   }
 
   /** Applies the keys present in {@code json} over this; 400 with a clear code on anything wrong. */
@@ -83,7 +90,9 @@ public record EventSettings(
         integer(json, "spikeRate", spikeRate, 1, 10_000_000),
         integer(json, "gateDebounceSeconds", gateDebounceSeconds, 0, 86_400),
         json.containsKey("opening") ? opening(json.getValue("opening")) : opening,
-        bool(json, "paused", paused));
+        bool(json, "paused", paused),
+        list(json, "returnUrls", returnUrls, SiteUrls::returnEntry),
+        list(json, "corsOrigins", corsOrigins, SiteUrls::originEntry));
     if (s.gateOffRate >= s.gateOnRate) {
       throw ApiError.badRequest("invalid_setting", "gateOffRate must be below gateOnRate");
     }
@@ -108,7 +117,9 @@ public record EventSettings(
         .put("spikeRate", spikeRate)
         .put("gateDebounceSeconds", gateDebounceSeconds)
         .put("opening", opening.wire())
-        .put("paused", paused);
+        .put("paused", paused)
+        .put("returnUrls", new JsonArray(new ArrayList<>(returnUrls)))
+        .put("corsOrigins", new JsonArray(new ArrayList<>(corsOrigins)));
   }
 
   public EventSettings withGate(Gate mode) {
@@ -137,6 +148,20 @@ public record EventSettings(
       throw ApiError.badRequest("invalid_setting", key + " must be between " + min + " and " + max);
     }
     return n.intValue();
+  }
+
+  /** A list of at most {@link SiteUrls#MAX_ENTRIES} distinct entries, each read by {@code entry}. */
+  private static List<String> list(JsonObject json, String key, List<String> fallback, Function<Object, String> entry) {
+    if (!json.containsKey(key)) {
+      return fallback;
+    }
+    if (!(json.getValue(key) instanceof JsonArray array) || array.size() > SiteUrls.MAX_ENTRIES) {
+      throw ApiError.badRequest("invalid_setting", key + " must be an array of at most " + SiteUrls.MAX_ENTRIES
+          + " entries");
+    }
+    Set<String> out = new LinkedHashSet<>();
+    array.forEach(v -> out.add(entry.apply(v)));
+    return List.copyOf(out);
   }
 
   private static boolean bool(JsonObject json, String key, boolean fallback) {

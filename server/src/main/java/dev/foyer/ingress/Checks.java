@@ -105,6 +105,29 @@ final class Checks {
     }
   }
 
+  /**
+   * A queue token, or the visitor's pass (a JWT: two dots, where a queue token has three), for the
+   * calls a site holding only the pass may make on the visitor's behalf (leaving). A pass that does
+   * not verify is 401 {@code invalid_token}, as a bad queue token is.
+   */
+  void queueTokenOrPass(RoutingContext ctx) {
+    String token = bearer(ctx);
+    if (token == null || token.chars().filter(c -> c == '.').count() != 2) {
+      queueToken(ctx);
+      return;
+    }
+    String event = event(ctx);
+    ctx.request().pause();
+    passes.claims(token, event).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.put(CLAIMS, new QueueTokens.Claims(event, ar.result().visitor(), ar.result().exp()));
+        ctx.put(TOKEN, token);
+      }
+      proceed(ctx, ar.failed() ? ApiError.unauthorized("invalid_token",
+          "the pass is forged, altered, expired or another event's") : null);
+    });
+  }
+
   /** A live pass for this event (401 {@code missing_pass}, 403 {@code not_admitted}). */
   void pass(RoutingContext ctx) {
     String pass = bearer(ctx);

@@ -10,6 +10,7 @@ import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
 import dev.foyer.line.GateKeeper;
 import dev.foyer.line.QueueStore;
+import dev.foyer.line.SiteStore;
 import dev.foyer.pass.PassKeyRing;
 import dev.foyer.pass.PassKeys;
 import dev.foyer.pass.Passes;
@@ -51,18 +52,26 @@ public class IngressVerticle extends VerticleBase {
     PassKeys keys = new PassKeys(vertx, config);
     keys.follow(pg, passes);
     traffic = new TrafficCounter(vertx, line);
-    vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, msg -> catalog.invalidate(msg.body()));
+    CorsPolicy cors = new CorsPolicy(catalog, events);
+    cors.refresh();
+    vertx.setPeriodic(10_000, id -> cors.refresh());
+    vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, msg -> {
+      catalog.invalidate(msg.body());
+      cors.refresh();
+    });
 
     Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic);
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes);
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
+    router.routeWithRegex("/api/events/(?<event>[^/]+)(?:/.*)?").handler(cors::api);
     new AdminRoutes(checks, events, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx.eventBus())
         .mount(router);
     new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus()).mount(router);
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
-    router.route("/eventbus/*").handler(SecurityHeaders::sameOriginBridge);
+    new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), catalog, passes).mount(router);
+    router.route("/eventbus/*").handler(ctx -> SecurityHeaders.bridge(ctx, cors::bridgeAllows));
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes).router());
     site.mountPages(router);
     router.route().failureHandler(Replies::failure);

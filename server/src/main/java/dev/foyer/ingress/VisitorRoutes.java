@@ -37,7 +37,7 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
         .handler(checks::optionalQueueToken).handler(checks::traffic).handler(this::join);
     router.get("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueToken)
         .handler(checks::traffic).handler(this::me);
-    router.delete("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueToken)
+    router.delete("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueTokenOrPass)
         .handler(checks::traffic).handler(this::leave);
   }
 

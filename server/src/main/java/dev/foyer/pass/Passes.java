@@ -11,6 +11,9 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
+import java.security.SecureRandom;
+import java.util.Base64;
+
 /**
  * Signs passes: JWTs with iss {@code foyer}, aud the event, sub the visitor and exp = activeUntil,
  * verifiable by any JWT library through {@code /.well-known/jwks.json}. New passes are signed by the
@@ -54,9 +57,54 @@ public class Passes {
         .put("iss", ISSUER)
         .put("aud", event)
         .put("sub", visitor)
-        .put("exp", activeUntilMillis / 1000);
+        .put("exp", activeUntilMillis / 1000)
+        .put("jti", newJti());
     return now.signer().generateToken(claims, new JWTOptions().setAlgorithm("RS256")
         .setHeader(new JsonObject().put("kid", now.ring().current().kid())));
+  }
+
+  /** What a verified pass says: whom it admits, to which event, until when, under which id. */
+  public record Claims(String visitor, String event, long exp, long iat, String jti) {
+
+    public JsonObject toJson() {
+      return new JsonObject().put("iss", ISSUER).put("sub", visitor).put("aud", event).put("exp", exp)
+          .put("iat", iat).put("jti", jti);
+    }
+  }
+
+  /** 128 random bits: names one issued pass in a site's logs and in introspection answers. */
+  private static String newJti() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * The claims of a pass signed by a key of the ring, unexpired, iss foyer, with a single event as
+   * aud (this one when {@code event} is given). Fails with 403 {@code not_admitted} otherwise; says
+   * nothing of whether the visitor is still active (see the site gate for that).
+   */
+  public Future<Claims> claims(String token, String event) {
+    if (token == null || token.isEmpty()) {
+      return Future.failedFuture(ApiError.unauthorized("missing_pass", "this call needs 'Authorization: Bearer <pass>'"));
+    }
+    return keys.verifier().authenticate(new TokenCredentials(token))
+        .recover(err -> Future.failedFuture(notAdmitted()))
+        .compose(user -> {
+          JsonObject claims = user.principal();
+          Object aud = claims.getValue("aud");
+          String visitor = claims.getString("sub");
+          boolean forEvent = aud instanceof String a && (event == null || event.equals(a));
+          if (!ISSUER.equals(claims.getString("iss")) || !forEvent || visitor == null
+              || !(claims.getValue("exp") instanceof Number exp)) {
+            return Future.failedFuture(notAdmitted());
+          }
+          Object iat = claims.getValue("iat");
+          return Future.succeededFuture(new Claims(visitor, (String) aud, exp.longValue(),
+              iat instanceof Number n ? n.longValue() : 0, claims.getString("jti")));
+        });
   }
 
   /**

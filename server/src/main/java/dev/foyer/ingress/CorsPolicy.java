@@ -1,0 +1,89 @@
+package dev.foyer.ingress;
+
+import dev.foyer.common.ApiError;
+import dev.foyer.common.EventIds;
+import dev.foyer.event.EventCatalog;
+import dev.foyer.event.EventRepository;
+import dev.foyer.event.SiteUrls;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which other origins' pages may call foyer from a browser: each event lists its own
+ * ({@code corsOrigins}) for its REST calls; the bridge, which serves every event, takes the origins
+ * of all events. No credentials: foyer's calls carry their tokens in headers, never cookies.
+ */
+final class CorsPolicy {
+
+  static final String METHODS = "GET, POST, PUT, DELETE";
+  static final String HEADERS = "Authorization, Content-Type, Idempotency-Key, If-None-Match";
+  static final String EXPOSED = "Retry-After, Idempotent-Replayed, ETag, X-Foyer-Visitor, X-Foyer-Event";
+
+  private final EventCatalog catalog;
+  private final EventRepository events;
+  private volatile Set<String> bridgeOrigins = Set.of();
+
+  CorsPolicy(EventCatalog catalog, EventRepository events) {
+    this.catalog = catalog;
+    this.events = events;
+  }
+
+  /** Rereads every event's origins for the bridge (at start, after an admin change, and now and then). */
+  void refresh() {
+    events.list().onSuccess(list -> {
+      Set<String> all = new HashSet<>();
+      list.forEach(e -> all.addAll(e.settings().corsOrigins()));
+      bridgeOrigins = Set.copyOf(all);
+    });
+  }
+
+  /**
+   * On an event's calls: an Origin the event lists gets Access-Control-Allow-Origin; a preflight
+   * (OPTIONS) is answered here, 204 for a listed origin and 403 {@code origin_not_allowed} otherwise.
+   */
+  void api(RoutingContext ctx) {
+    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    String event = ctx.pathParam("event");
+    boolean preflight = ctx.request().method() == HttpMethod.OPTIONS;
+    if (origin == null || (!preflight && SecurityHeaders.sameOrigin(origin, ctx)) || !EventIds.isValid(event)) {
+      ctx.next();
+      return;
+    }
+    ctx.request().pause();
+    catalog.get(event).onComplete(ar -> {
+      ctx.request().resume();
+      boolean allowed = ar.succeeded() && SiteUrls.originAllowed(ar.result().settings().corsOrigins(), origin);
+      HttpServerResponse response = ctx.response();
+      response.headers().add(HttpHeaders.VARY, "Origin");
+      if (allowed) {
+        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+            .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
+      }
+      if (!preflight) {
+        ctx.next();
+      } else if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else if (!allowed) {
+        ctx.fail(new ApiError(403, "origin_not_allowed", "the event does not take calls from " + origin
+            + "; its corsOrigins list the origins it does"));
+      } else {
+        response.setStatusCode(204)
+            .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, METHODS)
+            .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, HEADERS)
+            .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "600")
+            .end();
+      }
+    });
+  }
+
+  /** For the bridge: foyer's own origin, or one that some event lists. */
+  boolean bridgeAllows(String origin, RoutingContext ctx) {
+    return SecurityHeaders.sameOrigin(origin, ctx) || SiteUrls.originAllowed(List.copyOf(bridgeOrigins), origin);
+  }
+}
