@@ -46,8 +46,8 @@ record GateRoutes(Checks checks, SiteStore site, EventCatalog catalog, Passes pa
     router.route("/api/events/:event/auth").handler(checks::eventId).handler(this::auth);
     router.post("/api/passes/introspect").handler(body).handler(this::introspect);
     router.get("/api/events/:event/return-url").handler(checks::eventId).handler(this::checkReturn);
-    router.post("/api/events/:event/visitors/me/return").handler(checks::eventId).handler(checks::queueToken)
-        .handler(body).handler(this::issueCode);
+    router.post("/api/events/:event/visitors/me/return").handler(body).handler(checks::eventId)
+        .handler(checks::queueToken).handler(this::issueCode);
     router.post("/api/events/:event/return-codes").handler(body).handler(checks::eventId).handler(this::exchange);
     router.get("/api/events/:event/return").handler(checks::eventId).handler(this::enter);
   }
