@@ -72,6 +72,7 @@
     sessionStorage.setItem('foyer.pass.' + event, JSON.stringify({pass: pass, activeUntil: activeUntil}));
     localStorage.removeItem(firstPositionKey);
     if (bus) bus.close();
+    if (window.FoyerWayBack && window.FoyerWayBack.go()) return;
     location.assign('/events/' + encodeURIComponent(event) + '/seats');
   }
 

@@ -1,0 +1,66 @@
+/*
+ * The way back to the site that sent the visitor here: `?return=<url>` on the waiting page's URL.
+ * foyer checks the URL against the event's allowlist before the page shows it, and on admission
+ * trades the visitor's queue token for a single-use code carried back in the URL (never the pass
+ * itself, so no long-lived token lands in the site's logs or the browser's history).
+ *
+ *   FoyerWayBack.go()  // on admission: true when the page is on its way back to the site
+ */
+(function (global) {
+  'use strict';
+  const event = decodeURIComponent(location.pathname.split('/')[2]);
+  const target = new URLSearchParams(location.search).get('return');
+  const api = '/api/events/' + encodeURIComponent(event);
+  const $ = id => document.getElementById(id);
+
+  function say(text, refused) {
+    const el = $('way-back');
+    if (!el) return;
+    el.textContent = text;
+    el.dataset.state = refused ? 'refused' : 'ok';
+    el.hidden = false;
+  }
+
+  // null: no return asked for; otherwise resolves to the allowed URL, or null when refused
+  const checked = target === null ? null : fetch(api + '/return-url?url=' + encodeURIComponent(target))
+    .then(r => r.json().then(body => ({ok: r.ok, body: body})))
+    .then(res => {
+      if (res.ok) {
+        say('When it is your turn you go back to ' + res.body.host + ' to book.', false);
+        return target;
+      }
+      say('This link asks to send you on to ' + target + ' afterwards, which this event does not allow ('
+        + (res.body.error || 'refused') + '). You can still wait here and book on this site.', true);
+      return null;
+    })
+    .catch(() => target);
+
+  let going = false;
+
+  function go() {
+    if (checked === null) return false;
+    if (going) return true;
+    going = true;
+    checked.then(url => {
+      const token = global.localStorage.getItem('foyer.token.' + event);
+      if (!url || !token) {
+        location.assign('/events/' + encodeURIComponent(event) + '/seats');
+        return;
+      }
+      say('Your turn: taking you back to the site…', false);
+      const send = attempt => fetch(api + '/visitors/me/return', {
+        method: 'POST',
+        headers: {'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'},
+        body: JSON.stringify({url: url})
+      }).then(r => r.json().then(body => ({ok: r.ok, status: r.status, body: body}))).then(res => {
+        if (res.ok) location.assign(res.body.location);
+        else if (res.status >= 500 && attempt < 5) setTimeout(() => send(attempt + 1), 1000 * (attempt + 1));
+        else location.assign('/events/' + encodeURIComponent(event) + '/seats');
+      }, () => attempt < 5 ? setTimeout(() => send(attempt + 1), 1000 * (attempt + 1)) : null);
+      send(0);
+    });
+    return true;
+  }
+
+  global.FoyerWayBack = {target: target, go: go};
+})(window);

@@ -1,0 +1,157 @@
+package dev.foyer.cluster;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.FoyerCluster;
+import dev.foyer.support.Nginx;
+import dev.foyer.support.TestServices;
+import dev.foyer.support.Waits;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shipped docker/site-nginx.conf in front of a small origin and a foyer node: a buyer without a
+ * pass is sent to the waiting room, waits, is admitted, comes back through the site's return path
+ * with a single-use code, gets the cookie and is let through to the origin; once the site ends the
+ * session with the pass, the proxy refuses the same cookie within a second.
+ */
+@ExtendWith(VertxExtension.class)
+class SiteBehindNginxTest {
+
+  private static final String EVENT = "demo";
+
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
+
+  private Nginx nginx;
+  private HttpServer origin;
+
+  @BeforeAll
+  static void assumeNginx() {
+    Nginx.assumeInstalled();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (nginx != null) {
+      nginx.close();
+    }
+    if (origin != null) {
+      origin.close().await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static <R> R await(Future<R> f) {
+    try {
+      return f.await(10, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no answer within 10 s", e);
+    }
+  }
+
+  @Test
+  void aBuyerIsSentToWaitComesBackWithTheCookieAndIsRefusedOnceGone(Vertx vertx) throws Exception {
+    int node = cluster.node().port();
+    int site = TestServices.freePort();
+    origin = await(vertx.createHttpServer().requestHandler(req -> req.response()
+        .putHeader("Content-Type", "text/plain")
+        .end("origin " + req.uri() + " visitor=" + req.getHeader("X-Foyer-Visitor")
+            + " event=" + req.getHeader("X-Foyer-Event"))).listen(0, "127.0.0.1"));
+    String siteUrl = "http://127.0.0.1:" + site;
+    String foyerUrl = "http://127.0.0.1:" + node;
+    ApiClient api = cluster.api();
+    api.createEvent(EVENT, new JsonObject().put("gate", "on").put("paused", true).put("rankPushMillis", 200)
+        .put("returnUrls", new JsonArray().add(siteUrl + "/.foyer/return"))).await(10, TimeUnit.SECONDS);
+    nginx = Nginx.start("site-nginx.conf", Map.of(
+        "server nginx:80;", "server 127.0.0.1:" + node + ";",
+        "server origin:8000;", "server 127.0.0.1:" + origin.actualPort() + ";",
+        "listen 8081;", "listen 127.0.0.1:" + site + ";",
+        "X-Foyer-Waiting-Room http://localhost:8080;", "X-Foyer-Waiting-Room " + foyerUrl + ";"));
+    WebClient browser = WebClient.create(vertx);
+    try {
+      // no pass: sent to the waiting room, carrying the way back
+      HttpResponse<Buffer> first = await(Waits.until(vertx, () -> browser.get(site, "127.0.0.1", "/tickets/?show=2")
+          .followRedirects(false).send().recover(notYet -> Future.succeededFuture(null)), r -> r != null, 10_000));
+      assertEquals(302, first.statusCode(), first.bodyAsString());
+      String room = first.getHeader("Location");
+      assertTrue(room.startsWith(foyerUrl + "/events/" + EVENT + "?return="), room);
+      String back = URLDecoder.decode(room.substring(room.indexOf("return=") + 7), StandardCharsets.UTF_8);
+      assertEquals(siteUrl + "/.foyer/return?next=%2Ftickets%2F%3Fshow%3D2", back);
+      assertEquals(200, await(api.request(HttpMethod.GET, "/api/events/" + EVENT + "/return-url")
+          .addQueryParam("url", back).send()).statusCode(), "the waiting page would show the way back");
+
+      // waits, is admitted
+      JsonObject visitor = await(api.join(EVENT)).bodyAsJsonObject();
+      assertEquals("waiting", visitor.getString("state"));
+      String token = visitor.getString("token");
+      await(api.putEvent(EVENT, new JsonObject().put("paused", false)));
+      JsonObject active = await(Waits.until(vertx, () -> api.me(EVENT, token).map(HttpResponse::bodyAsJsonObject),
+          s -> "active".equals(s.getString("state")), 15_000));
+
+      // comes back with a single-use code, gets the site's cookie, is let through
+      JsonObject issued = await(api.request(HttpMethod.POST, "/api/events/" + EVENT + "/visitors/me/return")
+          .bearerTokenAuthentication(token).sendJsonObject(new JsonObject().put("url", back))).bodyAsJsonObject();
+      String location = issued.getString("location");
+      assertTrue(location.startsWith(siteUrl + "/.foyer/return?"), location);
+      HttpResponse<Buffer> returned = await(browser.getAbs(location).followRedirects(false).send());
+      assertEquals(302, returned.statusCode(), returned.bodyAsString());
+      assertEquals("/tickets/?show=2", returned.getHeader("Location"));
+      String cookie = returned.cookies().get(0).split(";", 2)[0];
+      assertTrue(cookie.startsWith("foyer_pass_" + EVENT + "="), cookie);
+      HttpResponse<Buffer> through = await(browser.get(site, "127.0.0.1", "/tickets/?show=2")
+          .putHeader("Cookie", cookie).putHeader("X-Foyer-Visitor", "forged").followRedirects(false).send());
+      assertEquals(200, through.statusCode());
+      assertEquals("origin /tickets/?show=2 visitor=" + active.getString("visitor") + " event=" + EVENT,
+          through.bodyAsString(), "the proxy names the visitor, whatever the client sent");
+      HttpResponse<Buffer> reused = await(browser.getAbs(location).followRedirects(false).send());
+      assertEquals(400, reused.statusCode(), "a code works once");
+
+      // the site ends the session with the pass; the proxy refuses the cookie within a second
+      String pass = active.getString("pass");
+      long left = System.nanoTime();
+      assertEquals(204, await(api.request(HttpMethod.DELETE, "/api/events/" + EVENT + "/visitors/me")
+          .bearerTokenAuthentication(pass).send()).statusCode());
+      HttpResponse<Buffer> refused = await(browser.get(site, "127.0.0.1", "/tickets/?show=2")
+          .putHeader("Cookie", cookie).followRedirects(false).send());
+      long millis = (System.nanoTime() - left) / 1_000_000;
+      assertEquals(302, refused.statusCode());
+      assertTrue(refused.getHeader("Location").startsWith(foyerUrl + "/events/" + EVENT), refused.getHeader("Location"));
+      assertTrue(millis < 1000, "refused " + millis + " ms after leaving");
+
+      // a foreign return URL is refused, through the page's check and when asking for a code
+      HttpResponse<Buffer> foreign = await(api.request(HttpMethod.GET, "/api/events/" + EVENT + "/return-url")
+          .addQueryParam("url", "http://evil.test/.foyer/return").send());
+      assertEquals(400, foreign.statusCode());
+      assertEquals("return_url_not_allowed", foreign.bodyAsJsonObject().getString("error"));
+      HttpResponse<Buffer> forged = await(browser.get(site, "127.0.0.1", "/.foyer/return?foyer_code=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&next=/")
+          .followRedirects(false).send());
+      assertEquals(400, forged.statusCode());
+      assertNotNull(forged.bodyAsJsonObject().getString("error"));
+    } finally {
+      browser.close();
+      api.close();
+    }
+  }
+}
