@@ -1,0 +1,133 @@
+package dev.foyer.ingress;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.Chromium;
+import dev.foyer.support.FoyerCluster;
+import dev.foyer.support.Nginx;
+import dev.foyer.support.TestServices;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real Chromium walks the site's path: the protected origin behind the shipped nginx sends it to
+ * foyer's waiting room, the page shows where it will go back to, waits, is admitted, returns to the
+ * origin and is let through; once the visitor has left, the origin sends it to the waiting room
+ * again; a foreign return URL is refused on the page.
+ */
+@ExtendWith(VertxExtension.class)
+class SiteReturnPageTest {
+
+  private static final String EVENT = "demo";
+
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
+
+  private Nginx nginx;
+  private HttpServer origin;
+  private Chromium chromium;
+
+  @BeforeAll
+  static void assumeBinaries() {
+    Nginx.assumeInstalled();
+    Chromium.assumeInstalled();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (chromium != null) {
+      chromium.close();
+    }
+    if (nginx != null) {
+      nginx.close();
+    }
+    if (origin != null) {
+      origin.close().await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static <R> R await(Future<R> f) {
+    try {
+      return f.await(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no answer within 30 s", e);
+    }
+  }
+
+  @Test
+  void aBrowserIsSentToWaitShownTheWayBackAdmittedAndLetThroughUntilItLeaves(Vertx vertx) throws Exception {
+    int node = cluster.node().port();
+    int site = TestServices.freePort();
+    origin = await(vertx.createHttpServer().requestHandler(req -> req.response()
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .end("<!doctype html><title>Tickets</title><h1 id=origin>Tickets</h1><p id=who>"
+            + req.getHeader("X-Foyer-Visitor") + "</p>")).listen(0, "127.0.0.1"));
+    String siteUrl = "http://127.0.0.1:" + site;
+    String foyerUrl = "http://127.0.0.1:" + node;
+    ApiClient api = cluster.api();
+    api.createEvent(EVENT, new JsonObject().put("gate", "on").put("paused", true).put("rankPushMillis", 200)
+        .put("returnUrls", new JsonArray().add(siteUrl + "/.foyer/return"))).await(10, TimeUnit.SECONDS);
+    nginx = Nginx.start("site-nginx.conf", Map.of(
+        "server nginx:80;", "server 127.0.0.1:" + node + ";",
+        "server origin:8000;", "server 127.0.0.1:" + origin.actualPort() + ";",
+        "listen 8081;", "listen 127.0.0.1:" + site + ";",
+        "X-Foyer-Waiting-Room http://localhost:8080;", "X-Foyer-Waiting-Room " + foyerUrl + ";"));
+    chromium = Chromium.launch(vertx);
+    try {
+      Chromium.Page page = await(chromium.open(siteUrl + "/tickets/"));
+      await(page.collectLog());
+      Object shown = await(page.waitFor("location.href.startsWith('" + foyerUrl + "/events/" + EVENT + "?return=')"
+          + " && !document.getElementById('way-back').hidden"
+          + " && document.getElementById('connection').dataset.state === 'live'"
+          + " && document.getElementById('way-back').textContent", 30_000));
+      assertTrue(shown.toString().contains("go back to 127.0.0.1"), shown.toString());
+      await(page.viewport(false));
+      await(page.screenshot(Path.of("target", "site-return-desktop.png")));
+      await(page.viewport(true));
+      await(page.screenshot(Path.of("target", "site-return-phone.png")));
+      await(page.viewport(false));
+
+      api.putEvent(EVENT, new JsonObject().put("paused", false)).await(10, TimeUnit.SECONDS);
+      Object visitor = await(page.waitFor("location.href === '" + siteUrl + "/tickets/'"
+          + " && document.getElementById('who') && document.getElementById('who').textContent", 30_000));
+      assertTrue(visitor.toString().length() > 10, "the origin was told the visitor: " + visitor);
+      assertEquals(true, await(page.eval("!document.cookie.includes('foyer_pass')")), "the cookie is HttpOnly");
+      assertTrue(page.policyViolations().isEmpty(), page.policyViolations().toString());
+
+      // the visitor leaves (from foyer's page, with the token it kept); the origin no longer lets them in
+      Chromium.Page foyer = await(chromium.open(foyerUrl + "/"));
+      Object token = await(foyer.waitFor("localStorage.getItem('foyer.token." + EVENT + "')", 10_000));
+      assertEquals(204, await(api.leave(EVENT, token.toString())).statusCode());
+      await(foyer.close());
+      await(page.call("Page.navigate", new JsonObject().put("url", siteUrl + "/tickets/")));
+      await(page.waitFor("location.href.startsWith('" + foyerUrl + "/events/" + EVENT + "')"
+          + " && !document.getElementById('gone-card').hidden", 30_000));
+
+      // a link with a foreign return URL: refused on the page, the visitor stays with foyer
+      await(page.call("Page.navigate", new JsonObject().put("url", foyerUrl + "/events/" + EVENT
+          + "?return=" + java.net.URLEncoder.encode("https://evil.test/steal", "UTF-8"))));
+      Object refused = await(page.waitFor("document.getElementById('way-back').dataset.state === 'refused'"
+          + " && document.getElementById('way-back').textContent", 20_000));
+      assertTrue(refused.toString().contains("return_url_not_allowed"), refused.toString());
+      await(page.screenshot(Path.of("target", "site-return-refused.png")));
+    } finally {
+      api.close();
+    }
+  }
+}
