@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * foyer's public interfaces: the REST and admin API, the SockJS bridge and /metrics.
  * <pre>
  *   java -jar bench/target/foyer-bench.jar surge --port 8080 --admin-key K --seconds 10 --concurrency 64
+ *   java -jar bench/target/foyer-bench.jar forwardauth --port 8080 --admin-key K --concurrency 32 --seconds 5 --rounds 3
  *   java -jar bench/target/foyer-bench.jar tick --port 8080 --admin-key K --waiting 10000 --ticks 20
  *   java -jar bench/target/foyer-bench.jar wait --port 8080 --admin-key K --visitors 10000 --seconds 60
  *   java -jar bench/target/foyer-bench.jar poll --port 8080 --admin-key K --visitors 10000 --seconds 60
@@ -42,7 +43,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Bench surge|wait|poll|holds|seatview|seatmap|tick [--option value ...]");
+      System.err.println("usage: Bench surge|forwardauth|wait|poll|holds|seatview|seatmap|tick [--option value ...]");
       System.exit(2);
     }
     Map<String, String> options = new HashMap<>();
@@ -71,6 +72,9 @@ public final class Bench {
     String adminKey = o.get("admin-key");
     JsonObject result = switch (scenario) {
       case "surge" -> surge(vertx, o);
+      case "forwardauth" -> new ForwardAuthBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("visitors", "200")),
+          Integer.parseInt(o.getOrDefault("concurrency", "32")), Integer.parseInt(o.getOrDefault("seconds", "5")),
+          Integer.parseInt(o.getOrDefault("rounds", "3")));
       case "tick" -> new TickBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("waiting", "10000")),
           Integer.parseInt(o.getOrDefault("paused-ticks", "5")), Integer.parseInt(o.getOrDefault("ticks", "20")),
           Integer.parseInt(o.getOrDefault("admit-per-minute", "6000")));
@@ -137,6 +141,7 @@ public final class Bench {
       case "seatview" -> String.format("seatview: %d of %d deliveries, p99 %s ms", r.getLong("deliveriesReceived"),
           r.getLong("deliveriesExpected"), r.getJsonObject("deliveryMillis").getValue("p99"));
       case "seatmap" -> seatmapSummary(r);
+      case "forwardauth" -> forwardAuthSummary(r);
       case "tick" -> String.format("tick: %d waiting, a tick admitting %.0f takes p50 %s / p99 %s ms (paused: p50 %s ms),"
               + " one admitting %d takes %s ms; %s", r.getInteger("waiting"),
           r.getJsonObject("admittedPerSteadyTick").getDouble("mean"), r.getJsonObject("steadyTickMillis").getValue("p50"),
@@ -147,6 +152,20 @@ public final class Bench {
                   + " admission scripts a tick)");
       default -> r.getString("scenario") + ": " + r.encode();
     };
+  }
+
+  private static String forwardAuthSummary(JsonObject r) {
+    StringBuilder out = new StringBuilder(String.format("forwardauth: %d clients;", r.getInteger("concurrency")));
+    for (String phase : r.getJsonObject("phases").fieldNames()) {
+      JsonObject p = r.getJsonObject("phases").getJsonObject(phase);
+      out.append(String.format(" %s %s req/s p50 %s p99 %s ms (%d unexpected);", phase, p.getValue("requestsPerSecond"),
+          p.getJsonObject("latencyMillis").getValue("p50"), p.getJsonObject("latencyMillis").getValue("p99"),
+          p.getLong("unexpected")));
+    }
+    return out.append(String.format(" auth/jwks: %s of the req/s, p99 x%s; auth/health: %s of the req/s, p99 x%s",
+        r.getJsonObject("authOver_jwks").getValue("requestsPerSecond"), r.getJsonObject("authOver_jwks").getValue("p99"),
+        r.getJsonObject("authOver_health").getValue("requestsPerSecond"), r.getJsonObject("authOver_health").getValue("p99")))
+        .toString();
   }
 
   private static String seatmapSummary(JsonObject r) {

@@ -27,9 +27,10 @@ public class SiteStore extends EventStore {
     super(redis, prefix);
   }
 
-  /** The visitor's activeUntil (epoch ms) while active, 0 when not. */
+  /** The visitor's activeUntil (epoch ms) while active, renewing their presence; 0 when not active. */
   public Future<Long> activeUntil(String event, String visitor, long now) {
-    return PASS_LIVE.run(redis, List.of(keys(event).active()), List.of(visitor, now)).map(r -> r.toLong());
+    Keys k = keys(event);
+    return PASS_LIVE.run(redis, List.of(k.active(), k.presence()), List.of(visitor, now)).map(r -> r.toLong());
   }
 
   /** Stores {@code code} for the visitor if active; their activeUntil, or 0 (and no code). */

@@ -146,6 +146,25 @@ class SiteGateTest {
   }
 
   @Test
+  void aVisitorBookingOnTheSiteStaysPresentWhileTheGateSeesThemAndIsReapedWhenItStops(Vertx vertx) throws Exception {
+    await(api.createEvent("site-grace", new JsonObject().put("gate", "off").put("graceSeconds", 2)));
+    JsonObject visitor = await(api.admitted("site-grace"));
+    String pass = visitor.getString("pass");
+    var request = api.request(HttpMethod.GET, "/api/events/site-grace/auth").bearerTokenAuthentication(pass);
+    long until = System.currentTimeMillis() + 5_000;
+    while (System.currentTimeMillis() < until) {
+      // the browser has left foyer's page for the site: only the gate's checks say it is there
+      assertEquals(200, await(request.send()).statusCode(), "present past graceSeconds while the site is used");
+      await(Waits.sleep(vertx, 500));
+    }
+    // every check renews the lease, so watch from the admin side until the reaper takes the slot back
+    Waits.until(vertx, () -> api.stats("site-grace"), stats -> stats.getLong("active") == 0, 15_000)
+        .await(20, TimeUnit.SECONDS);
+    assertEquals(401, await(request.send()).statusCode());
+    assertEquals("gone", await(api.me("site-grace", visitor.getString("token"))).bodyAsJsonObject().getString("state"));
+  }
+
+  @Test
   void aRedirectingGateSendsTheBuyerToTheWaitingRoomWithTheWayBack() {
     HttpResponse<Buffer> r = await(api.request(HttpMethod.GET, "/api/events/" + EVENT + "/auth?redirect=1")
         .putHeader("X-Forwarded-Proto", "http").putHeader("X-Forwarded-Host", "site.test:8081")
