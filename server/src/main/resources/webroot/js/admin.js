@@ -132,6 +132,10 @@
     if (document.activeElement !== $('admit-per-minute') && !$('admit-per-minute').dataset.dirty) {
       $('admit-per-minute').value = s.settings.admitPerMinute;
     }
+    ['return-urls', 'cors-origins'].forEach(id => {
+      const key = id === 'return-urls' ? 'returnUrls' : 'corsOrigins';
+      if (document.activeElement !== $(id) && !$(id).dataset.dirty) $(id).value = (s.settings[key] || []).join('\n');
+    });
     paused = s.settings.paused;
     $('pause').textContent = paused ? 'Resume admission' : 'Pause admission';
   }
@@ -145,6 +149,21 @@
     delete $('max-active').dataset.dirty;
     delete $('admit-per-minute').dataset.dirty;
     say('control-message', r.status === 200 && gate.status === 200 ? 'Applied on every node.' : (r.body.message || gate.body.message));
+    refreshStats();
+  });
+
+  ['return-urls', 'cors-origins'].forEach(id => $(id).addEventListener('input', () => { $(id).dataset.dirty = '1'; }));
+  const lines = id => $(id).value.split('\n').map(l => l.trim()).filter(l => l);
+
+  $('save-sites').addEventListener('click', async () => {
+    const r = await api('PUT', '/api/admin/events/' + encodeURIComponent(current) + '/settings',
+      {returnUrls: lines('return-urls'), corsOrigins: lines('cors-origins')});
+    if (r.status === 200) {
+      delete $('return-urls').dataset.dirty;
+      delete $('cors-origins').dataset.dirty;
+    }
+    say('sites-message', r.status === 200 ? 'Saved: visitors may go back to ' + (r.body.settings.returnUrls.length || 'no')
+      + ' site URL(s).' : r.body.message);
     refreshStats();
   });
 

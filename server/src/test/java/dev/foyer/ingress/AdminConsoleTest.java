@@ -105,4 +105,39 @@ class AdminConsoleTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  @Test
+  void anOperatorListsTheSitesAnEventSendsVisitorsBackToAndTakesCallsFrom(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
+    api.createEvent(EVENT, new JsonObject().put("gate", "on"))
+        .compose(v -> chromium.open("http://127.0.0.1:" + cluster.node().port() + "/admin"))
+        .compose(page -> page.viewport(false)
+            .compose(x -> page.waitFor("!document.getElementById('login-form').hidden && 'form'", 10_000))
+            .compose(x -> page.eval("document.getElementById('key').value = '" + TestSetup.ADMIN_KEY + "';"
+                + "document.getElementById('login').click()"))
+            .compose(x -> page.waitFor("document.querySelector('[data-event=\"" + EVENT + "\"]') && 'listed'", 10_000))
+            .compose(x -> page.eval("document.querySelector('[data-event=\"" + EVENT + "\"]').click()"))
+            .compose(x -> page.waitFor(text("seats-free") + " === '50' && 'shown'", 10_000))
+            .compose(x -> page.eval("{ const r = document.getElementById('return-urls');"
+                + "r.value = 'https://evil.example/?x=1'; r.dispatchEvent(new Event('input'));"
+                + "document.getElementById('save-sites').click() }"))
+            .compose(x -> page.waitFor(text("sites-message") + ".includes('returnUrls')", 10_000))
+            .compose(x -> page.eval("{ const r = document.getElementById('return-urls');"
+                + "r.value = 'https://tickets.example.com/.foyer/return\\n  https://tickets.example.com/spring/ ';"
+                + "r.dispatchEvent(new Event('input'));"
+                + "const c = document.getElementById('cors-origins'); c.value = 'https://tickets.example.com';"
+                + "c.dispatchEvent(new Event('input')); document.getElementById('save-sites').click() }"))
+            .compose(x -> page.waitFor(text("sites-message") + ".includes('Saved')", 10_000))
+            .compose(x -> page.screenshot(Path.of("target", "admin-sites.png")))
+            .compose(x -> api.stats(EVENT).map(stats -> {
+              ctx.verify(() -> {
+                JsonObject settings = stats.getJsonObject("settings");
+                assertEquals(new io.vertx.core.json.JsonArray().add("https://tickets.example.com/.foyer/return")
+                    .add("https://tickets.example.com/spring/"), settings.getJsonArray("returnUrls"));
+                assertEquals(new io.vertx.core.json.JsonArray().add("https://tickets.example.com"),
+                    settings.getJsonArray("corsOrigins"));
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
 }
