@@ -45,7 +45,17 @@ public class Passes {
       verifying.addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setId(key.kid()).setBuffer(key.publicPem()));
     }
     keys = new Keys(ring, signer, JWTAuth.create(vertx, verifying));
+    verified.clear();
   }
+
+  /**
+   * Passes whose signature this node has checked, by their whole text (signature included, so no
+   * other text can hit an entry): a gate in front of every page sees the same pass again and again,
+   * and the RSA check is most of its cost. Bounded; emptied when full and on every key change.
+   * Liveness is never cached, only what the signature proves.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Claims> verified = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int VERIFIED_MAX = 20_000;
 
   public PassKeyRing ring() {
     return keys.ring();
@@ -90,6 +100,25 @@ public class Passes {
     if (token == null || token.isEmpty()) {
       return Future.failedFuture(ApiError.unauthorized("missing_pass", "this call needs 'Authorization: Bearer <pass>'"));
     }
+    if (token.length() > 4096) {
+      return Future.failedFuture(notAdmitted());
+    }
+    Claims known = verified.get(token);
+    if (known != null) {
+      if (known.exp() * 1000 <= System.currentTimeMillis() || (event != null && !event.equals(known.event()))) {
+        return Future.failedFuture(notAdmitted());
+      }
+      return Future.succeededFuture(known);
+    }
+    return verifiedClaims(token, event).onSuccess(c -> {
+      if (verified.size() >= VERIFIED_MAX) {
+        verified.clear();
+      }
+      verified.put(token, c);
+    });
+  }
+
+  private Future<Claims> verifiedClaims(String token, String event) {
     return keys.verifier().authenticate(new TokenCredentials(token))
         .recover(err -> Future.failedFuture(notAdmitted()))
         .compose(user -> {
