@@ -123,8 +123,8 @@ public final class Chromium implements AutoCloseable {
     }
     try (var files = Files.walk(profile)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temp folder left behind is harmless
+    } catch (IOException | java.io.UncheckedIOException ignored) {
+      // a temp folder left behind is harmless (a browser still writing as it exits races the walk)
     }
   }
 
