@@ -119,4 +119,9 @@ public final class Keys {
   public String returnCode(String code) {
     return base + "return-code:" + code;
   }
+
+  /** A visitor's live return code: string, expires with the code. */
+  public String returnCodeOf(String visitor) {
+    return base + "return-code-of:" + visitor;
+  }
 }

@@ -33,10 +33,11 @@ public class SiteStore extends EventStore {
     return PASS_LIVE.run(redis, List.of(k.active(), k.presence()), List.of(visitor, now)).map(r -> r.toLong());
   }
 
-  /** Stores {@code code} for the visitor if active; their activeUntil, or 0 (and no code). */
+  /** Stores {@code code} for the visitor if active, replacing their last one; their activeUntil, or 0 (and no code). */
   public Future<Long> issueReturnCode(String event, String visitor, String code, long now, long ttlMillis) {
     Keys k = keys(event);
-    return RETURN_CODE_ISSUE.run(redis, List.of(k.active(), k.returnCode(code)), List.of(visitor, now, ttlMillis))
+    return RETURN_CODE_ISSUE.run(redis, List.of(k.active(), k.returnCode(code), k.returnCodeOf(visitor), k.returnCode("")),
+            List.of(visitor, now, ttlMillis, code))
         .map(r -> r.toLong());
   }
 

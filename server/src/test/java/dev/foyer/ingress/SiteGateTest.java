@@ -222,6 +222,12 @@ class SiteGateTest {
     assertEquals("invalid_return_code", reused.bodyAsJsonObject().getString("error"));
     assertTrue(reused.cookies().isEmpty());
 
+    // a new code replaces the visitor's last one: one live code per visitor, however often asked
+    String replaced = issueCode(token, back).bodyAsJsonObject().getString("code");
+    issueCode(token, back);
+    assertEquals(400, await(api.request(HttpMethod.POST, "/api/events/" + EVENT + "/return-codes")
+        .sendJsonObject(new JsonObject().put("code", replaced))).statusCode(), "replaced");
+
     // a site backend exchanges a code itself; "next" never leaves the site
     String second = issueCode(token, SITE + "/tickets/").bodyAsJsonObject().getString("code");
     JsonObject exchanged = await(api.request(HttpMethod.POST, "/api/events/" + EVENT + "/return-codes")
