@@ -35,6 +35,15 @@ public final class Metrics {
         .description("Visitors who left the line or the booking flow, by reason").register(registry());
   }
 
+  /**
+   * foyer_gate_checks_total{outcome}: forward-auth checks, {@code live} or {@code refused}. No event
+   * label: anyone may call the gate with any event id, and a label per id would be theirs to grow.
+   */
+  public static Counter gateChecks(String outcome) {
+    return Counter.builder("foyer_gate_checks").tag("outcome", outcome)
+        .description("Forward-auth checks of passes by the sites' proxies, by outcome").register(registry());
+  }
+
   /** foyer_holds_total{event,outcome}: holds created, released, expired, confirmed. */
   public static Counter holds(String event, String outcome) {
     return Counter.builder("foyer_holds").tag("event", event).tag("outcome", outcome)

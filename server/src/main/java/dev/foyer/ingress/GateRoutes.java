@@ -2,6 +2,7 @@ package dev.foyer.ingress;
 
 import dev.foyer.common.ApiError;
 import dev.foyer.common.EventIds;
+import dev.foyer.common.Metrics;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.SiteUrls;
 import dev.foyer.line.SiteStore;
@@ -73,6 +74,7 @@ record GateRoutes(Checks checks, SiteStore site, EventCatalog catalog, Passes pa
           }
           return claims;
         }))
+        .onSuccess(claims -> Metrics.gateChecks("live").increment())
         .onSuccess(claims -> ctx.response().setStatusCode(200)
             .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
             .putHeader("X-Foyer-Visitor", claims.visitor())
@@ -105,6 +107,7 @@ record GateRoutes(Checks checks, SiteStore site, EventCatalog catalog, Passes pa
   }
 
   private void deny(RoutingContext ctx, String event, ApiError why) {
+    Metrics.gateChecks("refused").increment();
     String location = waitingRoom(ctx.request(), event);
     ctx.response().putHeader("X-Foyer-Location", location)
         .putHeader("WWW-Authenticate", "Bearer realm=\"foyer\"");

@@ -143,6 +143,9 @@ class SiteGateTest {
     assertEquals(0L, await(api.stats(EVENT)).getLong("active"), "the slot is free");
     assertEquals(401, await(api.request(HttpMethod.DELETE, "/api/events/" + EVENT + "/visitors/me")
         .bearerTokenAuthentication(pass + "x").send()).statusCode(), "a pass that does not verify");
+    String metrics = await(api.request(HttpMethod.GET, "/metrics").send()).bodyAsString();
+    assertTrue(metrics.contains("foyer_gate_checks_total{outcome=\"live\"}")
+        && metrics.contains("foyer_gate_checks_total{outcome=\"refused\"}"), "the gate's checks are counted");
   }
 
   @Test
