@@ -25,7 +25,10 @@ public record EventSettings(
     int spikeRate,
     int gateDebounceSeconds,
     Opening opening,
-    boolean paused) {
+    boolean paused,
+    ClientLimits limits,
+    PowSettings pow,
+    IdentitySettings identity) {
 
   public enum Gate {
     AUTO, ON, OFF;
@@ -56,10 +59,11 @@ public record EventSettings(
 
   private static final Set<String> KEYS = Set.of("maxActive", "admitPerMinute", "activeSeconds", "holdSeconds",
       "maxSeatsPerHold", "graceSeconds", "rankPushMillis", "gate", "gateOnRate", "gateOffRate", "spikeRate",
-      "gateDebounceSeconds", "opening", "paused");
+      "gateDebounceSeconds", "opening", "paused", "limits", "pow", "identity");
 
   public static EventSettings defaults() {
-    return new EventSettings(5000, 6000, 600, 300, 4, 30, 2000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false);
+    return new EventSettings(5000, 6000, 600, 300, 4, 30, 2000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false,
+        ClientLimits.defaults(), PowSettings.defaults(), IdentitySettings.defaults());
   }
 
   /** Applies the keys present in {@code json} over this; 400 with a clear code on anything wrong. */
@@ -83,7 +87,10 @@ public record EventSettings(
         integer(json, "spikeRate", spikeRate, 1, 10_000_000),
         integer(json, "gateDebounceSeconds", gateDebounceSeconds, 0, 86_400),
         json.containsKey("opening") ? opening(json.getValue("opening")) : opening,
-        bool(json, "paused", paused));
+        bool(json, "paused", paused),
+        json.containsKey("limits") ? limits.merge(json.getValue("limits")) : limits,
+        json.containsKey("pow") ? pow.merge(json.getValue("pow")) : pow,
+        json.containsKey("identity") ? identity.merge(json.getValue("identity")) : identity);
     if (s.gateOffRate >= s.gateOnRate) {
       throw ApiError.badRequest("invalid_setting", "gateOffRate must be below gateOnRate");
     }
@@ -108,7 +115,10 @@ public record EventSettings(
         .put("spikeRate", spikeRate)
         .put("gateDebounceSeconds", gateDebounceSeconds)
         .put("opening", opening.wire())
-        .put("paused", paused);
+        .put("paused", paused)
+        .put("limits", limits.toJson())
+        .put("pow", pow.toJson())
+        .put("identity", identity.toJson());
   }
 
   public EventSettings withGate(Gate mode) {
@@ -125,7 +135,7 @@ public record EventSettings(
     return admitPerMinute > 0 ? Math.min(turnover, admitPerMinute / 60.0) : turnover;
   }
 
-  private static int integer(JsonObject json, String key, int fallback, int min, int max) {
+  static int integer(JsonObject json, String key, int fallback, int min, int max) {
     if (!json.containsKey(key)) {
       return fallback;
     }

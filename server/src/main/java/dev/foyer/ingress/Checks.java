@@ -1,7 +1,12 @@
 package dev.foyer.ingress;
 
 import dev.foyer.common.ApiError;
+import dev.foyer.common.ClientAddress;
 import dev.foyer.common.EventIds;
+import dev.foyer.common.Limiter;
+import dev.foyer.common.Metrics;
+import dev.foyer.event.ClientLimits;
+import dev.foyer.event.EventCatalog;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import io.vertx.core.Future;
@@ -10,6 +15,8 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -31,14 +38,85 @@ final class Checks {
   private final AdminGuard adminGuard;
   private final QueueTokens tokens;
   private final Passes passes;
-  private final TrafficCounter traffic;
+  private static final String CLIENT = "foyer.client";
 
-  Checks(String adminKey, AdminGuard adminGuard, QueueTokens tokens, Passes passes, TrafficCounter traffic) {
+  private final TrafficCounter traffic;
+  private final ClientAddress clients;
+  private final Limiter limiter;
+  private final EventCatalog catalog;
+
+  Checks(String adminKey, AdminGuard adminGuard, QueueTokens tokens, Passes passes, TrafficCounter traffic,
+         ClientAddress clients, Limiter limiter, EventCatalog catalog) {
     this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
     this.adminGuard = adminGuard;
     this.tokens = tokens;
     this.passes = passes;
     this.traffic = traffic;
+    this.clients = clients;
+    this.limiter = limiter;
+    this.catalog = catalog;
+  }
+
+  /** Who sent the request: the peer, or the client a trusted proxy names in X-Forwarded-For. */
+  static ClientAddress.Client client(RoutingContext ctx) {
+    return ctx.get(CLIENT);
+  }
+
+  private ClientAddress.Client resolveClient(RoutingContext ctx) {
+    ClientAddress.Client client = ctx.get(CLIENT);
+    if (client == null) {
+      var peer = ctx.request().remoteAddress();
+      client = clients.of(peer == null ? null : peer.hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+      ctx.put(CLIENT, client);
+    }
+    return client;
+  }
+
+  /** A new visitor's join, within the event's joins per address and network (a rejoin is not counted). */
+  void joinLimit(RoutingContext ctx) {
+    if (claims(ctx) != null) {
+      ctx.next();
+      return;
+    }
+    limit(ctx, "join", ClientLimits::joinsPerAddress, ClientLimits::joinsPerNetwork);
+  }
+
+  /** A hold, within the event's holds per address and network. */
+  void holdLimit(RoutingContext ctx) {
+    limit(ctx, "hold", ClientLimits::holdsPerAddress, ClientLimits::holdsPerNetwork);
+  }
+
+  /** A confirmation, within the event's confirmations per address and network. */
+  void confirmLimit(RoutingContext ctx) {
+    limit(ctx, "confirm", ClientLimits::confirmsPerAddress, ClientLimits::confirmsPerNetwork);
+  }
+
+  /**
+   * 429 {@code rate_limited} with Retry-After when this client's bucket for {@code what} in this
+   * event is empty, on any node: the buckets are in Redis, under the event's hash tag.
+   */
+  private void limit(RoutingContext ctx, String what, ToIntFunction<ClientLimits> perAddress,
+                     ToIntFunction<ClientLimits> perNetwork) {
+    ClientAddress.Client client = resolveClient(ctx);
+    if (client.unlimited()) {
+      ctx.next();
+      return;
+    }
+    String event = event(ctx);
+    ctx.request().pause();
+    catalog.get(event).compose(info -> {
+      ClientLimits limits = info.settings().limits();
+      return limiter.take(event, List.of(
+          new Limiter.Bucket(what + ":a:" + client.address(), perAddress.applyAsInt(limits)),
+          new Limiter.Bucket(what + ":n:" + client.network(), perNetwork.applyAsInt(limits))));
+    }).compose(waitMillis -> {
+      if (waitMillis > 0) {
+        Metrics.refused(what).increment();
+        return Future.failedFuture(ApiError.tooManyRequests("rate_limited", "too many " + what
+            + " requests from your address or network; try again later", Math.max(1, (waitMillis + 999) / 1000)));
+      }
+      return Future.succeededFuture();
+    }).onComplete(ar -> proceed(ctx, ar.cause()));
   }
 
   /** The {@code :event} path parameter follows the id rule (400 {@code invalid_event_id}). */

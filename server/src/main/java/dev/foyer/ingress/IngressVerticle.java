@@ -5,6 +5,8 @@ import dev.foyer.bridge.Bridge;
 import dev.foyer.bus.Addresses;
 import dev.foyer.bus.HoldService;
 import dev.foyer.common.ApiError;
+import dev.foyer.common.ClientAddress;
+import dev.foyer.common.Limiter;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
@@ -53,7 +55,10 @@ public class IngressVerticle extends VerticleBase {
     traffic = new TrafficCounter(vertx, line);
     vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, msg -> catalog.invalidate(msg.body()));
 
-    Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic);
+    ClientAddress clients = new ClientAddress(config.clients().trustedProxies(), config.clients().unlimitedClients());
+    Limiter limiter = new Limiter(redis, config.keyPrefix());
+    Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic,
+        clients, limiter, catalog);
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes);
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
@@ -63,7 +68,8 @@ public class IngressVerticle extends VerticleBase {
     new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus()).mount(router);
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
     router.route("/eventbus/*").handler(SecurityHeaders::sameOriginBridge);
-    router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes).router());
+    router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
+        config.clients()).router());
     site.mountPages(router);
     router.route().failureHandler(Replies::failure);
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("not_found",

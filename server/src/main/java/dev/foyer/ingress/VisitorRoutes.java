@@ -34,7 +34,7 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
     router.get("/api/events").handler(this::list);
     router.get("/api/events/:event").handler(checks::eventId).handler(checks::traffic).handler(this::event);
     router.post("/api/events/:event/visitors").handler(body).handler(checks::eventId)
-        .handler(checks::optionalQueueToken).handler(checks::traffic).handler(this::join);
+        .handler(checks::optionalQueueToken).handler(checks::traffic).handler(checks::joinLimit).handler(this::join);
     router.get("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueToken)
         .handler(checks::traffic).handler(this::me);
     router.delete("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueToken)
