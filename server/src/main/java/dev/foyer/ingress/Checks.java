@@ -11,6 +11,7 @@ import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
@@ -44,9 +45,10 @@ final class Checks {
   private final ClientAddress clients;
   private final Limiter limiter;
   private final EventCatalog catalog;
+  private final ProofOfWork pow;
 
   Checks(String adminKey, AdminGuard adminGuard, QueueTokens tokens, Passes passes, TrafficCounter traffic,
-         ClientAddress clients, Limiter limiter, EventCatalog catalog) {
+         ClientAddress clients, Limiter limiter, EventCatalog catalog, ProofOfWork pow) {
     this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
     this.adminGuard = adminGuard;
     this.tokens = tokens;
@@ -55,6 +57,26 @@ final class Checks {
     this.clients = clients;
     this.limiter = limiter;
     this.catalog = catalog;
+    this.pow = pow;
+  }
+
+  /**
+   * A new visitor's join carries a solved challenge ({@code "pow"} in the body) when the event asks
+   * for one; each solution is taken once (403 {@code pow_required}, {@code pow_invalid},
+   * {@code pow_reused}). A rejoin with a queue token proved itself when it first joined.
+   */
+  void pow(RoutingContext ctx) {
+    if (claims(ctx) != null) {
+      ctx.next();
+      return;
+    }
+    String event = event(ctx);
+    JsonObject body = Replies.optionalJsonBody(ctx);
+    catalog.get(event).compose(info -> ProofOfWork.asked(info.settings())
+            ? pow.redeem(event, body == null ? null : body.getValue("pow"))
+            : Future.<Void>succeededFuture())
+        .onSuccess(v -> ctx.next())
+        .onFailure(ctx::fail);
   }
 
   /** Who sent the request: the peer, or the client a trusted proxy names in X-Forwarded-For. */

@@ -57,15 +57,17 @@ public class IngressVerticle extends VerticleBase {
 
     ClientAddress clients = new ClientAddress(config.clients().trustedProxies(), config.clients().unlimitedClients());
     Limiter limiter = new Limiter(redis, config.keyPrefix());
+    ProofOfWork pow = new ProofOfWork(config.secret(), redis, config.keyPrefix());
     Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic,
-        clients, limiter, catalog);
+        clients, limiter, catalog, pow);
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes);
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
     new AdminRoutes(checks, events, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx.eventBus())
         .mount(router);
-    new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus()).mount(router);
+    new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow,
+        new java.util.HashMap<>()).mount(router);
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
     router.route("/eventbus/*").handler(SecurityHeaders::sameOriginBridge);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
