@@ -48,7 +48,7 @@ final class Checks {
   private final ProofOfWork pow;
 
   Checks(String adminKey, AdminGuard adminGuard, QueueTokens tokens, Passes passes, TrafficCounter traffic,
-         ClientAddress clients, Limiter limiter, EventCatalog catalog, ProofOfWork pow) {
+         ClientAddress clients, Limiter limiter, EventCatalog catalog, ProofOfWork pow, Identities identities) {
     this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
     this.adminGuard = adminGuard;
     this.tokens = tokens;
@@ -58,6 +58,35 @@ final class Checks {
     this.limiter = limiter;
     this.catalog = catalog;
     this.pow = pow;
+    this.identities = identities;
+  }
+
+  private static final String IDENTITY = "foyer.identity";
+  private final Identities identities;
+
+  /**
+   * A new visitor's identity token ({@code "identity"} in the body) when the event uses them: the
+   * identity (hashed) goes on to the join, which gives one identity one place.
+   */
+  void identity(RoutingContext ctx) {
+    if (claims(ctx) != null) {
+      ctx.next();
+      return;
+    }
+    String event = event(ctx);
+    JsonObject body = Replies.optionalJsonBody(ctx);
+    catalog.get(event)
+        .compose(info -> identities.identify(event, info.settings().identity(), body == null ? null : body.getValue("identity")))
+        .onSuccess(identity -> {
+          ctx.put(IDENTITY, identity);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The verified identity of a join, null without one. */
+  static String identityOf(RoutingContext ctx) {
+    return ctx.get(IDENTITY);
   }
 
   /**

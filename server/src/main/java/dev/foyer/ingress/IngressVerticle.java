@@ -59,7 +59,7 @@ public class IngressVerticle extends VerticleBase {
     Limiter limiter = new Limiter(redis, config.keyPrefix());
     ProofOfWork pow = new ProofOfWork(config.secret(), redis, config.keyPrefix());
     Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic,
-        clients, limiter, catalog, pow);
+        clients, limiter, catalog, pow, new Identities(vertx));
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes);
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);

@@ -36,7 +36,7 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
     router.get("/api/events/:event").handler(checks::eventId).handler(checks::traffic).handler(this::event);
     router.post("/api/events/:event/visitors").handler(body).handler(checks::eventId)
         .handler(checks::optionalQueueToken).handler(checks::traffic).handler(checks::joinLimit)
-        .handler(checks::pow).handler(this::join);
+        .handler(checks::identity).handler(checks::pow).handler(this::join);
     router.get("/api/events/:event/challenge").handler(checks::eventId).handler(checks::traffic).handler(this::challenge);
     router.get("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueToken)
         .handler(checks::traffic).handler(this::me);
@@ -56,7 +56,8 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
             .onSuccess(state -> Replies.json(ctx, 200, status(info, claims.visitor(), Checks.token(ctx), state)))
             .<Void>mapEmpty();
       }
-      return line.join(event, QueueTokens.newVisitorId(), now, info.settings(), info.opensAtMillis(), joinKey)
+      return line.join(event, QueueTokens.newVisitorId(), now, info.settings(), info.opensAtMillis(), joinKey,
+              Checks.identityOf(ctx))
           .compose(joined -> {
             if (!joined.earlier()) {
               Metrics.joins(event).increment();

@@ -57,12 +57,12 @@ class WaitingRoomPowTest {
     String steps = System.getenv().getOrDefault("FOYER_POW_STEPS", "1000,20000,100000");
     List<String> figures = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
-    boolean first = true;
-    for (String step : steps.split(",")) {
-      int difficulty = Integer.parseInt(step.trim());
+    String[] all = steps.split(",");
+    for (int i = 0; i < all.length; i++) {
+      int difficulty = Integer.parseInt(all[i].trim());
       String event = "pow-page-" + difficulty;
-      boolean shots = first;
-      first = false;
+      // the screenshots at the hardest step, where the progress line shows long enough to be seen
+      boolean shots = i == all.length - 1;
       chain = chain.compose(v -> api.createEvent(event, new JsonObject().put("gate", "on").put("paused", true)
               .put("pow", new JsonObject().put("mode", "fixed").put("difficulty", difficulty))))
           .compose(v -> chromium.open("http://127.0.0.1:" + cluster.node().port() + "/events/" + event))
