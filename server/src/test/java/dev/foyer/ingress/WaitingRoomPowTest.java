@@ -52,6 +52,7 @@ class WaitingRoomPowTest {
   }
 
   @Test
+  @io.vertx.junit5.Timeout(value = 10, timeUnit = java.util.concurrent.TimeUnit.MINUTES)
   void theWaitingPageSolvesTheChallengeByItselfAndJoins(Vertx vertx, VertxTestContext ctx) {
     ApiClient api = cluster.api();
     String steps = System.getenv().getOrDefault("FOYER_POW_STEPS", "1000,20000,100000");
@@ -76,6 +77,7 @@ class WaitingRoomPowTest {
               .compose(millis -> page.eval("document.getElementById('position').textContent").map(position -> {
                 figures.add(String.format("pow: difficulty %,d solved in Chromium in %.0f ms", difficulty,
                     Double.parseDouble(millis.toString())));
+                System.out.println(figures.get(figures.size() - 1));
                 ctx.verify(() -> {
                   assertEquals("1", position, "the page joined and has its place");
                   assertEquals(List.of(), page.policyViolations(), "the widget runs under the strict CSP");
@@ -88,7 +90,6 @@ class WaitingRoomPowTest {
     }
     chain.compose(v -> api.stats("pow-page-" + steps.split(",")[0].trim()))
         .onComplete(ctx.succeeding(stats -> ctx.verify(() -> {
-          figures.forEach(System.out::println);
           assertEquals(1, stats.getLong("waiting"));
           assertTrue(figures.size() == steps.split(",").length);
           ctx.completeNow();
