@@ -97,7 +97,12 @@ class AdminConsoleTest {
                     + "j.value = '5'; j.dispatchEvent(new Event('input')); document.getElementById('apply-bots').click()")
                 .compose(x -> page.waitFor(text("bots-message") + ".includes('Applied')", 10_000)).map(after))
             .compose(after -> page.screenshot(Path.of("target", "admin-console.png")).map(after))
-            .compose(after -> page.viewport(true).compose(x -> page.screenshot(Path.of("target", "admin-console-phone.png")))
+            .compose(after -> page.viewport(false)
+                .compose(x -> page.eval("document.getElementById('apply-bots').scrollIntoView({block: 'center'})"))
+                .compose(x -> page.screenshot(Path.of("target", "admin-console-bots.png")))
+                .compose(x -> page.viewport(true))
+                .compose(x -> page.eval("document.getElementById('apply-bots').scrollIntoView({block: 'center'})"))
+                .compose(x -> page.screenshot(Path.of("target", "admin-console-bots-phone.png")))
                 .map(after))
             .compose(after -> api.stats(EVENT).map(stats -> {
               ctx.verify(() -> {
