@@ -88,10 +88,12 @@ class WaitingRoomPowTest {
                   .map(y -> p) : Future.succeededFuture(p))
               .compose(p -> p.close()));
     }
-    chain.compose(v -> api.stats("pow-page-" + steps.split(",")[0].trim()))
-        .onComplete(ctx.succeeding(stats -> ctx.verify(() -> {
-          assertEquals(1, stats.getLong("waiting"));
-          assertTrue(figures.size() == steps.split(",").length);
+    // each page joined (its place shown) only after its solution was taken: the join without one was refused
+    chain.compose(v -> api.request(io.vertx.core.http.HttpMethod.GET, "/metrics").send())
+        .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
+          assertTrue(metrics.bodyAsString().contains("foyer_refused_total{reason=\"pow_required\"} " + all.length + ".0"),
+              "every page was first refused without a solution");
+          assertEquals(all.length, figures.size());
           ctx.completeNow();
         })));
   }
