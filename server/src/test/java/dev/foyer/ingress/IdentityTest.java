@@ -39,6 +39,7 @@ class IdentityTest {
 
   private static String publicPem;
   private static String privatePem;
+  private static JsonObject jwk;
 
   @BeforeAll
   static void siteKey() throws Exception {
@@ -47,6 +48,15 @@ class IdentityTest {
     KeyPair pair = generator.generateKeyPair();
     publicPem = pem("PUBLIC KEY", pair.getPublic().getEncoded());
     privatePem = pem("PRIVATE KEY", pair.getPrivate().getEncoded());
+    java.security.interfaces.RSAPublicKey rsa = (java.security.interfaces.RSAPublicKey) pair.getPublic();
+    Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+    jwk = new JsonObject().put("kty", "RSA").put("alg", "RS256").put("use", "sig").put("kid", "site-1")
+        .put("n", url.encodeToString(unsigned(rsa.getModulus()))).put("e", url.encodeToString(unsigned(rsa.getPublicExponent())));
+  }
+
+  private static byte[] unsigned(java.math.BigInteger n) {
+    byte[] b = n.toByteArray();
+    return b[0] == 0 ? java.util.Arrays.copyOfRange(b, 1, b.length) : b;
   }
 
   private static String pem(String type, byte[] der) {
@@ -59,7 +69,36 @@ class IdentityTest {
     JWTAuth site = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
         .setAlgorithm("RS256").setBuffer(privatePem)));
     return site.generateToken(new JsonObject().put("sub", user).put("aud", audience)
-        .put("exp", Instant.now().plusSeconds(600).getEpochSecond()), new JWTOptions().setAlgorithm("RS256"));
+        .put("exp", Instant.now().plusSeconds(600).getEpochSecond()), new JWTOptions().setAlgorithm("RS256")
+        .setHeader(new JsonObject().put("kid", "site-1")));
+  }
+
+  @Test
+  void tokensVerifyAgainstTheSitesJwksUrl(Vertx vertx, VertxTestContext ctx) throws Exception {
+    String event = "identity-jwks";
+    ApiClient api = cluster.api(0);
+    int[] fetched = {0};
+    io.vertx.core.http.HttpServer site = vertx.createHttpServer().requestHandler(req -> {
+      fetched[0]++;
+      req.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("keys", new io.vertx.core.json.JsonArray().add(jwk)).encode());
+    });
+    site.listen(0, "127.0.0.1")
+        .compose(server -> api.createEvent(event, new JsonObject().put("gate", "on").put("paused", true)
+            .put("identity", new JsonObject().put("mode", "optional")
+                .put("jwksUrl", "http://127.0.0.1:" + server.actualPort() + "/.well-known/jwks.json"))))
+        .compose(v -> joinAs(api, event, identityToken(vertx, event, "lin")))
+        .compose(first -> joinAs(api, event, identityToken(vertx, event, "lin")).map(second -> List.of(first, second)))
+        .compose(both -> joinAs(api, event, null).map(anonymous -> List.of(both.get(0), both.get(1), anonymous)))
+        .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+          assertEquals(201, answers.get(0).statusCode(), answers.get(0).bodyAsString());
+          assertEquals(answers.get(0).bodyAsJsonObject().getString("visitor"),
+              answers.get(1).bodyAsJsonObject().getString("visitor"));
+          assertEquals(201, answers.get(2).statusCode(), "optional: a join without a token is a new visitor");
+          assertEquals(1, fetched[0], "the JWKS is fetched once and kept");
+          site.close();
+          ctx.completeNow();
+        })));
   }
 
   private static JsonObject required() {
