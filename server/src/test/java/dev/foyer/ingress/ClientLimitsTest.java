@@ -3,6 +3,7 @@ package dev.foyer.ingress;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
 import dev.foyer.support.FoyerCluster;
+import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -180,6 +181,30 @@ class ClientLimitsTest {
         .onComplete(ctx.succeeding(err -> ctx.verify(() -> {
           assertEquals("too_many_places", err.getString("body"), err.encode());
           assertEquals("foyer.visitor." + visitors.get(2).getString("visitor"), err.getString("address"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void socketsPastTheLimitOfAnAddressAreClosedWithRateLimited(Vertx vertx, VertxTestContext ctx) {
+    // the tests' node settings: 60 sockets a minute per address; 90 open at once, over both nodes
+    List<Future<BridgeClient>> opening = new ArrayList<>();
+    for (int i = 0; i < 90; i++) {
+      opening.add(BridgeClient.connectFrom(vertx, cluster.node(i % 2).port(), "203.0.113.99"));
+    }
+    Future.all(opening)
+        .map(v -> opening.stream().map(Future::result).toList())
+        .compose(sockets -> Waits.until(vertx, () -> Future.succeededFuture(sockets.stream()
+                .filter(b -> b.isClosed() && Short.valueOf((short) 1008).equals(b.closeStatus())).count()),
+            n -> n >= 15, 20_000).map(n -> sockets))
+        .onComplete(ctx.succeeding(sockets -> ctx.verify(() -> {
+          long refused = sockets.stream().filter(BridgeClient::isClosed).count();
+          System.out.printf("limits: 90 sockets from one address: %d refused%n", refused);
+          // 60 at once; the bucket refills one a second while they open (slowly, on a loaded machine)
+          assertTrue(refused >= 15 && refused <= 30, "refused " + refused);
+          BridgeClient one = sockets.stream().filter(BridgeClient::isClosed).findFirst().orElseThrow();
+          assertTrue(one.received().stream().anyMatch(f -> "rate_limited".equals(f.getString("body"))), one.received().toString());
+          sockets.forEach(BridgeClient::close);
           ctx.completeNow();
         })));
   }
