@@ -12,20 +12,35 @@
 -- ARGV[6] visitor id, new and random
 -- ARGV[7] opensAt, epoch ms (0: no scheduled opening)
 -- ARGV[8] how long a join key is remembered, ms ("0": the join carries no key, KEYS[7] is unused)
+-- KEYS[8] identity string  the visitor of one identity (the booking site's user), expires with ARGV[9]
+-- ARGV[9] how long an identity's visitor is remembered, ms ("0": no identity, KEYS[8] is unused)
 -- Returns {state, position or activeUntil or 0, waitingCount, measured admission rate or ""}, state
 -- being "waiting", "active" or "prequeue" (waitingCount then counts the pre-queue); or
--- {"existing", visitor} when the join key was used before: a retry, which changes nothing.
+-- {"existing", visitor} when the join key was used before: a retry, which changes nothing; or
+-- {"identity", visitor} when the identity already has a place (waiting, active or pre-queued): one
+-- person, one place, whichever device joins.
 --#include admission
 local now = admission.now
 local visitor = ARGV[6]
 local opensAt = tonumber(ARGV[7])
 local keyMillis = tonumber(ARGV[8])
+local identityMillis = tonumber(ARGV[9] or '0')
+if identityMillis > 0 then
+  local held = redis.call('GET', KEYS[8])
+  if held and (redis.call('ZSCORE', KEYS[2], held) or redis.call('ZSCORE', KEYS[3], held)
+      or redis.call('ZSCORE', KEYS[6], held)) then
+    return {'identity', held}
+  end
+end
 if keyMillis > 0 then
   local earlier = redis.call('GET', KEYS[7])
   if earlier then
     return {'existing', earlier}
   end
   redis.call('SET', KEYS[7], visitor, 'PX', keyMillis)
+end
+if identityMillis > 0 then
+  redis.call('SET', KEYS[8], visitor, 'PX', identityMillis)
 end
 redis.call('ZADD', KEYS[5], now, visitor)
 

@@ -57,7 +57,29 @@ public record FoyerConfig(
     String passKeyFile,
     String passKeyPrevious,
     String passKeyPreviousFile,
-    int redisWaitReplicas) {
+    int redisWaitReplicas,
+    Clients clients) {
+
+  /**
+   * Who the clients are, for the limits per client: the proxies whose X-Forwarded-For is believed
+   * (addresses or CIDR ranges; the shipped nginx), the clients no limit applies to (for load tests
+   * and monitoring from known addresses), and how many bridge sockets one address and one network
+   * (/24, /64) may open a minute; 0 turns one off. Sockets come before any event, so theirs are
+   * node settings; the limits of joins, holds and confirmations are each event's (its settings).
+   */
+  public record Clients(List<String> trustedProxies, List<String> unlimitedClients, int socketsPerAddress,
+                        int socketsPerNetwork) {
+    public Clients {
+      trustedProxies = List.copyOf(trustedProxies);
+      unlimitedClients = List.copyOf(unlimitedClients);
+      // a mistyped range stops the node at start rather than trusting the wrong peers
+      new dev.foyer.common.ClientAddress(trustedProxies, unlimitedClients);
+    }
+
+    public static Clients defaults() {
+      return new Clients(List.of(), List.of(), 60, 600);
+    }
+  }
 
   /**
    * One replica by default: production Redis is replicated, and a visitor told "you are in line"
@@ -96,7 +118,7 @@ public record FoyerConfig(
                      String clusterConfig, String keyPrefix, String pgSchema, long tickMillis, long tokenTtlSeconds,
                      int httpInstances, boolean demo, Cluster cluster) {
     this(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema, tickMillis,
-        tokenTtlSeconds, httpInstances, demo, cluster, null, null, null, DEFAULT_REDIS_WAIT_REPLICAS);
+        tokenTtlSeconds, httpInstances, demo, cluster, null, null, null, DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults());
   }
 
   /** Every setting but redisWaitReplicas, which takes its default. */
@@ -106,13 +128,13 @@ public record FoyerConfig(
                      String passKeyPreviousFile) {
     this(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema, tickMillis,
         tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious, passKeyPreviousFile,
-        DEFAULT_REDIS_WAIT_REPLICAS);
+        DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults());
   }
 
   public static FoyerConfig defaults() {
     return new FoyerConfig(8080, List.of(), null, null, null, null, null, "foyer", "public",
         1000, 86_400, Math.max(1, Runtime.getRuntime().availableProcessors()), false, Cluster.none(),
-        null, null, null, DEFAULT_REDIS_WAIT_REPLICAS);
+        null, null, null, DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults());
   }
 
   /** True when at least one of Redis and PostgreSQL must be started in-process. */
@@ -172,7 +194,10 @@ public record FoyerConfig(
         blankToNull(json.getValue("passKeyFile")),
         blankToNull(json.getValue("passKeyPrevious")),
         blankToNull(json.getValue("passKeyPreviousFile")),
-        (int) intValue(json, "redisWaitReplicas", d.redisWaitReplicas));
+        (int) intValue(json, "redisWaitReplicas", d.redisWaitReplicas),
+        new Clients(urls(json.getValue("trustedProxies")), urls(json.getValue("unlimitedClients")),
+            (int) intValue(json, "socketsPerAddress", d.clients.socketsPerAddress()),
+            (int) intValue(json, "socketsPerNetwork", d.clients.socketsPerNetwork())));
   }
 
   public JsonObject toJson() {
@@ -197,44 +222,48 @@ public record FoyerConfig(
         .put("passKeyFile", passKeyFile)
         .put("passKeyPrevious", passKeyPrevious)
         .put("passKeyPreviousFile", passKeyPreviousFile)
-        .put("redisWaitReplicas", redisWaitReplicas);
+        .put("redisWaitReplicas", redisWaitReplicas)
+        .put("trustedProxies", String.join(",", clients.trustedProxies()))
+        .put("unlimitedClients", String.join(",", clients.unlimitedClients()))
+        .put("socketsPerAddress", clients.socketsPerAddress())
+        .put("socketsPerNetwork", clients.socketsPerNetwork());
   }
 
   public FoyerConfig withHttpPort(int port) {
     return new FoyerConfig(port, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas);
+        passKeyPreviousFile, redisWaitReplicas, clients);
   }
 
   public FoyerConfig withServers(List<String> redis, String pg) {
     return new FoyerConfig(httpPort, redis, pg, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas);
+        passKeyPreviousFile, redisWaitReplicas, clients);
   }
 
   public FoyerConfig withKeys(String admin, String tokenSecret) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, admin, tokenSecret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas);
+        passKeyPreviousFile, redisWaitReplicas, clients);
   }
 
   public FoyerConfig withDemo(boolean createDemo) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, createDemo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas);
+        passKeyPreviousFile, redisWaitReplicas, clients);
   }
 
   /** The four pass-key sources at once (PEM or file, current and previous); null leaves one unset. */
   public FoyerConfig withPassKeys(String pem, String file, String previousPem, String previousFile) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, pem, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, file, previousPem, previousFile, redisWaitReplicas);
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, file, previousPem, previousFile, redisWaitReplicas, clients);
   }
 
   /** How many replicas a write waits for (0: none). */
   public FoyerConfig withRedisWaitReplicas(int replicas) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, replicas);
+        passKeyPreviousFile, replicas, clients);
   }
 
   private static List<String> urls(Object value) {
@@ -283,5 +312,12 @@ public record FoyerConfig(
       return false;
     }
     throw new IllegalArgumentException(variableName(key) + " must be true or false, not '" + v + "'");
+  }
+
+  /** Who is a trusted proxy, who is never limited, and the socket limits. */
+  public FoyerConfig withClients(Clients who) {
+    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
+        passKeyPreviousFile, redisWaitReplicas, who);
   }
 }

@@ -136,9 +136,36 @@
       const key = id === 'return-urls' ? 'returnUrls' : 'corsOrigins';
       if (document.activeElement !== $(id) && !$(id).dataset.dirty) $(id).value = (s.settings[key] || []).join('\n');
     });
+    showBots(s.settings);
     paused = s.settings.paused;
     $('pause').textContent = paused ? 'Resume admission' : 'Pause admission';
   }
+
+  // proof of work, limits per client, identity: their own row and button, so neither Apply sends the other's
+  const botFields = {
+    'pow-mode': st => st.pow.mode, 'pow-difficulty': st => st.pow.difficulty,
+    'joins-per-address': st => st.limits.joinsPerAddress, 'holds-per-address': st => st.limits.holdsPerAddress,
+    'identity-mode': st => st.identity.mode};
+
+  function showBots(settings) {
+    Object.keys(botFields).forEach(id => {
+      if (document.activeElement !== $(id) && !$(id).dataset.dirty) $(id).value = botFields[id](settings);
+    });
+  }
+
+  Object.keys(botFields).forEach(id => $(id).addEventListener('input', () => { $(id).dataset.dirty = '1'; }));
+
+  $('apply-bots').addEventListener('click', async () => {
+    const settings = {
+      pow: {mode: $('pow-mode').value, difficulty: parseInt($('pow-difficulty').value, 10)},
+      limits: {joinsPerAddress: parseInt($('joins-per-address').value, 10),
+        holdsPerAddress: parseInt($('holds-per-address').value, 10)},
+      identity: {mode: $('identity-mode').value}};
+    const r = await api('PUT', '/api/admin/events/' + encodeURIComponent(current) + '/settings', settings);
+    Object.keys(botFields).forEach(id => delete $(id).dataset.dirty);
+    say('bots-message', r.status === 200 ? 'Applied on every node.' : r.body.message);
+    refreshStats();
+  });
 
   ['max-active', 'admit-per-minute'].forEach(id => $(id).addEventListener('input', () => { $(id).dataset.dirty = '1'; }));
 

@@ -115,12 +115,17 @@
     return key;
   }
 
-  async function join() {
+  async function join(pow) {
     const token = localStorage.getItem(tokenKey);
     const headers = token ? {Authorization: 'Bearer ' + token} : {'Idempotency-Key': joinKey()};
+    const request = {method: 'POST', headers: headers};
+    if (pow && !token) {
+      headers['Content-Type'] = 'application/json';
+      request.body = JSON.stringify({pow: pow});
+    }
     let response;
     try {
-      response = await fetch('/api/events/' + encodeURIComponent(event) + '/visitors', {method: 'POST', headers: headers});
+      response = await fetch('/api/events/' + encodeURIComponent(event) + '/visitors', request);
     } catch (e) {
       setConnection('offline', 'Offline, retrying…');
       return retry(join);
@@ -134,6 +139,10 @@
       $('error-text').textContent = 'There is no such event.';
       show('error-card');
       return;
+    }
+    if (response.status === 403 && /^pow_/.test(body.error)) {
+      // the event asks for proof of work (js/pow.js): solve a fresh challenge, then join with it
+      return window.FoyerPow.solve(event).then(join, () => retry(join));
     }
     if (!response.ok) {
       setConnection('offline', 'The waiting room is busy, retrying…');

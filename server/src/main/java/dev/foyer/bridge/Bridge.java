@@ -1,6 +1,10 @@
 package dev.foyer.bridge;
 
+import dev.foyer.FoyerConfig;
 import dev.foyer.common.ApiError;
+import dev.foyer.common.ClientAddress;
+import dev.foyer.common.Limiter;
+import dev.foyer.common.Metrics;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.line.QueueStore;
 import dev.foyer.pass.Passes;
@@ -18,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,12 +47,21 @@ public final class Bridge {
   private final BridgeGuard guard;
   private final CurrentState current;
   private final Sockets sockets;
+  private final EventCatalog catalog;
+  private final ClientAddress clients;
+  private final Limiter limiter;
+  private final FoyerConfig.Clients limits;
 
-  public Bridge(Vertx vertx, QueueTokens tokens, QueueStore line, EventCatalog catalog, Passes passes) {
+  public Bridge(Vertx vertx, QueueTokens tokens, QueueStore line, EventCatalog catalog, Passes passes,
+                ClientAddress clients, Limiter limiter, FoyerConfig.Clients limits) {
     this.vertx = vertx;
     this.guard = new BridgeGuard(tokens);
     this.current = new CurrentState(line, catalog, passes);
     this.sockets = Sockets.of(vertx);
+    this.catalog = catalog;
+    this.clients = clients;
+    this.limiter = limiter;
+    this.limits = limits;
   }
 
   /**
@@ -78,6 +92,8 @@ public final class Bridge {
     private final SockJSSocket socket;
     private final Context context = vertx.getOrCreateContext();
     private final Map<String, BridgeGuard.Registration> registrations = new HashMap<>();
+    /** Visitor addresses let through the places-per-socket check (registrations may be pending it). */
+    private final java.util.Set<String> connected = new java.util.HashSet<>();
     private final SocketOutput output;
     private long lastFrameAt = System.currentTimeMillis();
     private long timer;
@@ -90,12 +106,36 @@ public final class Bridge {
 
     void open() {
       sockets.socketOpened();
+      checkOpenings();
       socket.handler(this::onFrame);
       socket.closeHandler(v -> close());
       socket.exceptionHandler(this::onFailure);
       timer = vertx.setPeriodic(PING_TIMEOUT_MILLIS / 3, id -> {
         if (System.currentTimeMillis() - lastFrameAt > PING_TIMEOUT_MILLIS) {
           socket.close();
+        }
+      });
+    }
+
+    /**
+     * Sockets opened per address and network a minute, cluster-wide (the buckets share the
+     * network's hash tag); one over the limit gets an err frame {@code rate_limited} and is closed.
+     */
+    private void checkOpenings() {
+      ClientAddress.Client client = clients.of(socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress(),
+          socket.headers() == null ? null : socket.headers().get("X-Forwarded-For"));
+      if (client.unlimited() || (limits.socketsPerAddress() == 0 && limits.socketsPerNetwork() == 0)) {
+        return;
+      }
+      limiter.take("sockets:" + client.network(), List.of(
+          new Limiter.Bucket("a:" + client.address(), limits.socketsPerAddress()),
+          new Limiter.Bucket("n:" + client.network(), limits.socketsPerNetwork()))).onSuccess(wait -> {
+        if (wait > 0 && !closed) {
+          Metrics.refused("socket").increment();
+          error(null, "rate_limited", "too many sockets from your address or network; try again in "
+              + Math.max(1, (wait + 999) / 1000) + " s");
+          close();
+          socket.close(CLOSE_TOO_SLOW, "rate limited");
         }
       });
     }
@@ -184,15 +224,49 @@ public final class Bridge {
         error(address, "max_handlers_reached", "at most " + MAX_REGISTRATIONS_PER_SOCKET + " registrations per socket");
         return;
       }
-      registrations.put(address, registration);
       if (registration.isVisitor()) {
+        registerVisitor(registration);
+        return;
+      }
+      registrations.put(address, registration);
+      sockets.listen(address, this);
+    }
+
+    /**
+     * One socket keeps alive the places it registers to, so a bot could hold many with one
+     * connection: at most the event's placesPerSocket visitors of one event per socket.
+     */
+    private void registerVisitor(BridgeGuard.Registration registration) {
+      String address = registration.address();
+      // reserved at once so that a second register arriving before the lookup answers counts too
+      registrations.put(address, registration);
+      catalog.get(registration.event()).onComplete(ar -> {
+        if (closed || registrations.get(address) != registration) {
+          return;
+        }
+        int allowed = ar.succeeded() ? ar.result().settings().limits().placesPerSocket() : MAX_REGISTRATIONS_PER_SOCKET;
+        // lookups answer in order on this socket's event loop: the visitors connected so far count
+        long places = connected.stream().map(registrations::get)
+            .filter(r -> r != null && r.event().equals(registration.event())).count();
+        if (places >= allowed) {
+          registrations.remove(address);
+          Metrics.refused("places").increment();
+          error(address, "too_many_places", "one socket may stand for at most " + allowed
+              + " visitors of this event");
+          return;
+        }
+        connectVisitor(registration);
+      });
+    }
+
+    private void connectVisitor(BridgeGuard.Registration registration) {
+      {
+        connected.add(registration.address());
         sockets.connect(registration.event(), registration.visitor(), this);
         current.frame(registration.event(), registration.visitor(), System.currentTimeMillis())
             .onSuccess(frame -> output.write(frame, registration.visitor(), false))
             .onFailure(err -> LOG.debug("Could not send the current state to {}: {}", registration.visitor(),
                 err.getMessage()));
-      } else {
-        sockets.listen(address, this);
       }
     }
 
@@ -206,7 +280,9 @@ public final class Bridge {
         return;
       }
       if (registration.isVisitor()) {
-        sockets.disconnect(registration.event(), registration.visitor(), this);
+        if (connected.remove(address)) {
+          sockets.disconnect(registration.event(), registration.visitor(), this);
+        }
       } else {
         sockets.unlisten(address, this);
       }

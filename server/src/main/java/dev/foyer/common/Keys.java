@@ -42,6 +42,11 @@ public final class Keys {
     return base + "join-key:" + key;
   }
 
+  /** The visitor of one identity (the booking site's user id, hashed): string, expires. */
+  public String identity(String identity) {
+    return base + "identity:" + identity;
+  }
+
   /** Presence leases: zset visitor -> last seen (epoch ms), renewed by sockets and REST calls. */
   public String presence() {
     return base + "presence";

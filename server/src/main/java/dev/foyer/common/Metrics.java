@@ -50,6 +50,33 @@ public final class Metrics {
         .description("Seat holds by what happened to them").register(registry());
   }
 
+  /**
+   * foyer_refused_total{reason}: requests and sockets refused to protect the sale from one client:
+   * join, hold, confirm, socket (a limit per address or network), places (per socket), pow_required,
+   * pow_invalid, pow_reused, identity_required, identity_invalid.
+   */
+  public static Counter refused(String reason) {
+    return Counter.builder("foyer_refused").tag("reason", reason)
+        .description("Requests refused by the limits per client, the proof of work or the identity check")
+        .register(registry());
+  }
+
+  private static final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> DIFFICULTY =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** foyer_pow_difficulty{event}: the difficulty (ALTCHA maxnumber) of the last challenge this node issued. */
+  public static void powDifficulty(String event, long difficulty) {
+    MeterRegistry registry = registry();
+    // keyed by registry too: each Vert.x (a test's node) has its own
+    DIFFICULTY.computeIfAbsent(System.identityHashCode(registry) + "/" + event, k -> {
+      java.util.concurrent.atomic.AtomicLong value = new java.util.concurrent.atomic.AtomicLong();
+      io.micrometer.core.instrument.Gauge.builder("foyer_pow_difficulty", value, java.util.concurrent.atomic.AtomicLong::get)
+          .tag("event", event).description("Difficulty (largest secret number) of the proof-of-work challenges issued now")
+          .register(registry);
+      return value;
+    }).set(difficulty);
+  }
+
   /** foyer_redis_resets_total{event}: times this node found Redis had lost the event's live state. */
   public static Counter resets(String event) {
     return Counter.builder("foyer_redis_resets").tag("event", event)

@@ -32,7 +32,10 @@ public record EventSettings(
     Opening opening,
     boolean paused,
     List<String> returnUrls,
-    List<String> corsOrigins) {
+    List<String> corsOrigins,
+    ClientLimits limits,
+    PowSettings pow,
+    IdentitySettings identity) {
 
   public enum Gate {
     AUTO, ON, OFF;
@@ -63,10 +66,11 @@ public record EventSettings(
 
   private static final Set<String> KEYS = Set.of("maxActive", "admitPerMinute", "activeSeconds", "holdSeconds",
       "maxSeatsPerHold", "graceSeconds", "rankPushMillis", "gate", "gateOnRate", "gateOffRate", "spikeRate",
-      "gateDebounceSeconds", "opening", "paused", "returnUrls", "corsOrigins");
+      "gateDebounceSeconds", "opening", "paused", "returnUrls", "corsOrigins", "limits", "pow", "identity");
 
   public static EventSettings defaults() {
-    return new EventSettings(5000, 6000, 600, 300, 4, 30, 2000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false, List.of(), List.of());
+    return new EventSettings(5000, 6000, 600, 300, 4, 30, 2000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false,
+        List.of(), List.of(), ClientLimits.defaults(), PowSettings.defaults(), IdentitySettings.defaults());
   }
 
   /** Applies the keys present in {@code json} over this; 400 with a clear code on anything wrong. */
@@ -92,7 +96,10 @@ public record EventSettings(
         json.containsKey("opening") ? opening(json.getValue("opening")) : opening,
         bool(json, "paused", paused),
         list(json, "returnUrls", returnUrls, SiteUrls::returnEntry),
-        list(json, "corsOrigins", corsOrigins, SiteUrls::originEntry));
+        list(json, "corsOrigins", corsOrigins, SiteUrls::originEntry),
+        json.containsKey("limits") ? limits.merge(json.getValue("limits")) : limits,
+        json.containsKey("pow") ? pow.merge(json.getValue("pow")) : pow,
+        json.containsKey("identity") ? identity.merge(json.getValue("identity")) : identity);
     if (s.gateOffRate >= s.gateOnRate) {
       throw ApiError.badRequest("invalid_setting", "gateOffRate must be below gateOnRate");
     }
@@ -119,7 +126,10 @@ public record EventSettings(
         .put("opening", opening.wire())
         .put("paused", paused)
         .put("returnUrls", new JsonArray(new ArrayList<>(returnUrls)))
-        .put("corsOrigins", new JsonArray(new ArrayList<>(corsOrigins)));
+        .put("corsOrigins", new JsonArray(new ArrayList<>(corsOrigins)))
+        .put("limits", limits.toJson())
+        .put("pow", pow.toJson())
+        .put("identity", identity.toJson());
   }
 
   public EventSettings withGate(Gate mode) {
@@ -136,7 +146,7 @@ public record EventSettings(
     return admitPerMinute > 0 ? Math.min(turnover, admitPerMinute / 60.0) : turnover;
   }
 
-  private static int integer(JsonObject json, String key, int fallback, int min, int max) {
+  static int integer(JsonObject json, String key, int fallback, int min, int max) {
     if (!json.containsKey(key)) {
       return fallback;
     }

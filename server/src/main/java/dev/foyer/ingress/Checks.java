@@ -1,15 +1,23 @@
 package dev.foyer.ingress;
 
 import dev.foyer.common.ApiError;
+import dev.foyer.common.ClientAddress;
 import dev.foyer.common.EventIds;
+import dev.foyer.common.Limiter;
+import dev.foyer.common.Metrics;
+import dev.foyer.event.ClientLimits;
+import dev.foyer.event.EventCatalog;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -31,14 +39,135 @@ final class Checks {
   private final AdminGuard adminGuard;
   private final QueueTokens tokens;
   private final Passes passes;
-  private final TrafficCounter traffic;
+  private static final String CLIENT = "foyer.client";
 
-  Checks(String adminKey, AdminGuard adminGuard, QueueTokens tokens, Passes passes, TrafficCounter traffic) {
+  private final TrafficCounter traffic;
+  private final ClientAddress clients;
+  private final Limiter limiter;
+  private final EventCatalog catalog;
+  private final ProofOfWork pow;
+
+  Checks(String adminKey, AdminGuard adminGuard, QueueTokens tokens, Passes passes, TrafficCounter traffic,
+         ClientAddress clients, Limiter limiter, EventCatalog catalog, ProofOfWork pow, Identities identities) {
     this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
     this.adminGuard = adminGuard;
     this.tokens = tokens;
     this.passes = passes;
     this.traffic = traffic;
+    this.clients = clients;
+    this.limiter = limiter;
+    this.catalog = catalog;
+    this.pow = pow;
+    this.identities = identities;
+  }
+
+  private static final String IDENTITY = "foyer.identity";
+  private final Identities identities;
+
+  /**
+   * A new visitor's identity token ({@code "identity"} in the body) when the event uses them: the
+   * identity (hashed) goes on to the join, which gives one identity one place.
+   */
+  void identity(RoutingContext ctx) {
+    if (claims(ctx) != null) {
+      ctx.next();
+      return;
+    }
+    String event = event(ctx);
+    JsonObject body = Replies.optionalJsonBody(ctx);
+    catalog.get(event)
+        .compose(info -> identities.identify(event, info.settings().identity(), body == null ? null : body.getValue("identity")))
+        .onSuccess(identity -> {
+          ctx.put(IDENTITY, identity);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The verified identity of a join, null without one. */
+  static String identityOf(RoutingContext ctx) {
+    return ctx.get(IDENTITY);
+  }
+
+  /**
+   * A new visitor's join carries a solved challenge ({@code "pow"} in the body) when the event asks
+   * for one; each solution is taken once (403 {@code pow_required}, {@code pow_invalid},
+   * {@code pow_reused}). A rejoin with a queue token proved itself when it first joined.
+   */
+  void pow(RoutingContext ctx) {
+    if (claims(ctx) != null) {
+      ctx.next();
+      return;
+    }
+    String event = event(ctx);
+    JsonObject body = Replies.optionalJsonBody(ctx);
+    catalog.get(event).compose(info -> ProofOfWork.asked(info.settings())
+            ? pow.redeem(event, body == null ? null : body.getValue("pow"))
+            : Future.<Void>succeededFuture())
+        .onSuccess(v -> ctx.next())
+        .onFailure(ctx::fail);
+  }
+
+  /** Who sent the request: the peer, or the client a trusted proxy names in X-Forwarded-For. */
+  static ClientAddress.Client client(RoutingContext ctx) {
+    return ctx.get(CLIENT);
+  }
+
+  private ClientAddress.Client resolveClient(RoutingContext ctx) {
+    ClientAddress.Client client = ctx.get(CLIENT);
+    if (client == null) {
+      var peer = ctx.request().remoteAddress();
+      client = clients.of(peer == null ? null : peer.hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+      ctx.put(CLIENT, client);
+    }
+    return client;
+  }
+
+  /** A new visitor's join, within the event's joins per address and network (a rejoin is not counted). */
+  void joinLimit(RoutingContext ctx) {
+    if (claims(ctx) != null) {
+      ctx.next();
+      return;
+    }
+    limit(ctx, "join", ClientLimits::joinsPerAddress, ClientLimits::joinsPerNetwork);
+  }
+
+  /** A hold, within the event's holds per address and network. */
+  void holdLimit(RoutingContext ctx) {
+    limit(ctx, "hold", ClientLimits::holdsPerAddress, ClientLimits::holdsPerNetwork);
+  }
+
+  /** A confirmation, within the event's confirmations per address and network. */
+  void confirmLimit(RoutingContext ctx) {
+    limit(ctx, "confirm", ClientLimits::confirmsPerAddress, ClientLimits::confirmsPerNetwork);
+  }
+
+  /**
+   * 429 {@code rate_limited} with Retry-After when this client's bucket for {@code what} in this
+   * event is empty, on any node: the buckets are in Redis, under the event's hash tag.
+   */
+  private void limit(RoutingContext ctx, String what, ToIntFunction<ClientLimits> perAddress,
+                     ToIntFunction<ClientLimits> perNetwork) {
+    ClientAddress.Client client = resolveClient(ctx);
+    if (client.unlimited()) {
+      ctx.next();
+      return;
+    }
+    String event = event(ctx);
+    ctx.request().pause();
+    catalog.get(event).compose(info -> {
+      ClientLimits limits = info.settings().limits();
+      return limiter.take(event, List.of(
+          new Limiter.Bucket(what + ":a:" + client.address(), perAddress.applyAsInt(limits)),
+          new Limiter.Bucket(what + ":n:" + client.network(), perNetwork.applyAsInt(limits))));
+    }).compose(waitMillis -> {
+      if (waitMillis > 0) {
+        Metrics.refused(what).increment();
+        return Future.failedFuture(ApiError.tooManyRequests("rate_limited", "too many " + what
+            + " requests from your address or network; try again later", Math.max(1, (waitMillis + 999) / 1000)));
+      }
+      return Future.succeededFuture();
+    }).onComplete(ar -> proceed(ctx, ar.cause()));
   }
 
   /** The {@code :event} path parameter follows the id rule (400 {@code invalid_event_id}). */

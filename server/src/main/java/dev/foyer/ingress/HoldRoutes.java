@@ -30,6 +30,9 @@ record HoldRoutes(Checks checks, HoldService holds) {
     // the pass is checked before any body is read
     router.routeWithRegex("/api/events/(?<event>[^/]+)/holds(?:/.*)?").handler(checks::eventId)
         .handler(checks::pass).handler(checks::traffic);
+    // the limits are routes of their own: a body handler must come first on its route
+    router.post("/api/events/:event/holds").handler(checks::holdLimit);
+    router.post("/api/events/:event/holds/:holdId/confirm").handler(checks::confirmLimit);
     router.post("/api/events/:event/holds").handler(body).handler(this::hold);
     router.delete("/api/events/:event/holds/:holdId").handler(this::release);
     router.post("/api/events/:event/holds/:holdId/confirm").handler(body).handler(this::confirm);

@@ -5,6 +5,8 @@ import dev.foyer.bridge.Bridge;
 import dev.foyer.bus.Addresses;
 import dev.foyer.bus.HoldService;
 import dev.foyer.common.ApiError;
+import dev.foyer.common.ClientAddress;
+import dev.foyer.common.Limiter;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
@@ -60,7 +62,11 @@ public class IngressVerticle extends VerticleBase {
       cors.refresh();
     });
 
-    Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic);
+    ClientAddress clients = new ClientAddress(config.clients().trustedProxies(), config.clients().unlimitedClients());
+    Limiter limiter = new Limiter(redis, config.keyPrefix());
+    ProofOfWork pow = new ProofOfWork(config.secret(), redis, config.keyPrefix());
+    Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic,
+        clients, limiter, catalog, pow, new Identities(vertx));
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes);
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
@@ -68,11 +74,13 @@ public class IngressVerticle extends VerticleBase {
     router.routeWithRegex("/api/events/(?<event>[^/]+)(?:/.*)?").handler(cors::api);
     new AdminRoutes(checks, events, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx.eventBus())
         .mount(router);
-    new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus()).mount(router);
+    new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow,
+        new java.util.HashMap<>()).mount(router);
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
     new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), catalog, passes).mount(router);
     router.route("/eventbus/*").handler(ctx -> SecurityHeaders.bridge(ctx, cors::bridgeAllows));
-    router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes).router());
+    router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
+        config.clients()).router());
     site.mountPages(router);
     router.route().failureHandler(Replies::failure);
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("not_found",

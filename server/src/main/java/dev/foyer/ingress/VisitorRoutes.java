@@ -24,7 +24,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 
 /** What visitors call: join, where do I stand, leave; and the public facts of events. */
-record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, EventCatalog catalog, QueueTokens tokens, Passes passes, EventBus bus) {
+record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, EventCatalog catalog, QueueTokens tokens,
+                     Passes passes, EventBus bus, ProofOfWork pow, java.util.Map<String, long[]> rates) {
 
   static final int BODY_LIMIT = 16 * 1024;
 
@@ -34,7 +35,9 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
     router.get("/api/events").handler(this::list);
     router.get("/api/events/:event").handler(checks::eventId).handler(checks::traffic).handler(this::event);
     router.post("/api/events/:event/visitors").handler(body).handler(checks::eventId)
-        .handler(checks::optionalQueueToken).handler(checks::traffic).handler(this::join);
+        .handler(checks::optionalQueueToken).handler(checks::traffic).handler(checks::joinLimit)
+        .handler(checks::identity).handler(checks::pow).handler(this::join);
+    router.get("/api/events/:event/challenge").handler(checks::eventId).handler(checks::traffic).handler(this::challenge);
     router.get("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueToken)
         .handler(checks::traffic).handler(this::me);
     router.delete("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueTokenOrPass)
@@ -53,7 +56,8 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
             .onSuccess(state -> Replies.json(ctx, 200, status(info, claims.visitor(), Checks.token(ctx), state)))
             .<Void>mapEmpty();
       }
-      return line.join(event, QueueTokens.newVisitorId(), now, info.settings(), info.opensAtMillis(), joinKey)
+      return line.join(event, QueueTokens.newVisitorId(), now, info.settings(), info.opensAtMillis(), joinKey,
+              Checks.identityOf(ctx))
           .compose(joined -> {
             if (!joined.earlier()) {
               Metrics.joins(event).increment();
@@ -68,6 +72,30 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
               tokens.issue(event, joined.visitor(), now / 1000), joined.state())))
           .<Void>mapEmpty();
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * A proof-of-work challenge for a join (404 {@code pow_off} when the event asks for none). An
+   * adaptive event's difficulty follows the cluster-wide request rate of the last second, read at
+   * most once a second per event on this node.
+   */
+  private void challenge(RoutingContext ctx) {
+    String event = Checks.event(ctx);
+    long now = System.currentTimeMillis();
+    catalog.get(event).compose(info -> {
+      if (!ProofOfWork.asked(info.settings())) {
+        return Future.failedFuture(ApiError.notFound("pow_off", "event '" + event + "' asks for no proof of work"));
+      }
+      long[] rate = rates.get(event);
+      Future<Long> current = info.settings().pow().mode() != dev.foyer.event.PowSettings.Mode.ADAPTIVE
+          ? Future.succeededFuture(0L)
+          : rate != null && now - rate[1] < 1000 ? Future.succeededFuture(rate[0])
+          : line.counts(event, now).map(c -> {
+            rates.put(event, new long[] {c.trafficRate(), now});
+            return c.trafficRate();
+          });
+      return current.map(r -> pow.challenge(event, info.settings().pow(), info.settings().pow().difficultyAt(r)));
+    }).onSuccess(challenge -> Replies.json(ctx, 200, challenge)).onFailure(ctx::fail);
   }
 
   private void me(RoutingContext ctx) {

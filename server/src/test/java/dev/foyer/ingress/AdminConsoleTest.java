@@ -92,13 +92,26 @@ class AdminConsoleTest {
             .compose(x -> page.waitFor(text("control-message") + ".includes('Applied')", 10_000))
             .compose(x -> page.waitFor("(() => { const r = parseInt(" + text("rate") + "); return r >= 600 && r; })()",
                 20_000))
+            .compose(after -> page.eval("const m = document.getElementById('pow-mode'); m.value = 'adaptive';"
+                    + "m.dispatchEvent(new Event('input')); const j = document.getElementById('joins-per-address');"
+                    + "j.value = '5'; j.dispatchEvent(new Event('input')); document.getElementById('apply-bots').click()")
+                .compose(x -> page.waitFor(text("bots-message") + ".includes('Applied')", 10_000)).map(after))
             .compose(after -> page.screenshot(Path.of("target", "admin-console.png")).map(after))
+            .compose(after -> page.viewport(false)
+                .compose(x -> page.eval("document.getElementById('apply-bots').scrollIntoView({block: 'center'})"))
+                .compose(x -> page.screenshot(Path.of("target", "admin-console-bots.png")))
+                .compose(x -> page.viewport(true))
+                .compose(x -> page.eval("document.getElementById('apply-bots').scrollIntoView({block: 'center'})"))
+                .compose(x -> page.screenshot(Path.of("target", "admin-console-bots-phone.png")))
+                .map(after))
             .compose(after -> api.stats(EVENT).map(stats -> {
               ctx.verify(() -> {
                 assertTrue(((Number) after).longValue() >= 600, "the admission rate followed: " + after);
                 assertTrue(rateBefore[0] <= 120, "before: " + rateBefore[0]);
                 assertEquals(1200, stats.getJsonObject("settings").getInteger("admitPerMinute"),
                     "applied cluster-wide through the API");
+                assertEquals("adaptive", stats.getJsonObject("settings").getJsonObject("pow").getString("mode"));
+                assertEquals(5, stats.getJsonObject("settings").getJsonObject("limits").getInteger("joinsPerAddress"));
               });
               return null;
             })))

@@ -46,9 +46,22 @@ public final class BridgeClient {
 
   /** With client options of the test's choosing: a small receive buffer, a larger frame size. */
   public static Future<BridgeClient> connect(Vertx vertx, int port, WebSocketClientOptions options) {
+    return connect(vertx, port, options, null);
+  }
+
+  /** As a client behind the trusted proxy (loopback in tests) that names it in X-Forwarded-For. */
+  public static Future<BridgeClient> connectFrom(Vertx vertx, int port, String forwardedFor) {
+    return connect(vertx, port, new WebSocketClientOptions(), forwardedFor);
+  }
+
+  private static Future<BridgeClient> connect(Vertx vertx, int port, WebSocketClientOptions options, String forwardedFor) {
     BridgeClient bridge = new BridgeClient(vertx, options);
-    return bridge.client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-            .setURI("/eventbus/websocket"))
+    WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/websocket");
+    if (forwardedFor != null) {
+      connect.addHeader("X-Forwarded-For", forwardedFor);
+    }
+    return bridge.client.connect(connect)
         .map(ws -> {
           bridge.socket = ws;
           ws.binaryMessageHandler(bridge::onFrame);

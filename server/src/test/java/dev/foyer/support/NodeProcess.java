@@ -53,6 +53,9 @@ public final class NodeProcess {
     env.put("FOYER_SECRET", TestSetup.SECRET);
     env.put("FOYER_TICK_MILLIS", "200");
     env.put("FOYER_HTTP_INSTANCES", "1");
+    // as TestSetup's nodes: loopback is the trusted proxy and never limited
+    env.put("FOYER_TRUSTED_PROXIES", String.join(",", TestSetup.LOOPBACK_UNLIMITED.trustedProxies()));
+    env.put("FOYER_UNLIMITED_CLIENTS", String.join(",", TestSetup.LOOPBACK_UNLIMITED.unlimitedClients()));
     if (clusterName != null) {
       env.put("FOYER_CLUSTER_NAME", clusterName);
     }

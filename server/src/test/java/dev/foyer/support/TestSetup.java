@@ -41,10 +41,18 @@ public final class TestSetup {
     return "foyer-test-" + testClass.getSimpleName() + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /**
+   * Tests join thousands of visitors from loopback: loopback is never limited, and it is the trusted
+   * proxy, so a test plays many clients by sending X-Forwarded-For (those are limited).
+   */
+  public static final FoyerConfig.Clients LOOPBACK_UNLIMITED = new FoyerConfig.Clients(
+      List.of("127.0.0.0/8", "::1"), List.of("127.0.0.0/8", "::1"), 60, 600);
+
   /** Configuration of one node of this test: fast ticks, one ingress instance, a free port. */
   public FoyerConfig config() {
     return new FoyerConfig(TestServices.freePort(), List.of(TestServices.redisUrl()), TestServices.pgUrl(),
-        ADMIN_KEY, SECRET, null, null, prefix(), schema(), 200, 3600, 1, false, FoyerConfig.Cluster.none());
+        ADMIN_KEY, SECRET, null, null, prefix(), schema(), 200, 3600, 1, false, FoyerConfig.Cluster.none())
+        .withClients(LOOPBACK_UNLIMITED);
   }
 
   public Redis redis(Vertx vertx) {

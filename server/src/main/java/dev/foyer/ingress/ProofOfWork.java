@@ -1,0 +1,121 @@
+package dev.foyer.ingress;
+
+import dev.foyer.common.ApiError;
+import dev.foyer.common.Failures;
+import dev.foyer.common.Metrics;
+import dev.foyer.event.EventSettings;
+import dev.foyer.event.PowSettings;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import org.altcha.altcha.Altcha;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Proof of work at join with ALTCHA (org.altcha:altcha): the node hands out a challenge, the
+ * waiting page finds the secret number by brute force (half the difficulty in SHA-256 tries on
+ * average) and joins with the solution. A challenge is bound to its event (its HMAC key is derived
+ * from the event id and FOYER_SECRET, and the salt names the event), expires after the event's
+ * {@code pow.expireSeconds}, and is accepted once: its signature is claimed in Redis with SET NX
+ * until it expires, so one solution cannot buy two places.
+ */
+final class ProofOfWork {
+
+  private final byte[] secret;
+  private final Redis redis;
+  private final String prefix;
+
+  ProofOfWork(String secret, Redis redis, String prefix) {
+    this.secret = secret.getBytes(StandardCharsets.UTF_8);
+    this.redis = redis;
+    this.prefix = prefix;
+  }
+
+  /** A fresh challenge, as the ALTCHA widget fetches it: {algorithm, challenge, maxnumber, salt, signature}. */
+  JsonObject challenge(String event, PowSettings pow, long difficulty) {
+    Altcha.Challenge c;
+    try {
+      c = Altcha.createChallenge(new Altcha.ChallengeOptions()
+          .setMaxNumber(difficulty)
+          .setHmacKey(hmacKey(event))
+          .setExpiresInSeconds(pow.expireSeconds())
+          .addParam("event", event));
+    } catch (Exception e) {
+      throw new IllegalStateException("could not make a proof-of-work challenge", e);
+    }
+    Metrics.powDifficulty(event, difficulty);
+    return new JsonObject().put("algorithm", c.algorithm).put("challenge", c.challenge).put("maxnumber", c.maxnumber)
+        .put("salt", c.salt).put("signature", c.signature);
+  }
+
+  /**
+   * Accepts a solution (the widget's base64 payload) once, or fails with 403 {@code pow_required},
+   * {@code pow_invalid} (wrong, expired, for another event) or {@code pow_reused}.
+   */
+  Future<Void> redeem(String event, Object solution) {
+    if (solution == null) {
+      Metrics.refused("pow_required").increment();
+      return Future.failedFuture(new ApiError(403, "pow_required", "this event asks for a solved challenge: GET /api/events/"
+          + event + "/challenge, solve it, and join with {\"pow\": \"<solution>\"}",
+          new JsonObject().put("challenge", "/api/events/" + event + "/challenge")));
+    }
+    if (!(solution instanceof String payload) || payload.length() > 2048) {
+      return invalid(event);
+    }
+    String signature;
+    long expires;
+    try {
+      if (!Altcha.verifySolution(payload, hmacKey(event), true)) {
+        return invalid(event);
+      }
+      JsonObject decoded = new JsonObject(new String(java.util.Base64.getDecoder().decode(payload), StandardCharsets.UTF_8));
+      Map<String, String> params = Altcha.extractParams(decoded.getString("salt"));
+      if (!event.equals(params.get("event")) || params.get("expires") == null) {
+        return invalid(event);
+      }
+      signature = decoded.getString("signature");
+      expires = Long.parseLong(params.get("expires"));
+    } catch (Exception e) {
+      return invalid(event);
+    }
+    long ttlMillis = Math.max(1000, expires * 1000 - System.currentTimeMillis() + 1000);
+    return redis.send(Request.cmd(Command.SET).arg(prefix + ":{" + event + "}:pow:" + signature).arg("1")
+            .arg("NX").arg("PX").arg(ttlMillis))
+        .recover(Failures.redis())
+        .compose(r -> {
+          if (r == null) {
+            Metrics.refused("pow_reused").increment();
+            return Future.failedFuture(new ApiError(403, "pow_reused", "this challenge was used already; fetch a new one"));
+          }
+          return Future.<Void>succeededFuture();
+        });
+  }
+
+  private static Future<Void> invalid(String event) {
+    Metrics.refused("pow_invalid").increment();
+    return Future.failedFuture(new ApiError(403, "pow_invalid", "the solution is wrong, expired or for another event;"
+        + " fetch a new challenge from /api/events/" + event + "/challenge"));
+  }
+
+  /** Each event's own key, so a challenge of one event can never be redeemed at another. */
+  private String hmacKey(String event) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(("altcha:" + event).getBytes(StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static boolean asked(EventSettings settings) {
+    return settings.pow().mode() != PowSettings.Mode.OFF;
+  }
+}

@@ -1,0 +1,173 @@
+package dev.foyer.ingress;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.FoyerCluster;
+import dev.foyer.support.Waits;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/** The booking site's identity token: one person, one place, on whichever device and node. */
+@ExtendWith(VertxExtension.class)
+class IdentityTest {
+
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(2);
+
+  private static String publicPem;
+  private static String privatePem;
+  private static JsonObject jwk;
+
+  @BeforeAll
+  static void siteKey() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair pair = generator.generateKeyPair();
+    publicPem = pem("PUBLIC KEY", pair.getPublic().getEncoded());
+    privatePem = pem("PRIVATE KEY", pair.getPrivate().getEncoded());
+    java.security.interfaces.RSAPublicKey rsa = (java.security.interfaces.RSAPublicKey) pair.getPublic();
+    Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+    jwk = new JsonObject().put("kty", "RSA").put("alg", "RS256").put("use", "sig").put("kid", "site-1")
+        .put("n", url.encodeToString(unsigned(rsa.getModulus()))).put("e", url.encodeToString(unsigned(rsa.getPublicExponent())));
+  }
+
+  private static byte[] unsigned(java.math.BigInteger n) {
+    byte[] b = n.toByteArray();
+    return b[0] == 0 ? java.util.Arrays.copyOfRange(b, 1, b.length) : b;
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+
+  /** What the booking site signs for its logged-in user. */
+  private static String identityToken(Vertx vertx, String audience, String user) {
+    JWTAuth site = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm("RS256").setBuffer(privatePem)));
+    return site.generateToken(new JsonObject().put("sub", user).put("aud", audience)
+        .put("exp", Instant.now().plusSeconds(600).getEpochSecond()), new JWTOptions().setAlgorithm("RS256")
+        .setHeader(new JsonObject().put("kid", "site-1")));
+  }
+
+  @Test
+  void tokensVerifyAgainstTheSitesJwksUrl(Vertx vertx, VertxTestContext ctx) throws Exception {
+    String event = "identity-jwks";
+    ApiClient api = cluster.api(0);
+    int[] fetched = {0};
+    io.vertx.core.http.HttpServer site = vertx.createHttpServer().requestHandler(req -> {
+      fetched[0]++;
+      req.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("keys", new io.vertx.core.json.JsonArray().add(jwk)).encode());
+    });
+    site.listen(0, "127.0.0.1")
+        .compose(server -> api.createEvent(event, new JsonObject().put("gate", "on").put("paused", true)
+            .put("identity", new JsonObject().put("mode", "optional")
+                .put("jwksUrl", "http://127.0.0.1:" + server.actualPort() + "/.well-known/jwks.json"))))
+        .compose(v -> joinAs(api, event, identityToken(vertx, event, "lin")))
+        .compose(first -> joinAs(api, event, identityToken(vertx, event, "lin")).map(second -> List.of(first, second)))
+        .compose(both -> joinAs(api, event, null).map(anonymous -> List.of(both.get(0), both.get(1), anonymous)))
+        .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+          assertEquals(201, answers.get(0).statusCode(), answers.get(0).bodyAsString());
+          assertEquals(answers.get(0).bodyAsJsonObject().getString("visitor"),
+              answers.get(1).bodyAsJsonObject().getString("visitor"));
+          assertEquals(201, answers.get(2).statusCode(), "optional: a join without a token is a new visitor");
+          assertEquals(1, fetched[0], "the JWKS is fetched once and kept");
+          site.close();
+          ctx.completeNow();
+        })));
+  }
+
+  private static JsonObject required() {
+    // the body may carry no control characters: the PEM's line breaks go as "\n" escapes
+    return new JsonObject().put("mode", "required").put("publicKey", publicPem.replace("\n", "\\n"));
+  }
+
+  private static Future<HttpResponse<Buffer>> joinAs(ApiClient api, String event, String token) {
+    JsonObject body = token == null ? new JsonObject() : new JsonObject().put("identity", token);
+    return api.request(HttpMethod.POST, "/api/events/" + event + "/visitors").sendJsonObject(body);
+  }
+
+  @Test
+  void twoDevicesWithOneIdentityShareOnePlace(Vertx vertx, VertxTestContext ctx) {
+    String event = "identity-one";
+    ApiClient phone = cluster.api(0);
+    ApiClient laptop = cluster.api(1);
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    phone.createEvent(event, new JsonObject().put("gate", "on").put("paused", true).put("identity", required()))
+        .compose(v -> joinAs(phone, event, null)).onSuccess(answers::add)
+        .compose(v -> joinAs(phone, event, "not.a.jwt")).onSuccess(answers::add)
+        .compose(v -> joinAs(phone, event, identityToken(vertx, "another-event", "ada"))).onSuccess(answers::add)
+        .compose(v -> joinAs(phone, event, identityToken(vertx, event, "ada"))).onSuccess(answers::add)
+        .compose(v -> joinAs(laptop, event, identityToken(vertx, event, "ada"))).onSuccess(answers::add)
+        .compose(v -> joinAs(laptop, event, identityToken(vertx, event, "grace"))).onSuccess(answers::add)
+        .compose(v -> phone.stats(event))
+        .onComplete(ctx.succeeding(stats -> ctx.verify(() -> {
+          assertEquals(401, answers.get(0).statusCode());
+          assertEquals("identity_required", answers.get(0).bodyAsJsonObject().getString("error"));
+          assertEquals("identity_invalid", answers.get(1).bodyAsJsonObject().getString("error"));
+          assertEquals("identity_invalid", answers.get(2).bodyAsJsonObject().getString("error"), "audience = the event");
+          JsonObject first = answers.get(3).bodyAsJsonObject();
+          JsonObject second = answers.get(4).bodyAsJsonObject();
+          assertEquals(201, answers.get(3).statusCode(), first.encode());
+          assertEquals(first.getString("visitor"), second.getString("visitor"), "the laptop gets the phone's place");
+          assertEquals(first.getLong("position"), second.getLong("position"));
+          assertNotEquals(first.getString("visitor"), answers.get(5).bodyAsJsonObject().getString("visitor"));
+          assertEquals(2, stats.getLong("waiting"), "two people, two places");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void theShuffledOpeningDrawsEachIdentityOnce(Vertx vertx, VertxTestContext ctx) {
+    String event = "identity-shuffle";
+    ApiClient api = cluster.api(0);
+    Instant opensAt = Instant.now().plusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    JsonObject body = new JsonObject().put("name", "Shuffle").put("opensAt", opensAt.toString())
+        .put("seats", ApiClient.layout(2, 2)).put("settings", new JsonObject().put("opening", "shuffle")
+            .put("paused", true).put("gate", "on").put("identity", required()));
+    List<Future<HttpResponse<Buffer>>> joins = new ArrayList<>();
+    api.admin(HttpMethod.PUT, "/api/admin/events/" + event).sendJsonObject(body)
+        .compose(v -> {
+          // one person with 50 tabs and two devices, and five other people
+          for (int i = 0; i < 50; i++) {
+            joins.add(joinAs(cluster.api(i % 2), event, identityToken(vertx, event, "bot")));
+          }
+          for (int i = 0; i < 5; i++) {
+            joins.add(joinAs(api, event, identityToken(vertx, event, "fan-" + i)));
+          }
+          return Future.all(joins);
+        })
+        .compose(v -> Waits.until(vertx, () -> api.stats(event), s -> s.getLong("waiting") > 0, 20_000))
+        .onComplete(ctx.succeeding(stats -> ctx.verify(() -> {
+          joins.forEach(f -> assertEquals(201, f.result().statusCode(), f.result().bodyAsString()));
+          assertEquals(1, joins.subList(0, 50).stream().map(f -> f.result().bodyAsJsonObject().getString("visitor"))
+              .distinct().count(), "the bot's 50 joins are one place");
+          assertEquals(6, stats.getLong("waiting"), "the opening drew six people, each once: " + stats.encode());
+          ctx.completeNow();
+        })));
+  }
+}

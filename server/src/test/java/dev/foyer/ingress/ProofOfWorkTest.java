@@ -1,0 +1,154 @@
+package dev.foyer.ingress;
+
+import dev.foyer.support.ApiClient;
+import dev.foyer.support.FoyerCluster;
+import dev.foyer.support.Waits;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.altcha.altcha.Altcha;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Proof of work at join: ALTCHA challenges from one node, solved, redeemed once on either node. */
+@ExtendWith(VertxExtension.class)
+class ProofOfWorkTest {
+
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(2);
+
+  private static final JsonObject FIXED = new JsonObject().put("gate", "on").put("paused", true)
+      .put("pow", new JsonObject().put("mode", "fixed").put("difficulty", 2000));
+
+  static Future<JsonObject> challenge(ApiClient api, String event) {
+    return api.request(HttpMethod.GET, "/api/events/" + event + "/challenge").send().map(r -> {
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("challenge answered " + r.statusCode() + " " + r.bodyAsString());
+      }
+      return r.bodyAsJsonObject();
+    });
+  }
+
+  /** Solves as a browser would (the library's own solver) and encodes the widget's payload. */
+  static String solve(JsonObject c) throws Exception {
+    Altcha.Solution s = Altcha.solveChallenge(c.getString("challenge"), c.getString("salt"), Altcha.Algorithm.SHA256,
+        c.getLong("maxnumber"), 0);
+    JsonObject payload = new JsonObject().put("algorithm", c.getString("algorithm")).put("challenge", c.getString("challenge"))
+        .put("number", s.number).put("salt", c.getString("salt")).put("signature", c.getString("signature"));
+    return Base64.getEncoder().encodeToString(payload.encode().getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Future<HttpResponse<Buffer>> joinWith(ApiClient api, String event, String solution) {
+    return api.request(HttpMethod.POST, "/api/events/" + event + "/visitors")
+        .sendJsonObject(new JsonObject().put("pow", solution));
+  }
+
+  @Test
+  void aJoinWithoutASolvedChallengeIsRefusedAndASolvedOneJoinsOnce(Vertx vertx, VertxTestContext ctx) {
+    String event = "pow-fixed";
+    ApiClient a = cluster.api(0);
+    ApiClient b = cluster.api(1);
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    a.createEvent(event, FIXED)
+        .compose(v -> a.join(event)).onSuccess(answers::add)
+        .compose(v -> challenge(a, event))
+        .compose(c -> {
+          String solution;
+          try {
+            solution = solve(c);
+          } catch (Exception e) {
+            return Future.failedFuture(e);
+          }
+          // a solution is taken once, by whichever node sees it first
+          return joinWith(b, event, solution).onSuccess(answers::add)
+              .compose(v -> joinWith(a, event, solution)).onSuccess(answers::add)
+              .compose(v -> joinWith(a, event, "not-a-solution")).onSuccess(answers::add);
+        })
+        .compose(v -> cluster.api(0).request(HttpMethod.GET, "/metrics").send())
+        .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
+          assertEquals(403, answers.get(0).statusCode());
+          assertEquals("pow_required", answers.get(0).bodyAsJsonObject().getString("error"));
+          assertEquals("/api/events/pow-fixed/challenge", answers.get(0).bodyAsJsonObject().getString("challenge"));
+          assertEquals(201, answers.get(1).statusCode(), answers.get(1).bodyAsString());
+          assertEquals(403, answers.get(2).statusCode());
+          assertEquals("pow_reused", answers.get(2).bodyAsJsonObject().getString("error"));
+          assertEquals("pow_invalid", answers.get(3).bodyAsJsonObject().getString("error"));
+          String text = metrics.bodyAsString();
+          assertTrue(text.contains("foyer_pow_difficulty{event=\"pow-fixed\"} 2000.0"), "difficulty in /metrics");
+          assertTrue(text.contains("foyer_refused_total{reason=\"pow_required\"}"), "refusals in /metrics");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aChallengeOfOneEventDoesNotJoinAnother(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api(0);
+    api.createEvent("pow-one", FIXED)
+        .compose(v -> api.createEvent("pow-two", FIXED))
+        .compose(v -> challenge(api, "pow-one"))
+        .compose(c -> {
+          try {
+            return joinWith(api, "pow-two", solve(c));
+          } catch (Exception e) {
+            return Future.failedFuture(e);
+          }
+        })
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertEquals(403, r.statusCode());
+          assertEquals("pow_invalid", r.bodyAsJsonObject().getString("error"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void anAdaptiveChallengeGetsHarderWithTheClusterWideRate(Vertx vertx, VertxTestContext ctx) {
+    String event = "pow-adaptive";
+    ApiClient a = cluster.api(0);
+    ApiClient b = cluster.api(1);
+    JsonObject settings = new JsonObject().put("gate", "on").put("paused", true)
+        .put("pow", new JsonObject().put("mode", "adaptive").put("difficulty", 1000).put("maxDifficulty", 64_000)
+            .put("rateStep", 20));
+    a.createEvent(event, settings)
+        .compose(v -> challenge(a, event))
+        .compose(quiet -> Waits.until(vertx, () -> {
+          // traffic on both nodes: 60 requests in this tenth of a second, counted cluster-wide
+          List<Future<HttpResponse<Buffer>>> load = new ArrayList<>();
+          for (int i = 0; i < 30; i++) {
+            load.add(a.request(HttpMethod.GET, "/api/events/" + event).send());
+            load.add(b.request(HttpMethod.GET, "/api/events/" + event).send());
+          }
+          return Future.all(load).compose(v -> challenge(b, event));
+        }, c -> c.getLong("maxnumber") >= 4000, 20_000).map(busy -> List.of(quiet, busy)))
+        .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+          assertEquals(1000, both.get(0).getLong("maxnumber"), "quiet: the base difficulty");
+          assertTrue(both.get(1).getLong("maxnumber") <= 64_000, "never above maxDifficulty");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void anEventWithoutProofOfWorkHasNoChallenge(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api(0);
+    api.createEvent("pow-none", new JsonObject())
+        .compose(v -> api.request(HttpMethod.GET, "/api/events/pow-none/challenge").send())
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertEquals(404, r.statusCode());
+          assertEquals("pow_off", r.bodyAsJsonObject().getString("error"));
+          ctx.completeNow();
+        })));
+  }
+}
