@@ -189,10 +189,11 @@ record GateRoutes(Checks checks, SiteStore site, EventCatalog catalog, Passes pa
   /** Whether the event may send visitors to {@code ?url=}: the waiting page asks before it shows the way back. */
   private void checkReturn(RoutingContext ctx) {
     String url = ctx.request().getParam("url");
-    catalog.get(Checks.event(ctx)).onSuccess(info -> {
-      SiteUrls.Parsed p = SiteUrls.allowedReturn(info.settings().returnUrls(), url);
-      Replies.json(ctx, 200, new JsonObject().put("url", url).put("origin", p.origin()).put("host", p.host()));
-    }).onFailure(ctx::fail);
+    // map, not onSuccess: a refusal thrown after an asynchronous catalog read must still answer
+    catalog.get(Checks.event(ctx)).map(info -> SiteUrls.allowedReturn(info.settings().returnUrls(), url))
+        .onSuccess(p -> Replies.json(ctx, 200, new JsonObject().put("url", url).put("origin", p.origin())
+            .put("host", p.host())))
+        .onFailure(ctx::fail);
   }
 
   /** A single-use code for an active visitor, and the allowed return URL carrying it. */

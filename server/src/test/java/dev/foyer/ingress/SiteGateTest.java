@@ -205,6 +205,11 @@ class SiteGateTest {
       assertEquals("return_url_not_allowed", issue.bodyAsJsonObject().getString("error"));
     }
 
+    // right after an admin change every node has dropped its copy: the refusal comes after a database read
+    await(api.putEvent(EVENT, new JsonObject().put("rankPushMillis", 1000)));
+    assertEquals(400, await(api.request(HttpMethod.GET, "/api/events/" + EVENT + "/return-url")
+        .addQueryParam("url", "https://evil.test/").send()).statusCode());
+
     JsonObject issued = issueCode(token, back).bodyAsJsonObject();
     String code = issued.getString("code");
     assertEquals(back + "&foyer_code=" + code, issued.getString("location"));

@@ -111,19 +111,25 @@ class SiteReturnPageTest {
       assertTrue(page.policyViolations().isEmpty(), page.policyViolations().toString());
 
       // the visitor leaves (from foyer's page, with the token it kept); the origin no longer lets them in
-      Chromium.Page foyer = await(chromium.open(foyerUrl + "/"));
-      Object token = await(foyer.waitFor("localStorage.getItem('foyer.token." + EVENT + "')", 10_000));
+      await(page.call("Page.navigate", new JsonObject().put("url", foyerUrl + "/")));
+      Object token = await(page.waitFor("location.href === '" + foyerUrl + "/'"
+          + " && localStorage.getItem('foyer.token." + EVENT + "')", 15_000));
       assertEquals(204, await(api.leave(EVENT, token.toString())).statusCode());
-      await(foyer.close());
       await(page.call("Page.navigate", new JsonObject().put("url", siteUrl + "/tickets/")));
       await(page.waitFor("location.href.startsWith('" + foyerUrl + "/events/" + EVENT + "')"
           + " && !document.getElementById('gone-card').hidden", 30_000));
 
       // a link with a foreign return URL: refused on the page, the visitor stays with foyer
+      // (admission paused again, so the page waits rather than moving on to foyer's seat page)
+      api.putEvent(EVENT, new JsonObject().put("paused", true)).await(10, TimeUnit.SECONDS);
       await(page.call("Page.navigate", new JsonObject().put("url", foyerUrl + "/events/" + EVENT
           + "?return=" + java.net.URLEncoder.encode("https://evil.test/steal", "UTF-8"))));
       Object refused = await(page.waitFor("document.getElementById('way-back').dataset.state === 'refused'"
-          + " && document.getElementById('way-back').textContent", 20_000));
+          + " && document.getElementById('way-back').textContent", 28_000)
+          .recover(err -> page.eval("location.href + ' | ' + document.getElementById('way-back').dataset.state + ' | '"
+              + " + document.getElementById('way-back').textContent + ' | ' + document.body.innerText.slice(0, 300) + ' | '"
+              + " + performance.getEntriesByType('resource').map(e => e.name + ' ' + e.responseStatus + ' ' + Math.round(e.duration)).join(', ')")
+              .compose(state -> Future.failedFuture(err.getMessage() + "; page: " + state))));
       assertTrue(refused.toString().contains("return_url_not_allowed"), refused.toString());
       await(page.screenshot(Path.of("target", "site-return-refused.png")));
     } finally {
