@@ -94,6 +94,29 @@ final class Checks {
    * for one; each solution is taken once (403 {@code pow_required}, {@code pow_invalid},
    * {@code pow_reused}). A rejoin with a queue token proved itself when it first joined.
    */
+  /**
+   * A join without any solution, to an event that asks for one, is refused before the limits: the
+   * waiting page's first attempt learns it must solve a challenge without spending the address's
+   * join token (the attempt with the solution spends it).
+   */
+  void powPresent(RoutingContext ctx) {
+    if (claims(ctx) != null) {
+      ctx.next();
+      return;
+    }
+    String event = event(ctx);
+    JsonObject body = Replies.optionalJsonBody(ctx);
+    if (body != null && body.getValue("pow") != null) {
+      ctx.next();
+      return;
+    }
+    catalog.get(event).compose(info -> ProofOfWork.asked(info.settings())
+            ? pow.redeem(event, null)
+            : Future.<Void>succeededFuture())
+        .onSuccess(v -> ctx.next())
+        .onFailure(ctx::fail);
+  }
+
   void pow(RoutingContext ctx) {
     if (claims(ctx) != null) {
       ctx.next();

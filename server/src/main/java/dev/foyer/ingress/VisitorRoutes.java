@@ -35,8 +35,8 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
     router.get("/api/events").handler(this::list);
     router.get("/api/events/:event").handler(checks::eventId).handler(checks::traffic).handler(this::event);
     router.post("/api/events/:event/visitors").handler(body).handler(checks::eventId)
-        .handler(checks::optionalQueueToken).handler(checks::traffic).handler(checks::joinLimit)
-        .handler(checks::identity).handler(checks::pow).handler(this::join);
+        .handler(checks::optionalQueueToken).handler(checks::traffic).handler(checks::powPresent)
+        .handler(checks::joinLimit).handler(checks::identity).handler(checks::pow).handler(this::join);
     router.get("/api/events/:event/challenge").handler(checks::eventId).handler(checks::traffic).handler(this::challenge);
     router.get("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueToken)
         .handler(checks::traffic).handler(this::me);
@@ -63,7 +63,8 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
               Metrics.joins(event).increment();
               return Future.succeededFuture(joined);
             }
-            // a retry of a join that did happen: the same visitor and place, with a fresh token
+            // a retry of a join that did happen, or an identity that has a place already: the same
+            // visitor and place, with a fresh token
             ctx.response().putHeader("Idempotent-Replayed", "true");
             return line.status(event, joined.visitor(), now)
                 .map(state -> new QueueStore.Joined(joined.visitor(), state, true));

@@ -142,7 +142,7 @@ class ClientLimitsTest {
     ApiClient api = cluster.api(0);
     String bot = "192.0.2.77";
     JsonObject body = new JsonObject().put("name", "Holds").put("seats", ApiClient.layout(40, 50))
-        .put("settings", new JsonObject().put("gate", "off").put("maxActive", 1000)
+        .put("settings", new JsonObject().put("gate", "off").put("maxActive", 1000).put("admitPerMinute", 0)
             .put("limits", new JsonObject().put("joinsPerAddress", 0).put("joinsPerNetwork", 0).put("holdsPerAddress", 10)));
     api.admin(HttpMethod.PUT, "/api/admin/events/" + event).sendJsonObject(body)
         .compose(v -> run(200, 16, i -> joinFrom(api, event, bot)))
