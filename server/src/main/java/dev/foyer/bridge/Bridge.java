@@ -10,6 +10,7 @@ import dev.foyer.line.QueueStore;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -94,6 +95,7 @@ public final class Bridge {
     private final Map<String, BridgeGuard.Registration> registrations = new HashMap<>();
     /** Visitor addresses let through the places-per-socket check (registrations may be pending it). */
     private final java.util.Set<String> connected = new java.util.HashSet<>();
+    private Future<Void> visitorLookups = Future.succeededFuture();
     private final SocketOutput output;
     private long lastFrameAt = System.currentTimeMillis();
     private long timer;
@@ -240,12 +242,14 @@ public final class Bridge {
       String address = registration.address();
       // reserved at once so that a second register arriving before the lookup answers counts too
       registrations.put(address, registration);
-      catalog.get(registration.event()).onComplete(ar -> {
+      // chained, because a cached event answers at once while an uncached one waits on Redis:
+      // unchained, a later register could be counted before an earlier one
+      visitorLookups = visitorLookups.transform(done -> catalog.get(registration.event())).andThen(ar -> {
         if (closed || registrations.get(address) != registration) {
           return;
         }
         int allowed = ar.succeeded() ? ar.result().settings().limits().placesPerSocket() : MAX_REGISTRATIONS_PER_SOCKET;
-        // lookups answer in order on this socket's event loop: the visitors connected so far count
+        // the visitors connected so far, in the order their registers arrived
         long places = connected.stream().map(registrations::get)
             .filter(r -> r != null && r.event().equals(registration.event())).count();
         if (places >= allowed) {
@@ -256,7 +260,7 @@ public final class Bridge {
           return;
         }
         connectVisitor(registration);
-      });
+      }).mapEmpty();
     }
 
     private void connectVisitor(BridgeGuard.Registration registration) {
