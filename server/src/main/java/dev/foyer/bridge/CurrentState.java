@@ -15,7 +15,7 @@ record CurrentState(QueueStore line, EventCatalog catalog, Passes passes) {
   Future<String> frame(String event, String visitor, long now) {
     return catalog.get(event).compose(info -> line.status(event, visitor, now).map(state -> switch (state.state()) {
       case WAITING -> Frames.rank(visitor, state.position(), state.waiting(),
-          Eta.seconds(state.position(), state.rate(), info.settings()), now);
+          Eta.of(state.position(), state.turnover(), info.settings()), now);
       case PREQUEUE -> Frames.prequeue(visitor, state.waiting(), now);
       case ACTIVE -> Frames.admitted(visitor, passes.issue(event, visitor, state.activeUntil()), state.activeUntil());
       case GONE -> Frames.gone(visitor, state.reason());

@@ -205,7 +205,7 @@ public class PushVerticle extends VerticleBase {
             Long before = lastPosition.put(visitor, position);
             if (before == null || before != position) {
               delivery.latestToVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
-                  Eta.seconds(position, ranks.rate(), settings), now));
+                  Eta.of(position, ranks.turnover(), settings), now));
               sent++;
             }
           }
