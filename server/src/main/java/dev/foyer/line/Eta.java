@@ -28,7 +28,10 @@ public final class Eta {
     ESTIMATE,
     /** No sustained rate yet; {@code high}, when known, the most it can take. */
     MEASURING,
-    /** Admission is paused: nobody is let in until it resumes. */
+    /**
+     * Admission is paused: nobody is let in until it resumes; {@code low..high} and {@code seconds}
+     * are the wait once it does, the pause not counted (nobody can know how long it lasts).
+     */
     PAUSED;
 
     public String wire() {
@@ -45,9 +48,11 @@ public final class Eta {
   }
 
   public static Estimate of(long position, Turnover turnover, EventSettings settings) {
-    if (settings.paused()) {
-      return new Estimate(Status.PAUSED, null, null, null);
-    }
+    Estimate running = running(position, turnover, settings);
+    return settings.paused() ? new Estimate(Status.PAUSED, running.low(), running.high(), running.seconds()) : running;
+  }
+
+  private static Estimate running(long position, Turnover turnover, EventSettings settings) {
     double capped = settings.admitPerMinute() > 0 ? position * 60.0 / settings.admitPerMinute() : 0;
     long needed = position - Math.max(0, settings.maxActive() - turnover.active());
     if (needed <= 0) {
