@@ -18,8 +18,9 @@
 -- ARGV[1..5] the admission rule's inputs (see lib/admission.lua)
 -- ARGV[6] maxBatch, the most visitors expired or admitted in one tick
 -- KEYS[7] away     zset  visitor -> last seen (epoch ms), waiting visitors whose lease ran out
--- ARGV[7] rate window in seconds (the EWMAs' time constant)
+-- ARGV[7] rate window in seconds (the admission rate EWMA's time constant)
 -- ARGV[8] maxSkip, the most away visitors stepped over in one tick (the rest wait for the next)
+-- ARGV[9] turnover window in seconds (the turnover EWMAs' time constant)
 -- Returns {admitted visitors, expired visitors, activeUntil, waiting, active, admittedTotal, rate or "",
 -- generation or "" (none: Redis never had this event's state, or lost it)}.
 --#include admission
@@ -28,6 +29,7 @@ local paused = admission.paused
 local maxBatch = tonumber(ARGV[6])
 local window = tonumber(ARGV[7])
 local maxSkip = tonumber(ARGV[8])
+local turnoverWindow = tonumber(ARGV[9])
 local rateAt = tonumber(redis.call('HGET', KEYS[4], 'rateAt') or '0')
 local dt = 0
 if rateAt > 0 and now > rateAt then
@@ -47,7 +49,7 @@ end
 local activeNow = redis.call('ZCARD', KEYS[2])
 local activeAfter = tonumber(redis.call('HGET', KEYS[4], 'activeAfter') or '-1')
 if activeAfter >= 0 and dt > 0 then
-  local keep = math.exp(-dt / window)
+  local keep = math.exp(-dt / turnoverWindow)
   local freed = math.max(0, activeAfter - activeNow)
   local freedSum = tonumber(redis.call('HGET', KEYS[4], 'turnoverFreed') or '0') * keep + freed
   local exposure = tonumber(redis.call('HGET', KEYS[4], 'turnoverExposure') or '0') * keep + activeAfter * dt

@@ -142,6 +142,9 @@ final class EtaBench {
 
     List<Double> errors = new ArrayList<>();
     List<Double> errorsPast10s = new ArrayList<>();
+    List<Double> signed = new ArrayList<>();
+    List<Double> errorsFirst20s = new ArrayList<>();
+    List<Double> errorsAfter20s = new ArrayList<>();
     long measuring = 0;
     long looks = 0;
     long inRange = 0;
@@ -159,6 +162,8 @@ final class EtaBench {
           }
           double error = Math.abs(look.etaSeconds - actual) / Math.max(actual, 1);
           errors.add(error);
+          signed.add((look.etaSeconds - actual) / Math.max(actual, 1));
+          (look.frameAt - start < 20_000 ? errorsFirst20s : errorsAfter20s).add(error);
           if (actual >= 10) {
             errorsPast10s.add(error);
           }
@@ -173,7 +178,11 @@ final class EtaBench {
         .put("looks", looks)
         .put("measuringLooks", measuring)
         .put("relativeError", summary(errors))
-        .put("relativeErrorWhenTenSecondsOrMoreAway", summary(errorsPast10s));
+        .put("relativeErrorWhenTenSecondsOrMoreAway", summary(errorsPast10s))
+        .put("relativeErrorOfFramesInTheFirst20s", summary(errorsFirst20s))
+        .put("relativeErrorOfLaterFrames", summary(errorsAfter20s))
+        // above 0: the ETA shown was longer than the wait
+        .put("signedRelativeError", summary(signed));
   }
 
   private static JsonObject summary(List<Double> errors) {

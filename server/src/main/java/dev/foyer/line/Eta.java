@@ -15,8 +15,14 @@ import java.util.Locale;
  */
 public final class Eta {
 
-  /** Slots seen to free (weighted) before a turnover counts as measured; its noise is then ~45 %. */
-  static final double MIN_FREED = 5;
+  /**
+   * Slots seen to free (weighted) before a turnover counts as measured: a full house's worth, so
+   * that the first cycle after the opening (all slots young, only the shortest visits over) is not
+   * taken for the sale's pace; at least 5 (noise ~45 %), at most 50 (~14 %).
+   */
+  static double minFreed(int maxActive) {
+    return Math.max(5, Math.min(50, maxActive));
+  }
   /** The narrowest range shown: a tick, a rank push and the visitors ahead who come back from away. */
   static final double MIN_SPREAD = 0.1;
 
@@ -62,7 +68,7 @@ public final class Eta {
     // the slots held now all free within activeSeconds, and each one admitted then holds its own
     double bound = Math.max(capped, Math.ceil((double) needed / settings.maxActive()) * settings.activeSeconds());
     Double perSlot = turnover.perSlotPerSecond();
-    if (perSlot == null || turnover.freed() < MIN_FREED) {
+    if (perSlot == null || turnover.freed() < minFreed(settings.maxActive())) {
       return new Estimate(Status.MEASURING, null, (long) Math.ceil(bound), null);
     }
     double freeing = needed / (perSlot * settings.maxActive());

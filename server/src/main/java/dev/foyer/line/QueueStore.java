@@ -19,6 +19,11 @@ public class QueueStore extends EventStore {
 
   /** The EWMA time constant of the measured admission rate. */
   static final int RATE_WINDOW_SECONDS = 60;
+  /**
+   * The EWMA time constant of the turnover of active slots (ETAs): short enough that the first
+   * cycle after the opening, when every slot is young and few can have ended, is soon forgotten.
+   */
+  static final int TURNOVER_WINDOW_SECONDS = 30;
   static final int MAX_BATCH = 5000;
   /**
    * The most away visitors one tick steps over (admit.lua): each is stepped over once, so the
@@ -99,7 +104,8 @@ public class QueueStore extends EventStore {
   public Future<TickResult> admit(String event, long now, EventSettings settings) {
     Keys k = keys(event);
     return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue(),
-            k.away()), Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP))
+            k.away()), Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP,
+            TURNOVER_WINDOW_SECONDS))
         .map(r -> new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
             r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6)), r.get(7).toString()));
   }
