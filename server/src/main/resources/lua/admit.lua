@@ -1,17 +1,26 @@
 -- admit: one admission tick of one event. Expires active visitors past their time, then moves
--- waiting visitors to active in join order as far as the admission rule (lib/admission.lua:
--- capacity, rate cap, pause, opening) allows, and keeps an exponentially weighted admission rate
--- for ETAs. Atomic, so nodes ticking at once can never admit past capacity.
+-- waiting visitors who are present to active in join order as far as the admission rule
+-- (lib/admission.lua: capacity, rate cap, pause, opening) allows, stepping over the away ones
+-- (lib/away.lua: they keep their place and get the slot only once back), and keeps exponentially
+-- weighted measures for the gate and ETAs: the admission rate, and the turnover of active slots
+-- (slots freed per second of slot occupied), which the opening fill does not feed. Atomic, so
+-- nodes ticking at once can never admit past capacity.
 -- KEYS[1] waiting  zset  visitor -> join sequence
 -- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
 -- KEYS[3] gone     hash  visitor -> reason
--- KEYS[4] meta     hash  admittedTotal, tokens, tokensAt, rate (per second), rateAt, generation
+-- KEYS[4] meta     hash  admittedTotal, tokens, tokensAt, rate (per second), rateAt, generation,
+--                        scannedTo (lib/away.lua), activeAfter (active count after the last tick),
+--                        turnoverFreed and turnoverExposure (EWMA sums of slots freed and of
+--                        slot-seconds occupied: their ratio is the rate at which one slot frees)
 -- KEYS[5] presence zset  visitor -> last seen (epoch ms)
 -- KEYS[6] prequeue zset  visitor -> arrival sequence: while anyone is in it, the event has not
 --         opened and nobody is admitted
 -- ARGV[1..5] the admission rule's inputs (see lib/admission.lua)
 -- ARGV[6] maxBatch, the most visitors expired or admitted in one tick
--- ARGV[7] rate window in seconds (the EWMA's time constant)
+-- KEYS[7] away     zset  visitor -> last seen (epoch ms), waiting visitors whose lease ran out
+-- ARGV[7] rate window in seconds (the admission rate EWMA's time constant)
+-- ARGV[8] maxSkip, the most away visitors stepped over in one tick (the rest wait for the next)
+-- ARGV[9] turnover window in seconds (the turnover EWMAs' time constant)
 -- Returns {admitted visitors, expired visitors, activeUntil, waiting, active, admittedTotal, rate or "",
 -- generation or "" (none: Redis never had this event's state, or lost it)}.
 --#include admission
@@ -19,6 +28,13 @@ local now = admission.now
 local paused = admission.paused
 local maxBatch = tonumber(ARGV[6])
 local window = tonumber(ARGV[7])
+local maxSkip = tonumber(ARGV[8])
+local turnoverWindow = tonumber(ARGV[9])
+local rateAt = tonumber(redis.call('HGET', KEYS[4], 'rateAt') or '0')
+local dt = 0
+if rateAt > 0 and now > rateAt then
+  dt = math.min((now - rateAt) / 1000, 10)
+end
 
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, maxBatch)
 for _, visitor in ipairs(expired) do
@@ -27,19 +43,60 @@ for _, visitor in ipairs(expired) do
   redis.call('ZREM', KEYS[5], visitor)
 end
 
+-- Turnover: slots freed since the last tick, whatever freed them (expiry above, leaving, reaping,
+-- a confirmed booking), over the slot-seconds occupied meanwhile. Filling empty capacity frees
+-- nothing, so the opening's first admissions are never taken for a rate a full house can keep.
+local activeNow = redis.call('ZCARD', KEYS[2])
+local activeAfter = tonumber(redis.call('HGET', KEYS[4], 'activeAfter') or '-1')
+if activeAfter >= 0 and dt > 0 then
+  local keep = math.exp(-dt / turnoverWindow)
+  local freed = math.max(0, activeAfter - activeNow)
+  local freedSum = tonumber(redis.call('HGET', KEYS[4], 'turnoverFreed') or '0') * keep + freed
+  local exposure = tonumber(redis.call('HGET', KEYS[4], 'turnoverExposure') or '0') * keep + activeAfter * dt
+  redis.call('HSET', KEYS[4], 'turnoverFreed', tostring(freedSum), 'turnoverExposure', tostring(exposure))
+end
+
 local waitingBefore = redis.call('ZCARD', KEYS[1])
 local n = math.min(waitingBefore, maxBatch, admission.room(KEYS[2], KEYS[6]))
 n = admission.take(KEYS[4], n)
 
+-- The present visitors first in line: from past scannedTo on, in join order, the away ones stepped over.
 local admitted = {}
 local activeUntil = now + admission.activeMillis
 if n > 0 then
-  local popped = redis.call('ZPOPMIN', KEYS[1], n)
-  for i = 1, #popped, 2 do
-    redis.call('ZADD', KEYS[2], activeUntil, popped[i])
-    admitted[#admitted + 1] = popped[i]
+  local scanned = redis.call('HGET', KEYS[4], 'scannedTo')
+  local from = scanned and ('(' .. scanned) or '-inf'
+  local skipped = 0
+  local last
+  while #admitted < n and skipped < maxSkip do
+    local front = redis.call('ZRANGEBYSCORE', KEYS[1], from, '+inf', 'WITHSCORES', 'LIMIT', 0,
+        math.min(n - #admitted + 16, n + maxSkip))
+    if #front == 0 then
+      break
+    end
+    for i = 1, #front, 2 do
+      local visitor = front[i]
+      last = front[i + 1]
+      if redis.call('ZSCORE', KEYS[7], visitor) then
+        skipped = skipped + 1
+      else
+        redis.call('ZREM', KEYS[1], visitor)
+        redis.call('ZADD', KEYS[2], activeUntil, visitor)
+        admitted[#admitted + 1] = visitor
+      end
+      if #admitted == n or skipped == maxSkip then
+        break
+      end
+    end
+    from = '(' .. last
   end
+  if last then
+    -- everyone in line up to the last one looked at was admitted or is away
+    redis.call('HSET', KEYS[4], 'scannedTo', last)
+  end
+  admission.giveBack(KEYS[4], n - #admitted)
 end
+redis.call('HSET', KEYS[4], 'activeAfter', activeNow + #admitted)
 local admittedTotal
 if #admitted > 0 then
   admittedTotal = redis.call('HINCRBY', KEYS[4], 'admittedTotal', #admitted)
@@ -50,9 +107,7 @@ end
 -- The rate is measured only while people wait and admission runs: an empty line says nothing
 -- about throughput, and a pause must not make ETAs explode.
 local rate = redis.call('HGET', KEYS[4], 'rate')
-local rateAt = tonumber(redis.call('HGET', KEYS[4], 'rateAt') or '0')
-if waitingBefore > 0 and not paused and rateAt > 0 and now > rateAt then
-  local dt = math.min((now - rateAt) / 1000, 10)
+if waitingBefore > 0 and not paused and dt > 0 then
   local instant = #admitted / dt
   if rate then
     rate = tonumber(rate) + (1 - math.exp(-dt / window)) * (instant - tonumber(rate))

@@ -4,7 +4,8 @@
 -- KEYS[1] seq      string  the event's join sequence counter
 -- KEYS[2] waiting  zset    visitor -> join sequence
 -- KEYS[3] active   zset    visitor -> activeUntil (epoch ms)
--- KEYS[4] meta     hash    queueing ("0" open, anything else queueing), admittedTotal, tokens, tokensAt, rate
+-- KEYS[4] meta     hash    queueing ("0" open, anything else queueing), admittedTotal, tokens, tokensAt,
+--                          turnoverFreed, turnoverExposure (see admit.lua)
 -- KEYS[5] presence zset    visitor -> last seen (epoch ms), the lease the reaper checks
 -- KEYS[6] prequeue zset    visitor -> arrival sequence, before the opening
 -- KEYS[7] join key string  the visitor an Idempotency-Key created (expires with ARGV[8])
@@ -14,8 +15,9 @@
 -- ARGV[8] how long a join key is remembered, ms ("0": the join carries no key, KEYS[7] is unused)
 -- KEYS[8] identity string  the visitor of one identity (the booking site's user), expires with ARGV[9]
 -- ARGV[9] how long an identity's visitor is remembered, ms ("0": no identity, KEYS[8] is unused)
--- Returns {state, position or activeUntil or 0, waitingCount, measured admission rate or ""}, state
--- being "waiting", "active" or "prequeue" (waitingCount then counts the pre-queue); or
+-- Returns {state, position or activeUntil or 0, waitingCount, activeCount, turnoverFreed or "",
+-- turnoverExposure or "", "0"} (as status.lua), state being "waiting", "active" or "prequeue"
+-- (waitingCount then counts the pre-queue); or
 -- {"existing", visitor} when the join key was used before: a retry, which changes nothing; or
 -- {"identity", visitor} when the identity already has a place (waiting, active or pre-queued): one
 -- person, one place, whichever device joins.
@@ -25,6 +27,10 @@ local visitor = ARGV[6]
 local opensAt = tonumber(ARGV[7])
 local keyMillis = tonumber(ARGV[8])
 local identityMillis = tonumber(ARGV[9] or '0')
+local function answer(state, value, count)
+  return {state, value, count, redis.call('ZCARD', KEYS[3]), redis.call('HGET', KEYS[4], 'turnoverFreed') or '',
+          redis.call('HGET', KEYS[4], 'turnoverExposure') or '', '0'}
+end
 if identityMillis > 0 then
   local held = redis.call('GET', KEYS[8])
   if held and (redis.call('ZSCORE', KEYS[2], held) or redis.call('ZSCORE', KEYS[3], held)
@@ -46,7 +52,7 @@ redis.call('ZADD', KEYS[5], now, visitor)
 
 if opensAt > 0 and now < opensAt and redis.call('HGET', KEYS[4], 'opened') ~= '1' then
   redis.call('ZADD', KEYS[6], redis.call('INCR', KEYS[1]), visitor)
-  return {'prequeue', 0, redis.call('ZCARD', KEYS[6]), redis.call('HGET', KEYS[4], 'rate') or ''}
+  return answer('prequeue', 0, redis.call('ZCARD', KEYS[6]))
 end
 
 if admission.gateOpen(KEYS[4]) and redis.call('ZCARD', KEYS[2]) == 0
@@ -54,10 +60,9 @@ if admission.gateOpen(KEYS[4]) and redis.call('ZCARD', KEYS[2]) == 0
   local activeUntil = now + admission.activeMillis
   redis.call('ZADD', KEYS[3], activeUntil, visitor)
   redis.call('HINCRBY', KEYS[4], 'admittedTotal', 1)
-  return {'active', activeUntil, 0, redis.call('HGET', KEYS[4], 'rate') or ''}
+  return answer('active', activeUntil, 0)
 end
 
 local seq = redis.call('INCR', KEYS[1])
 redis.call('ZADD', KEYS[2], seq, visitor)
-return {'waiting', redis.call('ZRANK', KEYS[2], visitor) + 1, redis.call('ZCARD', KEYS[2]),
-        redis.call('HGET', KEYS[4], 'rate') or ''}
+return answer('waiting', redis.call('ZRANK', KEYS[2], visitor) + 1, redis.call('ZCARD', KEYS[2]))

@@ -4,6 +4,7 @@
 -- KEYS[3] gone     hash  visitor -> reason
 -- KEYS[4] presence zset  visitor -> last seen (epoch ms)
 -- KEYS[5] prequeue zset  visitor -> arrival sequence, before the opening
+-- KEYS[6] away     zset  visitor -> last seen, waiting visitors whose lease ran out
 -- ARGV[1] visitor id
 -- ARGV[2] reason (left, disconnected, removed)
 -- Returns the state the visitor was in: "waiting", "active" or "gone" (nothing to do).
@@ -15,6 +16,7 @@ elseif redis.call('ZREM', KEYS[2], visitor) == 1 then
   was = 'active'
 end
 redis.call('ZREM', KEYS[4], visitor)
+redis.call('ZREM', KEYS[6], visitor)
 if was ~= 'gone' then
   redis.call('HSET', KEYS[3], visitor, ARGV[2])
 end

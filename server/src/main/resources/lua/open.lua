@@ -4,7 +4,8 @@
 -- order, so all of them stay ahead of later joiners. Runs once; later calls do nothing.
 -- KEYS[1] prequeue  zset  visitor -> arrival sequence
 -- KEYS[2] waiting   zset  visitor -> join sequence
--- KEYS[3] meta      hash  opened ("1" once done)
+-- KEYS[3] meta      hash  opened ("1" once done), scannedTo (lib/away.lua: admission starts over
+--                         at the front, where the pre-queue now stands)
 -- ARGV[1] "fifo" or "shuffle"
 -- ARGV[2] the seed (shuffle only)
 -- Returns how many visitors moved, or -1 when the event had already opened.
@@ -34,4 +35,5 @@ for i, v in ipairs(members) do
 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[3], 'opened', '1')
+redis.call('HDEL', KEYS[3], 'scannedTo')
 return #members

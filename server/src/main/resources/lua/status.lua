@@ -1,34 +1,42 @@
 -- status: where one visitor stands, read in one step so position and state agree. A visitor still
--- in line or active is present: asking renews their presence lease.
+-- in line or active is present: asking renews their presence lease, and brings back one who was
+-- away (lib/away.lua).
 -- KEYS[1] waiting  zset  visitor -> join sequence
 -- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
 -- KEYS[3] gone     hash  visitor -> reason
--- KEYS[4] meta     hash  rate (measured admissions per second)
+-- KEYS[4] meta     hash  turnoverFreed, turnoverExposure (see admit.lua), scannedTo (lib/away.lua)
 -- KEYS[5] presence zset  visitor -> last seen (epoch ms)
 -- KEYS[6] prequeue zset  visitor -> arrival sequence, before the opening
+-- KEYS[7] away     zset  visitor -> last seen (epoch ms), waiting visitors whose lease ran out
 -- ARGV[1] visitor id
 -- ARGV[2] now, epoch ms
--- Returns {state, position | activeUntil | reason | 0, waitingCount, rate or ""}, state being
--- "waiting", "active", "gone" or "prequeue" (waitingCount then counts the pre-queue).
+-- Returns {state, position | activeUntil | reason | 0, waitingCount, activeCount, turnoverFreed or
+-- "", turnoverExposure or "", back}, state being "waiting", "active", "gone" or "prequeue"
+-- (waitingCount then counts the pre-queue), back "1" when the visitor had been away until now.
+--#include away
 local visitor = ARGV[1]
+local now = ARGV[2]
 local waiting = redis.call('ZCARD', KEYS[1])
-local rate = redis.call('HGET', KEYS[4], 'rate') or ''
+local function answer(state, value, count, back)
+  return {state, value, count, redis.call('ZCARD', KEYS[2]), redis.call('HGET', KEYS[4], 'turnoverFreed') or '',
+          redis.call('HGET', KEYS[4], 'turnoverExposure') or '', back and '1' or '0'}
+end
 if redis.call('ZSCORE', KEYS[6], visitor) then
-  redis.call('ZADD', KEYS[5], ARGV[2], visitor)
-  return {'prequeue', 0, redis.call('ZCARD', KEYS[6]), rate}
+  local back = away.present(KEYS[5], KEYS[7], KEYS[1], KEYS[4], visitor, now)
+  return answer('prequeue', 0, redis.call('ZCARD', KEYS[6]), back)
 end
 local rank = redis.call('ZRANK', KEYS[1], visitor)
 if rank then
-  redis.call('ZADD', KEYS[5], ARGV[2], visitor)
-  return {'waiting', rank + 1, waiting, rate}
+  local back = away.present(KEYS[5], KEYS[7], KEYS[1], KEYS[4], visitor, now)
+  return answer('waiting', rank + 1, waiting, back)
 end
 local activeUntil = redis.call('ZSCORE', KEYS[2], visitor)
 if activeUntil then
-  if tonumber(activeUntil) > tonumber(ARGV[2]) then
-    redis.call('ZADD', KEYS[5], ARGV[2], visitor)
-    return {'active', activeUntil, waiting, rate}
+  if tonumber(activeUntil) > tonumber(now) then
+    redis.call('ZADD', KEYS[5], now, visitor)
+    return answer('active', activeUntil, waiting, false)
   end
   -- past its time; the next admission tick moves it to gone
-  return {'gone', 'expired', waiting, rate}
+  return answer('gone', 'expired', waiting, false)
 end
-return {'gone', redis.call('HGET', KEYS[3], visitor) or 'unknown', waiting, rate}
+return answer('gone', redis.call('HGET', KEYS[3], visitor) or 'unknown', waiting, false)

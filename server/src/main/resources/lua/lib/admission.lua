@@ -44,6 +44,13 @@ function admission.take(metaKey, wanted)
   return n
 end
 
+-- Returns `unused` admissions taken from the rate cap but not made (the visitors in line were away).
+function admission.giveBack(metaKey, unused)
+  if admission.perMinute > 0 and unused > 0 then
+    redis.call('HINCRBYFLOAT', metaKey, 'tokens', unused)
+  end
+end
+
 -- The gate: joiners pass straight in only while it is open (meta queueing = "0").
 function admission.gateOpen(metaKey)
   return redis.call('HGET', metaKey, 'queueing') == '0'

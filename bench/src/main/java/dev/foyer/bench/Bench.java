@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -jar bench/target/foyer-bench.jar holds --port 8080 --admin-key K --visitors 500 --seats 100 --seconds 10
  *   java -jar bench/target/foyer-bench.jar seatview --port 8080 --admin-key K --viewers 1000 --changes 50
  *   java -jar bench/target/foyer-bench.jar seatmap --port 8080 --admin-key K --seats 50000 --clients 8 --seconds 5 --rounds 3
+ *   java -jar bench/target/foyer-bench.jar eta --port 8080 --admin-key K --runs 5 --visitors 300 --max-active 30
  * </pre>
  * Each prints a summary and writes its figures as JSON under bench-results/.
  */
@@ -43,7 +44,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Bench surge|forwardauth|wait|poll|holds|seatview|seatmap|tick [--option value ...]");
+      System.err.println("usage: Bench surge|forwardauth|wait|poll|holds|seatview|seatmap|tick|eta [--option value ...]");
       System.exit(2);
     }
     Map<String, String> options = new HashMap<>();
@@ -100,6 +101,10 @@ public final class Bench {
           Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
           Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")),
           Integer.parseInt(o.getOrDefault("processes", "1")), o.get("server-pid"));
+      case "eta" -> new EtaBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("runs", "5")),
+          Integer.parseInt(o.getOrDefault("visitors", "300")), Integer.parseInt(o.getOrDefault("max-active", "30")),
+          Integer.parseInt(o.getOrDefault("dwell-min", "3")), Integer.parseInt(o.getOrDefault("dwell-max", "12")),
+          Integer.parseInt(o.getOrDefault("look-every", "5")), Integer.parseInt(o.getOrDefault("rank-push-millis", "1000")));
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
     return result.put("at", java.time.Instant.now().toString());
@@ -150,6 +155,10 @@ public final class Bench {
           r.getBoolean("isolated") ? "the node ticks no other event"
               : "includes the node's other events (up to " + r.getJsonObject("admitRunsPerTick").getLong("max")
                   + " admission scripts a tick)");
+      case "eta" -> "eta: median / p90 relative error per run " + r.getJsonArray("runs").stream()
+          .map(run -> ((JsonObject) run).getJsonObject("relativeError"))
+          .map(e -> e.getValue("p50") + " / " + e.getValue("p90")).toList()
+          + (r.getBoolean("metInEveryRun") ? "; median <= 20 % in every run" : "; median over 20 % in some run");
       default -> r.getString("scenario") + ": " + r.encode();
     };
   }

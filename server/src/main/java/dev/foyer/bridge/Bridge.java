@@ -57,8 +57,8 @@ public final class Bridge {
                 ClientAddress clients, Limiter limiter, FoyerConfig.Clients limits) {
     this.vertx = vertx;
     this.guard = new BridgeGuard(tokens);
-    this.current = new CurrentState(line, catalog, passes);
     this.sockets = Sockets.of(vertx);
+    this.current = new CurrentState(line, catalog, passes, sockets);
     this.catalog = catalog;
     this.clients = clients;
     this.limiter = limiter;
@@ -187,10 +187,23 @@ public final class Bridge {
         case "ping" -> { }
         case "register" -> register((String) address, (JsonObject) headers);
         case "unregister" -> unregister((String) address);
-        case "send", "publish" -> error((String) address, "access_denied",
-            "browsers may not send into foyer's event bus");
+        case "send", "publish" -> refuseSend((String) address, frame.getValue("replyAddress"));
         default -> error((String) address, "invalid_type", "unknown frame type '" + kind + "'");
       }
+    }
+
+    /**
+     * Browsers may not send. A send with a reply handler is answered on its reply address: the
+     * official client hands an err frame on that address to the send's callback, and one on the
+     * send's address only to the bus's onerror (or a handler registered there).
+     */
+    private void refuseSend(String address, Object replyAddress) {
+      if (replyAddress != null && !(replyAddress instanceof String)) {
+        error(address, "invalid_reply_address", "replyAddress must be a string");
+        return;
+      }
+      error(replyAddress != null ? (String) replyAddress : address, "access_denied",
+          "browsers may not send into foyer's event bus");
     }
 
     private void tooLarge() {

@@ -1,6 +1,7 @@
 package dev.foyer.bridge;
 
 import dev.foyer.bus.Addresses;
+import dev.foyer.line.Eta;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -14,14 +15,17 @@ public final class Frames {
   private Frames() {
   }
 
-  /** {@code rank} on the visitor's address: where they stand now. */
-  public static String rank(String visitor, long position, long waiting, Long etaSeconds, long at) {
-    return new StringBuilder(160)
+  /** {@code rank} on the visitor's address: where they stand now, and how long it may take. */
+  public static String rank(String visitor, long position, long waiting, Eta.Estimate eta, long at) {
+    return new StringBuilder(200)
         .append("{\"type\":\"rec\",\"address\":\"").append(Addresses.VISITOR_PREFIX).append(visitor)
         .append("\",\"body\":{\"type\":\"rank\",\"position\":").append(position)
         .append(",\"waiting\":").append(waiting)
-        .append(",\"etaSeconds\":").append(etaSeconds)
-        .append(",\"at\":").append(at)
+        .append(",\"etaSeconds\":").append(eta.seconds())
+        .append(",\"eta\":{\"status\":\"").append(eta.status().wire())
+        .append("\",\"low\":").append(eta.low())
+        .append(",\"high\":").append(eta.high())
+        .append("},\"at\":").append(at)
         .append("}}")
         .toString();
   }

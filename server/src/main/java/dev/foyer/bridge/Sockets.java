@@ -58,6 +58,11 @@ public final class Sockets implements Shareable {
   private final Map<String, Map<String, Set<Sink>>> visitorsByEvent = new ConcurrentHashMap<>();
   private final Map<String, Set<Sink>> listeners = new ConcurrentHashMap<>();
   private final AtomicInteger sockets = new AtomicInteger();
+  /**
+   * The position each connected visitor was last sent, by the register's first frame or a rank
+   * round: a rank round sends only a change, so a fresh register is not told the same thing twice.
+   */
+  private final Map<String, Long> told = new ConcurrentHashMap<>();
 
   void socketOpened() {
     sockets.incrementAndGet();
@@ -71,7 +76,9 @@ public final class Sockets implements Shareable {
     return sockets.get();
   }
 
+  /** Connects a visitor's socket; until {@link #registered}, rank rounds send this visitor nothing. */
   void connect(String event, String visitor, Sink sink) {
+    told.putIfAbsent(visitor, PENDING);
     visitorsByEvent.computeIfAbsent(event, e -> new ConcurrentHashMap<>())
         .computeIfAbsent(visitor, v -> new CopyOnWriteArraySet<>())
         .add(sink);
@@ -81,10 +88,47 @@ public final class Sockets implements Shareable {
     visitorsByEvent.computeIfPresent(event, (e, visitors) -> {
       visitors.computeIfPresent(visitor, (v, sinks) -> {
         sinks.remove(sink);
-        return sinks.isEmpty() ? null : sinks;
+        if (sinks.isEmpty()) {
+          told.remove(visitor);
+          return null;
+        }
+        return sinks;
       });
       return visitors.isEmpty() ? null : visitors;
     });
+  }
+
+  /** A register's first frame is on its way: rank rounds leave the visitor to it. */
+  private static final long PENDING = Long.MIN_VALUE;
+
+  /**
+   * A rank round's position for the visitor: true when it is news (not sent yet, by a round or by
+   * the register's first frame), and so to be sent; false too while the register's frame is pending.
+   */
+  public boolean changed(String visitor, long position) {
+    boolean[] news = new boolean[1];
+    told.compute(visitor, (v, before) -> {
+      if (before != null && before == PENDING) {
+        return before;
+      }
+      news[0] = before == null || before != position;
+      return position;
+    });
+    return news[0];
+  }
+
+  /** The register's first frame told the visitor this position (null: not in line, nothing told). */
+  void registered(String visitor, Long position) {
+    if (position == null) {
+      told.remove(visitor);
+    } else {
+      told.computeIfPresent(visitor, (v, before) -> position); // absent: disconnected meanwhile
+    }
+  }
+
+  /** The visitor is no longer in line (admitted, gone): whatever position comes next is news. */
+  public void forget(String visitor) {
+    told.remove(visitor);
   }
 
   public boolean isConnected(String event, String visitor) {

@@ -52,7 +52,18 @@ public final class Keys {
     return base + "presence";
   }
 
-  /** Event-wide counters and flags: hash (queueing, admittedTotal, tokens, tokensAt, rate, rateAt). */
+  /**
+   * Waiting visitors whose presence lease ran out: zset visitor -> last seen (epoch ms). Still in
+   * line, skipped by admission, removed past awaySeconds (lua/lib/away.lua).
+   */
+  public String away() {
+    return base + "away";
+  }
+
+  /**
+   * Event-wide counters and flags: hash (queueing, admittedTotal, tokens, tokensAt, rate, rateAt,
+   * scanFrom, activeAfter, turnoverFreed, turnoverExposure).
+   */
   public String meta() {
     return base + "meta";
   }

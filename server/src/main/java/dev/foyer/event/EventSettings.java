@@ -23,6 +23,7 @@ public record EventSettings(
     int holdSeconds,
     int maxSeatsPerHold,
     int graceSeconds,
+    int awaySeconds,
     int rankPushMillis,
     Gate gate,
     int gateOnRate,
@@ -65,11 +66,11 @@ public record EventSettings(
   }
 
   private static final Set<String> KEYS = Set.of("maxActive", "admitPerMinute", "activeSeconds", "holdSeconds",
-      "maxSeatsPerHold", "graceSeconds", "rankPushMillis", "gate", "gateOnRate", "gateOffRate", "spikeRate",
+      "maxSeatsPerHold", "graceSeconds", "awaySeconds", "rankPushMillis", "gate", "gateOnRate", "gateOffRate", "spikeRate",
       "gateDebounceSeconds", "opening", "paused", "returnUrls", "corsOrigins", "limits", "pow", "identity");
 
   public static EventSettings defaults() {
-    return new EventSettings(5000, 6000, 600, 300, 4, 30, 2000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false,
+    return new EventSettings(5000, 6000, 600, 300, 4, 30, 600, 2000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false,
         List.of(), List.of(), ClientLimits.defaults(), PowSettings.defaults(), IdentitySettings.defaults());
   }
 
@@ -87,6 +88,7 @@ public record EventSettings(
         integer(json, "holdSeconds", holdSeconds, 1, 3600),
         integer(json, "maxSeatsPerHold", maxSeatsPerHold, 1, 50),
         integer(json, "graceSeconds", graceSeconds, 1, 3600),
+        integer(json, "awaySeconds", awaySeconds, 1, 86_400),
         integer(json, "rankPushMillis", rankPushMillis, 100, 60_000),
         json.containsKey("gate") ? Gate.parse(json.getValue("gate")) : gate,
         integer(json, "gateOnRate", gateOnRate, 1, 10_000_000),
@@ -117,6 +119,7 @@ public record EventSettings(
         .put("holdSeconds", holdSeconds)
         .put("maxSeatsPerHold", maxSeatsPerHold)
         .put("graceSeconds", graceSeconds)
+        .put("awaySeconds", awaySeconds)
         .put("rankPushMillis", rankPushMillis)
         .put("gate", gate.wire())
         .put("gateOnRate", gateOnRate)
@@ -134,16 +137,6 @@ public record EventSettings(
 
   public EventSettings withGate(Gate mode) {
     return merge(new JsonObject().put("gate", mode.wire()));
-  }
-
-  /**
-   * The slowest admission rate (per second) that can last while people wait: every active slot
-   * frees within activeSeconds, and the rate cap bounds it from above. Used as a floor for ETAs so
-   * that a full house does not make them absurd.
-   */
-  public double turnoverPerSecond() {
-    double turnover = (double) maxActive / activeSeconds;
-    return admitPerMinute > 0 ? Math.min(turnover, admitPerMinute / 60.0) : turnover;
   }
 
   static int integer(JsonObject json, String key, int fallback, int min, int max) {

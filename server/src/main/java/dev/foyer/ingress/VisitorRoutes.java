@@ -133,9 +133,15 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
         .put("state", state.state().wire())
         .put("position", state.position())
         .put("waiting", state.waiting())
-        .put("etaSeconds", state.position() == null ? null
-            : Eta.seconds(state.position(), state.rate(), event.settings()))
         .put("address", Addresses.visitor(visitor));
+    Eta.Estimate eta = state.position() == null ? null : Eta.of(state.position(), state.turnover(), event.settings());
+    body.put("etaSeconds", eta == null ? null : eta.seconds()).put("eta", eta == null ? null : eta.toJson());
+    if (state.state() == VisitorState.State.WAITING || state.state() == VisitorState.State.PREQUEUE) {
+      body.put("awaySeconds", event.settings().awaySeconds());
+      if (state.returned()) {
+        body.put("returned", true);
+      }
+    }
     if (state.state() == VisitorState.State.ACTIVE) {
       body.put("pass", passes.issue(event.id(), visitor, state.activeUntil()))
           .put("activeUntil", state.activeUntil());

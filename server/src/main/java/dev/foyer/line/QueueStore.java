@@ -19,7 +19,17 @@ public class QueueStore extends EventStore {
 
   /** The EWMA time constant of the measured admission rate. */
   static final int RATE_WINDOW_SECONDS = 60;
+  /**
+   * The EWMA time constant of the turnover of active slots (ETAs): short enough that the first
+   * cycle after the opening, when every slot is young and few can have ended, is soon forgotten.
+   */
+  static final int TURNOVER_WINDOW_SECONDS = 30;
   static final int MAX_BATCH = 5000;
+  /**
+   * The most away visitors one tick steps over (admit.lua): each is stepped over once, so the
+   * first tick after many phones locked at the front of a line does bounded work.
+   */
+  static final int MAX_SKIP = 5000;
 
   private static final LuaScript JOIN = LuaScript.load("join");
   private static final LuaScript STATUS = LuaScript.load("status");
@@ -78,23 +88,24 @@ public class QueueStore extends EventStore {
 
   public Future<VisitorState> status(String event, String visitor, long now) {
     Keys k = keys(event);
-    return STATUS.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue()),
-            List.of(visitor, now))
+    return STATUS.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue(),
+            k.away()), List.of(visitor, now))
         .map(QueueStore::toState);
   }
 
   /** Takes the visitor out; the answer is the state they were in ({@code GONE}: nothing changed). */
   public Future<VisitorState.State> leave(String event, String visitor, String reason) {
     Keys k = keys(event);
-    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue()),
+    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away()),
             List.of(visitor, reason))
         .map(r -> VisitorState.State.valueOf(r.toString().toUpperCase()));
   }
 
   public Future<TickResult> admit(String event, long now, EventSettings settings) {
     Keys k = keys(event);
-    return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue()),
-            Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS))
+    return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue(),
+            k.away()), Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP,
+            TURNOVER_WINDOW_SECONDS))
         .map(r -> new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
             r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6)), r.get(7).toString()));
   }
@@ -108,12 +119,19 @@ public class QueueStore extends EventStore {
             r.get(6).toLong(), r.get(7).toLong(), "1".equals(r.get(8).toString())));
   }
 
-  /** Removes visitors whose presence lease was last renewed at or before {@code cutoff}. */
-  public Future<List<String>> reap(String event, long cutoff) {
+  /**
+   * Visitors whose presence lease was last renewed at or before {@code cutoff}: those admitted
+   * leave, those in line become away; those away since {@code awayCutoff} or before leave the line.
+   */
+  public Future<Reaped> reap(String event, long cutoff, long awayCutoff) {
     Keys k = keys(event);
-    return REAP.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue()),
-            List.of(cutoff, MAX_BATCH))
-        .map(QueueStore::strings);
+    return REAP.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away()),
+            List.of(cutoff, awayCutoff, MAX_BATCH))
+        .map(r -> new Reaped(strings(r.get(0)), r.get(1).toLong()));
+  }
+
+  /** Result of {@link #reap}: who left as disconnected, and how many in line became away. */
+  public record Reaped(List<String> removed, long wentAway) {
   }
 
   /** Positions of a batch of connected visitors (0 active, -1 gone), renewing their presence. */
@@ -122,17 +140,18 @@ public class QueueStore extends EventStore {
     List<Object> args = new ArrayList<>(visitors.size() + 1);
     args.add(now);
     args.addAll(visitors);
-    return RANKS.run(redis, List.of(k.waiting(), k.active(), k.presence(), k.meta(), k.prequeue()), args).map(r -> {
-      long[] positions = new long[visitors.size()];
-      for (int i = 0; i < positions.length; i++) {
-        positions[i] = r.get(i + 2).toLong();
-      }
-      return new Ranks(r.get(0).toLong(), decimal(r.get(1)), positions);
-    });
+    return RANKS.run(redis, List.of(k.waiting(), k.active(), k.presence(), k.meta(), k.prequeue(), k.away()), args)
+        .map(r -> {
+          long[] positions = new long[visitors.size()];
+          for (int i = 0; i < positions.length; i++) {
+            positions[i] = r.get(i + 4).toLong();
+          }
+          return new Ranks(r.get(0).toLong(), turnover(r.get(1), r.get(2), r.get(3)), positions);
+        });
   }
 
   /** Result of {@link #ranks}: positions in the order the visitors were given. */
-  public record Ranks(long waiting, Double rate, long[] positions) {
+  public record Ranks(long waiting, Turnover turnover, long[] positions) {
   }
 
   /** Marks the event's state with {@code fresh} unless another node did first; the generation in force. */
@@ -155,13 +174,20 @@ public class QueueStore extends EventStore {
 
   private static VisitorState toState(Response r) {
     long waiting = r.get(2).toLong();
-    Double rate = decimal(r.get(3));
+    Turnover turnover = turnover(r.get(3), r.get(4), r.get(5));
+    boolean returned = "1".equals(r.get(6).toString());
     return switch (r.get(0).toString()) {
-      case "waiting" -> VisitorState.waiting(r.get(1).toLong(), waiting, rate);
-      case "active" -> VisitorState.active((long) Double.parseDouble(r.get(1).toString()), waiting, rate);
-      case "prequeue" -> VisitorState.prequeued(waiting, rate);
-      default -> VisitorState.gone(r.get(1).toString(), waiting, rate);
+      case "waiting" -> VisitorState.waiting(r.get(1).toLong(), waiting, turnover, returned);
+      case "active" -> VisitorState.active((long) Double.parseDouble(r.get(1).toString()), waiting, turnover);
+      case "prequeue" -> VisitorState.prequeued(waiting, turnover, returned);
+      default -> VisitorState.gone(r.get(1).toString(), waiting, turnover);
     };
+  }
+
+  private static Turnover turnover(Response active, Response freed, Response exposure) {
+    Double f = decimal(freed);
+    Double e = decimal(exposure);
+    return new Turnover(active.toLong(), f == null ? 0 : f, e == null ? 0 : e);
   }
 
   private static List<String> strings(Response array) {

@@ -65,7 +65,6 @@ public class PushVerticle extends VerticleBase {
   private Passes passes;
   private final Map<String, Long> nextRound = new HashMap<>();
   private final Set<String> roundsInFlight = new HashSet<>();
-  private final Map<String, Long> lastPosition = new HashMap<>();
   private final Map<String, MessageConsumer<JsonObject>> broadcasts = new HashMap<>();
   private final OutageLog redisOutage = new OutageLog(LOG);
   private Counter rankMessages;
@@ -121,7 +120,7 @@ public class PushVerticle extends VerticleBase {
     Sockets.Delivery delivery = sockets.delivery();
     for (String visitor : batch.visitors()) {
       if (sockets.isConnected(batch.event(), visitor)) {
-        lastPosition.remove(visitor);
+        sockets.forget(visitor);
         delivery.toVisitor(batch.event(), visitor, Frames.admitted(visitor,
             passes.issue(batch.event(), visitor, batch.activeUntil()), batch.activeUntil()));
       }
@@ -134,7 +133,7 @@ public class PushVerticle extends VerticleBase {
     Sockets.Delivery delivery = sockets.delivery();
     for (String visitor : batch.visitors()) {
       if (delivery.toVisitor(batch.event(), visitor, Frames.gone(visitor, batch.reason()))) {
-        lastPosition.remove(visitor);
+        sockets.forget(visitor);
       }
     }
     delivery.send();
@@ -155,7 +154,7 @@ public class PushVerticle extends VerticleBase {
     LineReset reset = LineReset.fromJson(message.body());
     Sockets.Delivery delivery = sockets.delivery();
     for (String visitor : sockets.visitors(reset.event())) {
-      lastPosition.remove(visitor);
+      sockets.forget(visitor);
       delivery.toVisitor(reset.event(), visitor, Frames.gone(visitor, "reset"));
     }
     delivery.send();
@@ -202,10 +201,9 @@ public class PushVerticle extends VerticleBase {
           long position = ranks.positions()[i];
           String visitor = batch.get(i);
           if (position > 0) {
-            Long before = lastPosition.put(visitor, position);
-            if (before == null || before != position) {
+            if (sockets.changed(visitor, position)) {
               delivery.latestToVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
-                  Eta.seconds(position, ranks.rate(), settings), now));
+                  Eta.of(position, ranks.turnover(), settings), now));
               sent++;
             }
           }
@@ -219,11 +217,6 @@ public class PushVerticle extends VerticleBase {
       int sent = batches.stream().mapToInt(Future::result).sum();
       vertx.eventBus().publish(Addresses.RANK_ROUNDS, new RankRound(ClusterNodes.id(vertx), event, visitors.size(),
           batches.size(), sent, System.currentTimeMillis() - now).toJson());
-      if (lastPosition.size() > 2 * sockets.visitorCount() + 1000) {
-        Set<String> keep = new HashSet<>();
-        sockets.events().forEach(e -> keep.addAll(sockets.visitors(e)));
-        lastPosition.keySet().retainAll(keep);
-      }
     }).mapEmpty();
   }
 

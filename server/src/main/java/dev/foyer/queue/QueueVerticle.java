@@ -13,6 +13,7 @@ import dev.foyer.common.OutageLog;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventInfo;
 import dev.foyer.event.EventRepository;
+import dev.foyer.event.EventSettings;
 import dev.foyer.line.GateKeeper;
 import dev.foyer.line.QueueStore;
 import dev.foyer.line.TickResult;
@@ -226,17 +227,32 @@ public class QueueVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.LINE_RESETS, new LineReset(event.id(), reset.lost(), reset.fresh(), now).toJson());
   }
 
-  /** Visitors gone for longer than graceSeconds leave the line or the active set. */
+  /**
+   * Visitors not seen for longer than graceSeconds: admitted ones leave and free the slot, those in
+   * line become away (keeping the place, skipped by admission); away longer than awaySeconds, they
+   * leave the line.
+   */
   private Future<Void> reap(EventInfo event, long now) {
-    long grace = event.settings().graceSeconds() * 1000L;
+    EventSettings settings = event.settings();
+    long grace = settings.graceSeconds() * 1000L;
     if (now - healthySince < grace) {
       return Future.succeededFuture();
     }
-    return line.reap(event.id(), now - grace).onSuccess(removed -> {
+    // like the grace, time away counts only once leases could be renewed again
+    long away = settings.awaySeconds() * 1000L;
+    long awayCutoff = now - healthySince < away ? 0 : now - away;
+    return line.reap(event.id(), now - grace, awayCutoff).onSuccess(reaped -> {
+      List<String> removed = reaped.removed();
+      if (reaped.wentAway() > 0) {
+        LOG.debug("{} visitors in line for event {} not seen for {} s are away: they keep their places for up to "
+            + "{} s and are skipped by admission meanwhile", reaped.wentAway(), event.id(), settings.graceSeconds(),
+            settings.awaySeconds());
+      }
       if (!removed.isEmpty()) {
         Metrics.gone(event.id(), "disconnected").increment(removed.size());
-        LOG.debug("{} visitors of event {} disconnected for more than {} s: their places are freed",
-            removed.size(), event.id(), event.settings().graceSeconds());
+        LOG.debug("{} visitors of event {} disconnected (admitted ones for more than {} s, waiting ones for more "
+                + "than {} s): their places are freed", removed.size(), event.id(), settings.graceSeconds(),
+            settings.awaySeconds());
         vertx.eventBus().publish(Addresses.DEPARTURES, new Departures(event.id(), "disconnected", removed).toJson());
       }
     }).mapEmpty();

@@ -6,6 +6,7 @@ import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
 import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.Jwks;
+import dev.foyer.support.NodeClients;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
@@ -218,5 +219,52 @@ class BridgeTest {
           }
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void aValidRegisterIsAnsweredWithTheRankOnceAndRoundsSendOnlyChanges(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api();
+    List<JsonObject> visitors = new ArrayList<>();
+    BridgeClient[] bridge = new BridgeClient[1];
+    api.createEvent(EVENT, new JsonObject().put("maxActive", 1).put("rankPushMillis", 200).put("paused", true))
+        .compose(v -> join(2))
+        .compose(joined -> {
+          visitors.addAll(joined);
+          return bridge(vertx);
+        })
+        .compose(b -> {
+          bridge[0] = b;
+          JsonObject second = visitors.get(1);
+          return b.registerVisitor(second.getString("visitor"), second.getString("token"))
+              .compose(v -> b.next(f -> isRank(f, 2), 3000));
+        })
+        // five rounds at least, on a line that does not move
+        .compose(first -> Waits.sleep(vertx, 1500))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          String address = "foyer.visitor." + visitors.get(1).getString("visitor");
+          assertEquals(List.of(), bridge[0].received().stream().filter(f -> address.equals(f.getString("address")))
+              .toList(), "nothing more: the position did not change");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aRefusedSendWithAReplyHandlerFiresTheOfficialClientsCallback(VertxTestContext ctx) throws Exception {
+    NodeClients.assumeInstalled();
+    for (String transport : List.of("websocket", "xhr-polling")) {
+      try (NodeClients.Run run = NodeClients.refusedSend("http://127.0.0.1:" + cluster.node().port() + "/eventbus",
+          transport, Addresses.EVENT_CHANGED, 15_000)) {
+        JsonObject reply = run.await("reply", 20_000);
+        ctx.verify(() -> {
+          assertNotNull(reply, "the callback fired on " + transport + ": " + run);
+          JsonObject error = reply.getJsonObject("error");
+          assertNotNull(error, "with an error: " + run);
+          assertEquals("access_denied", error.getString("failureType"), run.toString());
+          assertTrue(run.lines().stream().noneMatch(l -> "error".equals(l.getString("event"))),
+              "answered to the callback, not to onerror: " + run);
+        });
+      }
+    }
+    ctx.completeNow();
   }
 }

@@ -55,11 +55,12 @@ class PresenceTest {
   }
 
   @Test
-  void aWaitingVisitorWhoStaysAwayPastTheGraceLosesThePlaceAndOneBackInTimeKeepsIt(Vertx vertx,
-                                                                                  VertxTestContext ctx) {
+  void aWaitingVisitorWhoStaysAwayPastAwaySecondsLosesThePlaceAndOneBackInTimeKeepsIt(Vertx vertx,
+                                                                                     VertxTestContext ctx) {
     ApiClient api = cluster.api();
     List<JsonObject> v = new ArrayList<>();
-    api.createEvent(EVENT, SHORT_GRACE.copy().put("paused", true))
+    // away no longer than the grace: not seen for a second, the place is lost (AwayTest: longer)
+    api.createEvent(EVENT, SHORT_GRACE.copy().put("paused", true).put("awaySeconds", 1))
         .compose(x -> api.join(EVENT)).map(r -> v.add(r.bodyAsJsonObject()))
         .compose(x -> api.join(EVENT)).map(r -> v.add(r.bodyAsJsonObject()))
         .compose(x -> api.join(EVENT)).map(r -> v.add(r.bodyAsJsonObject()))

@@ -87,6 +87,15 @@ public final class NodeClients {
     return new Run(process);
   }
 
+  /** refused-send.js: a send with a reply handler, on one transport, until the callback fires (or the timeout). */
+  public static Run refusedSend(String url, String transport, String address, long timeoutMillis) throws IOException {
+    JsonObject args = new JsonObject().put("url", url).put("transport", transport).put("address", address)
+        .put("timeoutMillis", timeoutMillis);
+    Process process = new ProcessBuilder("node", "refused-send.js", args.encode()).directory(DIR.toFile())
+        .redirectErrorStream(true).start();
+    return new Run(process);
+  }
+
   /** A running script: every JSON line it printed, the rest kept as text for the failure message. */
   public static final class Run implements AutoCloseable {
 
