@@ -104,6 +104,20 @@ class BenchHarnessTest {
   }
 
   @Test
+  void etaComparesEveryLookWithItsVisitorsAdmissionInEachRun() throws Exception {
+    JsonObject r = run("eta", Map.of("runs", "2", "visitors", "40", "max-active", "5", "dwell-min", "1",
+        "dwell-max", "2", "look-every", "1", "rank-push-millis", "300"));
+    assertEquals(2, r.getJsonArray("runs").size());
+    for (Object o : r.getJsonArray("runs")) {
+      JsonObject run = (JsonObject) o;
+      assertEquals(40, run.getLong("admitted"), "every visitor admitted, every one left after the dwell: " + run);
+      long compared = run.getJsonObject("relativeError").getLong("n");
+      assertTrue(compared > 0, "looks at a figure were compared: " + run);
+      assertEquals(run.getLong("looks"), compared + run.getLong("measuringLooks"), "every look counted once");
+    }
+  }
+
+  @Test
   void pollSeesEveryAdmissionByPolling() throws Exception {
     JsonObject r = run("poll", Map.of("visitors", "120", "seconds", "4", "admit-per-minute", "1200",
         "rank-push-millis", "500"));

@@ -33,6 +33,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Admission over real nodes: capacity, order, rate, expiry and pauses. */
@@ -174,6 +175,31 @@ class AdmissionTest {
           // never slower than the event's guaranteed turnover (here the cap: 4 a second)
           assertTrue(eta <= Math.ceil(position / 4.0) + 1, "eta " + eta + " for position " + position);
           assertTrue(eta >= Math.floor(position / 4.0) - 1, "eta " + eta + " for position " + position);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void behindAHeldSlotWithNoTurnoverTheEtaSaysItIsMeasuringAndBoundsTheWaitBySlotTime(Vertx vertx,
+                                                                                    VertxTestContext ctx) {
+    ApiClient api = cluster.api();
+    List<JsonObject> joined = new ArrayList<>();
+    // one slot, held for 300 s: the "under a minute" for 55 s
+    api.createEvent(EVENT, new JsonObject().put("maxActive", 1).put("admitPerMinute", 0).put("activeSeconds", 300)
+            .put("gate", "on"))
+        .compose(v -> joinAll(2))
+        .compose(all -> {
+          joined.addAll(all);
+          return pollUntil(vertx, () -> me(joined.get(0)), s -> "active".equals(s.getString("state")), 10_000);
+        })
+        .compose(v -> Waits.sleep(vertx, 1500)) // ticks go on: still nobody leaves
+        .compose(v -> me(joined.get(1)))
+        .onComplete(ctx.succeeding(second -> ctx.verify(() -> {
+          assertEquals(1L, second.getLong("position"));
+          JsonObject eta = second.getJsonObject("eta");
+          assertEquals("measuring", eta.getString("status"), second.encode());
+          assertNull(second.getValue("etaSeconds"), "no figure it cannot know");
+          assertEquals(300L, eta.getLong("high"), "at most the held slot's time");
           ctx.completeNow();
         })));
   }
