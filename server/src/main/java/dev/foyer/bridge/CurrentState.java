@@ -1,6 +1,7 @@
 package dev.foyer.bridge;
 
 import dev.foyer.event.EventCatalog;
+import dev.foyer.line.Countdown;
 import dev.foyer.line.Eta;
 import dev.foyer.line.QueueStore;
 import dev.foyer.pass.Passes;
@@ -14,8 +15,12 @@ record CurrentState(QueueStore line, EventCatalog catalog, Passes passes) {
 
   Future<String> frame(String event, String visitor, long now) {
     return catalog.get(event).compose(info -> line.status(event, visitor, now).map(state -> switch (state.state()) {
-      case WAITING -> Frames.rank(visitor, state.position(), state.waiting(),
-          Eta.seconds(state.position(), state.rate(), info.settings()), now);
+      case WAITING -> {
+        Countdown countdown = Countdown.of(info.settings(), state.rate());
+        yield Frames.rank(visitor, state.position(), state.waiting(),
+            Eta.seconds(state.position(), state.rate(), info.settings()), now, countdown.rate(),
+            countdown.floor(state.position()));
+      }
       case PREQUEUE -> Frames.prequeue(visitor, state.waiting(), now);
       case ACTIVE -> Frames.admitted(visitor, passes.issue(event, visitor, state.activeUntil()), state.activeUntil());
       case GONE -> Frames.gone(visitor, state.reason());

@@ -14,14 +14,20 @@ public final class Frames {
   private Frames() {
   }
 
-  /** {@code rank} on the visitor's address: where they stand now. */
-  public static String rank(String visitor, long position, long waiting, Long etaSeconds, long at) {
+  /**
+   * {@code rank} on the visitor's address: where they stand now, and how the page counts down until
+   * the next one ({@code rate} admissions a second, never below {@code floor}; see line/Position).
+   */
+  public static String rank(String visitor, long position, long waiting, Long etaSeconds, long at, double rate,
+                            long floor) {
     return new StringBuilder(160)
         .append("{\"type\":\"rec\",\"address\":\"").append(Addresses.VISITOR_PREFIX).append(visitor)
         .append("\",\"body\":{\"type\":\"rank\",\"position\":").append(position)
         .append(",\"waiting\":").append(waiting)
         .append(",\"etaSeconds\":").append(etaSeconds)
         .append(",\"at\":").append(at)
+        .append(",\"rate\":").append(rate)
+        .append(",\"floor\":").append(floor)
         .append("}}")
         .toString();
   }

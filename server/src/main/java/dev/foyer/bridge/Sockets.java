@@ -58,6 +58,8 @@ public final class Sockets implements Shareable {
   private final Map<String, Map<String, Set<Sink>>> visitorsByEvent = new ConcurrentHashMap<>();
   private final Map<String, Set<Sink>> listeners = new ConcurrentHashMap<>();
   private final AtomicInteger sockets = new AtomicInteger();
+  /** The latest frame of each broadcast whose next one supersedes it (progress), for a socket that registers. */
+  private final Map<String, String> latest = new ConcurrentHashMap<>();
 
   void socketOpened() {
     sockets.incrementAndGet();
@@ -108,6 +110,16 @@ public final class Sockets implements Shareable {
 
   public int visitorCount() {
     return visitorsByEvent.values().stream().mapToInt(Map::size).sum();
+  }
+
+  /** Keeps the latest frame of a broadcast the next one supersedes, for the sockets that register later. */
+  public void remember(String address, String frame) {
+    latest.put(address, frame);
+  }
+
+  /** The latest frame remembered for this broadcast address; null when none. */
+  String latest(String address) {
+    return latest.get(address);
   }
 
   void listen(String address, Sink sink) {

@@ -16,6 +16,7 @@ import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
+import dev.foyer.line.Countdown;
 import dev.foyer.line.Eta;
 import dev.foyer.line.QueueStore;
 import dev.foyer.pass.PassKeyRing;
@@ -41,16 +42,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Pushes to the visitors connected to this node: fresh positions every rankPushMillis (computed in
- * batches, one script per batch, which also renews their presence), admission, departure and hold
- * notices picked out of the cluster-wide batches, and broadcasts received once per node (one
- * clustered subscription per address) and fanned out to the local sockets.
+ * Pushes to the visitors connected to this node: positions, looked up every rankPushMillis (in
+ * batches, one script per batch, which also renews their presence) but sent only when what the page
+ * shows by counting down from its last frame has drifted from the truth ({@link ShownPositions});
+ * admission, departure and hold notices picked out of the cluster-wide batches, at once; and
+ * broadcasts received once per node (one clustered subscription per address) and fanned out to the
+ * local sockets, progress thinned out ({@link ProgressFanOut}).
  */
 public class PushVerticle extends VerticleBase {
 
   static final int BATCH = 500;
   static final long ROUND_CHECK_MILLIS = 100;
-  /** The broadcast whose next message makes the last one stale, so a socket behind keeps only the latest. */
+  /** The broadcast whose next message makes the last one stale: thinned out, and a socket behind keeps the latest. */
   private static final String SUPERSEDED = "progress";
   private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
 
@@ -65,10 +68,12 @@ public class PushVerticle extends VerticleBase {
   private Passes passes;
   private final Map<String, Long> nextRound = new HashMap<>();
   private final Set<String> roundsInFlight = new HashSet<>();
-  private final Map<String, Long> lastPosition = new HashMap<>();
+  private final ShownPositions shown = new ShownPositions();
+  private final Map<String, Double> pageRates = new HashMap<>();
   private final Map<String, MessageConsumer<JsonObject>> broadcasts = new HashMap<>();
   private final OutageLog redisOutage = new OutageLog(LOG);
   private Counter rankMessages;
+  private ProgressFanOut progress;
 
   public PushVerticle(FoyerConfig config, PassKeyRing passKeys) {
     this.config = config;
@@ -86,6 +91,7 @@ public class PushVerticle extends VerticleBase {
     passes = new Passes(vertx, passKeys);
     new PassKeys(vertx, config).follow(pg, passes);
     rankMessages = Metrics.rankMessages();
+    progress = new ProgressFanOut(vertx, sockets, ProgressFanOut.EVERY_MILLIS);
     Gauge.builder("foyer_connected_sockets", sockets, Sockets::sockets)
         .description("Bridge sockets open on this node").register(Metrics.registry());
     Gauge.builder("foyer_connected_visitors", sockets, Sockets::visitorCount)
@@ -121,7 +127,7 @@ public class PushVerticle extends VerticleBase {
     Sockets.Delivery delivery = sockets.delivery();
     for (String visitor : batch.visitors()) {
       if (sockets.isConnected(batch.event(), visitor)) {
-        lastPosition.remove(visitor);
+        shown.forget(visitor);
         delivery.toVisitor(batch.event(), visitor, Frames.admitted(visitor,
             passes.issue(batch.event(), visitor, batch.activeUntil()), batch.activeUntil()));
       }
@@ -134,7 +140,7 @@ public class PushVerticle extends VerticleBase {
     Sockets.Delivery delivery = sockets.delivery();
     for (String visitor : batch.visitors()) {
       if (delivery.toVisitor(batch.event(), visitor, Frames.gone(visitor, batch.reason()))) {
-        lastPosition.remove(visitor);
+        shown.forget(visitor);
       }
     }
     delivery.send();
@@ -155,7 +161,7 @@ public class PushVerticle extends VerticleBase {
     LineReset reset = LineReset.fromJson(message.body());
     Sockets.Delivery delivery = sockets.delivery();
     for (String visitor : sockets.visitors(reset.event())) {
-      lastPosition.remove(visitor);
+      shown.forget(visitor);
       delivery.toVisitor(reset.event(), visitor, Frames.gone(visitor, "reset"));
     }
     delivery.send();
@@ -173,7 +179,7 @@ public class PushVerticle extends VerticleBase {
               // presence leases ride on rank rounds, so they must come well inside the grace period
               long period = Math.min(s.rankPushMillis(), Math.max(100, s.graceSeconds() * 1000L / 3));
               nextRound.put(event, now + period);
-              return rankRound(event, s, now);
+              return rankRound(event, s, now, period);
             })
             .onComplete(ar -> {
               roundsInFlight.remove(event);
@@ -188,24 +194,28 @@ public class PushVerticle extends VerticleBase {
       }
     }
     nextRound.keySet().retainAll(sockets.events());
+    pageRates.keySet().retainAll(nextRound.keySet());
   }
 
-  private Future<Void> rankRound(String event, EventSettings settings, long now) {
+  private Future<Void> rankRound(String event, EventSettings settings, long now, long period) {
     List<String> visitors = sockets.visitors(event);
     List<Future<Integer>> batches = new ArrayList<>();
     for (int from = 0; from < visitors.size(); from += BATCH) {
       List<String> batch = visitors.subList(from, Math.min(visitors.size(), from + BATCH));
       batches.add(line.ranks(event, batch, now).map(ranks -> {
+        Countdown countdown = countdown(event, settings, ranks.rate());
         int sent = 0;
         Sockets.Delivery delivery = sockets.delivery();
         for (int i = 0; i < batch.size(); i++) {
           long position = ranks.positions()[i];
           String visitor = batch.get(i);
-          if (position > 0) {
-            Long before = lastPosition.put(visitor, position);
-            if (before == null || before != position) {
-              delivery.latestToVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
-                  Eta.seconds(position, ranks.rate(), settings), now));
+          if (position <= 0) {
+            shown.forget(visitor);
+          } else if (shown.due(visitor, position, countdown.rate(), now, period)) {
+            long floor = countdown.floor(position);
+            if (delivery.latestToVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
+                Eta.seconds(position, ranks.rate(), settings), now, countdown.rate(), floor))) {
+              shown.sent(visitor, position, countdown.rate(), floor, now);
               sent++;
             }
           }
@@ -219,12 +229,26 @@ public class PushVerticle extends VerticleBase {
       int sent = batches.stream().mapToInt(Future::result).sum();
       vertx.eventBus().publish(Addresses.RANK_ROUNDS, new RankRound(ClusterNodes.id(vertx), event, visitors.size(),
           batches.size(), sent, System.currentTimeMillis() - now).toJson());
-      if (lastPosition.size() > 2 * sockets.visitorCount() + 1000) {
+      if (shown.size() > 2 * sockets.visitorCount() + 1000) {
         Set<String> keep = new HashSet<>();
         sockets.events().forEach(e -> keep.addAll(sockets.visitors(e)));
-        lastPosition.keySet().retainAll(keep);
+        shown.retainAll(keep);
       }
     }).mapEmpty();
+  }
+
+  /**
+   * The rate this event's pages count down with: it follows the measured rate only when that moves
+   * by a material amount, so the noise of a moving average does not send every page a frame.
+   */
+  private Countdown countdown(String event, EventSettings settings, Double measured) {
+    Countdown now = Countdown.of(settings, measured);
+    Double before = pageRates.get(event);
+    if (before != null && !Countdown.materiallyDifferent(before, now.rate())) {
+      return new Countdown(before, now.allowance());
+    }
+    pageRates.put(event, now.rate());
+    return now;
   }
 
   // ---- broadcasts: one clustered subscription per node and address, fanned out locally
@@ -240,14 +264,14 @@ public class PushVerticle extends VerticleBase {
   private void follow(String event) {
     for (String address : List.of(Addresses.event(event), Addresses.seats(event))) {
       broadcasts.computeIfAbsent(address, a -> vertx.eventBus().<JsonObject>consumer(a, msg -> {
-        Sockets.Delivery delivery = sockets.delivery();
         String frame = Frames.rec(a, msg.body());
         if (SUPERSEDED.equals(msg.body().getString("type"))) {
-          delivery.latestToListeners(a, frame);
+          progress.received(a, frame, msg.body().getBoolean("queueing"));
         } else {
+          Sockets.Delivery delivery = sockets.delivery();
           delivery.toListeners(a, frame); // seat changes are deltas: each one counts
+          delivery.send();
         }
-        delivery.send();
       }));
     }
   }

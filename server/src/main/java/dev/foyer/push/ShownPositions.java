@@ -1,0 +1,85 @@
+package dev.foyer.push;
+
+import dev.foyer.line.Countdown;
+import dev.foyer.line.Position;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What each page connected to this node shows now, from the last rank frame it was sent and when
+ * ({@link Position}), and whether the truth has moved far enough from it to be worth a frame:
+ * <ul>
+ *   <li>by more than max(1 position, 1 %) of the true position;</li>
+ *   <li>any difference at all once either is within the first {@link #EXACT_WITHIN} places;</li>
+ *   <li>the rate the page counts with is no longer the event's (a pause, a resume, a material
+ *       change: see {@link Countdown#materiallyDifferent});</li>
+ *   <li>or a keepalive, so no page goes more than {@link Countdown#KEEPALIVE_MILLIS} without one
+ *       (spread over a few seconds per visitor, so a crowd told at once does not stay in step).</li>
+ * </ul>
+ * One small record of primitives per waiting visitor. Runs on the push room's context only.
+ */
+final class ShownPositions {
+
+  /** Near the front every change is shown: people there watch each step. */
+  static final long EXACT_WITHIN = 100;
+  private static final long KEEPALIVE_SPREAD_MILLIS = 4000;
+
+  /** The last frame a visitor's pages got: enough to compute what they show. */
+  private static final class Shown {
+    int position;
+    int floor;
+    double rate;
+    long at;
+  }
+
+  private final Map<String, Shown> shown = new HashMap<>();
+
+  /**
+   * Whether the visitor at {@code truth} needs a frame now, the event's pages counting with
+   * {@code rate}; {@code roundMillis} is how often the truth is looked at (a keepalive must not
+   * wait a round past its time).
+   */
+  boolean due(String visitor, long truth, double rate, long now, long roundMillis) {
+    Shown s = shown.get(visitor);
+    if (s == null || s.rate != rate) {
+      return true;
+    }
+    long elapsed = now - s.at;
+    if (elapsed >= Countdown.KEEPALIVE_MILLIS - roundMillis - spread(visitor)) {
+      return true;
+    }
+    long display = Position.shown(s.position, s.rate, s.floor, elapsed);
+    if (Math.min(display, truth) <= EXACT_WITHIN) {
+      return display != truth;
+    }
+    return Math.abs(display - truth) > Math.max(1.0, truth / 100.0);
+  }
+
+  /** The frame went out: the pages show it from now. */
+  void sent(String visitor, long position, double rate, long floor, long now) {
+    Shown s = shown.computeIfAbsent(visitor, v -> new Shown());
+    s.position = (int) Math.min(Integer.MAX_VALUE, position);
+    s.floor = (int) Math.min(Integer.MAX_VALUE, floor);
+    s.rate = rate;
+    s.at = now;
+  }
+
+  /** The visitor no longer waits (admitted, gone): nothing left to extrapolate. */
+  void forget(String visitor) {
+    shown.remove(visitor);
+  }
+
+  int size() {
+    return shown.size();
+  }
+
+  void retainAll(Collection<String> connected) {
+    shown.keySet().retainAll(connected);
+  }
+
+  private static long spread(String visitor) {
+    return Math.floorMod(visitor.hashCode(), KEEPALIVE_SPREAD_MILLIS);
+  }
+}
