@@ -18,7 +18,7 @@ record CurrentState(QueueStore line, EventCatalog catalog, Passes passes) {
       case WAITING -> {
         Countdown countdown = Countdown.of(info.settings(), state.rate());
         yield Frames.rank(visitor, state.position(), state.waiting(),
-            Eta.seconds(state.position(), state.rate(), info.settings()), now, countdown.rate(),
+            Eta.seconds(state.position(), state.rate(), info.settings()), now, countdown.rateAt(state.position()),
             countdown.floor(state.position()));
       }
       case PREQUEUE -> Frames.prequeue(visitor, state.waiting(), now);

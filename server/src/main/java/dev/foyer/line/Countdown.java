@@ -14,6 +14,13 @@ import dev.foyer.event.EventSettings;
  */
 public record Countdown(double rate, long allowance) {
 
+  /**
+   * Near the front the page does not count by itself: admissions come in lumps (a tick's worth, a
+   * seat freed), and a page counting smoothly would run ahead and be put back. There every change
+   * of the position is sent instead, as it happens.
+   */
+  public static final long EXACT_WITHIN = 100;
+
   /** The longest a connected page goes without a rank frame while it waits. */
   public static final long KEEPALIVE_MILLIS = 30_000;
 
@@ -29,6 +36,11 @@ public record Countdown(double rate, long allowance) {
     // a thousandth of an admission a second: the frame stays short and the page and the push room
     // count with exactly the same number
     return new Countdown(Math.round(rate * 1000) / 1000.0, allowance);
+  }
+
+  /** The frame's {@code rate} for a visitor at this position: none within the first {@link #EXACT_WITHIN}. */
+  public double rateAt(long position) {
+    return position <= EXACT_WITHIN ? 0 : rate;
   }
 
   /** The frame's {@code floor}: never below 1. */

@@ -211,11 +211,12 @@ public class PushVerticle extends VerticleBase {
           String visitor = batch.get(i);
           if (position <= 0) {
             shown.forget(visitor);
-          } else if (shown.due(visitor, position, countdown.rate(), now, period)) {
+          } else if (shown.due(visitor, position, countdown.rateAt(position), now, period)) {
+            double rate = countdown.rateAt(position);
             long floor = countdown.floor(position);
             if (delivery.latestToVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
-                Eta.seconds(position, ranks.rate(), settings), now, countdown.rate(), floor))) {
-              shown.sent(visitor, position, countdown.rate(), floor, now);
+                Eta.seconds(position, ranks.rate(), settings), now, rate, floor))) {
+              shown.sent(visitor, position, rate, floor, now);
               sent++;
             }
           }

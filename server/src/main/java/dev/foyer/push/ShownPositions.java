@@ -12,7 +12,8 @@ import java.util.Map;
  * ({@link Position}), and whether the truth has moved far enough from it to be worth a frame:
  * <ul>
  *   <li>by more than max(1 position, 1 %) of the true position;</li>
- *   <li>any difference at all once either is within the first {@link #EXACT_WITHIN} places;</li>
+ *   <li>any difference at all once either is within the first {@link Countdown#EXACT_WITHIN} places
+ *       (where the page does not count by itself, so every change of the position is sent);</li>
  *   <li>the rate the page counts with is no longer the event's (a pause, a resume, a material
  *       change: see {@link Countdown#materiallyDifferent});</li>
  *   <li>or a keepalive, so no page goes more than {@link Countdown#KEEPALIVE_MILLIS} without one
@@ -22,8 +23,6 @@ import java.util.Map;
  */
 final class ShownPositions {
 
-  /** Near the front every change is shown: people there watch each step. */
-  static final long EXACT_WITHIN = 100;
   private static final long KEEPALIVE_SPREAD_MILLIS = 4000;
 
   /** The last frame a visitor's pages got: enough to compute what they show. */
@@ -37,8 +36,8 @@ final class ShownPositions {
   private final Map<String, Shown> shown = new HashMap<>();
 
   /**
-   * Whether the visitor at {@code truth} needs a frame now, the event's pages counting with
-   * {@code rate}; {@code roundMillis} is how often the truth is looked at (a keepalive must not
+   * Whether the visitor at {@code truth} needs a frame now, the frame's {@code rate} being the one
+   * for that position ({@link Countdown#rateAt}); {@code roundMillis} is how often the truth is looked at (a keepalive must not
    * wait a round past its time).
    */
   boolean due(String visitor, long truth, double rate, long now, long roundMillis) {
@@ -51,7 +50,7 @@ final class ShownPositions {
       return true;
     }
     long display = Position.shown(s.position, s.rate, s.floor, elapsed);
-    if (Math.min(display, truth) <= EXACT_WITHIN) {
+    if (Math.min(display, truth) <= Countdown.EXACT_WITHIN) {
       return display != truth;
     }
     return Math.abs(display - truth) > Math.max(1.0, truth / 100.0);
