@@ -53,6 +53,8 @@ public class PushVerticle extends VerticleBase {
 
   static final int BATCH = 500;
   static final long ROUND_CHECK_MILLIS = 100;
+  /** Looked up after every admission and departure: the exact places and those about to reach them. */
+  static final long FRONT = 2 * Countdown.EXACT_WITHIN;
   /** The broadcast whose next message makes the last one stale: thinned out, and a socket behind keeps the latest. */
   private static final String SUPERSEDED = "progress";
   private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
@@ -70,6 +72,10 @@ public class PushVerticle extends VerticleBase {
   private final Set<String> roundsInFlight = new HashSet<>();
   private final ShownPositions shown = new ShownPositions();
   private final Map<String, Double> pageRates = new HashMap<>();
+  /** Per event, this node's visitors within {@link #FRONT} places at their last look-up. */
+  private final Map<String, Set<String>> front = new HashMap<>();
+  private final Set<String> frontInFlight = new HashSet<>();
+  private final Set<String> frontAgain = new HashSet<>();
   private final Map<String, MessageConsumer<JsonObject>> broadcasts = new HashMap<>();
   private final OutageLog redisOutage = new OutageLog(LOG);
   private Counter rankMessages;
@@ -133,6 +139,7 @@ public class PushVerticle extends VerticleBase {
       }
     }
     delivery.send();
+    frontRound(batch.event());
   }
 
   private void onDepartures(Message<JsonObject> message) {
@@ -144,6 +151,7 @@ public class PushVerticle extends VerticleBase {
       }
     }
     delivery.send();
+    frontRound(batch.event());
   }
 
   private void onHoldNotices(Message<JsonObject> message) {
@@ -195,6 +203,7 @@ public class PushVerticle extends VerticleBase {
     }
     nextRound.keySet().retainAll(sockets.events());
     pageRates.keySet().retainAll(nextRound.keySet());
+    front.keySet().retainAll(nextRound.keySet());
   }
 
   private Future<Void> rankRound(String event, EventSettings settings, long now, long period) {
@@ -202,29 +211,7 @@ public class PushVerticle extends VerticleBase {
     List<Future<Integer>> batches = new ArrayList<>();
     for (int from = 0; from < visitors.size(); from += BATCH) {
       List<String> batch = visitors.subList(from, Math.min(visitors.size(), from + BATCH));
-      batches.add(line.ranks(event, batch, now).map(ranks -> {
-        Countdown countdown = countdown(event, settings, ranks.rate());
-        int sent = 0;
-        Sockets.Delivery delivery = sockets.delivery();
-        for (int i = 0; i < batch.size(); i++) {
-          long position = ranks.positions()[i];
-          String visitor = batch.get(i);
-          if (position <= 0) {
-            shown.forget(visitor);
-          } else if (shown.due(visitor, position, countdown.rateAt(position), now, period)) {
-            double rate = countdown.rateAt(position);
-            long floor = countdown.floor(position);
-            if (delivery.latestToVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
-                Eta.seconds(position, ranks.rate(), settings), now, rate, floor))) {
-              shown.sent(visitor, position, rate, floor, now);
-              sent++;
-            }
-          }
-        }
-        delivery.send();
-        rankMessages.increment(sent);
-        return sent;
-      }));
+      batches.add(line.ranks(event, batch, now).map(ranks -> correct(event, settings, batch, ranks, now, period)));
     }
     return Future.all(batches).onSuccess(all -> {
       int sent = batches.stream().mapToInt(Future::result).sum();
@@ -236,6 +223,69 @@ public class PushVerticle extends VerticleBase {
         shown.retainAll(keep);
       }
     }).mapEmpty();
+  }
+
+  /** Sends the visitors of one batch the frames their pages need; how many it sent. */
+  private int correct(String event, EventSettings settings, List<String> batch, QueueStore.Ranks ranks, long now,
+                      long period) {
+    Countdown countdown = countdown(event, settings, ranks.rate());
+    Set<String> nearFront = front.computeIfAbsent(event, e -> new HashSet<>());
+    int sent = 0;
+    Sockets.Delivery delivery = sockets.delivery();
+    for (int i = 0; i < batch.size(); i++) {
+      long position = ranks.positions()[i];
+      String visitor = batch.get(i);
+      if (position > 0 && position <= FRONT) {
+        nearFront.add(visitor);
+      } else {
+        nearFront.remove(visitor);
+      }
+      if (position <= 0) {
+        shown.forget(visitor);
+      } else if (shown.due(visitor, position, countdown.rateAt(position), now, period)) {
+        double rate = countdown.rateAt(position);
+        long floor = countdown.floor(position);
+        if (delivery.latestToVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
+            Eta.seconds(position, ranks.rate(), settings), now, rate, floor))) {
+          shown.sent(visitor, position, rate, floor, now);
+          sent++;
+        }
+      }
+    }
+    delivery.send();
+    rankMessages.increment(sent);
+    return sent;
+  }
+
+  /**
+   * Positions change when someone is admitted or leaves, so the visitors near the front, who are
+   * told every change, are looked up again right after each admission or departure batch instead of
+   * waiting up to a round: one small script for at most the few hundred of them on this node.
+   */
+  private void frontRound(String event) {
+    Set<String> nearFront = front.get(event);
+    if (nearFront != null) {
+      // a look-up renews presence: never for a visitor whose page has gone
+      nearFront.removeIf(v -> !sockets.isConnected(event, v));
+    }
+    if (nearFront == null || nearFront.isEmpty()) {
+      return;
+    }
+    if (!frontInFlight.add(event)) {
+      frontAgain.add(event);
+      return;
+    }
+    List<String> visitors = new ArrayList<>(nearFront);
+    long now = System.currentTimeMillis();
+    catalog.get(event)
+        .compose(info -> line.ranks(event, visitors, now).map(ranks -> correct(event, info.settings(), visitors, ranks,
+            now, info.settings().rankPushMillis())))
+        .onComplete(ar -> {
+          frontInFlight.remove(event);
+          if (frontAgain.remove(event)) {
+            frontRound(event);
+          }
+        });
   }
 
   /**

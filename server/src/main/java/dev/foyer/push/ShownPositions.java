@@ -14,8 +14,10 @@ import java.util.Map;
  *   <li>by more than max(1 position, 1 %) of the true position;</li>
  *   <li>any difference at all once either is within the first {@link Countdown#EXACT_WITHIN} places
  *       (where the page does not count by itself, so every change of the position is sent);</li>
- *   <li>the rate the page counts with is no longer the event's (a pause, a resume, a material
- *       change: see {@link Countdown#materiallyDifferent});</li>
+ *   <li>the line started or stopped moving (a pause, a resume: the page's rate is 0 and the
+ *       event's is not, or the reverse), or the event's rate changed materially
+ *       ({@link Countdown#materiallyDifferent}) and counting with the old one would take this page
+ *       past its tolerance before its keepalive;</li>
  *   <li>or a keepalive, so no page goes more than {@link Countdown#KEEPALIVE_MILLIS} without one
  *       (spread over a few seconds per visitor, so a crowd told at once does not stay in step).</li>
  * </ul>
@@ -42,18 +44,23 @@ final class ShownPositions {
    */
   boolean due(String visitor, long truth, double rate, long now, long roundMillis) {
     Shown s = shown.get(visitor);
-    if (s == null || s.rate != rate) {
-      return true;
+    if (s == null || (s.rate > 0) != (rate > 0)) {
+      return true; // the line started or stopped moving: the page must not count on, or stand still
     }
     long elapsed = now - s.at;
-    if (elapsed >= Countdown.KEEPALIVE_MILLIS - roundMillis - spread(visitor)) {
+    long keepaliveIn = Countdown.KEEPALIVE_MILLIS - roundMillis - spread(visitor) - elapsed;
+    if (keepaliveIn <= 0) {
       return true;
     }
     long display = Position.shown(s.position, s.rate, s.floor, elapsed);
     if (Math.min(display, truth) <= Countdown.EXACT_WITHIN) {
       return display != truth;
     }
-    return Math.abs(display - truth) > Math.max(1.0, truth / 100.0);
+    double off = Math.abs(display - truth);
+    double tolerance = Math.max(1.0, truth / 100.0);
+    // another rate matters to this page only if counting with the old one would take it past the
+    // tolerance before its keepalive; far back it seldom does, so a new rate is not a frame for all
+    return off > tolerance || (s.rate != rate && off + Math.abs(rate - s.rate) * keepaliveIn / 1000.0 > tolerance);
   }
 
   /** The frame went out: the pages show it from now. */
