@@ -290,6 +290,7 @@ final class LineSwarm {
             .put("relativePercent", percent(relativeError.summaryMillis()))
             .put("withinMax1Or1Percent", samples == 0 ? null : Math.round(withinTarget.get() * 10000.0 / samples) / 100.0)
             .put("byTruePosition", bandsJson()))
+        .put("rankFramesByReason", poll ? null : difference(before.rankFramesByReason(), after.rankFramesByReason()))
         .put("serverCpuSeconds", cpu)
         .put("serverCpuSecondsPer1000VisitorMinutes", cpu / Math.max(1e-9, visitorMinutes / 1000.0))
         // push: the connected visitors' sockets and state; poll: none connected (for comparison)
@@ -304,6 +305,13 @@ final class LineSwarm {
       Double v = summary.getDouble(k);
       out.put(k, v == null ? null : v / 100.0);
     }
+    return out;
+  }
+
+  /** What the server counted between two reads, per reason (foyer_rank_frames_sent_total). */
+  private static JsonObject difference(Map<String, Long> before, Map<String, Long> after) {
+    JsonObject out = new JsonObject();
+    after.forEach((reason, n) -> out.put(reason, n - before.getOrDefault(reason, 0L)));
     return out;
   }
 

@@ -6,8 +6,9 @@ import dev.foyer.event.EventSettings;
  * How a rank frame lets the page move its number by itself ({@link Position}): the admission rate
  * to count down with and the lowest position it may reach before the next frame.
  *
- * @param rate      admissions per second: the measured rate, never above the rate cap; 0 while
- *                  paused or before anything was measured, so the page stands still
+ * @param rate      admissions per second: the measured rate (the push room measures the last ten
+ *                  seconds; a page registering gets the line's moving average), never above the
+ *                  rate cap; 0 while paused or before anything was measured, so the page stands still
  * @param allowance the most admissions the line can let through before the next frame (a
  *                  keepalive comes within {@link #KEEPALIVE_MILLIS}): the rate cap over that time
  *                  plus the second's burst the cap allows; none (-1) without a cap

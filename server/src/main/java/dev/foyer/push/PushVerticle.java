@@ -72,6 +72,7 @@ public class PushVerticle extends VerticleBase {
   private final Set<String> roundsInFlight = new HashSet<>();
   private final ShownPositions shown = new ShownPositions();
   private final Map<String, Double> pageRates = new HashMap<>();
+  private final AdmissionRates admissionRates = new AdmissionRates();
   /** Per event, this node's visitors within {@link #FRONT} places at their last look-up. */
   private final Map<String, Set<String>> front = new HashMap<>();
   private final Set<String> frontInFlight = new HashSet<>();
@@ -79,6 +80,7 @@ public class PushVerticle extends VerticleBase {
   private final Map<String, MessageConsumer<JsonObject>> broadcasts = new HashMap<>();
   private final OutageLog redisOutage = new OutageLog(LOG);
   private Counter rankMessages;
+  private final Map<ShownPositions.Reason, Counter> framesBy = new java.util.EnumMap<>(ShownPositions.Reason.class);
   private ProgressFanOut progress;
 
   public PushVerticle(FoyerConfig config, PassKeyRing passKeys) {
@@ -97,6 +99,11 @@ public class PushVerticle extends VerticleBase {
     passes = new Passes(vertx, passKeys);
     new PassKeys(vertx, config).follow(pg, passes);
     rankMessages = Metrics.rankMessages();
+    for (ShownPositions.Reason r : ShownPositions.Reason.values()) {
+      if (r != ShownPositions.Reason.NONE) {
+        framesBy.put(r, Metrics.rankFrames(r.name().toLowerCase(java.util.Locale.ROOT)));
+      }
+    }
     progress = new ProgressFanOut(vertx, sockets, ProgressFanOut.EVERY_MILLIS);
     Gauge.builder("foyer_connected_sockets", sockets, Sockets::sockets)
         .description("Bridge sockets open on this node").register(Metrics.registry());
@@ -130,6 +137,7 @@ public class PushVerticle extends VerticleBase {
 
   private void onAdmissions(Message<JsonObject> message) {
     Admissions batch = Admissions.fromJson(message.body());
+    admissionRates.admitted(batch.event(), batch.visitors().size(), System.currentTimeMillis());
     Sockets.Delivery delivery = sockets.delivery();
     for (String visitor : batch.visitors()) {
       if (sockets.isConnected(batch.event(), visitor)) {
@@ -204,6 +212,7 @@ public class PushVerticle extends VerticleBase {
     nextRound.keySet().retainAll(sockets.events());
     pageRates.keySet().retainAll(nextRound.keySet());
     front.keySet().retainAll(nextRound.keySet());
+    admissionRates.retainAll(nextRound.keySet());
   }
 
   private Future<Void> rankRound(String event, EventSettings settings, long now, long period) {
@@ -228,7 +237,7 @@ public class PushVerticle extends VerticleBase {
   /** Sends the visitors of one batch the frames their pages need; how many it sent. */
   private int correct(String event, EventSettings settings, List<String> batch, QueueStore.Ranks ranks, long now,
                       long period) {
-    Countdown countdown = countdown(event, settings, ranks.rate());
+    Countdown countdown = countdown(event, settings, admissionRates.perSecond(event, now));
     Set<String> nearFront = front.computeIfAbsent(event, e -> new HashSet<>());
     int sent = 0;
     Sockets.Delivery delivery = sockets.delivery();
@@ -242,12 +251,14 @@ public class PushVerticle extends VerticleBase {
       }
       if (position <= 0) {
         shown.forget(visitor);
-      } else if (shown.due(visitor, position, countdown.rateAt(position), now, period)) {
+      } else {
         double rate = countdown.rateAt(position);
+        ShownPositions.Reason reason = shown.due(visitor, position, rate, now, period);
         long floor = countdown.floor(position);
-        if (delivery.latestToVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
-            Eta.seconds(position, ranks.rate(), settings), now, rate, floor))) {
+        if (reason != ShownPositions.Reason.NONE && delivery.latestToVisitor(event, visitor, Frames.rank(visitor,
+            position, ranks.waiting(), Eta.seconds(position, ranks.rate(), settings), now, rate, floor))) {
           shown.sent(visitor, position, rate, floor, now);
+          framesBy.get(reason).increment();
           sent++;
         }
       }

@@ -38,29 +38,39 @@ final class ShownPositions {
   private final Map<String, Shown> shown = new HashMap<>();
 
   /**
-   * Whether the visitor at {@code truth} needs a frame now, the frame's {@code rate} being the one
+   * Whether (and why) the visitor at {@code truth} needs a frame now, the frame's {@code rate} being the one
    * for that position ({@link Countdown#rateAt}); {@code roundMillis} is how often the truth is looked at (a keepalive must not
    * wait a round past its time).
    */
-  boolean due(String visitor, long truth, double rate, long now, long roundMillis) {
+  /** Why a frame is due; {@link #NONE} when the page shows close enough to the truth. */
+  enum Reason { NONE, FIRST, MOVING, RATE, KEEPALIVE, FRONT, DRIFT }
+
+  Reason due(String visitor, long truth, double rate, long now, long roundMillis) {
     Shown s = shown.get(visitor);
-    if (s == null || (s.rate > 0) != (rate > 0)) {
-      return true; // the line started or stopped moving: the page must not count on, or stand still
+    if (s == null) {
+      return Reason.FIRST;
+    }
+    if ((s.rate > 0) != (rate > 0)) {
+      return Reason.MOVING; // the line started or stopped moving: the page must not count on, or stand still
     }
     long elapsed = now - s.at;
     long keepaliveIn = Countdown.KEEPALIVE_MILLIS - roundMillis - spread(visitor) - elapsed;
     if (keepaliveIn <= 0) {
-      return true;
+      return Reason.KEEPALIVE;
     }
     long display = Position.shown(s.position, s.rate, s.floor, elapsed);
     if (Math.min(display, truth) <= Countdown.EXACT_WITHIN) {
-      return display != truth;
+      return display != truth ? Reason.FRONT : Reason.NONE;
     }
     double off = Math.abs(display - truth);
     double tolerance = Math.max(1.0, truth / 100.0);
+    if (off > tolerance) {
+      return Reason.DRIFT;
+    }
     // another rate matters to this page only if counting with the old one would take it past the
     // tolerance before its keepalive; far back it seldom does, so a new rate is not a frame for all
-    return off > tolerance || (s.rate != rate && off + Math.abs(rate - s.rate) * keepaliveIn / 1000.0 > tolerance);
+    return s.rate != rate && off + Math.abs(rate - s.rate) * keepaliveIn / 1000.0 > tolerance
+        ? Reason.RATE : Reason.NONE;
   }
 
   /** The frame went out: the pages show it from now. */
