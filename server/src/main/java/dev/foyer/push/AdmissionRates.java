@@ -25,17 +25,26 @@ final class AdmissionRates {
     expire(recent, at);
   }
 
-  double perSecond(String event, long now) {
+  /**
+   * Admissions per second lately; 0 once no batch came for two ticks (the line stopped: the page
+   * is told at once, not as a sliding window empties). A line that just started is measured over
+   * the time it has moved, not the whole window.
+   */
+  double perSecond(String event, long now, long tickMillis) {
     ArrayDeque<long[]> recent = batches.get(event);
     if (recent == null) {
       return 0;
     }
     expire(recent, now);
+    if (recent.isEmpty() || recent.peekLast()[0] < now - 2 * tickMillis - tickMillis / 2) {
+      return 0;
+    }
     long total = 0;
     for (long[] b : recent) {
       total += b[1];
     }
-    return total * 1000.0 / WINDOW_MILLIS;
+    long span = Math.min(WINDOW_MILLIS, now - recent.peekFirst()[0] + tickMillis);
+    return total * 1000.0 / Math.max(1000, span);
   }
 
   void retainAll(Set<String> events) {

@@ -237,7 +237,8 @@ public class PushVerticle extends VerticleBase {
   /** Sends the visitors of one batch the frames their pages need; how many it sent. */
   private int correct(String event, EventSettings settings, List<String> batch, QueueStore.Ranks ranks, long now,
                       long period) {
-    Countdown countdown = countdown(event, settings, admissionRates.perSecond(event, now));
+    Countdown countdown = countdown(event, settings, admissionRates.perSecond(event, now, config.tickMillis()));
+    double lump = countdown.rate() * config.tickMillis() / 1000.0;
     Set<String> nearFront = front.computeIfAbsent(event, e -> new HashSet<>());
     int sent = 0;
     Sockets.Delivery delivery = sockets.delivery();
@@ -253,7 +254,7 @@ public class PushVerticle extends VerticleBase {
         shown.forget(visitor);
       } else {
         double rate = countdown.rateAt(position);
-        ShownPositions.Reason reason = shown.due(visitor, position, rate, now, period);
+        ShownPositions.Reason reason = shown.due(visitor, position, rate, lump, now, period);
         long floor = countdown.floor(position);
         if (reason != ShownPositions.Reason.NONE && delivery.latestToVisitor(event, visitor, Frames.rank(visitor,
             position, ranks.waiting(), Eta.seconds(position, ranks.rate(), settings), now, rate, floor))) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * What each page connected to this node shows now, from the last rank frame it was sent and when
  * ({@link Position}), and whether the truth has moved far enough from it to be worth a frame:
  * <ul>
- *   <li>by more than max(1 position, 1 %) of the true position;</li>
+ *   <li>by more than max(1 position, 1 % of the true position, one tick's admissions): admission
+ *       moves the line in lumps, one per tick, and no page can be nearer than that between ticks;</li>
  *   <li>any difference at all once either is within the first {@link Countdown#EXACT_WITHIN} places
  *       (where the page does not count by itself, so every change of the position is sent);</li>
  *   <li>the line started or stopped moving (a pause, a resume: the page's rate is 0 and the
@@ -39,13 +40,14 @@ final class ShownPositions {
 
   /**
    * Whether (and why) the visitor at {@code truth} needs a frame now, the frame's {@code rate} being the one
-   * for that position ({@link Countdown#rateAt}); {@code roundMillis} is how often the truth is looked at (a keepalive must not
+   * for that position ({@link Countdown#rateAt}), {@code lump} the places one admission tick moves
+   * the line; {@code roundMillis} is how often the truth is looked at (a keepalive must not
    * wait a round past its time).
    */
   /** Why a frame is due; {@link #NONE} when the page shows close enough to the truth. */
   enum Reason { NONE, FIRST, MOVING, RATE, KEEPALIVE, FRONT, DRIFT }
 
-  Reason due(String visitor, long truth, double rate, long now, long roundMillis) {
+  Reason due(String visitor, long truth, double rate, double lump, long now, long roundMillis) {
     Shown s = shown.get(visitor);
     if (s == null) {
       return Reason.FIRST;
@@ -63,7 +65,8 @@ final class ShownPositions {
       return display != truth ? Reason.FRONT : Reason.NONE;
     }
     double off = Math.abs(display - truth);
-    double tolerance = Math.max(1.0, truth / 100.0);
+    // a line that moves a lump per tick is off by up to a lump between ticks, whatever a page shows
+    double tolerance = Math.max(lump, Math.max(1.0, truth / 100.0));
     if (off > tolerance) {
       return Reason.DRIFT;
     }
