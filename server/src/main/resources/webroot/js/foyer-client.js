@@ -1,10 +1,14 @@
 /*
  * foyer's embeddable client, for a site that draws its own waiting UI. Uses the official Vert.x
  * event-bus client (@vertx/eventbus-bridge-client.js 1.0.0, served at /js/vendor/vertx-eventbus-1.0.0.js)
- * over SockJS (served at /webjars/sockjs-client/1.6.1/dist/sockjs.min.js). Load those two, then this:
+ * over SockJS (served at /webjars/sockjs-client/1.6.1/dist/sockjs.min.js), and /js/position.js (what
+ * the page shows between rank frames). Load those three, then this (without position.js loaded
+ * first, this loads it from `base` itself and shows positions as they come until it is there):
  *
  *   const line = FoyerClient.join({base: 'https://queue.example.com', event: 'spring-tour'});
  *   line.on('position', p => show(p.position, p.waiting, p.etaSeconds));   // null position: pre-queue
+ *     // about once a second while the line moves: the last rank frame counted down (position.js),
+ *     // and at once on every frame the server sends (a correction, a keepalive)
  *   line.on('admitted', a => useThePass(a.pass, a.activeUntil));
  *   line.on('left', g => say(g.reason));          // left, expired, disconnected, confirmed, ...
  *   line.on('error', e => say(e.message));
@@ -28,7 +32,14 @@
     this.state = 'joining';
     this.bus = null;
     this.closed = false;
+    this.rank = null;         // the last rank frame, and when it arrived (this page's clock)
+    this.rankAt = 0;
+    this.shown = null;        // what was last emitted, so the timer emits only a change
+    this.timer = null;
   }
+
+  /** Between rank frames the page counts down by itself; the server corrects it when it drifts. */
+  const COUNT_EVERY_MILLIS = 1000;
 
   Line.prototype.on = function (name, listener) {
     if (!this.listeners[name]) throw new Error('FoyerClient: no event "' + name + '"');
@@ -99,9 +110,15 @@
   Line.prototype.message = function (m) {
     if (m.type === 'rank') {
       this.state = 'waiting';
-      this.emit('position', {position: m.position, waiting: m.waiting, etaSeconds: m.etaSeconds,
-        prequeue: m.prequeue === true || m.position === null || m.position === undefined});
-    } else if (m.type === 'admitted') {
+      this.rank = m;
+      this.rankAt = Date.now();
+      this.shown = null;
+      this.showRank();
+      this.countDown();
+      return;
+    }
+    this.stopCounting();
+    if (m.type === 'admitted') {
       if (this.state === 'active' && this.pass === m.pass) return;
       this.state = 'active';
       this.pass = m.pass;
@@ -119,6 +136,35 @@
       this.storage.removeItem(this.tokenKey);
       this.disconnect();
       this.emit('left', {reason: m.reason});
+    }
+  };
+
+  /** Emits what the page shows now (position.js), if it differs from what was last emitted. */
+  Line.prototype.showRank = function () {
+    const m = this.rank;
+    const shown = global.FoyerPosition ? global.FoyerPosition.shown(m, this.rankAt, Date.now())
+      : {position: m.position, etaSeconds: m.etaSeconds};
+    if (this.shown && this.shown.position === shown.position && this.shown.etaSeconds === shown.etaSeconds) return;
+    this.shown = shown;
+    this.emit('position', {position: shown.position, waiting: m.waiting, etaSeconds: shown.etaSeconds,
+      prequeue: m.prequeue === true || m.position === null || m.position === undefined});
+  };
+
+  /** A timer only while the last frame says the line moves (rate > 0). */
+  Line.prototype.countDown = function () {
+    const self = this;
+    this.stopCounting();
+    if (!(this.rank && this.rank.rate > 0) || this.closed) return;
+    this.timer = global.setInterval(function () {
+      if (self.state === 'waiting' && self.rank) self.showRank();
+      else self.stopCounting();
+    }, COUNT_EVERY_MILLIS);
+  };
+
+  Line.prototype.stopCounting = function () {
+    if (this.timer !== null) {
+      global.clearInterval(this.timer);
+      this.timer = null;
     }
   };
 
@@ -153,6 +199,7 @@
     const self = this;
     const token = this.storage.getItem(this.tokenKey);
     this.closed = true;
+    this.stopCounting();
     this.disconnect();
     if (!token) return Promise.resolve();
     return this.api('DELETE', '/visitors/me', token).then(function () {
@@ -180,6 +227,12 @@
     join: function (options) {
       if (!options || !options.event) throw new Error('FoyerClient.join needs {event}');
       if (!global.EventBus || !global.SockJS) throw new Error('FoyerClient needs sockjs and vertx-eventbus loaded first');
+      if (!global.FoyerPosition && global.document) {
+        // position.js not loaded first: fetch it; positions are shown as they come until it is here
+        const script = global.document.createElement('script');
+        script.src = (options.base || '').replace(/\/$/, '') + '/js/position.js';
+        global.document.head.appendChild(script);
+      }
       return new Line(options).start(0);
     }
   };

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -jar bench/target/foyer-bench.jar tick --port 8080 --admin-key K --waiting 10000 --ticks 20
  *   java -jar bench/target/foyer-bench.jar wait --port 8080 --admin-key K --visitors 10000 --seconds 60
  *   java -jar bench/target/foyer-bench.jar poll --port 8080 --admin-key K --visitors 10000 --seconds 60
+ *   java -jar bench/target/foyer-bench.jar line --port 8080 --admin-key K --visitors 10000 --seconds 60 --server-pid PID
  *   java -jar bench/target/foyer-bench.jar wait --port 8080 --admin-key K --visitors 5000 --stalled 500 --server-pid PID
  *   java -jar bench/target/foyer-bench.jar holds --port 8080 --admin-key K --visitors 500 --seats 100 --seconds 10
  *   java -jar bench/target/foyer-bench.jar seatview --port 8080 --admin-key K --viewers 1000 --changes 50
@@ -44,7 +45,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Bench surge|forwardauth|wait|poll|holds|seatview|seatmap|tick|eta [--option value ...]");
+      System.err.println("usage: Bench surge|forwardauth|wait|poll|holds|seatview|seatmap|tick|eta|line [--option value ...]");
       System.exit(2);
     }
     Map<String, String> options = new HashMap<>();
@@ -96,6 +97,14 @@ public final class Bench {
               Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
               Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")),
               Integer.parseInt(o.getOrDefault("processes", "1")), o.get("server-pid"), stall(o));
+      case "line" -> LineSwarm.compare(vertx, port, adminKey, new LineSwarm.Script(
+          Integer.parseInt(o.getOrDefault("visitors", "10000")), Integer.parseInt(o.getOrDefault("seconds", "60")),
+          Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
+          Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")), Integer.parseInt(o.getOrDefault("max-active", "400")),
+          Integer.parseInt(o.getOrDefault("active-seconds", "40")), Double.parseDouble(o.getOrDefault("joins-per-second", "10")),
+          Double.parseDouble(o.getOrDefault("leaves-per-second", "3")), Integer.parseInt(o.getOrDefault("samples-per-second", "20")),
+          Double.parseDouble(o.getOrDefault("pause-at", "0.4")), Double.parseDouble(o.getOrDefault("pause-for", "0.15"))),
+          o.get("server-pid"));
       case "poll" -> new VisitorSwarm(vertx, port, adminKey).run(true,
           Integer.parseInt(o.getOrDefault("visitors", "1000")), Integer.parseInt(o.getOrDefault("seconds", "30")),
           Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
@@ -140,6 +149,7 @@ public final class Bench {
           r.getDouble("serverCpuSecondsPer1000VisitorMinutes"), r.getLong("serverHeapBytes") >> 20,
           r.getLong("heapPerVisitorBytes"));
       case "wait-stalled" -> stalledSummary(r);
+      case "line" -> LineSwarm.summary(r);
       case "holds" -> String.format("holds: %d attempts/s, %d held/s, confirm p99 %s ms, %d errors",
           r.getLong("holdAttemptsPerSecond"), r.getLong("holdsPerSecond"),
           r.getJsonObject("confirmLatencyMillis").getValue("p99"), r.getLong("errors"));

@@ -9,7 +9,8 @@ import io.vertx.core.http.HttpMethod;
  * meter the server does not have (an older foyer) reads as 0.
  */
 record ServerMetrics(double cpuSeconds, long heapUsedBytes, long liveDataBytes, long connectedVisitors,
-                     long socketsBehind, long slowSocketsClosed, long framesCoalesced) {
+                     long socketsBehind, long slowSocketsClosed, long framesCoalesced,
+                     java.util.Map<String, Long> rankFramesByReason) {
 
   static Future<ServerMetrics> read(HttpClient http) {
     return http.request(HttpMethod.GET, "/metrics")
@@ -22,6 +23,7 @@ record ServerMetrics(double cpuSeconds, long heapUsedBytes, long liveDataBytes, 
           long behind = 0;
           long closed = 0;
           long coalesced = 0;
+          java.util.Map<String, Long> byReason = new java.util.TreeMap<>();
           for (String line : body.toString().split("\n")) {
             if (line.startsWith("process_cpu_time_ns_total ")) {
               cpuNanos = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
@@ -37,9 +39,14 @@ record ServerMetrics(double cpuSeconds, long heapUsedBytes, long liveDataBytes, 
               closed += value(line);
             } else if (line.startsWith("foyer_frames_coalesced_total ")) {
               coalesced = value(line);
+            } else if (line.startsWith("foyer_rank_frames_sent_total{")) {
+              int at = line.indexOf("reason=\"");
+              if (at >= 0) {
+                byReason.merge(line.substring(at + 8, line.indexOf('"', at + 8)), value(line), Long::sum);
+              }
             }
           }
-          return new ServerMetrics(cpuNanos / 1e9, heap, live, visitors, behind, closed, coalesced);
+          return new ServerMetrics(cpuNanos / 1e9, heap, live, visitors, behind, closed, coalesced, byReason);
         });
   }
 

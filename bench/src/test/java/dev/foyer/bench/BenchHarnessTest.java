@@ -118,6 +118,28 @@ class BenchHarnessTest {
   }
 
   @Test
+  void lineRunsPushThenPollOnTheSameScriptAndAccountsForEveryNoticeAndEverySample() throws Exception {
+    JsonObject r = run("line", Map.of("visitors", "400", "seconds", "8", "admit-per-minute", "1200",
+        "rank-push-millis", "500", "max-active", "60", "active-seconds", "4", "joins-per-second", "5",
+        "leaves-per-second", "2", "samples-per-second", "20", "server-pid", String.valueOf(ProcessHandle.current().pid())));
+    for (String phase : new String[] {"push", "poll"}) {
+      JsonObject p = r.getJsonObject(phase);
+      assertTrue(p.getLong("admittedByServer") > 20, phase + ": " + p.encode());
+      assertEquals(p.getLong("admittedByServer"), (long) p.getInteger("admissionNoticesReceived"),
+          phase + ": every notice matched");
+      assertEquals(0, p.getLong("lostNotices"));
+      assertEquals(0, p.getLong("duplicateNotices"));
+      assertEquals(0, p.getLong("errors"), phase + ": " + p.encode());
+      assertTrue(p.getLong("joinsDuringRun") > 10 && p.getLong("departuresDuringRun") > 3, p.encode());
+      assertTrue(p.getJsonObject("displayedError").getLong("samples") > 20, p.encode());
+      assertTrue(p.getDouble("serverCpuSeconds") > 0);
+    }
+    assertTrue(r.getJsonObject("push").getDouble("rankFramesPerVisitorMinute") > 0);
+    assertTrue(r.getJsonObject("poll").getDouble("pollsPerVisitorMinute") > 30, "a poll every 500 ms, or at least every 2 s on a busy machine: " + r.encode());
+    assertTrue(r.getDouble("pushOverPollCpu") > 0, r.encode());
+  }
+
+  @Test
   void pollSeesEveryAdmissionByPolling() throws Exception {
     JsonObject r = run("poll", Map.of("visitors", "120", "seconds", "4", "admit-per-minute", "1200",
         "rank-push-millis", "500"));

@@ -245,6 +245,12 @@ public final class Bridge {
       }
       registrations.put(address, registration);
       sockets.listen(address, this);
+      // broadcasts are thinned out per node (progress at most every few seconds): a page that
+      // registers gets the latest at once instead of waiting for the next
+      String latest = sockets.latest(address);
+      if (latest != null) {
+        output.write(latest, address, true);
+      }
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.foyer.bridge;
 
 import dev.foyer.event.EventCatalog;
+import dev.foyer.event.EventSettings;
+import dev.foyer.line.Countdown;
 import dev.foyer.line.Eta;
 import dev.foyer.line.QueueStore;
 import dev.foyer.line.VisitorState;
@@ -13,17 +15,27 @@ import io.vertx.core.Future;
  */
 record CurrentState(QueueStore line, EventCatalog catalog, Passes passes, Sockets sockets) {
 
-  /** The frame; told to {@link Sockets#registered}, so the rank round after it sends only a change. */
+  /** The frame; told to {@link Sockets#registered}, so the rank round after it counts the page from it. */
   Future<String> frame(String event, String visitor, long now) {
     return catalog.get(event).compose(info -> line.status(event, visitor, now).map(state -> {
-      sockets.registered(visitor, state.state() == VisitorState.State.WAITING ? state.position() : null);
-      return state;
-    }).map(state -> switch (state.state()) {
-      case WAITING -> Frames.rank(visitor, state.position(), state.waiting(),
-          Eta.of(state.position(), state.turnover(), info.settings()), now);
-      case PREQUEUE -> Frames.prequeue(visitor, state.waiting(), now);
-      case ACTIVE -> Frames.admitted(visitor, passes.issue(event, visitor, state.activeUntil()), state.activeUntil());
-      case GONE -> Frames.gone(visitor, state.reason());
+      if (state.state() == VisitorState.State.WAITING) {
+        return rank(visitor, state, info.settings(), now);
+      }
+      sockets.registered(visitor, null);
+      return switch (state.state()) {
+        case PREQUEUE -> Frames.prequeue(visitor, state.waiting(), now);
+        case ACTIVE -> Frames.admitted(visitor, passes.issue(event, visitor, state.activeUntil()), state.activeUntil());
+        default -> Frames.gone(visitor, state.reason());
+      };
     })).onFailure(err -> sockets.registered(visitor, null));
+  }
+
+  private String rank(String visitor, VisitorState state, EventSettings settings, long now) {
+    Eta.Estimate eta = Eta.of(state.position(), state.turnover(), settings);
+    Countdown countdown = Countdown.of(settings, Countdown.rateOf(state.position(), eta));
+    double rate = countdown.rateAt(state.position());
+    long floor = countdown.floor(state.position());
+    sockets.registered(visitor, new Sockets.Told(state.position(), rate, floor, now));
+    return Frames.rank(visitor, state.position(), state.waiting(), eta, now, rate, floor);
   }
 }

@@ -15,9 +15,14 @@ public final class Frames {
   private Frames() {
   }
 
-  /** {@code rank} on the visitor's address: where they stand now, and how long it may take. */
-  public static String rank(String visitor, long position, long waiting, Eta.Estimate eta, long at) {
-    return new StringBuilder(200)
+  /**
+   * {@code rank} on the visitor's address: where they stand now, how long it may take, and how the
+   * page counts down until the next one ({@code rate} admissions a second, never below
+   * {@code floor}; see line/Position).
+   */
+  public static String rank(String visitor, long position, long waiting, Eta.Estimate eta, long at, double rate,
+                            long floor) {
+    return new StringBuilder(220)
         .append("{\"type\":\"rec\",\"address\":\"").append(Addresses.VISITOR_PREFIX).append(visitor)
         .append("\",\"body\":{\"type\":\"rank\",\"position\":").append(position)
         .append(",\"waiting\":").append(waiting)
@@ -26,6 +31,8 @@ public final class Frames {
         .append("\",\"low\":").append(eta.low())
         .append(",\"high\":").append(eta.high())
         .append("},\"at\":").append(at)
+        .append(",\"rate\":").append(rate)
+        .append(",\"floor\":").append(floor)
         .append("}}")
         .toString();
   }

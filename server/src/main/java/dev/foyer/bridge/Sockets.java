@@ -59,10 +59,13 @@ public final class Sockets implements Shareable {
   private final Map<String, Set<Sink>> listeners = new ConcurrentHashMap<>();
   private final AtomicInteger sockets = new AtomicInteger();
   /**
-   * The position each connected visitor was last sent, by the register's first frame or a rank
-   * round: a rank round sends only a change, so a fresh register is not told the same thing twice.
+   * What a register's first frame told each newly connected visitor ({@link #PENDING} while it is on
+   * its way), until the push room's next rank round counts the page from it: so a fresh register is
+   * not told the same thing twice.
    */
-  private final Map<String, Long> told = new ConcurrentHashMap<>();
+  private final Map<String, Told> told = new ConcurrentHashMap<>();
+  /** The latest frame of each broadcast whose next one supersedes it (progress), for a socket that registers. */
+  private final Map<String, String> latest = new ConcurrentHashMap<>();
 
   void socketOpened() {
     sockets.incrementAndGet();
@@ -98,35 +101,37 @@ public final class Sockets implements Shareable {
     });
   }
 
-  /** A register's first frame is on its way: rank rounds leave the visitor to it. */
-  private static final long PENDING = Long.MIN_VALUE;
-
-  /**
-   * A rank round's position for the visitor: true when it is news (not sent yet, by a round or by
-   * the register's first frame), and so to be sent; false too while the register's frame is pending.
-   */
-  public boolean changed(String visitor, long position) {
-    boolean[] news = new boolean[1];
-    told.compute(visitor, (v, before) -> {
-      if (before != null && before == PENDING) {
-        return before;
-      }
-      news[0] = before == null || before != position;
-      return position;
-    });
-    return news[0];
+  /** The rank frame a register sent first: the page counts down from it (see line/Position). */
+  public record Told(long position, double rate, long floor, long at) {
   }
 
-  /** The register's first frame told the visitor this position (null: not in line, nothing told). */
-  void registered(String visitor, Long position) {
-    if (position == null) {
+  /** A register's first frame is on its way: rank rounds leave the visitor to it. */
+  public static final Told PENDING = new Told(-1, 0, 0, 0);
+
+  /**
+   * What the register's first frame told the visitor, handed over once to the rank round that
+   * counts the page from it; {@link #PENDING} (kept) while that frame is on its way, so the round
+   * leaves the visitor to it; null when there is nothing new.
+   */
+  public Told takeTold(String visitor) {
+    Told[] out = new Told[1];
+    told.computeIfPresent(visitor, (v, t) -> {
+      out[0] = t;
+      return t == PENDING ? t : null;
+    });
+    return out[0];
+  }
+
+  /** The register's first frame told the visitor this (null: not in line, nothing to count from). */
+  void registered(String visitor, Told frame) {
+    if (frame == null) {
       told.remove(visitor);
     } else {
-      told.computeIfPresent(visitor, (v, before) -> position); // absent: disconnected meanwhile
+      told.computeIfPresent(visitor, (v, before) -> frame); // absent: disconnected meanwhile
     }
   }
 
-  /** The visitor is no longer in line (admitted, gone): whatever position comes next is news. */
+  /** The visitor is no longer in line (admitted, gone): nothing left to count from. */
   public void forget(String visitor) {
     told.remove(visitor);
   }
@@ -152,6 +157,16 @@ public final class Sockets implements Shareable {
 
   public int visitorCount() {
     return visitorsByEvent.values().stream().mapToInt(Map::size).sum();
+  }
+
+  /** Keeps the latest frame of a broadcast the next one supersedes, for the sockets that register later. */
+  public void remember(String address, String frame) {
+    latest.put(address, frame);
+  }
+
+  /** The latest frame remembered for this broadcast address; null when none. */
+  String latest(String address) {
+    return latest.get(address);
   }
 
   void listen(String address, Sink sink) {

@@ -91,6 +91,16 @@ public final class Metrics {
   }
 
   /**
+   * foyer_rank_frames_sent_total{reason}: why each rank frame went out (see push/ShownPositions):
+   * first, moving (the line started or stopped), rate, keepalive, front (a change within the first
+   * 100), drift (past max(1, 1 %)).
+   */
+  public static Counter rankFrames(String reason) {
+    return Counter.builder("foyer_rank_frames_sent").tag("reason", reason)
+        .description("Rank frames pushed to this node's visitors, by why they were due").register(registry());
+  }
+
+  /**
    * foyer_redis_script_seconds{script}: how long each Redis script took, round trip. Looked up on
    * each use (a map lookup), so it always lands on the registry of the running Vert.x.
    */

@@ -16,6 +16,7 @@ import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
+import dev.foyer.line.Countdown;
 import dev.foyer.line.Eta;
 import dev.foyer.line.QueueStore;
 import dev.foyer.pass.PassKeyRing;
@@ -41,16 +42,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Pushes to the visitors connected to this node: fresh positions every rankPushMillis (computed in
- * batches, one script per batch, which also renews their presence), admission, departure and hold
- * notices picked out of the cluster-wide batches, and broadcasts received once per node (one
- * clustered subscription per address) and fanned out to the local sockets.
+ * Pushes to the visitors connected to this node: positions, looked up every rankPushMillis (in
+ * batches, one script per batch, which also renews their presence) but sent only when what the page
+ * shows by counting down from its last frame has drifted from the truth ({@link ShownPositions});
+ * admission, departure and hold notices picked out of the cluster-wide batches, at once; and
+ * broadcasts received once per node (one clustered subscription per address) and fanned out to the
+ * local sockets, progress thinned out ({@link ProgressFanOut}).
  */
 public class PushVerticle extends VerticleBase {
 
   static final int BATCH = 500;
   static final long ROUND_CHECK_MILLIS = 100;
-  /** The broadcast whose next message makes the last one stale, so a socket behind keeps only the latest. */
+  /** Looked up after every admission and departure: the exact places and those about to reach them. */
+  static final long FRONT = 2 * Countdown.EXACT_WITHIN;
+  /** The broadcast whose next message makes the last one stale: thinned out, and a socket behind keeps the latest. */
   private static final String SUPERSEDED = "progress";
   private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
 
@@ -65,9 +70,18 @@ public class PushVerticle extends VerticleBase {
   private Passes passes;
   private final Map<String, Long> nextRound = new HashMap<>();
   private final Set<String> roundsInFlight = new HashSet<>();
+  private final ShownPositions shown = new ShownPositions();
+  private final Map<String, Double> pageRates = new HashMap<>();
+  private final AdmissionRates admissionRates = new AdmissionRates();
+  /** Per event, this node's visitors within {@link #FRONT} places at their last look-up. */
+  private final Map<String, Set<String>> front = new HashMap<>();
+  private final Set<String> frontInFlight = new HashSet<>();
+  private final Set<String> frontAgain = new HashSet<>();
   private final Map<String, MessageConsumer<JsonObject>> broadcasts = new HashMap<>();
   private final OutageLog redisOutage = new OutageLog(LOG);
   private Counter rankMessages;
+  private final Map<ShownPositions.Reason, Counter> framesBy = new java.util.EnumMap<>(ShownPositions.Reason.class);
+  private ProgressFanOut progress;
 
   public PushVerticle(FoyerConfig config, PassKeyRing passKeys) {
     this.config = config;
@@ -85,6 +99,12 @@ public class PushVerticle extends VerticleBase {
     passes = new Passes(vertx, passKeys);
     new PassKeys(vertx, config).follow(pg, passes);
     rankMessages = Metrics.rankMessages();
+    for (ShownPositions.Reason r : ShownPositions.Reason.values()) {
+      if (r != ShownPositions.Reason.NONE) {
+        framesBy.put(r, Metrics.rankFrames(r.name().toLowerCase(java.util.Locale.ROOT)));
+      }
+    }
+    progress = new ProgressFanOut(vertx, sockets, ProgressFanOut.EVERY_MILLIS);
     Gauge.builder("foyer_connected_sockets", sockets, Sockets::sockets)
         .description("Bridge sockets open on this node").register(Metrics.registry());
     Gauge.builder("foyer_connected_visitors", sockets, Sockets::visitorCount)
@@ -117,15 +137,18 @@ public class PushVerticle extends VerticleBase {
 
   private void onAdmissions(Message<JsonObject> message) {
     Admissions batch = Admissions.fromJson(message.body());
+    admissionRates.admitted(batch.event(), batch.visitors().size(), System.currentTimeMillis());
     Sockets.Delivery delivery = sockets.delivery();
     for (String visitor : batch.visitors()) {
       if (sockets.isConnected(batch.event(), visitor)) {
         sockets.forget(visitor);
+        shown.forget(visitor);
         delivery.toVisitor(batch.event(), visitor, Frames.admitted(visitor,
             passes.issue(batch.event(), visitor, batch.activeUntil()), batch.activeUntil()));
       }
     }
     delivery.send();
+    frontRound(batch.event());
   }
 
   private void onDepartures(Message<JsonObject> message) {
@@ -134,9 +157,11 @@ public class PushVerticle extends VerticleBase {
     for (String visitor : batch.visitors()) {
       if (delivery.toVisitor(batch.event(), visitor, Frames.gone(visitor, batch.reason()))) {
         sockets.forget(visitor);
+        shown.forget(visitor);
       }
     }
     delivery.send();
+    frontRound(batch.event());
   }
 
   private void onHoldNotices(Message<JsonObject> message) {
@@ -155,6 +180,7 @@ public class PushVerticle extends VerticleBase {
     Sockets.Delivery delivery = sockets.delivery();
     for (String visitor : sockets.visitors(reset.event())) {
       sockets.forget(visitor);
+      shown.forget(visitor);
       delivery.toVisitor(reset.event(), visitor, Frames.gone(visitor, "reset"));
     }
     delivery.send();
@@ -172,7 +198,7 @@ public class PushVerticle extends VerticleBase {
               // presence leases ride on rank rounds, so they must come well inside the grace period
               long period = Math.min(s.rankPushMillis(), Math.max(100, s.graceSeconds() * 1000L / 3));
               nextRound.put(event, now + period);
-              return rankRound(event, s, now);
+              return rankRound(event, s, now, period);
             })
             .onComplete(ar -> {
               roundsInFlight.remove(event);
@@ -187,37 +213,115 @@ public class PushVerticle extends VerticleBase {
       }
     }
     nextRound.keySet().retainAll(sockets.events());
+    pageRates.keySet().retainAll(nextRound.keySet());
+    front.keySet().retainAll(nextRound.keySet());
+    admissionRates.retainAll(nextRound.keySet());
   }
 
-  private Future<Void> rankRound(String event, EventSettings settings, long now) {
+  private Future<Void> rankRound(String event, EventSettings settings, long now, long period) {
     List<String> visitors = sockets.visitors(event);
     List<Future<Integer>> batches = new ArrayList<>();
     for (int from = 0; from < visitors.size(); from += BATCH) {
       List<String> batch = visitors.subList(from, Math.min(visitors.size(), from + BATCH));
-      batches.add(line.ranks(event, batch, now).map(ranks -> {
-        int sent = 0;
-        Sockets.Delivery delivery = sockets.delivery();
-        for (int i = 0; i < batch.size(); i++) {
-          long position = ranks.positions()[i];
-          String visitor = batch.get(i);
-          if (position > 0) {
-            if (sockets.changed(visitor, position)) {
-              delivery.latestToVisitor(event, visitor, Frames.rank(visitor, position, ranks.waiting(),
-                  Eta.of(position, ranks.turnover(), settings), now));
-              sent++;
-            }
-          }
-        }
-        delivery.send();
-        rankMessages.increment(sent);
-        return sent;
-      }));
+      batches.add(line.ranks(event, batch, now).map(ranks -> correct(event, settings, batch, ranks, now, period)));
     }
     return Future.all(batches).onSuccess(all -> {
       int sent = batches.stream().mapToInt(Future::result).sum();
       vertx.eventBus().publish(Addresses.RANK_ROUNDS, new RankRound(ClusterNodes.id(vertx), event, visitors.size(),
           batches.size(), sent, System.currentTimeMillis() - now).toJson());
+      if (shown.size() > 2 * sockets.visitorCount() + 1000) {
+        Set<String> keep = new HashSet<>();
+        sockets.events().forEach(e -> keep.addAll(sockets.visitors(e)));
+        shown.retainAll(keep);
+      }
     }).mapEmpty();
+  }
+
+  /** Sends the visitors of one batch the frames their pages need; how many it sent. */
+  private int correct(String event, EventSettings settings, List<String> batch, QueueStore.Ranks ranks, long now,
+                      long period) {
+    Countdown countdown = countdown(event, settings, admissionRates.perSecond(event, now, config.tickMillis()));
+    double lump = countdown.rate() * config.tickMillis() / 1000.0;
+    Set<String> nearFront = front.computeIfAbsent(event, e -> new HashSet<>());
+    int sent = 0;
+    Sockets.Delivery delivery = sockets.delivery();
+    for (int i = 0; i < batch.size(); i++) {
+      long position = ranks.positions()[i];
+      String visitor = batch.get(i);
+      if (position > 0 && position <= FRONT) {
+        nearFront.add(visitor);
+      } else {
+        nearFront.remove(visitor);
+      }
+      Sockets.Told told = sockets.takeTold(visitor);
+      if (told == Sockets.PENDING) {
+        continue; // the register's first frame is on its way: the page counts from that one
+      }
+      if (told != null) {
+        shown.sent(visitor, told.position(), told.rate(), told.floor(), told.at());
+      }
+      if (position <= 0) {
+        shown.forget(visitor);
+      } else {
+        double rate = countdown.rateAt(position);
+        ShownPositions.Reason reason = shown.due(visitor, position, rate, lump, now, period);
+        long floor = countdown.floor(position);
+        if (reason != ShownPositions.Reason.NONE && delivery.latestToVisitor(event, visitor, Frames.rank(visitor,
+            position, ranks.waiting(), Eta.of(position, ranks.turnover(), settings), now, rate, floor))) {
+          shown.sent(visitor, position, rate, floor, now);
+          framesBy.get(reason).increment();
+          sent++;
+        }
+      }
+    }
+    delivery.send();
+    rankMessages.increment(sent);
+    return sent;
+  }
+
+  /**
+   * Positions change when someone is admitted or leaves, so the visitors near the front, who are
+   * told every change, are looked up again right after each admission or departure batch instead of
+   * waiting up to a round: one small script for at most the few hundred of them on this node.
+   */
+  private void frontRound(String event) {
+    Set<String> nearFront = front.get(event);
+    if (nearFront != null) {
+      // a look-up renews presence: never for a visitor whose page has gone
+      nearFront.removeIf(v -> !sockets.isConnected(event, v));
+    }
+    if (nearFront == null || nearFront.isEmpty()) {
+      return;
+    }
+    if (!frontInFlight.add(event)) {
+      frontAgain.add(event);
+      return;
+    }
+    List<String> visitors = new ArrayList<>(nearFront);
+    long now = System.currentTimeMillis();
+    catalog.get(event)
+        .compose(info -> line.ranks(event, visitors, now).map(ranks -> correct(event, info.settings(), visitors, ranks,
+            now, info.settings().rankPushMillis())))
+        .onComplete(ar -> {
+          frontInFlight.remove(event);
+          if (frontAgain.remove(event)) {
+            frontRound(event);
+          }
+        });
+  }
+
+  /**
+   * The rate this event's pages count down with: it follows the measured rate only when that moves
+   * by a material amount, so the noise of a moving average does not send every page a frame.
+   */
+  private Countdown countdown(String event, EventSettings settings, Double measured) {
+    Countdown now = Countdown.of(settings, measured);
+    Double before = pageRates.get(event);
+    if (before != null && !Countdown.materiallyDifferent(before, now.rate())) {
+      return new Countdown(before, now.allowance());
+    }
+    pageRates.put(event, now.rate());
+    return now;
   }
 
   // ---- broadcasts: one clustered subscription per node and address, fanned out locally
@@ -233,14 +337,14 @@ public class PushVerticle extends VerticleBase {
   private void follow(String event) {
     for (String address : List.of(Addresses.event(event), Addresses.seats(event))) {
       broadcasts.computeIfAbsent(address, a -> vertx.eventBus().<JsonObject>consumer(a, msg -> {
-        Sockets.Delivery delivery = sockets.delivery();
         String frame = Frames.rec(a, msg.body());
         if (SUPERSEDED.equals(msg.body().getString("type"))) {
-          delivery.latestToListeners(a, frame);
+          progress.received(a, frame, msg.body().getBoolean("queueing"));
         } else {
+          Sockets.Delivery delivery = sockets.delivery();
           delivery.toListeners(a, frame); // seat changes are deltas: each one counts
+          delivery.send();
         }
-        delivery.send();
       }));
     }
   }
