@@ -129,9 +129,14 @@
     if (line && line.connection === 'live' && line.state === 'waiting') localStorage.setItem(seenKey, String(Date.now()));
   }, 5000);
 
+  // The Notification API is touched only once the visitor asked for notifications with the button
+  // (this key then remembers it): a page that merely reads the permission at load has frozen
+  // headless Chromium's DevTools in tests, and a visitor who never asked needs nothing from it.
+  const notifyKey = 'foyer.notify';
+
   function notify(text) {
-    // only ever when the visitor allowed it before: never a prompt the page did not ask for by a click
-    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    if (!('Notification' in window) || !localStorage.getItem(notifyKey)) return;
+    if (Notification.permission !== 'granted') return;
     try {
       new Notification("It's your turn", {body: text, tag: 'foyer-turn-' + event});
     } catch (e) {
@@ -139,12 +144,14 @@
     }
   }
 
-  function offerNotification() {
+  function offerNotification(permission) {
     if (!('Notification' in window)) return;
-    const permission = Notification.permission;
-    $('notify').hidden = permission !== 'default';
-    $('notify-state').hidden = permission !== 'granted';
-    $('notify-state').textContent = 'You get a notification when it is your turn.';
+    const asked = localStorage.getItem(notifyKey);
+    $('notify').hidden = !!asked;
+    $('notify-state').hidden = !asked;
+    $('notify-state').textContent = permission === 'denied' || asked === 'denied'
+      ? 'Notifications are blocked in this browser: keep an eye on this tab.'
+      : 'You get a notification when it is your turn.';
   }
 
   function admitted(a) {
@@ -247,7 +254,11 @@
   $('turn-go').addEventListener('click', go);
   $('notify').addEventListener('click', () => {
     // the one place the page asks: on the visitor's own click
-    if ('Notification' in window) Notification.requestPermission().then(offerNotification, offerNotification);
+    if (!('Notification' in window)) return;
+    Promise.resolve(Notification.requestPermission()).then(permission => {
+      localStorage.setItem(notifyKey, permission === 'granted' ? 'granted' : 'denied');
+      offerNotification(permission);
+    }, () => offerNotification('denied'));
   });
 
   fetch('/api/events/' + encodeURIComponent(event)).then(r => r.ok ? r.json() : null).then(info => {
