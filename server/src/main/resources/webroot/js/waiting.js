@@ -129,13 +129,13 @@
     if (line && line.connection === 'live' && line.state === 'waiting') localStorage.setItem(seenKey, String(Date.now()));
   }, 5000);
 
-  // The Notification API is touched only once the visitor asked for notifications with the button
-  // (this key then remembers it): a page that merely reads the permission at load has frozen
-  // headless Chromium's DevTools in tests, and a visitor who never asked needs nothing from it.
+  // The Notification API is not touched at all (not even `'Notification' in window`) until the
+  // visitor asks with the button (this key then remembers it): a page that merely looked at it at
+  // load froze headless Chromium's screenshots in tests, and a visitor who never asked needs nothing.
   const notifyKey = 'foyer.notify';
 
   function notify(text) {
-    if (!('Notification' in window) || !localStorage.getItem(notifyKey)) return;
+    if (!localStorage.getItem(notifyKey) || !('Notification' in window)) return;
     if (Notification.permission !== 'granted') return;
     try {
       new Notification("It's your turn", {body: text, tag: 'foyer-turn-' + event});
@@ -145,12 +145,11 @@
   }
 
   function offerNotification(permission) {
-    if (!('Notification' in window)) return;
     const asked = localStorage.getItem(notifyKey);
     $('notify').hidden = !!asked;
     $('notify-state').hidden = !asked;
     $('notify-state').textContent = permission === 'denied' || asked === 'denied'
-      ? 'Notifications are blocked in this browser: keep an eye on this tab.'
+      ? 'This browser does not notify this page: keep an eye on this tab.'
       : 'You get a notification when it is your turn.';
   }
 
@@ -254,7 +253,10 @@
   $('turn-go').addEventListener('click', go);
   $('notify').addEventListener('click', () => {
     // the one place the page asks: on the visitor's own click
-    if (!('Notification' in window)) return;
+    if (!('Notification' in window)) {
+      localStorage.setItem(notifyKey, 'denied');
+      return offerNotification('denied');
+    }
     Promise.resolve(Notification.requestPermission()).then(permission => {
       localStorage.setItem(notifyKey, permission === 'granted' ? 'granted' : 'denied');
       offerNotification(permission);
