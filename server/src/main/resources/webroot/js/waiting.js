@@ -130,8 +130,8 @@
   }, 5000);
 
   // The Notification API is not touched at all (not even `'Notification' in window`) until the
-  // visitor asks with the button (this key then remembers it): a page that merely looked at it at
-  // load froze headless Chromium's screenshots in tests, and a visitor who never asked needs nothing.
+  // visitor asks with the button (this key then remembers it): an earlier page that looked at it at
+  // load was seen to freeze headless Chromium's DevTools, and a visitor who never asked needs nothing.
   const notifyKey = 'foyer.notify';
 
   function notify(text) {

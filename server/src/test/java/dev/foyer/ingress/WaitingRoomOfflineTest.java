@@ -91,8 +91,8 @@ class WaitingRoomOfflineTest {
   }
 
   /**
-   * Desktop or phone: a browser whose window is that size (a device-metrics override once the
-   * network is gone can freeze this Chromium's renderer in the next screenshot).
+   * Desktop or phone: a browser whose window is that size, so no device-metrics override is needed
+   * for the screenshots.
    */
   private void window(String size) throws Exception {
     chromium.close();

@@ -66,9 +66,8 @@ public final class Chromium implements AutoCloseable {
   }
 
   /**
-   * With a window of this size ("width,height" CSS px), for screenshots of a page in a state it
-   * cannot leave to be resized: a device-metrics override on a page whose network is gone can
-   * freeze this Chromium's renderer in the next screenshot.
+   * With a window of this size ("width,height" CSS px; headless windows are at least 500 px wide),
+   * for a test that runs a page at desktop and at phone size without a device-metrics override.
    */
   public static Chromium launch(Vertx vertx, String windowSize) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("foyer-chromium");
@@ -145,7 +144,6 @@ public final class Chromium implements AutoCloseable {
     private final Map<Integer, Promise<JsonObject>> pending = new HashMap<>();
     private final java.util.List<JsonObject> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.List<JsonObject> network = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile Promise<JsonObject> nextFrame;
 
     private Page(WebSocket ws) {
       this.ws = ws;
@@ -155,12 +153,6 @@ public final class Chromium implements AutoCloseable {
           log.add(message.getJsonObject("params").getJsonObject("entry"));
         } else if (message.getString("method", "").startsWith("Network.")) {
           network.add(message);
-        } else if ("Page.screencastFrame".equals(message.getString("method"))) {
-          Promise<JsonObject> frame = nextFrame;
-          nextFrame = null;
-          if (frame != null) {
-            frame.complete(message.getJsonObject("params"));
-          }
         }
         Promise<JsonObject> p = message.containsKey("id") ? pending.remove(message.getInteger("id")) : null;
         if (p != null) {
@@ -243,28 +235,6 @@ public final class Chromium implements AutoCloseable {
           ? new JsonObject().put("width", 390).put("height", 844).put("deviceScaleFactor", 1).put("mobile", true)
           : new JsonObject().put("width", 1280).put("height", 800).put("deviceScaleFactor", 1).put("mobile", false);
       return call("Emulation.setDeviceMetricsOverride", metrics).mapEmpty();
-    }
-
-    /**
-     * The next frame the page paints, as PNG: for a page in a state where Page.captureScreenshot
-     * never answers in this headless Chromium (seen on the waiting page once its network was gone, at
-     * some widths; the tab's DevTools session stays stuck after it).
-     */
-    public Future<Object> paintedFrame(Path file) {
-      Promise<JsonObject> frame = Promise.promise();
-      nextFrame = frame;
-      return call("Page.startScreencast", new JsonObject().put("format", "png").put("everyNthFrame", 1))
-          .compose(v -> frame.future())
-          .compose(f -> call("Page.screencastFrameAck", new JsonObject().put("sessionId", f.getInteger("sessionId")))
-              .compose(x -> call("Page.stopScreencast", new JsonObject()))
-              .map(x -> {
-                try {
-                  Files.write(file, java.util.Base64.getDecoder().decode(f.getString("data")));
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-                return (Object) file;
-              }));
     }
 
     public Future<Object> screenshot(Path file) {
