@@ -263,6 +263,13 @@
     bus.sockJSConn.addEventListener('message', heard);
     bus.openedAt = Date.now();
     bus.live = false;
+    // the stock client logs every frame without a handler to the console; an err frame the bridge
+    // sends without an address (rate_limited) is the line's error
+    bus.onunhandled = function (json) {
+      if (json && json.type === 'err' && self.bus === bus) {
+        self.emit('error', {code: json.body || json.failureType, message: json.message || 'refused'});
+      }
+    };
     bus.onopen = function () {
       bus.openedAt = Date.now();
       bus.registerHandler('foyer.visitor.' + self.visitor, {token: self.storage.getItem(self.tokenKey)},
