@@ -1,27 +1,35 @@
 /*
- * The waiting-room page: joins (or rejoins with the token this browser keeps), then listens on the
- * event bus for its position, the event's progress and its admission. Reconnects with backoff.
+ * The waiting-room page, drawn on the embeddable client (js/foyer-client.js): it joins (or rejoins
+ * with the token this browser keeps), shows the place, the wait and whether the page is really
+ * connected, says how long one may be away, and makes the admission an unmistakable moment before
+ * going on to book (foyer's seat page, or the site named by ?return=, js/way-back.js).
  */
 (function () {
   'use strict';
   const event = decodeURIComponent(location.pathname.split('/')[2]);
-  const tokenKey = 'foyer.token.' + event;
   const firstPositionKey = 'foyer.firstPosition.' + event;
+  // when this browser last heard the line live: how long it was away, across a closed tab too
+  const seenKey = 'foyer.seen.' + event;
   const $ = id => document.getElementById(id);
-  let visitor = null;
-  let bus = null;
-  let backoff = 1000;
-  let leaving = false;
-
-  function setConnection(state, text) {
-    const el = $('connection');
-    el.dataset.state = state;
-    el.textContent = text;
-  }
+  const forced = new URLSearchParams(location.search).get('transports');
+  /** Seconds away that keep the place (the event's awaySeconds once its info is in). */
+  let awaySeconds = 600;
+  let eventName = null;
+  let line = null;
+  let turn = null;
+  // (a mark left by a visit that no longer has a place says nothing)
+  let awaySince = localStorage.getItem('foyer.token.' + event) ? parseInt(localStorage.getItem(seenKey), 10) || null : null;
 
   function show(card) {
-    ['waiting-card', 'gone-card', 'error-card'].forEach(id => { $(id).hidden = id !== card; });
+    ['waiting-card', 'gone-card', 'error-card', 'turn-card', 'leave-confirm'].forEach(id => { $(id).hidden = id !== card; });
     $('leave').hidden = card !== 'waiting-card';
+  }
+
+  function duration(seconds) {
+    if (seconds < 60) return Math.max(1, Math.round(seconds)) + ' seconds';
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 120) return minutes + (minutes === 1 ? ' minute' : ' minutes');
+    return Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
   }
 
   function formatWait(seconds) {
@@ -32,16 +40,42 @@
     return Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
   }
 
+  /** The rank frame's eta ({status, low, high}) when it has one, else its single etaSeconds. */
+  function formatEta(p) {
+    const eta = p.eta;
+    if (!eta || !eta.status) return formatWait(p.etaSeconds);
+    if (eta.status === 'paused') return 'paused';
+    if (eta.status !== 'estimate' || eta.high === null || eta.high === undefined) return 'measuring…';
+    if (eta.high < 60) return 'under a minute';
+    const low = Math.max(1, Math.floor(eta.low / 60));
+    const high = Math.max(low, Math.ceil(eta.high / 60));
+    if (high >= 120) return 'about ' + Math.round(eta.low / 3600) + '–' + Math.round(eta.high / 3600) + ' h';
+    return low === high ? 'about ' + low + ' min' : 'about ' + low + '–' + high + ' min';
+  }
+
+  const connectionWords = {connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline'};
+
+  function setConnection(state) {
+    const el = $('connection');
+    el.dataset.state = state;
+    el.textContent = connectionWords[state] || state;
+    const note = $('connection-note');
+    note.hidden = state !== 'reconnecting' && state !== 'offline';
+    note.textContent = (state === 'offline' ? 'No network. ' : '') + 'Your place is kept for '
+      + duration(awaySeconds) + ' while you are away.';
+    $('waiting-card').classList.toggle('stale', state !== 'live');
+  }
+
   let opensAt = null;
   let opensTimer = null;
 
   function renderPrequeue(waiting) {
-    show('waiting-card');
     $('opens').hidden = false;
     $('position').textContent = '–';
     $('ahead').textContent = '–';
     $('waiting').textContent = waiting;
     $('eta').textContent = 'after opening';
+    if (!opensAt && line && line.opensAt) opensAt = Date.parse(line.opensAt);
     if (!opensTimer && opensAt) {
       const tick = () => {
         const left = Math.max(0, Math.round((opensAt - Date.now()) / 1000));
@@ -52,14 +86,16 @@
     }
   }
 
-  function renderPosition(position, waiting, etaSeconds) {
-    if (position === null || position === undefined) return renderPrequeue(waiting);
+  function renderPosition(p) {
+    if (turn) return;
+    if ($('waiting-card').hidden && $('leave-confirm').hidden) show('waiting-card');
+    if (p.prequeue) return renderPrequeue(p.waiting);
+    const position = p.position;
     $('opens').hidden = true;
-    show('waiting-card');
     $('position').textContent = position;
     $('ahead').textContent = Math.max(0, position - 1);
-    $('waiting').textContent = waiting;
-    $('eta').textContent = formatWait(etaSeconds);
+    $('waiting').textContent = p.waiting;
+    $('eta').textContent = formatEta(p);
     let first = parseInt(localStorage.getItem(firstPositionKey), 10);
     if (!first || position > first) {
       first = position;
@@ -68,157 +104,179 @@
     $('progress').style.width = Math.round(100 * (first - position + 1) / first) + '%';
   }
 
-  function admitted(pass, activeUntil) {
-    sessionStorage.setItem('foyer.pass.' + event, JSON.stringify({pass: pass, activeUntil: activeUntil}));
+  /** Back after a lapse (a locked phone, a lost network, a closed tab): say that the place was kept. */
+  function cameBack() {
+    if (awaySince && Date.now() - awaySince > 15000 && !turn) {
+      $('back-again').textContent = 'Welcome back. You were away for ' + duration((Date.now() - awaySince) / 1000)
+        + ' and your place was kept.';
+      $('back-again').hidden = false;
+    }
+    awaySince = null;
+  }
+
+  function onConnection(c) {
+    setConnection(c.state);
+    if (c.state === 'live') {
+      cameBack();
+      localStorage.setItem(seenKey, String(Date.now()));
+    } else if (!awaySince) {
+      awaySince = c.lastHeard || Date.now();
+    }
+  }
+
+  // while live, the last moment heard is kept, so a tab closed and opened again knows its lapse
+  setInterval(() => {
+    if (line && line.connection === 'live' && line.state === 'waiting') localStorage.setItem(seenKey, String(Date.now()));
+  }, 5000);
+
+  // The Notification API is not touched at all (not even `'Notification' in window`) until the
+  // visitor asks with the button (this key then remembers it): an earlier page that looked at it at
+  // load was seen to freeze headless Chromium's DevTools, and a visitor who never asked needs nothing.
+  const notifyKey = 'foyer.notify';
+
+  function notify(text) {
+    if (!localStorage.getItem(notifyKey) || !('Notification' in window)) return;
+    if (Notification.permission !== 'granted') return;
+    try {
+      new Notification("It's your turn", {body: text, tag: 'foyer-turn-' + event});
+    } catch (e) {
+      // Android's Chrome allows notifications only from a service worker: the title says it anyway
+    }
+  }
+
+  function offerNotification(permission) {
+    const asked = localStorage.getItem(notifyKey);
+    $('notify').hidden = !!asked;
+    $('notify-state').hidden = !asked;
+    $('notify-state').textContent = permission === 'denied' || asked === 'denied'
+      ? 'This browser does not notify this page: keep an eye on this tab.'
+      : 'You get a notification when it is your turn.';
+  }
+
+  function admitted(a) {
+    sessionStorage.setItem('foyer.pass.' + event, JSON.stringify({pass: a.pass, activeUntil: a.activeUntil}));
     localStorage.removeItem(firstPositionKey);
-    if (bus) bus.close();
+    localStorage.removeItem(seenKey);
+    if (turn) return;
+    $('back-again').hidden = true;
+    const seconds = Math.max(0, Math.round((a.activeUntil - Date.now()) / 1000));
+    const way = window.FoyerWayBack && window.FoyerWayBack.target;
+    $('turn-time').textContent = duration(seconds);
+    $('turn-go').textContent = way ? 'Go back to the site to book' : 'Go to booking';
+    document.title = "It's your turn! · " + (eventName || 'foyer');
+    show('turn-card');
+    notify('You have ' + duration(seconds) + ' to book' + (eventName ? ' for ' + eventName : '') + '.');
+    let left = 6;
+    $('turn-count').textContent = left;
+    turn = setInterval(() => {
+      left--;
+      $('turn-count').textContent = Math.max(0, left);
+      if (left <= 0) go();
+    }, 1000);
+  }
+
+  let going = false;
+
+  function go() {
+    clearInterval(turn);
+    if (going) return;
+    going = true;
+    $('turn-auto').textContent = 'On your way…';
     if (window.FoyerWayBack && window.FoyerWayBack.go()) return;
     location.assign('/events/' + encodeURIComponent(event) + '/seats');
   }
 
   function gone(reason) {
-    if (bus) bus.close();
-    bus = null;
-    localStorage.removeItem(tokenKey);
+    clearInterval(turn);
+    turn = null;
     localStorage.removeItem(firstPositionKey);
-    if (reason === 'reset') {
-      // the waiting room lost its line after a failure: everyone joins again, at once
-      setConnection('connecting', 'The waiting room restarted its line after a failure; joining again…');
-      join();
-      return;
-    }
-    const words = {left: 'You left the line.', expired: 'Your time to book ran out.',
-      disconnected: 'You were away for too long and lost your place.'};
+    const lapse = awaySince ? ' (you were away for ' + duration((Date.now() - awaySince) / 1000) + ')' : '';
+    localStorage.removeItem(seenKey);
+    awaySince = null;
+    const words = {
+      left: 'You left the line.',
+      expired: 'Your time to book ran out.',
+      confirmed: 'You have booked. Thank you!',
+      disconnected: 'You were away for longer than ' + duration(awaySeconds) + ' and lost your place' + lapse + '.',
+      away: 'You were away for longer than ' + duration(awaySeconds) + ' and lost your place' + lapse + '.'
+    };
     $('gone-reason').textContent = words[reason] || 'You are no longer in line.';
+    $('back-again').hidden = true;
     show('gone-card');
-    setConnection('idle', 'Not connected');
+    setConnection('idle');
+    $('connection').textContent = 'Not in line';
+    $('connection-note').hidden = true;
   }
 
-  function render(status) {
-    visitor = status.visitor;
-    if (status.opensAt) opensAt = Date.parse(status.opensAt);
-    if (status.state === 'waiting') renderPosition(status.position, status.waiting, status.etaSeconds);
-    else if (status.state === 'active') admitted(status.pass, status.activeUntil);
-    else gone(status.reason);
-  }
-
-  // One key per attempt to join, kept across its retries: a join that went through although its
-  // answer was lost (a timeout, a 503) gives back the same place instead of a second one.
-  function joinKey() {
-    const name = 'foyer.joinKey.' + event;
-    let key = sessionStorage.getItem(name);
-    if (!key) {
-      const bytes = crypto.getRandomValues(new Uint8Array(16));
-      key = Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
-      sessionStorage.setItem(name, key);
-    }
-    return key;
-  }
-
-  async function join(pow) {
-    const token = localStorage.getItem(tokenKey);
-    const headers = token ? {Authorization: 'Bearer ' + token} : {'Idempotency-Key': joinKey()};
-    const request = {method: 'POST', headers: headers};
-    if (pow && !token) {
-      headers['Content-Type'] = 'application/json';
-      request.body = JSON.stringify({pow: pow});
-    }
-    let response;
-    try {
-      response = await fetch('/api/events/' + encodeURIComponent(event) + '/visitors', request);
-    } catch (e) {
-      setConnection('offline', 'Offline, retrying…');
-      return retry(join);
-    }
-    if (response.status === 401 && token) {
-      localStorage.removeItem(tokenKey);
-      return join();
-    }
-    const body = await response.json().catch(() => ({}));
-    if (response.status === 404) {
+  function onError(e) {
+    // a connection that did not get through is told by 'connection'; these are answers
+    if (e.code === 'unreachable') return;
+    if (e.status === 404) {
       $('error-text').textContent = 'There is no such event.';
       show('error-card');
-      return;
+    } else if (e.status) {
+      $('error-text').textContent = e.message || e.code;
+      show('error-card');
     }
-    if (response.status === 403 && /^pow_/.test(body.error)) {
-      // the event asks for proof of work (js/pow.js): solve a fresh challenge, then join with it
-      return window.FoyerPow.solve(event).then(join, () => retry(join));
-    }
-    if (!response.ok) {
-      setConnection('offline', 'The waiting room is busy, retrying…');
-      return retry(join);
-    }
-    localStorage.setItem(tokenKey, body.token);
-    sessionStorage.removeItem('foyer.joinKey.' + event);
-    render(body);
-    if (body.state === 'waiting') connect(body.token);
   }
 
-  function retry(fn) {
-    const wait = backoff + Math.random() * 500;
-    backoff = Math.min(backoff * 2, 30000);
-    setTimeout(fn, wait);
+  function join() {
+    line = FoyerClient.join({
+      event: event,
+      transports: forced ? forced.split(',') : undefined,
+      // the event asks for proof of work: the ALTCHA widget solves a fresh challenge (js/pow.js)
+      pow: () => window.FoyerPow.solve(event)
+    })
+      .on('connection', onConnection)
+      .on('position', renderPosition)
+      .on('admitted', admitted)
+      .on('left', g => gone(g.reason))
+      .on('error', onError);
+    // kept for a person (and a test) looking at the page's connection in the console
+    window.foyerLine = line;
   }
 
-  function connect(token) {
-    setConnection('connecting', 'Connecting…');
-    // a ping every 20 s keeps the socket alive; every 5 s (the stock client's default) costs the
-    // server four times the reads for nothing
-    const current = new FoyerBus('/eventbus', {pingInterval: 20000});
-    bus = current;
-    current.onopen = () => {
-      current.registerHandler('foyer.visitor.' + visitor, {token: token}, (err, msg) => {
-        if (err) {
-          // the token no longer opens this address: start over with a fresh join
-          current.close();
-          localStorage.removeItem(tokenKey);
-          return join();
-        }
-        // live, and the backoff forgiven, only once the bridge answered the register (it sends the
-        // state at once): a socket can open and then fail every frame sent up, and a page that
-        // forgave it on open rejoined every 1.2 s forever
-        backoff = 1000;
-        setConnection('live', 'Live');
-        const m = msg.body;
-        if (m.type === 'rank') renderPosition(m.position, m.waiting, m.etaSeconds);
-        else if (m.type === 'admitted') admitted(m.pass, m.activeUntil);
-        else if (m.type === 'gone') gone(m.reason);
-      });
-      current.registerHandler('foyer.event.' + event, {}, (err, msg) => {
-        if (!err && msg.body.type === 'progress' && $('waiting-card').hidden === false) {
-          $('waiting').textContent = msg.body.waiting;
-        }
-      });
-    };
-    current.onclose = () => {
-      if (bus !== current || leaving) return;
-      bus = null;
-      setConnection('offline', 'Reconnecting…');
-      // rejoin over REST first: it tells us at once if we were admitted while away
-      retry(join);
-    };
-  }
-
-  $('join-again').addEventListener('click', () => { backoff = 1000; join(); });
-  $('leave').addEventListener('click', async () => {
-    leaving = true;
-    const token = localStorage.getItem(tokenKey);
-    if (bus) bus.close();
-    if (token) {
-      await fetch('/api/events/' + encodeURIComponent(event) + '/visitors/me',
-        {method: 'DELETE', headers: {Authorization: 'Bearer ' + token}}).catch(() => {});
+  $('join-again').addEventListener('click', () => {
+    setConnection('connecting');
+    join();
+  });
+  $('leave').addEventListener('click', () => {
+    const ahead = $('ahead').textContent;
+    $('leave-place').textContent = /^\d+$/.test(ahead) ? ' (' + ahead + ' ahead of you now)' : '';
+    show('leave-confirm');
+  });
+  $('leave-no').addEventListener('click', () => show('waiting-card'));
+  $('leave-yes').addEventListener('click', () => {
+    const leaving = line;
+    leaving.leave().catch(() => {}).then(() => gone('left'));
+  });
+  $('turn-go').addEventListener('click', go);
+  $('notify').addEventListener('click', () => {
+    // the one place the page asks: on the visitor's own click
+    if (!('Notification' in window)) {
+      localStorage.setItem(notifyKey, 'denied');
+      return offerNotification('denied');
     }
-    leaving = false;
-    gone('left');
+    Promise.resolve(Notification.requestPermission()).then(permission => {
+      localStorage.setItem(notifyKey, permission === 'granted' ? 'granted' : 'denied');
+      offerNotification(permission);
+    }, () => offerNotification('denied'));
   });
 
   fetch('/api/events/' + encodeURIComponent(event)).then(r => r.ok ? r.json() : null).then(info => {
     if (!info) return;
+    eventName = info.name;
     $('name').textContent = info.name;
-    document.title = info.name + ' · foyer';
+    if (!turn) document.title = info.name + ' · foyer';
+    if (info.opensAt) opensAt = Date.parse(info.opensAt);
+    const away = info.awaySeconds || (info.settings && info.settings.awaySeconds);
+    if (away > 0) awaySeconds = away;
+    $('away-time').textContent = duration(awaySeconds);
+    if (line) setConnection(line.connection);
     if (info.opening && info.opening.order === 'shuffle') {
       $('opening-order').textContent = 'in a fair random order (commitment ' + info.opening.commitment.slice(0, 12) + '…)';
     }
   }).catch(() => {});
+  offerNotification();
   join();
 })();

@@ -40,6 +40,12 @@ public final class Bridge {
   static final int MAX_FRAME_BYTES = 4096;
   /** A socket that sends nothing (not even a ping) for this long is dead; clients ping every 5 to 20 s. */
   static final long PING_TIMEOUT_MILLIS = 60_000;
+  /**
+   * SockJS heartbeat frames ({@code h}) to every session this often: a page that hears nothing for
+   * a few seconds longer knows its socket is dead (a phone's network gone, a proxy that dropped it)
+   * although no close ever arrives, instead of showing "Live" over a stale place.
+   */
+  static final long HEARTBEAT_MILLIS = 5_000;
   /** Websocket close status for a socket given up on: 1008, the endpoint's policy. */
   static final short CLOSE_TOO_SLOW = 1008;
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
@@ -76,7 +82,7 @@ public final class Bridge {
     SockJSHandlerOptions options = new SockJSHandlerOptions()
         .setRegisterWriteHandler(false)
         .setInsertJSESSIONID(false)
-        .setHeartbeatInterval(25_000);
+        .setHeartbeatInterval(HEARTBEAT_MILLIS);
     Router sockJs = SockJSHandler.create(vertx, options).socketHandler(socket -> new Connection(socket).open());
     // Vert.x 5's SockJS handler reads the frames of the HTTP fallbacks (xhr_send from xhr-streaming,
     // xhr-polling and eventsource; jsonp_send) only from a BodyHandler that ran before it, and

@@ -62,10 +62,18 @@ public final class Chromium implements AutoCloseable {
   }
 
   public static Chromium launch(Vertx vertx) throws IOException, InterruptedException {
+    return launch(vertx, "420,900");
+  }
+
+  /**
+   * With a window of this size ("width,height" CSS px; headless windows are at least 500 px wide),
+   * for a test that runs a page at desktop and at phone size without a device-metrics override.
+   */
+  public static Chromium launch(Vertx vertx, String windowSize) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("foyer-chromium");
     Process process = new ProcessBuilder(BINARY, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--remote-debugging-port=0", "--window-size=420,900",
+        "--disable-dev-shm-usage", "--remote-debugging-port=0", "--window-size=" + windowSize,
         "--user-data-dir=" + profile, "about:blank")
         .redirectErrorStream(true)
         .start();
