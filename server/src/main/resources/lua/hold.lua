@@ -29,7 +29,8 @@ local activeUntil = redis.call('ZSCORE', KEYS[8], visitor)
 if not activeUntil or tonumber(activeUntil) <= now then
   return {'not_admitted', {}}
 end
-if redis.call('EXISTS', KEYS[1]) == 0 then
+-- the rows index is loaded with the seats: without it the accessible marks are not known yet
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[12]) == 0 then
   return {'seats_not_loaded', {}}
 end
 local unknown = {}

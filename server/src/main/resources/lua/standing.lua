@@ -3,7 +3,7 @@
 -- the places as one token "@section:count" where a seat hold lists seats, so release, expiry and
 -- confirmation treat both alike; it replaces the visitor's hold in the same step. A retry with the
 -- same hold id (the same Idempotency-Key) gets the same hold back.
--- KEYS[1] seats  KEYS[2] holds  KEYS[3] hold-by-visitor  KEYS[4] hold-seats  KEYS[5] hold-expiry
+-- KEYS[1] seats (unused: the areas tell whether the map is loaded)  KEYS[2] holds  KEYS[3] hold-by-visitor  KEYS[4] hold-seats  KEYS[5] hold-expiry
 -- KEYS[6] confirming  KEYS[7] active  KEYS[8] seat-version  KEYS[9] seat-log  (as in hold.lua)
 -- KEYS[10] rows  KEYS[11] row-meta  KEYS[12] rows-open  KEYS[13] seat-kind  (lib/seat_rows)
 -- KEYS[14] hold-placement  hash holdId -> placement
@@ -13,7 +13,7 @@
 -- ARGV[1] visitor, ARGV[2] holdId, ARGV[3] now (ms), ARGV[4] expiresAt (ms), ARGV[5] section,
 -- ARGV[6] count
 -- Returns {"ok", changes, replacedHoldId or "", gen, version, places left, expiresAt} or {error,
--- places left}: not_admitted, seats_not_loaded, unknown_section, confirm_in_progress, standing_full.
+-- places left}: not_admitted, seats_not_loaded (or no such area), confirm_in_progress, standing_full.
 --#include seat_version
 --#include seat_rows
 local visitor, holdId, now, expiresAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
@@ -24,12 +24,10 @@ local activeUntil = redis.call('ZSCORE', KEYS[7], visitor)
 if not activeUntil or tonumber(activeUntil) <= now then
   return {'not_admitted', 0}
 end
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return {'seats_not_loaded', 0}
-end
+-- the areas are loaded with the map; one the layout has but Redis not is a map not loaded yet
 local capacity = redis.call('HGET', KEYS[15], section)
 if not capacity then
-  return {'unknown_section', 0}
+  return {'seats_not_loaded', 0}
 end
 local function left()
   return tonumber(capacity) - tonumber(redis.call('HGET', KEYS[16], section) or '0')

@@ -87,8 +87,8 @@ public class ReservationRepository {
                 .execute(Tuple.of(event, section)))
             .compose(v -> conn.preparedQuery("INSERT INTO standing_sales (event_id, section, hold_id, reservation_id, "
                     + "visitor_id, places, category, price, currency) "
-                    + "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE (SELECT coalesce(sum(places), 0) FROM standing_sales "
-                    + "WHERE event_id = $1 AND section = $2 AND hold_id <> $3) + $6 <= $10 "
+                    + "SELECT $1, $2, $3, $4, $5, $6::int, $7, $8::bigint, $9 WHERE (SELECT coalesce(sum(places), 0) FROM standing_sales "
+                    + "WHERE event_id = $1 AND section = $2 AND hold_id <> $3) + $6::int <= $10::int "
                     + "ON CONFLICT (event_id, hold_id) DO NOTHING")
                 .execute(Tuple.tuple().addString(event).addString(section).addString(holdId).addUUID(reservationId)
                     .addString(visitor).addInteger(places).addString(item.category()).addLong(item.price())
