@@ -196,8 +196,12 @@
   let gesture = null;        // {moved, distance} while fingers or a mouse are down
   function pointerDown(e) {
     pointers.set(e.pointerId, {x: e.clientX, y: e.clientY});
-    $('map').setPointerCapture && $('map').setPointerCapture(e.pointerId);
     if (!gesture) gesture = {moved: 0, distance: null, target: e.target};
+    try {
+      $('map').setPointerCapture(e.pointerId); // keeps a drag that leaves the map going
+    } catch (err) {
+      // a pointer the browser does not track (an emulated one) simply goes uncaptured
+    }
     if (pointers.size === 2) gesture.distance = spread();
   }
   function spread() {

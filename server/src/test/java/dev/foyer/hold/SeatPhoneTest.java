@@ -112,10 +112,11 @@ class SeatPhoneTest {
           System.out.println("STAGE state " + x);
           return null;
         }))
-        .compose(v -> page[0].waitFor(ready, 40_000).recover(err -> page[0].eval(
+        .compose(v -> page[0].waitFor(ready, 40_000).recover(err -> page[0].screenshot(SHOTS.resolve("phone-not-ready.png"))
+            .compose(x -> page[0].eval(
             "document.querySelectorAll('#map circle').length + ' ' + location.pathname + ' '"
                 + " + document.getElementById('connection').textContent + ' ' + document.body.innerText.slice(0, 300)")
-            .compose(state -> Future.failedFuture("the seat page never got ready: " + state))))
+            .compose(state -> Future.failedFuture("the seat page never got ready: " + state)))))
         .compose(v -> page[0].eval("[document.getElementById('best-card').getBoundingClientRect().top"
             + " < document.getElementById('map').getBoundingClientRect().top,"
             + " document.getElementById('legend').innerText, [...document.getElementById('best-what').options].map(o => o.text).join('|')]"))
