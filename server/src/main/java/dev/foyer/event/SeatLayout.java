@@ -209,6 +209,11 @@ public final class SeatLayout {
       }
       nextX = Math.max(nextX, maxX + 1 + SECTION_GAP);
     }
+    if (seats.isEmpty()) {
+      // the seat map in Redis is a set of seat ids, and an empty set is no set: a standing-only
+      // event would look like a map never loaded
+      throw invalid("sections", "a layout has at least one section of seats (standing areas come in addition)");
+    }
     return new Plan(seats, categories, currency, standing);
   }
 

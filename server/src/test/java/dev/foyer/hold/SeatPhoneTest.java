@@ -99,19 +99,11 @@ class SeatPhoneTest {
         new JsonObject().put("gate", "off").put("maxActive", 10).put("holdSeconds", 900).put("activeSeconds", 120));
     Chromium.Page[] page = new Chromium.Page[1];
     created
-        .compose(r -> {
-          System.out.println("STAGE created " + r.statusCode());
-          return phone.open(url);
-        })
+        .compose(r -> phone.open(url))
         .compose(p -> {
           page[0] = p;
-          System.out.println("STAGE opened");
           return p.viewport(true);
         })
-        .compose(v -> page[0].eval("document.readyState + ' ' + location.href").map(x -> {
-          System.out.println("STAGE state " + x);
-          return null;
-        }))
         .compose(v -> page[0].waitFor(ready, 40_000).recover(err -> page[0].screenshot(SHOTS.resolve("phone-not-ready.png"))
             .compose(x -> page[0].eval(
             "document.querySelectorAll('#map circle').length + ' ' + location.pathname + ' '"
