@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code best}: each buyer asks for the best 1 to 4 seats ({@code {"best": {"count": n}}}).</li>
  * </ul>
  * A buyer's new hold replaces its last, so the map stays as full as the prefill plus the buyers'
- * holds. Per phase: answer time p50/p99, holds made per second, refusals, placements; best over
+ * holds. Per phase: answer time p50/p99, holds made per second, refusals, placements (and errors by
+ * status and code); best over
  * exact as ratios.
  */
 final class BestBench {
@@ -166,6 +167,8 @@ final class BestBench {
       latency.add((System.nanoTime() - sent) / 1000);
       if (ar.failed()) {
         errors.incrementAndGet();
+        placements.computeIfAbsent("error " + ar.cause().getClass().getSimpleName(), k -> new AtomicLong())
+            .incrementAndGet();
       } else if (ar.result().getInteger("status") == 201) {
         holds.incrementAndGet();
         String placement = ar.result().getJsonObject("body").getString("placement");
@@ -176,6 +179,8 @@ final class BestBench {
         refused.incrementAndGet();
       } else {
         errors.incrementAndGet();
+        placements.computeIfAbsent("error " + ar.result().getInteger("status") + " "
+            + ar.result().getJsonObject("body").getString("error"), k -> new AtomicLong()).incrementAndGet();
       }
       loop(event, phase, pass, free, random, end, latency, holds, refused, errors, placements, done);
     });
@@ -190,8 +195,9 @@ final class BestBench {
     }
     JsonObject body = new JsonObject().put("name", "Best available benchmark")
         .put("seats", new JsonObject().put("sections", sections))
-        .put("settings", new JsonObject().put("gate", "off").put("maxActive", 1_000_000).put("activeSeconds", 3600)
-            .put("graceSeconds", 3600).put("holdSeconds", 3600).put("maxSeatsPerHold", FILL_PER_HOLD));
+        .put("settings", new JsonObject().put("gate", "off").put("maxActive", 1_000_000).put("admitPerMinute", 0)
+            .put("activeSeconds", 3600).put("graceSeconds", 3600).put("holdSeconds", 3600)
+            .put("maxSeatsPerHold", FILL_PER_HOLD));
     int status = call(HttpMethod.PUT, "/api/admin/events/" + event, "Bearer " + adminKey, body)
         .map(r -> r.getInteger("status")).await(60, TimeUnit.SECONDS);
     if (status != 201) {
@@ -237,7 +243,13 @@ final class BestBench {
         joins.add(call(HttpMethod.POST, "/api/events/" + event + "/visitors", null, null));
       }
       Future.all(joins).await(120, TimeUnit.SECONDS);
-      joins.forEach(j -> passes.add(j.result().getJsonObject("body").getString("pass")));
+      for (Future<JsonObject> j : joins) {
+        String pass = j.result().getJsonObject("body").getString("pass");
+        if (pass == null) {
+          throw new IllegalStateException("a visitor was not let straight in: " + j.result().encode());
+        }
+        passes.add(pass);
+      }
     }
     return passes;
   }
