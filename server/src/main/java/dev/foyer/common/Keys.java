@@ -90,7 +90,7 @@ public final class Keys {
     return base + "seat-log";
   }
 
-  /** Live holds: hash holdId -> "visitor|expiresAt|seat,seat". */
+  /** Live holds: hash holdId -> "visitor|expiresAt|seat,seat" (standing places: "@section:count"). */
   public String holds() {
     return base + "holds";
   }
@@ -170,10 +170,5 @@ public final class Keys {
   /** Standing places sold: hash section -> count, rebuilt from PostgreSQL. */
   public String standingSold() {
     return base + "standing-sold";
-  }
-
-  /** A standing hold's places: hash holdId -> "section|count". */
-  public String holdStanding() {
-    return base + "hold-standing";
   }
 }

@@ -141,23 +141,6 @@ public class HoldStore extends EventStore {
     return chain.map(Response::toLong);
   }
 
-  /** Places held and sold of each standing area (section -> {held, sold}). */
-  public Future<Map<String, long[]>> standingCounts(String event) {
-    Keys k = keys(event);
-    return redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL).arg(k.standingHeld()))
-        .compose(held -> redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HGETALL)
-            .arg(k.standingSold())).map(sold -> {
-              Map<String, long[]> out = new java.util.HashMap<>();
-              for (String key : held.getKeys()) {
-                out.computeIfAbsent(key, x -> new long[2])[0] = held.get(key).toLong();
-              }
-              for (String key : sold.getKeys()) {
-                out.computeIfAbsent(key, x -> new long[2])[1] = sold.get(key).toLong();
-              }
-              return out;
-            }));
-  }
-
   /** Releases a hold by id for its holder, or ({@code holdId} null) whatever hold the visitor has. */
   public Future<Outcome> release(String event, String holdId, String visitor) {
     Keys k = keys(event);

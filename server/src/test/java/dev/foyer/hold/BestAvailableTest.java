@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BestAvailableTest {
 
   private static final JsonObject OPEN = new JsonObject().put("gate", "off").put("maxActive", 1000)
-      .put("maxSeatsPerHold", 8);
+      .put("admitPerMinute", 0).put("maxSeatsPerHold", 8);
   private static final AtomicInteger EVENTS = new AtomicInteger();
 
   @RegisterExtension

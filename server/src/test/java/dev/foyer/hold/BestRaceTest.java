@@ -62,7 +62,7 @@ class BestRaceTest {
             .add(new JsonObject().put("name", "Floor").put("standing", CAPACITY).put("category", "ga")));
     ApiClient[] api = {cluster.api(0), cluster.api(1)};
     HttpResponse<Buffer> created = api[0].putLayout(EVENT, layout, new JsonObject().put("gate", "off")
-        .put("maxActive", 1000)).await(30, TimeUnit.SECONDS);
+        .put("maxActive", 1000).put("admitPerMinute", 0)).await(30, TimeUnit.SECONDS);
     assertEquals(201, created.statusCode(), created.bodyAsString());
     List<String> manualSeats = new ArrayList<>();
     for (int r = 1; r <= 5; r++) {
