@@ -165,6 +165,10 @@ class SeatPhoneTest {
           });
           return page[0].screenshot(SHOTS.resolve("phone-best.png"));
         })
+        // the same page on a desktop, then back to the phone
+        .compose(v -> page[0].viewport(false))
+        .compose(v -> page[0].screenshot(SHOTS.resolve("desktop-best.png")))
+        .compose(v -> page[0].viewport(true))
         .compose(v -> page[0].eval("document.getElementById('confirm').click()"))
         .compose(v -> page[0].waitFor("!document.getElementById('done').hidden && document.getElementById('reserved-price').textContent", 10_000))
         .compose(paid -> {
