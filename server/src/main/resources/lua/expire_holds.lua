@@ -7,10 +7,13 @@
 -- KEYS[5] confirming      hash  holdId -> "reservationId|fenceUntil"
 -- KEYS[6] seat-version    hash  gen, n: the seat map's generation and last seat-status version
 -- KEYS[7] seat-log        zset  seat -> version of its last status change
+-- KEYS[8] rows, KEYS[9] row-meta, KEYS[10] rows-open, KEYS[11] seat-kind (lib/seat_rows)
+-- KEYS[12] hold-placement hash holdId -> placement; KEYS[13] standing-held hash section -> places held
 -- ARGV[1] now (ms), ARGV[2] maxBatch
 -- Returns {{seat, "free", ...}, {holdId, visitor, ...}, gen, version}; a sweep that freed nothing
 -- gives no version.
 --#include seat_version
+--#include seat_rows
 local due = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local changes = {}
 local expired = {}
@@ -27,6 +30,8 @@ for _, holdId in ipairs(due) do
         changes[#changes + 1] = 'free'
       end
     end
+    seatRows.giveBack(KEYS[13], seats)
+    redis.call('HDEL', KEYS[12], holdId)
     redis.call('HDEL', KEYS[1], holdId)
     if redis.call('HGET', KEYS[2], owner) == holdId then
       redis.call('HDEL', KEYS[2], owner)
@@ -35,5 +40,6 @@ for _, holdId in ipairs(due) do
     expired[#expired + 1] = owner
   end
 end
+seatRows.apply(KEYS[8], KEYS[9], KEYS[10], KEYS[11], changes)
 local gen, version = seatVersion.bump(KEYS[6], KEYS[7], changes)
 return {changes, expired, gen, version}

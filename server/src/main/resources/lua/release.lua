@@ -7,11 +7,14 @@
 -- KEYS[5] confirming      hash  holdId -> "reservationId|fenceUntil"
 -- KEYS[6] seat-version    hash  gen, n: the seat map's generation and last seat-status version
 -- KEYS[7] seat-log        zset  seat -> version of its last status change
+-- KEYS[8] rows, KEYS[9] row-meta, KEYS[10] rows-open, KEYS[11] seat-kind (lib/seat_rows)
+-- KEYS[12] hold-placement hash holdId -> placement; KEYS[13] standing-held hash section -> places held
 -- ARGV[1] holdId, or "" for the visitor's current hold
 -- ARGV[2] visitor: the one asking (must be the holder) or the one who left
 -- Returns {"ok", holdId, {seat, "free", ...}, gen, version}, or {"none"}, {"not_found"}, {"not_your_hold"},
 -- {"confirm_in_progress"}.
 --#include seat_version
+--#include seat_rows
 local holdId, visitor = ARGV[1], ARGV[2]
 if holdId == '' then
   holdId = redis.call('HGET', KEYS[2], visitor)
@@ -38,10 +41,13 @@ for seat in string.gmatch(seats, '[^,]+') do
     changes[#changes + 1] = 'free'
   end
 end
+seatRows.giveBack(KEYS[13], seats)
+redis.call('HDEL', KEYS[12], holdId)
 redis.call('HDEL', KEYS[1], holdId)
 redis.call('ZREM', KEYS[4], holdId)
 if redis.call('HGET', KEYS[2], owner) == holdId then
   redis.call('HDEL', KEYS[2], owner)
 end
+seatRows.apply(KEYS[8], KEYS[9], KEYS[10], KEYS[11], changes)
 local gen, version = seatVersion.bump(KEYS[6], KEYS[7], changes)
 return {'ok', holdId, changes, gen, version}

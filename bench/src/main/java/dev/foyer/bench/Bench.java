@@ -86,6 +86,9 @@ public final class Bench {
       case "seatmap" -> new SeatMapBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("seats", "50000")),
           Integer.parseInt(o.getOrDefault("clients", "8")), Integer.parseInt(o.getOrDefault("seconds", "5")),
           Integer.parseInt(o.getOrDefault("rounds", "3")), Integer.parseInt(o.getOrDefault("probe-millis", "20")), Integer.parseInt(o.getOrDefault("holds-per-second", "20")));
+      case "best" -> new BestBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("seats", "50000")),
+          Integer.parseInt(o.getOrDefault("buyers", "500")), Integer.parseInt(o.getOrDefault("seconds", "10")),
+          Integer.parseInt(o.getOrDefault("rounds", "2")), Double.parseDouble(o.getOrDefault("prefill", "0.8")));
       case "seatview" -> new SeatSwarm(vertx, port, adminKey).seatView(Integer.parseInt(o.getOrDefault("viewers", "1000")),
           Integer.parseInt(o.getOrDefault("changes", "50")));
       case "wait" -> Integer.parseInt(o.getOrDefault("stalled", "0")) > 0
@@ -156,6 +159,17 @@ public final class Bench {
       case "seatview" -> String.format("seatview: %d of %d deliveries, p99 %s ms", r.getLong("deliveriesReceived"),
           r.getLong("deliveriesExpected"), r.getJsonObject("deliveryMillis").getValue("p99"));
       case "seatmap" -> seatmapSummary(r);
+      case "best" -> String.format("best: %d buyers on %d seats (%d held before): best p50 %s / p99 %s ms, %s holds/s; "
+              + "exact p50 %s / p99 %s ms, %s holds/s; best/exact p50 x%s, p99 x%s, holds/s x%s", r.getInteger("buyers"),
+          r.getInteger("seats"), r.getInteger("prefilledSeats"),
+          r.getJsonObject("phases").getJsonObject("best").getJsonObject("latencyMillis").getValue("p50"),
+          r.getJsonObject("phases").getJsonObject("best").getJsonObject("latencyMillis").getValue("p99"),
+          r.getJsonObject("phases").getJsonObject("best").getValue("holdsPerSecond"),
+          r.getJsonObject("phases").getJsonObject("exact").getJsonObject("latencyMillis").getValue("p50"),
+          r.getJsonObject("phases").getJsonObject("exact").getJsonObject("latencyMillis").getValue("p99"),
+          r.getJsonObject("phases").getJsonObject("exact").getValue("holdsPerSecond"),
+          r.getJsonObject("ratios").getValue("p50BestOverExact"), r.getJsonObject("ratios").getValue("p99BestOverExact"),
+          r.getJsonObject("ratios").getValue("holdsPerSecondBestOverExact"));
       case "forwardauth" -> forwardAuthSummary(r);
       case "tick" -> String.format("tick: %d waiting, a tick admitting %.0f takes p50 %s / p99 %s ms (paused: p50 %s ms),"
               + " one admitting %d takes %s ms; %s", r.getInteger("waiting"),

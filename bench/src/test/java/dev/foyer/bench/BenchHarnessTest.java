@@ -160,6 +160,23 @@ class BenchHarnessTest {
   }
 
   @Test
+  void bestTimesBestAvailableAndExactHoldsOnAPrefilledMap() throws Exception {
+    JsonObject r = run("best", Map.of("seats", "2000", "buyers", "20", "seconds", "1", "rounds", "1", "prefill", "0.5"));
+    assertEquals(1000, r.getInteger("prefilledSeats"));
+    for (String phase : java.util.List.of("exact", "best")) {
+      JsonObject p = r.getJsonObject("phases").getJsonObject(phase);
+      assertEquals(0, p.getLong("errors"), phase + ": " + p.encode());
+      assertTrue(p.getLong("holds") > 0, phase + ": " + p.encode());
+      assertEquals(p.getJsonObject("latencyMillis").getLong("count"), p.getLong("holds") + p.getLong("refused"), phase);
+    }
+    JsonObject best = r.getJsonObject("phases").getJsonObject("best");
+    assertEquals(best.getLong("holds"), best.getJsonObject("placements").getLong("together", 0L)
+        + best.getJsonObject("placements").getLong("split", 0L)
+        + best.getJsonObject("placements").getLong("orphan_allowed", 0L), "every best hold says how it was placed");
+    assertTrue(r.getJsonObject("ratios").getDouble("holdsPerSecondBestOverExact") > 0);
+  }
+
+  @Test
   void seatviewDeliversEveryChangeToEveryViewer() throws Exception {
     JsonObject r = run("seatview", Map.of("viewers", "40", "changes", "4"));
     assertEquals(r.getLong("deliveriesExpected"), r.getLong("deliveriesReceived"), r.encode());

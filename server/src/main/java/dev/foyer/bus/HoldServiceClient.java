@@ -34,10 +34,10 @@ final class HoldServiceClient implements HoldService {
   }
 
   @Override
-  public Future<Held> hold(String event, String visitor, List<String> seats, String idempotencyKey) {
+  public Future<Held> hold(String event, String visitor, HoldAsk ask, String idempotencyKey) {
     return call("hold", new JsonObject().put("event", event).put("visitor", visitor)
-        .put("seats", new JsonArray(List.copyOf(seats))).put("idempotencyKey", idempotencyKey))
-        .map(r -> new Held(r.getString("holdId"), Payloads.strings(r.getJsonArray("seats")), r.getLong("expiresAt")));
+        .put("ask", ask.toJson()).put("idempotencyKey", idempotencyKey))
+        .map(Held::fromJson);
   }
 
   @Override
@@ -49,7 +49,7 @@ final class HoldServiceClient implements HoldService {
   @Override
   public Future<Reservation> confirm(String event, String visitor, String holdId) {
     return call("confirm", new JsonObject().put("event", event).put("visitor", visitor).put("holdId", holdId))
-        .map(r -> new Reservation(r.getString("reservationId"), Payloads.strings(r.getJsonArray("seats"))));
+        .map(Reservation::fromJson);
   }
 
   @Override
@@ -96,14 +96,12 @@ final class HoldServiceClient implements HoldService {
       try {
         answer = switch (String.valueOf(message.headers().get(ACTION))) {
           case "hold" -> service.hold(a.getString("event"), a.getString("visitor"),
-                  Payloads.strings(a.getJsonArray("seats")), a.getString("idempotencyKey"))
-              .map(h -> new JsonObject().put("holdId", h.holdId()).put("seats", new JsonArray(List.copyOf(h.seats())))
-                  .put("expiresAt", h.expiresAt()));
+                  HoldAsk.fromJson(a.getJsonObject("ask")), a.getString("idempotencyKey"))
+              .map(Held::toJson);
           case "release" -> service.release(a.getString("event"), a.getString("visitor"), a.getString("holdId"))
               .map(v -> new JsonObject());
           case "confirm" -> service.confirm(a.getString("event"), a.getString("visitor"), a.getString("holdId"))
-              .map(r -> new JsonObject().put("reservationId", r.reservationId())
-                  .put("seats", new JsonArray(List.copyOf(r.seats()))));
+              .map(Reservation::toJson);
           case "seat-map" -> service.seatMap(a.getString("event"));
           case "seat-changes" -> service.seatChanges(a.getString("event"), a.getString("generation"),
               a.getLong("since"));

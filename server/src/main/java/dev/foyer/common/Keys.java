@@ -101,7 +101,7 @@ public final class Keys {
     return base + "seat-log";
   }
 
-  /** Live holds: hash holdId -> "visitor|expiresAt|seat,seat". */
+  /** Live holds: hash holdId -> "visitor|expiresAt|seat,seat" (standing places: "@section:count"). */
   public String holds() {
     return base + "holds";
   }
@@ -139,5 +139,47 @@ public final class Keys {
   /** A visitor's live return code: string, expires with the code. */
   public String returnCodeOf(String visitor) {
     return base + "return-code-of:" + visitor;
+  }
+
+  // Best available, accessible seats and standing areas (the seat room's index of the map)
+
+  /** Each row's seats as one string, a character per seat number: hash row -> "00xwc-". */
+  public String rows() {
+    return base + "rows";
+  }
+
+  /** Each row's rank and category: hash row -> "rank|category|load". */
+  public String rowMeta() {
+    return base + "row-meta";
+  }
+
+  /** Rows with a free seat, in best-available order: zset row -> rank. */
+  public String rowsOpen() {
+    return base + "rows-open";
+  }
+
+  /** Accessible seats: hash seat -> "w" (wheelchair) or "c" (companion). */
+  public String seatKind() {
+    return base + "seat-kind";
+  }
+
+  /** How a best-available hold was placed: hash holdId -> placement. */
+  public String holdPlacement() {
+    return base + "hold-placement";
+  }
+
+  /** Standing areas: hash section -> capacity. */
+  public String standing() {
+    return base + "standing";
+  }
+
+  /** Standing places held: hash section -> count. */
+  public String standingHeld() {
+    return base + "standing-held";
+  }
+
+  /** Standing places sold: hash section -> count, rebuilt from PostgreSQL. */
+  public String standingSold() {
+    return base + "standing-sold";
   }
 }

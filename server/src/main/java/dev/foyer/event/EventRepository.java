@@ -118,6 +118,20 @@ public class EventRepository {
         .recover(Failures.postgres());
   }
 
+  /** The layout spec as it was given (null when there is no such event). */
+  public Future<JsonObject> layout(String id) {
+    return pool.preparedQuery("SELECT layout FROM events WHERE id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Object raw = rows.iterator().next().getValue("layout");
+          return raw instanceof JsonObject j ? j : new JsonObject(String.valueOf(raw));
+        })
+        .recover(Failures.postgres());
+  }
+
   public Future<Long> seatCount(String id) {
     return pool.preparedQuery("SELECT count(*) AS seats FROM seats WHERE event_id = $1")
         .execute(Tuple.of(id))

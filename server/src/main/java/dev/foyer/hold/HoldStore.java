@@ -27,6 +27,11 @@ public class HoldStore extends EventStore {
   private static final LuaScript SEAT_STATUSES = LuaScript.load("seat_statuses");
   private static final LuaScript SEAT_COUNTS = LuaScript.load("seat_counts");
   private static final LuaScript SEAT_CHANGES = LuaScript.load("seat_changes");
+  private static final LuaScript BEST = LuaScript.load("best");
+  private static final LuaScript STANDING = LuaScript.load("standing");
+  private static final LuaScript LOAD_ROWS = LuaScript.load("load_rows");
+  /** Rows per load_rows call: a few thousand seats, a few milliseconds of Redis. */
+  static final int ROWS_CHUNK = 200;
 
   public HoldStore(Redis redis, String prefix) {
     super(redis, prefix);
@@ -57,17 +62,91 @@ public class HoldStore extends EventStore {
     List<Object> args = new ArrayList<>(List.of(visitor, holdId, now, expiresAt));
     args.addAll(seats);
     return HOLD.run(redis, List.of(k.seats(), k.sold(), k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(),
-            k.confirming(), k.active(), k.seatVersion(), k.seatLog()), args)
+            k.confirming(), k.active(), k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(),
+            k.holdPlacement(), k.standingHeld()), args)
         .map(r -> "ok".equals(r.get(0).toString())
             ? new Outcome("ok", seats, changes(r.get(1), r.get(3), r.get(4)), r.get(2).toString())
             : new Outcome(r.get(0).toString(), strings(r.get(1)), Changes.NONE, null));
+  }
+
+  /** A best-available hold: the seats chosen and how ({@code together}, {@code split}, {@code orphan_allowed}). */
+  public record Best(String result, List<String> seats, String placement, boolean otherSection, long expiresAt,
+                     Changes changes, String replaced) {
+    boolean ok() {
+      return "ok".equals(result);
+    }
+  }
+
+  public Future<Best> best(String event, String visitor, String holdId, long now, long expiresAt,
+                           dev.foyer.bus.HoldService.BestAsk ask) {
+    Keys k = keys(event);
+    return BEST.run(redis, List.of(k.seats(), k.sold(), k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(),
+            k.confirming(), k.active(), k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(),
+            k.holdPlacement(), k.standingHeld()),
+            List.of(visitor, holdId, now, expiresAt, ask.count(), ask.category(), ask.section(), ask.accessible()))
+        .map(r -> "ok".equals(r.get(0).toString())
+            ? new Best("ok", strings(r.get(5)), r.get(6).toString(), r.get(8).toInteger() == 1, r.get(7).toLong(),
+                changes(r.get(1), r.get(3), r.get(4)), r.get(2).toString())
+            : new Best(r.get(0).toString(), List.of(), null, false, 0, Changes.NONE, null));
+  }
+
+  /** A standing hold: "ok" or the refusal, with the places left in the area after it. */
+  public record StandingHold(String result, long left, long expiresAt, Changes changes, String replaced) {
+    boolean ok() {
+      return "ok".equals(result);
+    }
+  }
+
+  public Future<StandingHold> standing(String event, String visitor, String holdId, long now, long expiresAt,
+                                       String section, int count) {
+    Keys k = keys(event);
+    return STANDING.run(redis, List.of(k.seats(), k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(),
+            k.confirming(), k.active(), k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(),
+            k.holdPlacement(), k.standing(), k.standingHeld(), k.standingSold()),
+            List.of(visitor, holdId, now, expiresAt, section, count))
+        .map(r -> "ok".equals(r.get(0).toString())
+            ? new StandingHold("ok", r.get(5).toLong(), r.get(6).toLong(), changes(r.get(1), r.get(3), r.get(4)),
+                r.get(2).toString())
+            : new StandingHold(r.get(0).toString(), r.get(1).toLong(), 0, Changes.NONE, null));
+  }
+
+  /** One row of the rows index: its key, rank, category ("" none) and a character per seat number. */
+  public record RowSpec(String row, int rank, String category, String pattern) {
+  }
+
+  /** A standing area as loaded: capacity and the places PostgreSQL has sold. */
+  public record StandingSpec(String section, int capacity, long sold) {
+  }
+
+  /** Builds the rows index of a layout (named by {@code token}) in chunks of whole rows, then the standing areas. */
+  public Future<Long> loadRows(String event, String token, List<RowSpec> rows, List<StandingSpec> standing) {
+    Keys k = keys(event);
+    List<String> keys = List.of(k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(), k.holdSeats(), k.sold(),
+        k.standing(), k.standingSold());
+    Future<Response> chain = Future.succeededFuture();
+    for (int from = 0; from < Math.max(1, rows.size()); from += ROWS_CHUNK) {
+      List<RowSpec> chunk = rows.subList(Math.min(from, rows.size()), Math.min(rows.size(), from + ROWS_CHUNK));
+      boolean last = from + ROWS_CHUNK >= rows.size();
+      List<Object> args = new ArrayList<>(List.of(last ? "last" : "more", token, chunk.size()));
+      for (RowSpec r : chunk) {
+        args.addAll(List.of(r.row(), r.rank(), r.category(), r.pattern()));
+      }
+      if (last) {
+        for (StandingSpec s : standing) {
+          args.addAll(List.of(s.section(), s.capacity(), s.sold()));
+        }
+      }
+      chain = chain.compose(v -> LOAD_ROWS.run(redis, keys, args));
+    }
+    return chain.map(Response::toLong);
   }
 
   /** Releases a hold by id for its holder, or ({@code holdId} null) whatever hold the visitor has. */
   public Future<Outcome> release(String event, String holdId, String visitor) {
     Keys k = keys(event);
     return RELEASE.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
-            k.seatVersion(), k.seatLog()),
+            k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(), k.holdPlacement(),
+            k.standingHeld()),
             List.of(holdId == null ? "" : holdId, visitor))
         .map(r -> "ok".equals(r.get(0).toString())
             ? new Outcome("ok", List.of(), changes(r.get(2), r.get(3), r.get(4)), r.get(1).toString())
@@ -81,7 +160,8 @@ public class HoldStore extends EventStore {
   public Future<Expired> expire(String event, long now) {
     Keys k = keys(event);
     return EXPIRE.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
-            k.seatVersion(), k.seatLog()),
+            k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(), k.holdPlacement(),
+            k.standingHeld()),
             List.of(now, MAX_BATCH))
         .map(r -> {
           List<String> pairs = strings(r.get(1));
@@ -111,7 +191,8 @@ public class HoldStore extends EventStore {
                                     List<String> seats) {
     Keys k = keys(event);
     return CONFIRM_END.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
-            k.confirmed(), k.sold(), k.active(), k.gone(), k.presence(), k.seatVersion(), k.seatLog()),
+            k.confirmed(), k.sold(), k.active(), k.gone(), k.presence(), k.seatVersion(), k.seatLog(), k.rows(),
+            k.rowMeta(), k.rowsOpen(), k.seatKind(), k.holdPlacement(), k.standingHeld(), k.standingSold()),
             List.of(holdId, reservationId, visitor, String.join(",", seats)))
         .map(r -> changes(r.get(0), r.get(1), r.get(2)));
   }

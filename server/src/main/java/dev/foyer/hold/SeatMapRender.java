@@ -57,8 +57,11 @@ final class SeatMapRender {
     final byte[][] heads;
     final boolean[] soldWhenRead;
     final String hash;
+    /** The layout's categories and standing areas as JSON fields of the map ("" when it has none). */
+    final String extras;
 
-    private Layout(String[] ids, byte[][] heads, boolean[] soldWhenRead, String hash) {
+    private Layout(String[] ids, byte[][] heads, boolean[] soldWhenRead, String hash, String extras) {
+      this.extras = extras;
       this.ids = ids;
       this.heads = heads;
       this.soldWhenRead = soldWhenRead;
@@ -79,6 +82,23 @@ final class SeatMapRender {
 
     /** From the seats as EventRepository reads them: {id, section, row, number, x, y, status}. */
     static Layout compile(JsonArray seats) {
+      return compile(seats, null);
+    }
+
+    /**
+     * With the layout's plan: each seat gets its {@code category} and {@code accessible} mark (only
+     * those it has, so a layout without them renders as it always did), the map its categories.
+     */
+    static Layout compile(JsonArray seats, dev.foyer.event.SeatLayout.Plan plan) {
+      Map<String, dev.foyer.event.Seat> marks = new HashMap<>();
+      if (plan != null) {
+        for (dev.foyer.event.Seat s : plan.seats()) {
+          if (s.category() != null || s.accessible() != null) {
+            marks.put(s.id(), s);
+          }
+        }
+      }
+      JsonObject extras = plan == null ? null : plan.extras();
       int n = seats.size();
       String[] ids = new String[n];
       byte[][] heads = new byte[n][];
@@ -88,13 +108,28 @@ final class SeatMapRender {
         JsonObject seat = seats.getJsonObject(i).copy();
         ids[i] = seat.getString("id");
         sold[i] = "sold".equals(seat.remove("status"));
+        dev.foyer.event.Seat mark = marks.get(ids[i]);
+        if (mark != null) {
+          if (mark.category() != null) {
+            seat.put("category", mark.category());
+          }
+          if (mark.accessible() != null) {
+            seat.put("accessible", mark.accessible());
+          }
+        }
         String json = seat.encode();
         // the status goes last, where the plain map has always had it
         String head = (i == 0 ? "" : ",") + json.substring(0, json.length() - 1) + ",\"status\":\"";
         heads[i] = bytes(head);
         hash.update(heads[i]);
       }
-      return new Layout(ids, heads, sold, String.format("%08x", hash.getValue()));
+      String fields = "";
+      if (extras != null) {
+        String json = extras.encode();
+        fields = json.substring(1, json.length() - 1) + ",";
+        hash.update(bytes(fields));
+      }
+      return new Layout(ids, heads, sold, String.format("%08x", hash.getValue()), fields);
     }
   }
 
@@ -132,7 +167,8 @@ final class SeatMapRender {
      * pieces): nothing of the map's size is copied or allocated per version or per request.
      */
     private SeatMapBody body() {
-      byte[] opening = bytes("{\"generation\":" + Json.encode(generation) + ",\"version\":" + version + ",\"seats\":[");
+      byte[] opening = bytes("{\"generation\":" + Json.encode(generation) + ",\"version\":" + version + ","
+          + layout.extras + "\"seats\":[");
       CRC32 crc = new CRC32();
       crc.update(opening);
       long length = opening.length + CLOSING.length;

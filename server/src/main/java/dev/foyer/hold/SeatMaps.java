@@ -4,6 +4,7 @@ import dev.foyer.bus.HoldService.SeatChange;
 import dev.foyer.bus.HoldService.SeatDelta;
 import dev.foyer.common.ApiError;
 import dev.foyer.event.EventRepository;
+import dev.foyer.event.SeatLayout;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -39,6 +40,7 @@ final class SeatMaps {
   private final ReservationRepository reservations;
   private final EventRepository events;
   private final Map<String, Future<SeatMapRender.Layout>> layouts = new HashMap<>();
+  private final Map<String, Future<SeatPlan>> plans = new HashMap<>();
   private final Map<String, Future<Long>> loading = new HashMap<>();
   private final Map<String, Rendering> renderings = new HashMap<>();
 
@@ -52,6 +54,7 @@ final class SeatMaps {
   /** Drops the layout and rendering of an event that changed; the next use reads it again. */
   void forget(String event) {
     layouts.remove(event);
+    plans.remove(event);
     renderings.remove(event);
   }
 
@@ -63,6 +66,16 @@ final class SeatMaps {
     }
     Future<Long> load = reservations.seatMap(event)
         .compose(map -> store.loadSeats(event, map.seats(), map.sold()))
+        .compose(n -> Future.all(plan(event), reservations.standingSold(event))
+            .compose(all -> {
+              SeatPlan plan = all.resultAt(0);
+              java.util.Map<String, Long> sold = all.resultAt(1);
+              List<HoldStore.StandingSpec> standing = plan.plan.standing().stream()
+                  .map(a -> new HoldStore.StandingSpec(a.section(), a.capacity(), sold.getOrDefault(a.section(), 0L)))
+                  .toList();
+              return store.loadRows(event, plan.token, plan.rows, standing);
+            })
+            .map(rows -> n))
         .onFailure(err -> LOG.warn("Could not load the seat map of event {}: {}", event, err.getMessage()))
         .onComplete(ar -> loading.remove(event));
     loading.put(event, load);
@@ -80,14 +93,29 @@ final class SeatMaps {
     });
   }
 
+  /** The layout's plan (prices, standing areas, the rows index), read from PostgreSQL once per change of the event. */
+  Future<SeatPlan> plan(String event) {
+    Future<SeatPlan> cached = plans.get(event);
+    if (cached != null) {
+      return cached;
+    }
+    Future<SeatPlan> plan = events.layout(event).compose(spec -> spec == null
+        ? Future.failedFuture(ApiError.notFound("unknown_event", "there is no event '" + event + "'"))
+        : vertx.executeBlocking(() -> new SeatPlan(SeatLayout.plan(spec)), false));
+    plans.put(event, plan);
+    plan.onFailure(err -> plans.remove(event, plan));
+    return plan;
+  }
+
   /** The layout compiled for rendering, read from PostgreSQL once per change of the event. */
   Future<SeatMapRender.Layout> layout(String event) {
     Future<SeatMapRender.Layout> cached = layouts.get(event);
     if (cached != null) {
       return cached;
     }
-    Future<SeatMapRender.Layout> compiled = events.seats(event)
-        .compose(seats -> vertx.executeBlocking(() -> SeatMapRender.Layout.compile(seats), false));
+    Future<SeatMapRender.Layout> compiled = Future.all(events.seats(event), plan(event))
+        .compose(all -> vertx.executeBlocking(() -> SeatMapRender.Layout.compile(all.resultAt(0),
+            all.<SeatPlan>resultAt(1).plan), false));
     layouts.put(event, compiled);
     compiled.onFailure(err -> layouts.remove(event, compiled));
     return compiled;

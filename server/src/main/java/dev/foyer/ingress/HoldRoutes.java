@@ -147,10 +147,9 @@ record HoldRoutes(Checks checks, HoldService holds) {
 
   private void hold(RoutingContext ctx) {
     JsonObject body = Replies.requiredJsonBody(ctx);
-    Replies.rejectUnknownFields(body, Set.of("seats"));
-    holds.hold(Checks.event(ctx), Checks.visitor(ctx), seatList(body.getValue("seats")), Checks.idempotencyKey(ctx))
-        .onSuccess(held -> Replies.json(ctx, 201, new JsonObject().put("holdId", held.holdId())
-            .put("seats", new JsonArray(List.copyOf(held.seats()))).put("expiresAt", held.expiresAt())))
+    Replies.rejectUnknownFields(body, Set.of("seats", "best", "standing"));
+    holds.hold(Checks.event(ctx), Checks.visitor(ctx), holdAsk(body), Checks.idempotencyKey(ctx))
+        .onSuccess(held -> Replies.json(ctx, 201, held.toJson()))
         .onFailure(ctx::fail);
   }
 
@@ -162,9 +161,62 @@ record HoldRoutes(Checks checks, HoldService holds) {
 
   private void confirm(RoutingContext ctx) {
     holds.confirm(Checks.event(ctx), Checks.visitor(ctx), ctx.pathParam("holdId"))
-        .onSuccess(r -> Replies.json(ctx, 201, new JsonObject().put("reservationId", r.reservationId())
-            .put("seats", new JsonArray(List.copyOf(r.seats())))))
+        .onSuccess(r -> Replies.json(ctx, 201, r.toJson()))
         .onFailure(ctx::fail);
+  }
+
+  /** Exactly one of {@code seats}, {@code best} or {@code standing}; 400 {@code invalid_hold} otherwise. */
+  static HoldService.HoldAsk holdAsk(JsonObject body) {
+    int given = (body.containsKey("seats") ? 1 : 0) + (body.containsKey("best") ? 1 : 0)
+        + (body.containsKey("standing") ? 1 : 0);
+    if (given != 1) {
+      throw ApiError.badRequest("invalid_hold", "a hold asks for one of: \"seats\" (a list of seat ids), "
+          + "\"best\" ({\"count\": 2}) or \"standing\" ({\"section\": \"Floor\", \"count\": 2})");
+    }
+    if (body.containsKey("best")) {
+      if (!(body.getValue("best") instanceof JsonObject best)) {
+        throw ApiError.badRequest("invalid_best", "best must be an object like {\"count\": 2, \"category\": \"stalls\"}");
+      }
+      Replies.rejectUnknownFields(best, Set.of("count", "category", "section", "accessible"));
+      Object accessible = best.getValue("accessible");
+      if (accessible != null && !"wheelchair".equals(accessible)) {
+        throw ApiError.badRequest("invalid_best", "best.accessible is \"wheelchair\" when given");
+      }
+      return new HoldService.HoldAsk(null, new HoldService.BestAsk(count(best, "best"), name(best, "category", "best"),
+          name(best, "section", "best"), accessible == null ? "" : "wheelchair"), null);
+    }
+    if (body.containsKey("standing")) {
+      if (!(body.getValue("standing") instanceof JsonObject standing)) {
+        throw ApiError.badRequest("invalid_standing", "standing must be an object like {\"section\": \"Floor\", \"count\": 2}");
+      }
+      Replies.rejectUnknownFields(standing, Set.of("section", "count"));
+      String section = name(standing, "section", "standing");
+      if (section.isEmpty()) {
+        throw ApiError.badRequest("invalid_standing", "standing.section names the standing area");
+      }
+      return new HoldService.HoldAsk(null, null, new HoldService.StandingAsk(section, count(standing, "standing")));
+    }
+    return HoldService.HoldAsk.seats(seatList(body.getValue("seats")));
+  }
+
+  private static int count(JsonObject json, String what) {
+    Object v = json.getValue("count");
+    if (!(v instanceof Number n) || !dev.foyer.common.WholeNumbers.isWhole(n) || !dev.foyer.common.WholeNumbers.within(n, 1, 1000)) {
+      throw ApiError.badRequest("invalid_" + what, what + ".count must be a whole number from 1");
+    }
+    return n.intValue();
+  }
+
+  /** An optional name ("" when absent): a category id or a section name. */
+  private static String name(JsonObject json, String key, String what) {
+    Object v = json.getValue(key);
+    if (v == null) {
+      return "";
+    }
+    if (!(v instanceof String s) || !s.matches("[A-Za-z0-9_]{1,24}")) {
+      throw ApiError.badRequest("invalid_" + what, what + "." + key + " must be a category id or section name");
+    }
+    return s;
   }
 
   /** The seats of a hold request: a non-empty list of distinct seat ids; 400 otherwise. */

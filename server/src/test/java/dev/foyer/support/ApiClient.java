@@ -71,6 +71,21 @@ public final class ApiClient {
         .sendJsonObject(new JsonObject().put("seats", new JsonArray(java.util.List.of((Object[]) seats))));
   }
 
+  /** Creates or replaces an event with this layout (the {@code seats} spec) and settings. */
+  public Future<HttpResponse<Buffer>> putLayout(String event, JsonObject layout, JsonObject settings) {
+    return admin(HttpMethod.PUT, "/api/admin/events/" + event).sendJsonObject(new JsonObject()
+        .put("name", "Event " + event).put("seats", layout).put("settings", settings));
+  }
+
+  /** A hold with any body ({@code seats}, {@code best} or {@code standing}); {@code idempotencyKey} may be null. */
+  public Future<HttpResponse<Buffer>> holdWith(String event, String pass, JsonObject body, String idempotencyKey) {
+    HttpRequest<Buffer> request = request(HttpMethod.POST, "/api/events/" + event + "/holds").bearerTokenAuthentication(pass);
+    if (idempotencyKey != null) {
+      request.putHeader("Idempotency-Key", idempotencyKey);
+    }
+    return request.sendJsonObject(body);
+  }
+
   public Future<HttpResponse<Buffer>> release(String event, String pass, String holdId) {
     return request(HttpMethod.DELETE, "/api/events/" + event + "/holds/" + holdId).bearerTokenAuthentication(pass).send();
   }

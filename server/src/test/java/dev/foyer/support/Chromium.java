@@ -111,7 +111,9 @@ public final class Chromium implements AutoCloseable {
         .eventually(http::close)
         .compose(wsUrl -> {
           URI uri = URI.create(wsUrl);
-          WebSocketClient client = vertx.createWebSocketClient();
+          // a screenshot comes back as one message of base64 PNG, often past the default 64 KB frame
+          WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+              .setMaxFrameSize(32 * 1024 * 1024).setMaxMessageSize(32 * 1024 * 1024));
           return client.connect(new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
                   .setURI(uri.getPath()))
               .map(ws -> new Page(ws));
