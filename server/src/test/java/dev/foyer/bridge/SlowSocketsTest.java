@@ -53,6 +53,7 @@ class SlowSocketsTest {
 
   private static TestNode node;
   private TestSetup setup;
+  private long published;
   private ApiClient api;
   private final List<BridgeClient> bridges = new ArrayList<>();
   private final List<StalledSocket> stalled = new ArrayList<>();
@@ -236,14 +237,18 @@ class SlowSocketsTest {
     }
   }
 
-  /** Publishes as the queue room would, padded, then waits until the node has handed them to every socket. */
+  /**
+   * Publishes as the queue room would, padded, then waits until the node has handed them to every
+   * socket. Each one turns the gate: the node hands its sockets a progress that does so at once,
+   * where it thins the others to one every few seconds.
+   */
   private long publishProgress(int messages) throws InterruptedException {
     String pad = "p".repeat(PAD);
     long seen = probe.dropped() + messages;
     for (int i = 0; i < messages; i++) {
       node.vertx().eventBus().publish(Addresses.event(EVENT), new JsonObject().put("type", "progress")
           .put("waiting", STALLED).put("active", 0).put("admittedTotal", 0).put("admitPerMinute", 600)
-          .put("queueing", true).put("at", System.currentTimeMillis()).put("pad", pad));
+          .put("queueing", (published++ % 2) == 0).put("at", System.currentTimeMillis()).put("pad", pad));
     }
     await("the flood's last message reached the probe", 30_000, () -> probe.dropped() >= seen);
     return (long) messages * PAD;
