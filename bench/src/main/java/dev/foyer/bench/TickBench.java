@@ -131,7 +131,9 @@ final class TickBench {
             .put("rows", 1).put("seatsPerRow", 1))))
         // paused: every joiner waits; nobody expires or is reaped while the run lasts
         .put("settings", new JsonObject().put("paused", true).put("gate", "on").put("maxActive", 1_000_000)
-            .put("admitPerMinute", admitPerMinute).put("activeSeconds", 3600).put("graceSeconds", 3600)))
+            .put("admitPerMinute", admitPerMinute).put("activeSeconds", 3600).put("graceSeconds", 3600)
+            // every tick's progress to the socket: the harness times each tick from it
+            .put("progressPushMillis", 0)))
         .await(30, TimeUnit.SECONDS);
     int events = call(HttpMethod.GET, "/api/admin/events", null).await(10, TimeUnit.SECONDS)
         .getJsonArray("events").size();

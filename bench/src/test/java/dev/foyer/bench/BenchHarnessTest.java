@@ -227,7 +227,10 @@ class BenchHarnessTest {
   @Test
   void tickTimesEveryAdmissionTickOfARunningNodeFromItsMetrics() throws Exception {
     JsonObject r = run("tick", Map.of("waiting", "500", "paused-ticks", "2", "ticks", "3"));
-    assertEquals(true, r.getBoolean("isolated"), "the test node ticks this event only: one admission script a tick");
+    // the node is shared with the other scenarios' events, which may still tick (active visitors of
+    // the eta, line and best runs): the harness counts their runs rather than pretend it is alone
+    assertTrue(r.getJsonObject("admitRunsPerTick").getInteger("min") >= 1, r.encode());
+    assertEquals(r.getJsonObject("admitRunsPerTick").getInteger("max") == 1, r.getBoolean("isolated"), r.encode());
     assertEquals(2, r.getJsonObject("pausedTickMillis").getInteger("count"));
     assertEquals(3, r.getInteger("steadyTicks"));
     assertEquals(3, r.getJsonObject("steadyTickMillis").getInteger("count"));

@@ -25,6 +25,7 @@ public record EventSettings(
     int graceSeconds,
     int awaySeconds,
     int rankPushMillis,
+    int progressPushMillis,
     Gate gate,
     int gateOnRate,
     int gateOffRate,
@@ -66,11 +67,11 @@ public record EventSettings(
   }
 
   private static final Set<String> KEYS = Set.of("maxActive", "admitPerMinute", "activeSeconds", "holdSeconds",
-      "maxSeatsPerHold", "graceSeconds", "awaySeconds", "rankPushMillis", "gate", "gateOnRate", "gateOffRate", "spikeRate",
+      "maxSeatsPerHold", "graceSeconds", "awaySeconds", "rankPushMillis", "progressPushMillis", "gate", "gateOnRate", "gateOffRate", "spikeRate",
       "gateDebounceSeconds", "opening", "paused", "returnUrls", "corsOrigins", "limits", "pow", "identity");
 
   public static EventSettings defaults() {
-    return new EventSettings(5000, 6000, 600, 300, 4, 30, 600, 2000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false,
+    return new EventSettings(5000, 6000, 600, 300, 4, 30, 600, 2000, 5000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false,
         List.of(), List.of(), ClientLimits.defaults(), PowSettings.defaults(), IdentitySettings.defaults());
   }
 
@@ -90,6 +91,7 @@ public record EventSettings(
         integer(json, "graceSeconds", graceSeconds, 1, 3600),
         integer(json, "awaySeconds", awaySeconds, 1, 86_400),
         integer(json, "rankPushMillis", rankPushMillis, 100, 60_000),
+        integer(json, "progressPushMillis", progressPushMillis, 0, 60_000),
         json.containsKey("gate") ? Gate.parse(json.getValue("gate")) : gate,
         integer(json, "gateOnRate", gateOnRate, 1, 10_000_000),
         integer(json, "gateOffRate", gateOffRate, 0, 10_000_000),
@@ -121,6 +123,7 @@ public record EventSettings(
         .put("graceSeconds", graceSeconds)
         .put("awaySeconds", awaySeconds)
         .put("rankPushMillis", rankPushMillis)
+        .put("progressPushMillis", progressPushMillis)
         .put("gate", gate.wire())
         .put("gateOnRate", gateOnRate)
         .put("gateOffRate", gateOffRate)

@@ -8,15 +8,14 @@ import java.util.Map;
 
 /**
  * Hands an event's {@code progress} broadcast to this node's sockets at most once every
- * {@link #EVERY_MILLIS} per address, the latest one, instead of once per tick: the waiting page
+ * {@code progressPushMillis} (the event's setting, 5 s unless set; 0: every tick) per address, the
+ * latest one, instead of once per tick: the waiting page
  * only shows the line's length from it (rank frames carry it too), and a socket write per listener
  * per tick was the largest cost left of a waiting visitor. A change of the gate ({@code queueing})
  * goes out at once, and a socket that registers gets the latest at once (Sockets keeps it).
  * Runs on the push room's context only.
  */
 final class ProgressFanOut {
-
-  static final long EVERY_MILLIS = 5000;
 
   private static final class Address {
     long sentAt;
@@ -27,16 +26,14 @@ final class ProgressFanOut {
 
   private final Vertx vertx;
   private final Sockets sockets;
-  private final long every;
   private final Map<String, Address> addresses = new HashMap<>();
 
-  ProgressFanOut(Vertx vertx, Sockets sockets, long everyMillis) {
+  ProgressFanOut(Vertx vertx, Sockets sockets) {
     this.vertx = vertx;
     this.sockets = sockets;
-    this.every = everyMillis;
   }
 
-  void received(String address, String frame, Boolean queueing) {
+  void received(String address, String frame, Boolean queueing, long every) {
     sockets.remember(address, frame);
     Address a = addresses.computeIfAbsent(address, k -> new Address());
     long now = System.currentTimeMillis();

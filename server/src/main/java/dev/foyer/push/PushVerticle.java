@@ -104,7 +104,7 @@ public class PushVerticle extends VerticleBase {
         framesBy.put(r, Metrics.rankFrames(r.name().toLowerCase(java.util.Locale.ROOT)));
       }
     }
-    progress = new ProgressFanOut(vertx, sockets, ProgressFanOut.EVERY_MILLIS);
+    progress = new ProgressFanOut(vertx, sockets);
     Gauge.builder("foyer_connected_sockets", sockets, Sockets::sockets)
         .description("Bridge sockets open on this node").register(Metrics.registry());
     Gauge.builder("foyer_connected_visitors", sockets, Sockets::visitorCount)
@@ -339,7 +339,12 @@ public class PushVerticle extends VerticleBase {
       broadcasts.computeIfAbsent(address, a -> vertx.eventBus().<JsonObject>consumer(a, msg -> {
         String frame = Frames.rec(a, msg.body());
         if (SUPERSEDED.equals(msg.body().getString("type"))) {
-          progress.received(a, frame, msg.body().getBoolean("queueing"));
+          Boolean queueing = msg.body().getBoolean("queueing");
+          // cached nearly always (the event was read to be followed); should a read wait on Redis,
+          // what it could put out of order is superseded by the next tick's progress
+          catalog.get(event).onComplete(info -> progress.received(a, frame, queueing,
+              info.succeeded() ? info.result().settings().progressPushMillis()
+                  : EventSettings.defaults().progressPushMillis()));
         } else {
           Sockets.Delivery delivery = sockets.delivery();
           delivery.toListeners(a, frame); // seat changes are deltas: each one counts
