@@ -53,7 +53,6 @@ class SlowSocketsTest {
 
   private static TestNode node;
   private TestSetup setup;
-  private long published;
   private ApiClient api;
   private final List<BridgeClient> bridges = new ArrayList<>();
   private final List<StalledSocket> stalled = new ArrayList<>();
@@ -100,7 +99,9 @@ class SlowSocketsTest {
     double closedBefore = slow.closedTotal();
     double coalescedBefore = slow.coalescedTotal();
     api.createEvent(EVENT, new JsonObject().put("maxActive", 100_000).put("admitPerMinute", 600)
-        .put("activeSeconds", 600).put("graceSeconds", 600).put("rankPushMillis", 100).put("paused", true))
+        .put("activeSeconds", 600).put("graceSeconds", 600).put("rankPushMillis", 100).put("paused", true)
+        // every progress to the sockets, as the flood below is made of them
+        .put("progressPushMillis", 0))
         .await(10, TimeUnit.SECONDS);
     // in line: the readers first, then the one that will start reading again (admitted during the stall),
     // then the stalled ones, then the one that comes back still waiting
@@ -237,18 +238,14 @@ class SlowSocketsTest {
     }
   }
 
-  /**
-   * Publishes as the queue room would, padded, then waits until the node has handed them to every
-   * socket. Each one turns the gate: the node hands its sockets a progress that does so at once,
-   * where it thins the others to one every few seconds.
-   */
+  /** Publishes as the queue room would, padded, then waits until the node has handed them to every socket. */
   private long publishProgress(int messages) throws InterruptedException {
     String pad = "p".repeat(PAD);
     long seen = probe.dropped() + messages;
     for (int i = 0; i < messages; i++) {
       node.vertx().eventBus().publish(Addresses.event(EVENT), new JsonObject().put("type", "progress")
           .put("waiting", STALLED).put("active", 0).put("admittedTotal", 0).put("admitPerMinute", 600)
-          .put("queueing", (published++ % 2) == 0).put("at", System.currentTimeMillis()).put("pad", pad));
+          .put("queueing", true).put("at", System.currentTimeMillis()).put("pad", pad));
     }
     await("the flood's last message reached the probe", 30_000, () -> probe.dropped() >= seen);
     return (long) messages * PAD;
