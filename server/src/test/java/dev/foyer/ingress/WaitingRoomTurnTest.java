@@ -2,8 +2,8 @@ package dev.foyer.ingress;
 
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.Chromium;
+import dev.foyer.support.SingleNode;
 import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WaitingRoomTurnTest {
 
   private static final String LIVE = "document.getElementById('connection').dataset.state === 'live'";
+  private static SingleNode foyer;
   private static TestNode node;
-  private static TestSetup setup;
   private static ApiClient api;
   private static Vertx client;
   private Chromium chromium;
@@ -36,23 +36,17 @@ class WaitingRoomTurnTest {
   @BeforeAll
   static void start() throws Exception {
     Chromium.assumeInstalled();
-    node = TestNode.start(TestSetup.clusterName(WaitingRoomTurnTest.class));
-    setup = new TestSetup();
-    node.deploy(setup.config()).await(60, TimeUnit.SECONDS);
-    client = Vertx.vertx();
-    api = new ApiClient(client, node.port());
+    foyer = SingleNode.start(WaitingRoomTurnTest.class);
+    node = foyer.node();
+    client = foyer.client();
+    api = foyer.api();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (node == null) {
-      return;
+    if (foyer != null) {
+      foyer.close();
     }
-    api.close();
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(client);
-    client.close().await(10, TimeUnit.SECONDS);
-    node.close();
   }
 
   @BeforeEach

@@ -3,8 +3,8 @@ package dev.foyer.push;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.Chromium;
 import dev.foyer.support.NodeClients;
+import dev.foyer.support.SingleNode;
 import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
@@ -36,31 +36,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class BridgeTransportsTest {
 
+  private static SingleNode foyer;
   private static TestNode node;
-  private static TestSetup setup;
   private static ApiClient api;
   private static Vertx client;
 
   @BeforeAll
   static void start() throws Exception {
     NodeClients.assumeInstalled();
-    node = TestNode.start(TestSetup.clusterName(BridgeTransportsTest.class));
-    setup = new TestSetup();
-    node.deploy(setup.config()).await(60, TimeUnit.SECONDS);
-    client = Vertx.vertx();
-    api = new ApiClient(client, node.port());
+    foyer = SingleNode.start(BridgeTransportsTest.class);
+    node = foyer.node();
+    client = foyer.client();
+    api = foyer.api();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (node == null) {
-      return;
+    if (foyer != null) {
+      foyer.close();
     }
-    api.close();
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(client);
-    client.close().await(10, TimeUnit.SECONDS);
-    node.close();
   }
 
   /** An event that admits nobody until it is resumed, and one visitor waiting first in its line. */
