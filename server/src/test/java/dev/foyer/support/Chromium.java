@@ -114,8 +114,11 @@ public final class Chromium implements AutoCloseable {
           // a screenshot comes back as one message of base64 PNG, often past the default 64 KB frame
           WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
               .setMaxFrameSize(32 * 1024 * 1024).setMaxMessageSize(32 * 1024 * 1024));
-          return client.connect(new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
-                  .setURI(uri.getPath()))
+          WebSocketConnectOptions target = new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
+              .setURI(uri.getPath());
+          // a tab just made sometimes drops the first DevTools handshake on a loaded machine: once more
+          return client.connect(target)
+              .recover(err -> vertx.timer(200).compose(t -> client.connect(target)))
               .map(ws -> new Page(ws));
         });
   }
