@@ -131,7 +131,7 @@ public final class Bridge {
      */
     private void checkOpenings() {
       ClientAddress.Client client = clients.of(socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress(),
-          socket.headers() == null ? null : socket.headers().get("X-Forwarded-For"));
+          socket.headers() == null ? null : socket.headers().getAll("X-Forwarded-For"));
       if (client.unlimited() || (limits.socketsPerAddress() == 0 && limits.socketsPerNetwork() == 0)) {
         return;
       }

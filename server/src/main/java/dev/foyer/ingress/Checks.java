@@ -140,7 +140,7 @@ final class Checks {
     ClientAddress.Client client = ctx.get(CLIENT);
     if (client == null) {
       var peer = ctx.request().remoteAddress();
-      client = clients.of(peer == null ? null : peer.hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+      client = clients.of(peer == null ? null : peer.hostAddress(), ctx.request().headers().getAll("X-Forwarded-For"));
       ctx.put(CLIENT, client);
     }
     return client;
@@ -207,11 +207,14 @@ final class Checks {
 
   /**
    * {@code Authorization: Bearer <admin key>} (401 {@code missing_admin_key} / {@code invalid_admin_key});
-   * 429 {@code too_many_failures} with Retry-After for an address that guessed wrong too often.
+   * 429 {@code too_many_failures} with Retry-After for a client address (as the limits per client
+   * tell it) that guessed wrong too often.
    */
   void admin(RoutingContext ctx) {
     String presented = bearer(ctx);
-    String address = ctx.request().remoteAddress().hostAddress();
+    // the client, not the peer: behind the shipped nginx every peer is nginx, and counting there
+    // would let anyone lock the operator out with ten wrong keys
+    String address = resolveClient(ctx).address();
     ctx.request().pause();
     adminGuard.blockedFor(address).compose(seconds -> {
       if (seconds > 0) {

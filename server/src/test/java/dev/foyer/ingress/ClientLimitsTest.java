@@ -164,6 +164,40 @@ class ClientLimitsTest {
   }
 
   @Test
+  void aClientCannotHideBehindAHeaderLineOfItsOwnBeforeTheProxys(Vertx vertx, VertxTestContext ctx) {
+    String event = "limits-lines";
+    ApiClient api = cluster.api(0);
+    api.createEvent(event, new JsonObject().put("gate", "on").put("paused", true)
+            .put("limits", new JsonObject().put("joinsPerAddress", 3).put("joinsPerNetwork", 0)))
+        // a fresh address in the client's own line every time; the proxy's line names the client
+        .compose(v -> run(10, 1, i -> api.request(HttpMethod.POST, "/api/events/" + event + "/visitors")
+            .putHeader("X-Forwarded-For", List.of("100.64." + i + ".1", "203.0.113.41")).send()))
+        .onComplete(ctx.succeeding(joins -> ctx.verify(() -> {
+          assertEquals(3, joins.stream().filter(r -> r.statusCode() == 201).count(), "the address the proxy saw counts");
+          assertEquals(7, joins.stream().filter(r -> r.statusCode() == 429).count());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void wrongAdminKeysBehindTheProxyBlockTheGuesserNotEveryoneBehindIt(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api(1);
+    String guesser = "203.0.113.66";
+    run(dev.foyer.ingress.AdminGuard.LIMIT + 1, 1, i -> api.request(HttpMethod.GET, "/api/admin/events")
+            .putHeader("X-Forwarded-For", guesser).bearerTokenAuthentication("guess-" + i).send())
+        .compose(guesses -> api.admin(HttpMethod.GET, "/api/admin/events").putHeader("X-Forwarded-For", guesser).send()
+            .compose(blocked -> api.admin(HttpMethod.GET, "/api/admin/events").putHeader("X-Forwarded-For", "198.51.100.66")
+                .send().map(operator -> List.of(guesses.get(guesses.size() - 1), blocked, operator))))
+        .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+          assertEquals(429, answers.get(0).statusCode(), "the guesser is blocked");
+          assertEquals(429, answers.get(1).statusCode(), "even with the right key");
+          assertEquals(200, answers.get(2).statusCode(), "another client behind the same proxy is not: "
+              + answers.get(2).bodyAsString());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void oneSocketKeepsAtMostPlacesPerSocketVisitorsAlive(Vertx vertx, VertxTestContext ctx) {
     String event = "limits-places";
     ApiClient api = cluster.api(0);
