@@ -101,6 +101,36 @@ class IdentityTest {
         })));
   }
 
+  @Test
+  void whileTheSitesJwksIsDownAJoinSurgeIsNoFetchSurge(Vertx vertx, VertxTestContext ctx) {
+    String event = "identity-jwks-down";
+    ApiClient api = cluster.api(0);
+    int[] fetched = {0};
+    io.vertx.core.http.HttpServer site = vertx.createHttpServer().requestHandler(req -> {
+      fetched[0]++;
+      req.response().setStatusCode(500).end();
+    });
+    String token = identityToken(vertx, event, "surge");
+    site.listen(0, "127.0.0.1")
+        .compose(server -> api.createEvent(event, new JsonObject().put("gate", "on").put("paused", true)
+            .put("identity", new JsonObject().put("mode", "required")
+                .put("jwksUrl", "http://127.0.0.1:" + server.actualPort() + "/.well-known/jwks.json"))))
+        .compose(v -> {
+          List<Future<HttpResponse<Buffer>>> joins = new ArrayList<>();
+          for (int i = 0; i < 40; i++) {
+            joins.add(joinAs(api, event, token));
+          }
+          return Future.all(joins).map(all -> joins.stream().map(Future::result).toList());
+        })
+        .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+          answers.forEach(r -> assertEquals("dependency_down", r.bodyAsJsonObject().getString("error"), r.bodyAsString()));
+          // one fetch per ingress instance, then none for Identities.RETRY_MILLIS (40 before the change)
+          org.junit.jupiter.api.Assertions.assertTrue(fetched[0] <= 4, "fetched " + fetched[0] + " times for 40 joins");
+          site.close();
+          ctx.completeNow();
+        })));
+  }
+
   private static JsonObject required() {
     // the body may carry no control characters: the PEM's line breaks go as "\n" escapes
     return new JsonObject().put("mode", "required").put("publicKey", publicPem.replace("\n", "\\n"));
