@@ -172,6 +172,32 @@ class IdentityTest {
   }
 
   @Test
+  void anIdentityInAPreQueueOfDaysIsRememberedUntilPastItsOpening(Vertx vertx, VertxTestContext ctx) {
+    String event = "identity-days";
+    ApiClient api = cluster.api(0);
+    Instant opensAt = Instant.now().plus(java.time.Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    JsonObject body = new JsonObject().put("name", "Days").put("opensAt", opensAt.toString())
+        .put("seats", ApiClient.layout(2, 2)).put("settings", new JsonObject().put("opening", "shuffle")
+            .put("identity", required()));
+    io.vertx.redis.client.Redis redis = cluster.redis();
+    api.admin(HttpMethod.PUT, "/api/admin/events/" + event).sendJsonObject(body)
+        .compose(v -> joinAs(api, event, identityToken(vertx, event, "early-bird")))
+        .compose(joined -> redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.KEYS)
+                .arg(cluster.setup().prefix() + ":{" + event + "}:identity:*"))
+            .compose(keys -> redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PTTL)
+                .arg(keys.get(0).toString())))
+            .map(ttl -> List.of((long) joined.statusCode(), ttl.toLong())))
+        .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+          assertEquals(201L, answers.get(0));
+          long untilOpening = opensAt.toEpochMilli() - System.currentTimeMillis();
+          // a day was the whole memory before: the identity could join again two days before its draw
+          org.junit.jupiter.api.Assertions.assertTrue(answers.get(1) > untilOpening,
+              "remembered " + answers.get(1) + " ms, the opening is in " + untilOpening + " ms");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void theShuffledOpeningDrawsEachIdentityOnce(Vertx vertx, VertxTestContext ctx) {
     String event = "identity-shuffle";
     ApiClient api = cluster.api(0);
