@@ -146,6 +146,18 @@ final class Checks {
     return client;
   }
 
+  /**
+   * A new join's Idempotency-Key is well formed (400 {@code invalid_idempotency_key}), checked
+   * before the checks that spend something (a limit token, a proof-of-work solution), as a 4xx
+   * changes nothing.
+   */
+  void joinKey(RoutingContext ctx) {
+    if (claims(ctx) == null) {
+      idempotencyKey(ctx);
+    }
+    ctx.next();
+  }
+
   /** A new visitor's join, within the event's joins per address and network (a rejoin is not counted). */
   void joinLimit(RoutingContext ctx) {
     if (claims(ctx) != null) {
