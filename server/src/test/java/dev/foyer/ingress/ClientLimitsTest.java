@@ -219,6 +219,46 @@ class ClientLimitsTest {
         })));
   }
 
+  private static String type(JsonObject frame) {
+    return frame.getValue("body") instanceof JsonObject body ? body.getString("type") : null;
+  }
+
+  @Test
+  void aSocketRegisteringItsVisitorInALoopIsRefusedPastItsBudget(Vertx vertx, VertxTestContext ctx) {
+    String event = "limits-registers";
+    ApiClient api = cluster.api(0);
+    int pairs = 60;
+    long[] startedAt = new long[1];
+    api.createEvent(event, new JsonObject().put("gate", "off"))
+        .compose(v -> api.join(event))
+        .compose(joined -> BridgeClient.connect(vertx, cluster.node(0).port()).compose(socket -> {
+          JsonObject visitor = joined.bodyAsJsonObject();
+          String address = "foyer.visitor." + visitor.getString("visitor");
+          startedAt[0] = System.currentTimeMillis();
+          Future<Void> loop = Future.succeededFuture();
+          for (int i = 0; i < pairs; i++) {
+            loop = loop.compose(v -> socket.registerVisitor(visitor.getString("visitor"), visitor.getString("token")))
+                .compose(v -> socket.send(new JsonObject().put("type", "unregister").put("address", address)));
+          }
+          // every register is answered: the visitor's state (admitted) or the refusal
+          return loop.compose(v -> {
+            startedAt[0] = System.currentTimeMillis() - startedAt[0];
+            return Waits.until(vertx, () -> Future.succeededFuture(socket.received().stream()
+                .filter(f -> "too_many_registers".equals(f.getString("body")) || "admitted".equals(type(f))).count()),
+                n -> n >= pairs, 20_000);
+          }).map(n -> socket);
+        }))
+        .onComplete(ctx.succeeding(socket -> ctx.verify(() -> {
+          long seconds = startedAt[0] / 1000 + 1;
+          long refused = socket.received().stream().filter(f -> "too_many_registers".equals(f.getString("body"))).count();
+          System.out.printf("limits: %d visitor registers on one socket: %d refused%n", pairs, refused);
+          // 16 in a row, then one a second while the loop lasted
+          assertTrue(refused >= pairs - 16 - seconds && refused < pairs, "refused " + refused + " of " + pairs);
+          socket.close();
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void socketsPastTheLimitOfAnAddressAreClosedWithRateLimited(Vertx vertx, VertxTestContext ctx) {
     // the tests' node settings: 60 sockets a minute per address; 90 open at once, over both nodes
