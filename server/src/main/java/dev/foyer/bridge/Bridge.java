@@ -36,6 +36,14 @@ import java.util.Map;
 public final class Bridge {
 
   static final int MAX_REGISTRATIONS_PER_SOCKET = 16;
+  /**
+   * Visitor registers a socket may send: this many in a row, then one a second. Each costs a Redis
+   * read and, for an admitted visitor, a freshly signed pass; unbudgeted, one socket registering and
+   * unregistering its visitor in a loop kept a core busy. A page registers its visitor once when it
+   * connects, and a reconnect is a new socket.
+   */
+  static final int REGISTER_BURST = MAX_REGISTRATIONS_PER_SOCKET;
+  static final long REGISTER_REFILL_MILLIS = 1000;
   /** Browsers send only register, unregister and ping frames, a few hundred bytes each. */
   static final int MAX_FRAME_BYTES = 4096;
   /** A socket that sends nothing (not even a ping) for this long is dead; clients ping every 5 to 20 s. */
@@ -104,6 +112,8 @@ public final class Bridge {
     private Future<Void> visitorLookups = Future.succeededFuture();
     private final SocketOutput output;
     private long lastFrameAt = System.currentTimeMillis();
+    private double registerBudget = REGISTER_BURST;
+    private long registerBudgetAt = lastFrameAt;
     private long timer;
     private boolean closed;
 
@@ -131,7 +141,7 @@ public final class Bridge {
      */
     private void checkOpenings() {
       ClientAddress.Client client = clients.of(socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress(),
-          socket.headers() == null ? null : socket.headers().get("X-Forwarded-For"));
+          socket.headers() == null ? null : socket.headers().getAll("X-Forwarded-For"));
       if (client.unlimited() || (limits.socketsPerAddress() == 0 && limits.socketsPerNetwork() == 0)) {
         return;
       }
@@ -230,6 +240,18 @@ public final class Bridge {
       }
     }
 
+    /** Takes one visitor register from the socket's budget (a token bucket); false when it is spent. */
+    private boolean registerBudgeted() {
+      long now = System.currentTimeMillis();
+      registerBudget = Math.min(REGISTER_BURST, registerBudget + (now - registerBudgetAt) / (double) REGISTER_REFILL_MILLIS);
+      registerBudgetAt = now;
+      if (registerBudget < 1) {
+        return false;
+      }
+      registerBudget--;
+      return true;
+    }
+
     private void register(String address, JsonObject headers) {
       BridgeGuard.Registration registration;
       try {
@@ -246,6 +268,12 @@ public final class Bridge {
         return;
       }
       if (registration.isVisitor()) {
+        if (!registerBudgeted()) {
+          Metrics.refused("registers").increment();
+          error(address, "too_many_registers", "at most " + REGISTER_BURST
+              + " visitor registers in a row on one socket, then one a second");
+          return;
+        }
         registerVisitor(registration);
         return;
       }

@@ -3,6 +3,7 @@ package dev.foyer.common;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -24,6 +25,16 @@ public final class ClientAddress {
   public ClientAddress(List<String> trustedProxies, List<String> unlimitedClients) {
     this.trusted = parse(trustedProxies, "trustedProxies");
     this.unlimited = parse(unlimitedClients, "unlimitedClients");
+  }
+
+  /**
+   * As {@link #of(String, String)} for a request with any number of X-Forwarded-For headers: they
+   * are one list, in order (RFC 9110). A proxy that adds its own header line instead of extending
+   * the client's (HAProxy's {@code option forwardfor}) puts the address it saw in the last line, so
+   * reading only the first line would believe whatever the client wrote there.
+   */
+  public Client of(String peer, Collection<String> forwardedFor) {
+    return of(peer, forwardedFor == null || forwardedFor.isEmpty() ? null : String.join(",", forwardedFor));
   }
 
   /** The client behind a connection from {@code peer} with this X-Forwarded-For (may be null). */
@@ -71,12 +82,13 @@ public final class ClientAddress {
     }
     String s = literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
     boolean v4 = s.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-    boolean v6 = s.indexOf(':') >= 0 && s.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
+    // an IPv6 literal starts with a hex digit or ':' (InetAddress looks up anything else as a name)
+    boolean v6 = s.indexOf(':') >= 0 && s.charAt(0) != '.' && s.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
     if (!v4 && !v6) {
       return null;
     }
-    if (v4 && s.split("\\.", -1).length != 4) {
-      return null;
+    if (v4) {
+      return v4(s);
     }
     try {
       byte[] b = InetAddress.getByName(s).getAddress();
@@ -85,6 +97,29 @@ public final class ClientAddress {
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  /**
+   * Four decimal parts of 0 to 255. Parsed here rather than by InetAddress, which looks up as a
+   * host name (blocking the event loop on the resolver) a dotted quad it cannot read, such as 999.1.1.1.
+   */
+  private static byte[] v4(String s) {
+    String[] parts = s.split("\\.", -1);
+    if (parts.length != 4) {
+      return null;
+    }
+    byte[] out = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      if (parts[i].isEmpty() || parts[i].length() > 3) {
+        return null;
+      }
+      int n = Integer.parseInt(parts[i]);
+      if (n > 255) {
+        return null;
+      }
+      out[i] = (byte) n;
+    }
+    return out;
   }
 
   private static boolean matches(List<Cidr> list, byte[] address) {

@@ -200,6 +200,7 @@ record AdminRoutes(Checks checks, EventRepository events, QueueStore line, GateK
   }
 
   private static String who(RoutingContext ctx) {
-    return "admin at " + ctx.request().remoteAddress().hostAddress();
+    var client = Checks.client(ctx);
+    return "admin at " + (client != null ? client.address() : ctx.request().remoteAddress().hostAddress());
   }
 }

@@ -140,10 +140,22 @@ final class Checks {
     ClientAddress.Client client = ctx.get(CLIENT);
     if (client == null) {
       var peer = ctx.request().remoteAddress();
-      client = clients.of(peer == null ? null : peer.hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+      client = clients.of(peer == null ? null : peer.hostAddress(), ctx.request().headers().getAll("X-Forwarded-For"));
       ctx.put(CLIENT, client);
     }
     return client;
+  }
+
+  /**
+   * A new join's Idempotency-Key is well formed (400 {@code invalid_idempotency_key}), checked
+   * before the checks that spend something (a limit token, a proof-of-work solution), as a 4xx
+   * changes nothing.
+   */
+  void joinKey(RoutingContext ctx) {
+    if (claims(ctx) == null) {
+      idempotencyKey(ctx);
+    }
+    ctx.next();
   }
 
   /** A new visitor's join, within the event's joins per address and network (a rejoin is not counted). */
@@ -207,11 +219,14 @@ final class Checks {
 
   /**
    * {@code Authorization: Bearer <admin key>} (401 {@code missing_admin_key} / {@code invalid_admin_key});
-   * 429 {@code too_many_failures} with Retry-After for an address that guessed wrong too often.
+   * 429 {@code too_many_failures} with Retry-After for a client address (as the limits per client
+   * tell it) that guessed wrong too often.
    */
   void admin(RoutingContext ctx) {
     String presented = bearer(ctx);
-    String address = ctx.request().remoteAddress().hostAddress();
+    // the client, not the peer: behind the shipped nginx every peer is nginx, and counting there
+    // would let anyone lock the operator out with ten wrong keys
+    String address = resolveClient(ctx).address();
     ctx.request().pause();
     adminGuard.blockedFor(address).compose(seconds -> {
       if (seconds > 0) {

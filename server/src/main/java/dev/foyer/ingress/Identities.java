@@ -32,12 +32,23 @@ final class Identities {
 
   static final long JWKS_MILLIS = 5 * 60_000;
 
+  /** After a failed fetch of a site's keys, how long joins are answered without another. */
+  static final long RETRY_MILLIS = 5_000;
+
   private record Verifier(IdentitySettings settings, JWTAuth auth, long loadedAt) {
+  }
+
+  private record Loading(IdentitySettings settings, Future<JWTAuth> auth) {
+  }
+
+  private record Failed(IdentitySettings settings, long at, Throwable error) {
   }
 
   private final Vertx vertx;
   private final HttpClient http;
   private final Map<String, Verifier> verifiers = new HashMap<>();
+  private final Map<String, Loading> loading = new HashMap<>();
+  private final Map<String, Failed> failures = new HashMap<>();
 
   Identities(Vertx vertx) {
     this.vertx = vertx;
@@ -86,23 +97,45 @@ final class Identities {
 
   private Future<JWTAuth> verifier(String event, IdentitySettings settings) {
     Verifier known = verifiers.get(event);
+    if (known != null && !known.settings().equals(settings)) {
+      known = null;
+    }
     long now = System.currentTimeMillis();
-    if (known != null && known.settings().equals(settings)
-        && (settings.jwksUrl() == null || now - known.loadedAt() < JWKS_MILLIS)) {
+    if (known != null && (settings.jwksUrl() == null || now - known.loadedAt() < JWKS_MILLIS)) {
       return Future.succeededFuture(known.auth());
     }
+    // a join surge must not become a fetch surge on the booking site: one fetch at a time per
+    // event, and after a failed one none for RETRY_MILLIS (the joins meanwhile answer as it did)
+    Loading loading = this.loading.get(event);
+    if (loading != null && loading.settings().equals(settings)) {
+      return loading.auth();
+    }
+    Failed failed = failures.get(event);
+    if (failed != null && failed.settings().equals(settings) && now - failed.at() < RETRY_MILLIS) {
+      return known != null ? Future.succeededFuture(known.auth()) : Future.failedFuture(failed.error());
+    }
+    Verifier before = known;
     Future<JWTAuthOptions> options = settings.jwksUrl() != null ? jwks(settings.jwksUrl()) : Future.succeededFuture(
         new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm(settings.publicKey()))
             .setBuffer(settings.publicKey())));
-    return options.map(o -> {
+    Future<JWTAuth> load = options.map(o -> {
       JWTAuth auth = JWTAuth.create(vertx, o);
       verifiers.put(event, new Verifier(settings, auth, now));
+      failures.remove(event);
       return auth;
-    }).recover(err -> known != null && known.settings().equals(settings)
-        // the site's JWKS is away: the keys fetched before still verify
-        ? Future.succeededFuture(known.auth())
-        : Future.failedFuture(err instanceof ApiError ? err : new ApiError(503, "dependency_down",
-            "the booking site's identity keys cannot be read right now (" + err.getMessage() + ")")));
+    }).recover(err -> {
+      Throwable error = err instanceof ApiError ? err : new ApiError(503, "dependency_down",
+          "the booking site's identity keys cannot be read right now (" + err.getMessage() + ")");
+      failures.put(event, new Failed(settings, System.currentTimeMillis(), error));
+      // the site's JWKS is away: the keys fetched before still verify
+      return before != null ? Future.succeededFuture(before.auth()) : Future.failedFuture(error);
+    });
+    if (!load.isComplete()) {
+      Loading mine = new Loading(settings, load);
+      this.loading.put(event, mine);
+      load.onComplete(ar -> this.loading.remove(event, mine));
+    }
+    return load;
   }
 
   /** RS256 for an RSA key, ES256 for an EC one (told apart by the DER's length). */

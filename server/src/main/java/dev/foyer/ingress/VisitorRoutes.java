@@ -35,7 +35,7 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
     router.get("/api/events").handler(this::list);
     router.get("/api/events/:event").handler(checks::eventId).handler(checks::traffic).handler(this::event);
     router.post("/api/events/:event/visitors").handler(body).handler(checks::eventId)
-        .handler(checks::optionalQueueToken).handler(checks::traffic).handler(checks::powPresent)
+        .handler(checks::optionalQueueToken).handler(checks::joinKey).handler(checks::traffic).handler(checks::powPresent)
         .handler(checks::joinLimit).handler(checks::identity).handler(checks::pow).handler(this::join);
     router.get("/api/events/:event/challenge").handler(checks::eventId).handler(checks::traffic).handler(this::challenge);
     router.get("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueToken)

@@ -66,8 +66,16 @@ public class QueueStore extends EventStore {
     return join(event, visitor, now, settings, opensAt, joinKey, null);
   }
 
-  /** How long an identity's place is remembered; checked against the line, so a gone visitor frees it. */
+  /**
+   * How long an identity's place is remembered, from the join or, before a scheduled opening, from
+   * the opening: a pre-queue may gather for days, and an identity forgotten before its draw could
+   * join again and be drawn twice. Checked against the line, so a gone visitor frees it.
+   */
   static final long IDENTITY_MILLIS = 24 * 3600_000L;
+
+  static long identityMillis(long now, long opensAt) {
+    return IDENTITY_MILLIS + Math.max(0, opensAt - now);
+  }
 
   /**
    * As {@link #join(String, String, long, EventSettings, long, String)}; with {@code identity} (the
@@ -78,7 +86,7 @@ public class QueueStore extends EventStore {
     Keys k = keys(event);
     List<Object> args = new java.util.ArrayList<>(Admission.of(settings).args(now, visitor, opensAt,
         joinKey == null ? 0 : JOIN_KEY_MILLIS));
-    args.add(identity == null ? 0 : IDENTITY_MILLIS);
+    args.add(identity == null ? 0 : identityMillis(now, opensAt));
     return JOIN.run(redis, List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(), k.prequeue(),
             k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)), args)
         .map(r -> "existing".equals(r.get(0).toString()) || "identity".equals(r.get(0).toString())

@@ -164,6 +164,40 @@ class ClientLimitsTest {
   }
 
   @Test
+  void aClientCannotHideBehindAHeaderLineOfItsOwnBeforeTheProxys(Vertx vertx, VertxTestContext ctx) {
+    String event = "limits-lines";
+    ApiClient api = cluster.api(0);
+    api.createEvent(event, new JsonObject().put("gate", "on").put("paused", true)
+            .put("limits", new JsonObject().put("joinsPerAddress", 3).put("joinsPerNetwork", 0)))
+        // a fresh address in the client's own line every time; the proxy's line names the client
+        .compose(v -> run(10, 1, i -> api.request(HttpMethod.POST, "/api/events/" + event + "/visitors")
+            .putHeader("X-Forwarded-For", List.of("100.64." + i + ".1", "203.0.113.41")).send()))
+        .onComplete(ctx.succeeding(joins -> ctx.verify(() -> {
+          assertEquals(3, joins.stream().filter(r -> r.statusCode() == 201).count(), "the address the proxy saw counts");
+          assertEquals(7, joins.stream().filter(r -> r.statusCode() == 429).count());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void wrongAdminKeysBehindTheProxyBlockTheGuesserNotEveryoneBehindIt(Vertx vertx, VertxTestContext ctx) {
+    ApiClient api = cluster.api(1);
+    String guesser = "203.0.113.66";
+    run(dev.foyer.ingress.AdminGuard.LIMIT + 1, 1, i -> api.request(HttpMethod.GET, "/api/admin/events")
+            .putHeader("X-Forwarded-For", guesser).bearerTokenAuthentication("guess-" + i).send())
+        .compose(guesses -> api.admin(HttpMethod.GET, "/api/admin/events").putHeader("X-Forwarded-For", guesser).send()
+            .compose(blocked -> api.admin(HttpMethod.GET, "/api/admin/events").putHeader("X-Forwarded-For", "198.51.100.66")
+                .send().map(operator -> List.of(guesses.get(guesses.size() - 1), blocked, operator))))
+        .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+          assertEquals(429, answers.get(0).statusCode(), "the guesser is blocked");
+          assertEquals(429, answers.get(1).statusCode(), "even with the right key");
+          assertEquals(200, answers.get(2).statusCode(), "another client behind the same proxy is not: "
+              + answers.get(2).bodyAsString());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void oneSocketKeepsAtMostPlacesPerSocketVisitorsAlive(Vertx vertx, VertxTestContext ctx) {
     String event = "limits-places";
     ApiClient api = cluster.api(0);
@@ -181,6 +215,46 @@ class ClientLimitsTest {
         .onComplete(ctx.succeeding(err -> ctx.verify(() -> {
           assertEquals("too_many_places", err.getString("body"), err.encode());
           assertEquals("foyer.visitor." + visitors.get(2).getString("visitor"), err.getString("address"));
+          ctx.completeNow();
+        })));
+  }
+
+  private static String type(JsonObject frame) {
+    return frame.getValue("body") instanceof JsonObject body ? body.getString("type") : null;
+  }
+
+  @Test
+  void aSocketRegisteringItsVisitorInALoopIsRefusedPastItsBudget(Vertx vertx, VertxTestContext ctx) {
+    String event = "limits-registers";
+    ApiClient api = cluster.api(0);
+    int pairs = 60;
+    long[] startedAt = new long[1];
+    api.createEvent(event, new JsonObject().put("gate", "off"))
+        .compose(v -> api.join(event))
+        .compose(joined -> BridgeClient.connect(vertx, cluster.node(0).port()).compose(socket -> {
+          JsonObject visitor = joined.bodyAsJsonObject();
+          String address = "foyer.visitor." + visitor.getString("visitor");
+          startedAt[0] = System.currentTimeMillis();
+          Future<Void> loop = Future.succeededFuture();
+          for (int i = 0; i < pairs; i++) {
+            loop = loop.compose(v -> socket.registerVisitor(visitor.getString("visitor"), visitor.getString("token")))
+                .compose(v -> socket.send(new JsonObject().put("type", "unregister").put("address", address)));
+          }
+          // every register is answered: the visitor's state (admitted) or the refusal
+          return loop.compose(v -> {
+            startedAt[0] = System.currentTimeMillis() - startedAt[0];
+            return Waits.until(vertx, () -> Future.succeededFuture(socket.received().stream()
+                .filter(f -> "too_many_registers".equals(f.getString("body")) || "admitted".equals(type(f))).count()),
+                n -> n >= pairs, 20_000);
+          }).map(n -> socket);
+        }))
+        .onComplete(ctx.succeeding(socket -> ctx.verify(() -> {
+          long seconds = startedAt[0] / 1000 + 1;
+          long refused = socket.received().stream().filter(f -> "too_many_registers".equals(f.getString("body"))).count();
+          System.out.printf("limits: %d visitor registers on one socket: %d refused%n", pairs, refused);
+          // 16 in a row, then one a second while the loop lasted
+          assertTrue(refused >= pairs - 16 - seconds && refused < pairs, "refused " + refused + " of " + pairs);
+          socket.close();
           ctx.completeNow();
         })));
   }

@@ -101,6 +101,36 @@ class IdentityTest {
         })));
   }
 
+  @Test
+  void whileTheSitesJwksIsDownAJoinSurgeIsNoFetchSurge(Vertx vertx, VertxTestContext ctx) {
+    String event = "identity-jwks-down";
+    ApiClient api = cluster.api(0);
+    int[] fetched = {0};
+    io.vertx.core.http.HttpServer site = vertx.createHttpServer().requestHandler(req -> {
+      fetched[0]++;
+      req.response().setStatusCode(500).end();
+    });
+    String token = identityToken(vertx, event, "surge");
+    site.listen(0, "127.0.0.1")
+        .compose(server -> api.createEvent(event, new JsonObject().put("gate", "on").put("paused", true)
+            .put("identity", new JsonObject().put("mode", "required")
+                .put("jwksUrl", "http://127.0.0.1:" + server.actualPort() + "/.well-known/jwks.json"))))
+        .compose(v -> {
+          List<Future<HttpResponse<Buffer>>> joins = new ArrayList<>();
+          for (int i = 0; i < 40; i++) {
+            joins.add(joinAs(api, event, token));
+          }
+          return Future.all(joins).map(all -> joins.stream().map(Future::result).toList());
+        })
+        .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+          answers.forEach(r -> assertEquals("dependency_down", r.bodyAsJsonObject().getString("error"), r.bodyAsString()));
+          // one fetch per ingress instance, then none for Identities.RETRY_MILLIS (40 before the change)
+          org.junit.jupiter.api.Assertions.assertTrue(fetched[0] <= 4, "fetched " + fetched[0] + " times for 40 joins");
+          site.close();
+          ctx.completeNow();
+        })));
+  }
+
   private static JsonObject required() {
     // the body may carry no control characters: the PEM's line breaks go as "\n" escapes
     return new JsonObject().put("mode", "required").put("publicKey", publicPem.replace("\n", "\\n"));
@@ -137,6 +167,32 @@ class IdentityTest {
           assertEquals(first.getLong("position"), second.getLong("position"));
           assertNotEquals(first.getString("visitor"), answers.get(5).bodyAsJsonObject().getString("visitor"));
           assertEquals(2, stats.getLong("waiting"), "two people, two places");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void anIdentityInAPreQueueOfDaysIsRememberedUntilPastItsOpening(Vertx vertx, VertxTestContext ctx) {
+    String event = "identity-days";
+    ApiClient api = cluster.api(0);
+    Instant opensAt = Instant.now().plus(java.time.Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    JsonObject body = new JsonObject().put("name", "Days").put("opensAt", opensAt.toString())
+        .put("seats", ApiClient.layout(2, 2)).put("settings", new JsonObject().put("opening", "shuffle")
+            .put("identity", required()));
+    io.vertx.redis.client.Redis redis = cluster.redis();
+    api.admin(HttpMethod.PUT, "/api/admin/events/" + event).sendJsonObject(body)
+        .compose(v -> joinAs(api, event, identityToken(vertx, event, "early-bird")))
+        .compose(joined -> redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.KEYS)
+                .arg(cluster.setup().prefix() + ":{" + event + "}:identity:*"))
+            .compose(keys -> redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PTTL)
+                .arg(keys.get(0).toString())))
+            .map(ttl -> List.of((long) joined.statusCode(), ttl.toLong())))
+        .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+          assertEquals(201L, answers.get(0));
+          long untilOpening = opensAt.toEpochMilli() - System.currentTimeMillis();
+          // a day was the whole memory before: the identity could join again two days before its draw
+          org.junit.jupiter.api.Assertions.assertTrue(answers.get(1) > untilOpening,
+              "remembered " + answers.get(1) + " ms, the opening is in " + untilOpening + " ms");
           ctx.completeNow();
         })));
   }

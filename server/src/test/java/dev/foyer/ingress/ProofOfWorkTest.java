@@ -95,6 +95,32 @@ class ProofOfWorkTest {
   }
 
   @Test
+  void aMalformedIdempotencyKeyIsRefusedBeforeTheSolutionIsSpent(Vertx vertx, VertxTestContext ctx) {
+    String event = "pow-bad-key";
+    ApiClient api = cluster.api(0);
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    api.createEvent(event, FIXED)
+        .compose(v -> challenge(api, event))
+        .compose(c -> {
+          String solution;
+          try {
+            solution = solve(c);
+          } catch (Exception e) {
+            return Future.failedFuture(e);
+          }
+          return api.request(HttpMethod.POST, "/api/events/" + event + "/visitors").putHeader("Idempotency-Key", "short")
+              .sendJsonObject(new JsonObject().put("pow", solution)).onSuccess(answers::add)
+              .compose(v -> joinWith(api, event, solution)).onSuccess(answers::add);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(400, answers.get(0).statusCode());
+          assertEquals("invalid_idempotency_key", answers.get(0).bodyAsJsonObject().getString("error"));
+          assertEquals(201, answers.get(1).statusCode(), "the refused join spent nothing: " + answers.get(1).bodyAsString());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void aChallengeOfOneEventDoesNotJoinAnother(Vertx vertx, VertxTestContext ctx) {
     ApiClient api = cluster.api(0);
     api.createEvent("pow-one", FIXED)
