@@ -44,6 +44,11 @@ public final class Metrics {
         .description("Forward-auth checks of passes by the sites' proxies, by outcome").register(registry());
   }
 
+  /** foyer_passes_signed_total: passes this node signed (a recent one handed out again is not counted). */
+  public static Counter passesSigned() {
+    return Counter.builder("foyer_passes_signed").description("Passes this node signed (RSA)").register(registry());
+  }
+
   /** foyer_holds_total{event,outcome}: holds created, released, expired, confirmed. */
   public static Counter holds(String event, String outcome) {
     return Counter.builder("foyer_holds").tag("event", event).tag("outcome", outcome)
