@@ -40,6 +40,8 @@
   /** A REST call on a network that went away can hang for minutes without this. */
   const REQUEST_MILLIS = 10000;
   const MAX_BACKOFF_MILLIS = 30000;
+  /** Solutions refused in a row (pow_invalid, pow_reused, pow_stale) before the join backs off. */
+  const MAX_POW_REFUSALS = 3;
 
   function Line(options) {
     this.base = (options.base || '').replace(/\/$/, '');
@@ -66,6 +68,7 @@
     /** When the next attempt is due (ms since the epoch), while one waits; else null. */
     this.retryAt = null;
     this.starting = false;
+    this.powRefusals = 0;
     /** When the bridge was last heard (a frame or a heartbeat). */
     this.lastHeard = 0;
     this.watchdog = null;
@@ -168,8 +171,15 @@
         return self.start();
       }
       if (res.status === 403 && /^pow_/.test(res.body.error) && self.pow && !token) {
-        // the event asks for proof of work: solve a fresh challenge, then join with it
+        // the event asks for proof of work, or the solution was refused (stale in a surge, used,
+        // wrong): solve a fresh challenge, then join with it; after a few refused solutions in a
+        // row, back off as from an unreachable server instead of solving in a loop
+        const refusedSolution = !!self.powPayload;
         self.powPayload = null;
+        if (refusedSolution && ++self.powRefusals >= MAX_POW_REFUSALS) {
+          self.powRefusals = 0;
+          return self.failed({code: res.body.error, message: res.body.message});
+        }
         return Promise.resolve(self.pow(self.event)).then(function (payload) {
           self.powPayload = payload;
           self.start();
@@ -187,6 +197,7 @@
         return;
       }
       self.powPayload = null;
+      self.powRefusals = 0;
       self.cancelRetry();
       global.sessionStorage && global.sessionStorage.removeItem(self.joinKeyName);
       self.status(res.body);

@@ -58,7 +58,7 @@ public final class Metrics {
   /**
    * foyer_refused_total{reason}: requests and sockets refused to protect the sale from one client:
    * join, hold, confirm, socket (a limit per address or network), places (per socket), pow_required,
-   * pow_invalid, pow_reused, identity_required, identity_invalid.
+   * pow_invalid, pow_reused, pow_stale, identity_required, identity_invalid.
    */
   public static Counter refused(String reason) {
     return Counter.builder("foyer_refused").tag("reason", reason)
@@ -112,6 +112,15 @@ public final class Metrics {
   public static Timer redisScript(String script) {
     return Timer.builder("foyer_redis_script").tag("script", script)
         .description("Round trip of a Redis script").register(registry());
+  }
+
+  /**
+   * foyer_event_lookups_total: reads of one event from PostgreSQL, which the event catalogs make
+   * when their copy is missing or old (an id with no event is not read again for a few seconds).
+   */
+  public static Counter eventLookups() {
+    return Counter.builder("foyer_event_lookups").description("Reads of one event from PostgreSQL")
+        .register(registry());
   }
 
   /** foyer_postgres_query_seconds{query}: how long foyer's PostgreSQL work took, round trip. */

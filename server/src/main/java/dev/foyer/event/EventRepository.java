@@ -2,6 +2,7 @@ package dev.foyer.event;
 
 import dev.foyer.common.ApiError;
 import dev.foyer.common.Failures;
+import dev.foyer.common.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -71,6 +72,7 @@ public class EventRepository {
 
   /** The event, or null when there is none with that id. */
   public Future<EventInfo> find(String id) {
+    Metrics.eventLookups().increment();
     return pool.preparedQuery("SELECT id, name, opens_at, settings, opening_seed FROM events WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toEvent(rows.iterator().next()))

@@ -8,6 +8,7 @@ import dev.foyer.common.Metrics;
 import dev.foyer.common.OutageLog;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
+import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventInfo;
 import dev.foyer.event.EventRepository;
 import io.vertx.core.Future;
@@ -61,7 +62,7 @@ public class HoldVerticle extends VerticleBase {
     pg = Stores.pg(vertx, config, "hold", 4);
     store = new HoldStore(redis, config.keyPrefix());
     events = new EventRepository(pg);
-    catalog = new EventCatalog(events);
+    catalog = new EventCatalog(events, UnknownEvents.of(vertx));
     maps = new SeatMaps(vertx, store, new ReservationRepository(pg), events);
     outbox = new Outbox(vertx.eventBus());
     holds = new Holds(store, new ReservationRepository(pg), catalog, maps, outbox, vertx.eventBus());

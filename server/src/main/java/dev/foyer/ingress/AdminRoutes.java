@@ -2,6 +2,7 @@ package dev.foyer.ingress;
 
 import dev.foyer.bus.Addresses;
 import dev.foyer.common.ApiError;
+import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventInfo;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
@@ -31,7 +32,8 @@ import java.util.Set;
  * Changes are read from and written to PostgreSQL directly (never a cache), applied on every node
  * at once through {@link Addresses#EVENT_CHANGED}, and logged with who made them.
  */
-record AdminRoutes(Checks checks, EventRepository events, QueueStore line, GateKeeper gate, PassKeys passKeys, Pool pg, EventBus bus) {
+record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, QueueStore line, GateKeeper gate,
+                   PassKeys passKeys, Pool pg, EventBus bus) {
 
   static final int BODY_LIMIT = 8 * 1024 * 1024;
   private static final Set<String> EVENT_FIELDS = Set.of("name", "opensAt", "seats", "settings");
@@ -93,6 +95,9 @@ record AdminRoutes(Checks checks, EventRepository events, QueueStore line, GateK
           return events.save(event, layout, seats)
               .compose(created -> gate.override(event).map(created))
               .onSuccess(created -> {
+                // this node at once, before the answer: the bus reaches its consumers a moment
+                // later, and a 404 remembered for a new id must not outlive the creation here
+                catalog.invalidate(id);
                 bus.publish(Addresses.EVENT_CHANGED, id);
                 LOG.info("Event {} {} by {}: {} seats, settings {}", id, created ? "created" : "updated", who(ctx),
                     seats.size(), event.settings().toJson().encode());

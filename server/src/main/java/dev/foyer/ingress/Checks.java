@@ -46,9 +46,11 @@ final class Checks {
   private final Limiter limiter;
   private final EventCatalog catalog;
   private final ProofOfWork pow;
+  private final PowDifficulty difficulty;
 
   Checks(String adminKey, AdminGuard adminGuard, QueueTokens tokens, Passes passes, TrafficCounter traffic,
-         ClientAddress clients, Limiter limiter, EventCatalog catalog, ProofOfWork pow, Identities identities) {
+         ClientAddress clients, Limiter limiter, EventCatalog catalog, ProofOfWork pow, PowDifficulty difficulty,
+         Identities identities) {
     this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
     this.adminGuard = adminGuard;
     this.tokens = tokens;
@@ -58,6 +60,7 @@ final class Checks {
     this.limiter = limiter;
     this.catalog = catalog;
     this.pow = pow;
+    this.difficulty = difficulty;
     this.identities = identities;
   }
 
@@ -97,7 +100,9 @@ final class Checks {
   /**
    * A join without any solution, to an event that asks for one, is refused before the limits: the
    * waiting page's first attempt learns it must solve a challenge without spending the address's
-   * join token (the attempt with the solution spends it).
+   * join token (the attempt with the solution spends it). So is a solution of a challenge far
+   * easier than the event issues now (403 {@code pow_stale}), which is not claimed either: cheap
+   * challenges fetched while the event was quiet do not buy places in a surge.
    */
   void powPresent(RoutingContext ctx) {
     if (claims(ctx) != null) {
@@ -106,13 +111,16 @@ final class Checks {
     }
     String event = event(ctx);
     JsonObject body = Replies.optionalJsonBody(ctx);
-    if (body != null && body.getValue("pow") != null) {
-      ctx.next();
-      return;
-    }
-    catalog.get(event).compose(info -> ProofOfWork.asked(info.settings())
-            ? pow.redeem(event, null)
-            : Future.<Void>succeededFuture())
+    Object solution = body == null ? null : body.getValue("pow");
+    catalog.get(event).compose(info -> {
+          if (!ProofOfWork.asked(info.settings())) {
+            return Future.<Void>succeededFuture();
+          }
+          if (solution == null) {
+            return pow.redeem(event, null);
+          }
+          return difficulty.now(info, System.currentTimeMillis()).compose(d -> pow.fresh(event, solution, d));
+        })
         .onSuccess(v -> ctx.next())
         .onFailure(ctx::fail);
   }
@@ -211,10 +219,21 @@ final class Checks {
     ctx.next();
   }
 
-  /** Counts the request towards the event's cluster-wide rate, which the gate reads. */
+  /**
+   * Counts the request towards the event's cluster-wide rate, which the gate reads, once the event
+   * is known to exist (404 {@code unknown_event} otherwise): a made-up id must not make a counter
+   * in Redis.
+   */
   void traffic(RoutingContext ctx) {
-    traffic.count(event(ctx));
-    ctx.next();
+    String event = event(ctx);
+    // a body handler may follow (the holds' routes): nothing may arrive while the catalog is read
+    ctx.request().pause();
+    catalog.get(event).onComplete(ar -> {
+      if (ar.succeeded()) {
+        traffic.count(event);
+      }
+      proceed(ctx, ar.cause());
+    });
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.foyer.common.ClientAddress;
 import dev.foyer.common.Limiter;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
+import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
 import dev.foyer.line.GateKeeper;
 import dev.foyer.line.QueueStore;
@@ -48,7 +49,7 @@ public class IngressVerticle extends VerticleBase {
     pg = Stores.pg(vertx, config, "ingress", 8);
     QueueStore line = new QueueStore(redis, config.keyPrefix());
     EventRepository events = new EventRepository(pg);
-    EventCatalog catalog = new EventCatalog(events);
+    EventCatalog catalog = new EventCatalog(events, UnknownEvents.of(vertx));
     QueueTokens tokens = new QueueTokens(config.secret(), config.tokenTtlSeconds());
     Passes passes = new Passes(vertx, passKeys);
     PassKeys keys = new PassKeys(vertx, config);
@@ -65,17 +66,18 @@ public class IngressVerticle extends VerticleBase {
     ClientAddress clients = new ClientAddress(config.clients().trustedProxies(), config.clients().unlimitedClients());
     Limiter limiter = new Limiter(redis, config.keyPrefix());
     ProofOfWork pow = new ProofOfWork(config.secret(), redis, config.keyPrefix());
+    PowDifficulty difficulty = new PowDifficulty(line);
     Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic,
-        clients, limiter, catalog, pow, new Identities(vertx));
+        clients, limiter, catalog, pow, difficulty, new Identities(vertx));
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes);
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
     router.routeWithRegex("/api/events/(?<event>[^/]+)(?:/.*)?").handler(cors::api);
-    new AdminRoutes(checks, events, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx.eventBus())
+    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx.eventBus())
         .mount(router);
-    new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow,
-        new java.util.HashMap<>()).mount(router);
+    new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow, difficulty)
+        .mount(router);
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
     new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), catalog, passes).mount(router);
     router.route("/eventbus/*").handler(ctx -> SecurityHeaders.bridge(ctx, cors::bridgeAllows));

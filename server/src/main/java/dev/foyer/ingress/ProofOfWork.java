@@ -24,9 +24,17 @@ import java.util.Map;
  * average) and joins with the solution. A challenge is bound to its event (its HMAC key is derived
  * from the event id and FOYER_SECRET, and the salt names the event), expires after the event's
  * {@code pow.expireSeconds}, and is accepted once: its signature is claimed in Redis with SET NX
- * until it expires, so one solution cannot buy two places.
+ * until it expires, so one solution cannot buy two places. The salt also names the challenge's
+ * difficulty (signed with it), so a challenge fetched cheaply while the event was quiet cannot be
+ * redeemed in a surge that asks for far more work ({@code pow_stale}).
  */
 final class ProofOfWork {
+
+  private static final String DIFFICULTY = "difficulty";
+
+  /** A solution that verified: its signature (claimed once), expiry and difficulty (0: not named). */
+  private record Verified(String signature, long expires, long difficulty) {
+  }
 
   private final byte[] secret;
   private final Redis redis;
@@ -46,7 +54,8 @@ final class ProofOfWork {
           .setMaxNumber(difficulty)
           .setHmacKey(hmacKey(event))
           .setExpiresInSeconds(pow.expireSeconds())
-          .addParam("event", event));
+          .addParam("event", event)
+          .addParam(DIFFICULTY, Long.toString(difficulty)));
     } catch (Exception e) {
       throw new IllegalStateException("could not make a proof-of-work challenge", e);
     }
@@ -66,25 +75,12 @@ final class ProofOfWork {
           + event + "/challenge, solve it, and join with {\"pow\": \"<solution>\"}",
           new JsonObject().put("challenge", "/api/events/" + event + "/challenge")));
     }
-    if (!(solution instanceof String payload) || payload.length() > 2048) {
+    Verified verified = verify(event, solution);
+    if (verified == null) {
       return invalid(event);
     }
-    String signature;
-    long expires;
-    try {
-      if (!Altcha.verifySolution(payload, hmacKey(event), true)) {
-        return invalid(event);
-      }
-      JsonObject decoded = new JsonObject(new String(java.util.Base64.getDecoder().decode(payload), StandardCharsets.UTF_8));
-      Map<String, String> params = Altcha.extractParams(decoded.getString("salt"));
-      if (!event.equals(params.get("event")) || params.get("expires") == null) {
-        return invalid(event);
-      }
-      signature = decoded.getString("signature");
-      expires = Long.parseLong(params.get("expires"));
-    } catch (Exception e) {
-      return invalid(event);
-    }
+    String signature = verified.signature();
+    long expires = verified.expires();
     long ttlMillis = Math.max(1000, expires * 1000 - System.currentTimeMillis() + 1000);
     return redis.send(Request.cmd(Command.SET).arg(prefix + ":{" + event + "}:pow:" + signature).arg("1")
             .arg("NX").arg("PX").arg(ttlMillis))
@@ -96,6 +92,47 @@ final class ProofOfWork {
           }
           return Future.<Void>succeededFuture();
         });
+  }
+
+  /**
+   * Refuses, with 403 {@code pow_stale}, a solution whose challenge's difficulty is below half of
+   * {@code current}, the difficulty the event issues now; it changes nothing, so the visitor fetches
+   * a fresh challenge and tries again. Half: one step of the adaptive doubling is slack, for a
+   * browser that fetched just before the rate rose. A solution that does not verify passes here and
+   * is refused by {@link #redeem}.
+   */
+  Future<Void> fresh(String event, Object solution, long current) {
+    Verified verified = verify(event, solution);
+    if (verified == null || verified.difficulty() == 0 || verified.difficulty() * 2 >= current) {
+      return Future.succeededFuture();
+    }
+    Metrics.refused("pow_stale").increment();
+    return Future.failedFuture(new ApiError(403, "pow_stale", "this challenge is too easy for the traffic the event"
+        + " gets now; fetch a new one from /api/events/" + event + "/challenge",
+        new JsonObject().put("challenge", "/api/events/" + event + "/challenge")));
+  }
+
+  /** The solution when it is right, unexpired and this event's; null otherwise. */
+  private Verified verify(String event, Object solution) {
+    if (!(solution instanceof String payload) || payload.length() > 2048) {
+      return null;
+    }
+    try {
+      if (!Altcha.verifySolution(payload, hmacKey(event), true)) {
+        return null;
+      }
+      JsonObject decoded = new JsonObject(new String(java.util.Base64.getDecoder().decode(payload), StandardCharsets.UTF_8));
+      Map<String, String> params = Altcha.extractParams(decoded.getString("salt"));
+      if (!event.equals(params.get("event")) || params.get("expires") == null) {
+        return null;
+      }
+      // a challenge issued before challenges named their difficulty expires within expireSeconds
+      String difficulty = params.get(DIFFICULTY);
+      return new Verified(decoded.getString("signature"), Long.parseLong(params.get("expires")),
+          difficulty == null ? 0 : Long.parseLong(difficulty));
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   private static Future<Void> invalid(String event) {

@@ -25,7 +25,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /** What visitors call: join, where do I stand, leave; and the public facts of events. */
 record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, EventCatalog catalog, QueueTokens tokens,
-                     Passes passes, EventBus bus, ProofOfWork pow, java.util.Map<String, long[]> rates) {
+                     Passes passes, EventBus bus, ProofOfWork pow, PowDifficulty difficulty) {
 
   static final int BODY_LIMIT = 16 * 1024;
 
@@ -87,15 +87,7 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
       if (!ProofOfWork.asked(info.settings())) {
         return Future.failedFuture(ApiError.notFound("pow_off", "event '" + event + "' asks for no proof of work"));
       }
-      long[] rate = rates.get(event);
-      Future<Long> current = info.settings().pow().mode() != dev.foyer.event.PowSettings.Mode.ADAPTIVE
-          ? Future.succeededFuture(0L)
-          : rate != null && now - rate[1] < 1000 ? Future.succeededFuture(rate[0])
-          : line.counts(event, now).map(c -> {
-            rates.put(event, new long[] {c.trafficRate(), now});
-            return c.trafficRate();
-          });
-      return current.map(r -> pow.challenge(event, info.settings().pow(), info.settings().pow().difficultyAt(r)));
+      return difficulty.now(info, now).map(d -> pow.challenge(event, info.settings().pow(), d));
     }).onSuccess(challenge -> Replies.json(ctx, 200, challenge)).onFailure(ctx::fail);
   }
 

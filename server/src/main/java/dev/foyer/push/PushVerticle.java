@@ -14,6 +14,7 @@ import dev.foyer.common.Metrics;
 import dev.foyer.common.OutageLog;
 import dev.foyer.common.Stores;
 import dev.foyer.event.EventCatalog;
+import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
 import dev.foyer.line.Countdown;
@@ -95,7 +96,7 @@ public class PushVerticle extends VerticleBase {
     pg = Stores.pg(vertx, config, "push", 2);
     line = new QueueStore(redis, config.keyPrefix());
     events = new EventRepository(pg);
-    catalog = new EventCatalog(events);
+    catalog = new EventCatalog(events, UnknownEvents.of(vertx));
     passes = new Passes(vertx, passKeys);
     new PassKeys(vertx, config).follow(pg, passes);
     rankMessages = Metrics.rankMessages();

@@ -167,6 +167,61 @@ class ProofOfWorkTest {
   }
 
   @Test
+  void aCheapChallengeFetchedWhileQuietIsStaleInASurge(Vertx vertx, VertxTestContext ctx) {
+    String event = "pow-stale";
+    ApiClient a = cluster.api(0);
+    ApiClient b = cluster.api(1);
+    JsonObject settings = new JsonObject().put("gate", "on").put("paused", true)
+        .put("pow", new JsonObject().put("mode", "adaptive").put("difficulty", 1000).put("maxDifficulty", 64_000)
+            .put("rateStep", 20));
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    String[] cheap = new String[1];
+    a.createEvent(event, settings)
+        .compose(v -> challenge(a, event))
+        .compose(quiet -> {
+          ctx.verify(() -> assertEquals(1000, quiet.getLong("maxnumber"), "quiet: the base difficulty"));
+          try {
+            cheap[0] = solve(quiet);
+          } catch (Exception e) {
+            return Future.failedFuture(e);
+          }
+          // real traffic on both nodes until b issues at least four times the cheap difficulty
+          return Waits.until(vertx, () -> {
+            List<Future<HttpResponse<Buffer>>> load = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+              load.add(a.request(HttpMethod.GET, "/api/events/" + event).send());
+              load.add(b.request(HttpMethod.GET, "/api/events/" + event).send());
+            }
+            return Future.all(load).compose(v -> challenge(b, event));
+          }, c -> c.getLong("maxnumber") >= 4000, 20_000);
+        })
+        // b reads the rate once a second: within it, b asks what its busy challenge asks
+        .compose(busy -> joinWith(b, event, cheap[0]).onSuccess(answers::add).map(busy))
+        .compose(busy -> challenge(b, event))
+        .compose(fresh -> {
+          try {
+            return joinWith(b, event, solve(fresh)).onSuccess(answers::add);
+          } catch (Exception e) {
+            return Future.failedFuture(e);
+          }
+        })
+        // the stale solution was not claimed: once the surge is over it is worth its place again
+        .compose(v -> Waits.until(vertx, () -> joinWith(a, event, cheap[0]), r -> r.statusCode() != 403
+            || !"pow_stale".equals(r.bodyAsJsonObject().getString("error")), 20_000)).onSuccess(answers::add)
+        .compose(v -> a.request(HttpMethod.GET, "/metrics").send())
+        .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
+          JsonObject stale = answers.get(0).bodyAsJsonObject();
+          assertEquals(403, answers.get(0).statusCode(), stale.encode());
+          assertEquals("pow_stale", stale.getString("error"));
+          assertEquals("/api/events/pow-stale/challenge", stale.getString("challenge"));
+          assertEquals(201, answers.get(1).statusCode(), "a fresh challenge joins: " + answers.get(1).bodyAsString());
+          assertEquals(201, answers.get(2).statusCode(), "the refusal claimed nothing: " + answers.get(2).bodyAsString());
+          assertTrue(metrics.bodyAsString().contains("foyer_refused_total{reason=\"pow_stale\"}"), "refusals in /metrics");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void anEventWithoutProofOfWorkHasNoChallenge(Vertx vertx, VertxTestContext ctx) {
     ApiClient api = cluster.api(0);
     api.createEvent("pow-none", new JsonObject())
