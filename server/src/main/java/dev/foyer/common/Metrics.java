@@ -57,7 +57,7 @@ public final class Metrics {
 
   /**
    * foyer_refused_total{reason}: requests and sockets refused to protect the sale from one client:
-   * join, hold, confirm, socket (a limit per address or network), places (per socket), pow_required,
+   * join, hold, confirm, socket (a limit per address or network), places (per socket), registers (per socket), pow_required,
    * pow_invalid, pow_reused, pow_stale, identity_required, identity_invalid.
    */
   public static Counter refused(String reason) {
