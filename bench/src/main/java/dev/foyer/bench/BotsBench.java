@@ -52,6 +52,7 @@ final class BotsBench {
   static final int HOUSE_ROWS = 20;
   static final int HOUSE_PER_ROW = 100;
   static final int HOLD_SEATS = 4;
+  static final long STALL_MILLIS = 10_000;
 
   record Options(int botJoins, int fans, int seconds, int hoard, List<Long> steps, int challenges,
                  double solveSeconds, int powJoins, long powDifficulty, int concurrency) {
@@ -87,6 +88,10 @@ final class BotsBench {
   private final String adminKey;
   private final HttpClient http;
   private final String prefix = "bench-bots-" + System.currentTimeMillis() % 1_000_000;
+  private final java.security.SecureRandom keys = new java.security.SecureRandom();
+  /** Requests the node left unanswered for STALL_MILLIS (each sent once more). */
+  private final AtomicLong stalled = new AtomicLong();
+  private final Map<String, AtomicLong> stalledBy = new ConcurrentHashMap<>();
 
   BotsBench(Vertx vertx, int port, String adminKey) {
     this.vertx = vertx;
@@ -103,11 +108,12 @@ final class BotsBench {
     double loadBefore = loadAverage();
     checkForwardedAddressesAreLimited();
     JsonObject limits = limits(o, port);
-    JsonObject hoarder = new JsonObject().put("limits", hoard(o, true)).put("limitsOff", hoard(o, false));
+    JsonObject hoarder = new JsonObject().put("limits", hoard(o, port, true)).put("limitsOff", hoard(o, port, false));
     JsonObject pow = new JsonObject().put("solve", solveSteps(o)).put("throughput", powThroughput(o));
     http.close();
     return new JsonObject().put("scenario", "bots").put("events", prefix + "-*").put("limits", limits)
-        .put("hoarder", hoarder).put("pow", pow).put("loadAverageBefore", loadBefore)
+        .put("hoarder", hoarder).put("pow", pow).put("stalledRequests", stalled.get())
+        .put("stalledRequestsBy", stalledBy()).put("loadAverageBefore", loadBefore)
         .put("loadAverageAfter", loadAverage());
   }
 
@@ -244,7 +250,7 @@ final class BotsBench {
   // ---- the hoarder -------------------------------------------------------------------------------
 
   /** N joins, then N holds of 4 seats with the passes they gave, from one address; seats held from the map. */
-  private JsonObject hoard(Options o, boolean limited) throws Exception {
+  private JsonObject hoard(Options o, int port, boolean limited) throws Exception {
     JsonObject limits = limited
         ? new JsonObject().put("joinsPerAddress", 20).put("joinsPerNetwork", 200).put("holdsPerAddress", 30)
             .put("holdsPerNetwork", 300)
@@ -252,7 +258,7 @@ final class BotsBench {
             .put("holdsPerNetwork", 0);
     String event = createEvent(limited ? "hoard" : "hoard-unlimited", new JsonObject().put("gate", "off")
         .put("maxActive", 1_000_000).put("admitPerMinute", 0).put("activeSeconds", 3600).put("holdSeconds", 3600)
-        .put("maxSeatsPerHold", HOLD_SEATS).put("limits", limits), HOUSE_ROWS, HOUSE_PER_ROW);
+        .put("graceSeconds", 3600).put("maxSeatsPerHold", HOLD_SEATS).put("limits", limits), HOUSE_ROWS, HOUSE_PER_ROW);
     List<String> passes = new ArrayList<>();
     Map<Integer, AtomicLong> joinStatus = new ConcurrentHashMap<>();
     for (int from = 0; from < o.hoard(); from += o.concurrency()) {
@@ -270,6 +276,9 @@ final class BotsBench {
       }
     }
     Map<Integer, AtomicLong> holdStatus = new ConcurrentHashMap<>();
+    // the holds on a client of their own, closed after them: a hold refused before its body is read
+    // can leave its pooled connection unusable (seen as requests never sent), which must not reach the other stages
+    HttpClient holdsHttp = client(vertx, port, o.hoard() + 8);
     for (int from = 0; from < o.hoard() && !passes.isEmpty(); from += o.concurrency()) {
       List<Future<JsonObject>> batch = new ArrayList<>();
       for (int i = from; i < Math.min(o.hoard(), from + o.concurrency()); i++) {
@@ -280,13 +289,14 @@ final class BotsBench {
         for (int n = first; n < first + HOLD_SEATS; n++) {
           seats.add("H-" + row + "-" + n);
         }
-        batch.add(call(http, HttpMethod.POST, "/api/events/" + event + "/holds", "Bearer " + passes.get(i % passes.size()),
+        batch.add(call(holdsHttp, HttpMethod.POST, "/api/events/" + event + "/holds", "Bearer " + passes.get(i % passes.size()),
             HOARDER, new JsonObject().put("seats", seats)));
       }
       Future.all(batch).await(60, TimeUnit.SECONDS);
       batch.forEach(h -> holdStatus.computeIfAbsent(h.result().getInteger("status"), k -> new AtomicLong())
           .incrementAndGet());
     }
+    holdsHttp.close();
     JsonObject map = call(http, HttpMethod.GET, "/api/events/" + event + "/seats", null, null, null)
         .await(60, TimeUnit.SECONDS).getJsonObject("body");
     long held = map.getJsonArray("seats").stream().filter(s -> "held".equals(((JsonObject) s).getString("status"))).count();
@@ -536,25 +546,51 @@ final class BotsBench {
         .await(60, TimeUnit.SECONDS).getJsonObject("body");
   }
 
-  private static Future<JsonObject> join(HttpClient client, String event, String address, String pow) {
+  private Future<JsonObject> join(HttpClient client, String event, String address, String pow) {
     return call(client, HttpMethod.POST, "/api/events/" + event + "/visitors", null, address,
         pow == null ? null : new JsonObject().put("pow", pow));
   }
 
-  /** {status, body}; {@code address} is the client played, sent as X-Forwarded-For. */
-  private static Future<JsonObject> call(HttpClient client, HttpMethod method, String path, String auth, String address,
-                                         JsonObject body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
+  /**
+   * {status, body}; {@code address} is the client played, sent as X-Forwarded-For. A request the
+   * node leaves unanswered for {@value #STALL_MILLIS} ms is counted, its connection dropped, and
+   * sent once more with the same Idempotency-Key (a join or hold that did go through is not made twice).
+   */
+  private Future<JsonObject> call(HttpClient client, HttpMethod method, String path, String auth, String address,
+                                  JsonObject body) {
+    String key = method == HttpMethod.POST ? Long.toHexString(keys.nextLong()) + Long.toHexString(keys.nextLong()) : null;
+    return attempt(client, method, path, auth, address, body, key).recover(err -> {
+      if (!(err instanceof java.util.concurrent.TimeoutException)) {
+        return Future.failedFuture(err);
+      }
+      stalled.incrementAndGet();
+      stalledBy.computeIfAbsent(method + " " + path.replace(prefix, "{run}"), k -> new AtomicLong()).incrementAndGet();
+      return attempt(client, method, path, auth, address, body, key);
+    });
+  }
+
+  private static Future<JsonObject> attempt(HttpClient client, HttpMethod method, String path, String auth,
+                                            String address, JsonObject body, String key) {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(path).setIdleTimeout(STALL_MILLIS);
     if (auth != null) {
       options.putHeader("Authorization", auth);
     }
     if (address != null) {
       options.putHeader("X-Forwarded-For", address);
     }
+    if (key != null) {
+      options.putHeader("Idempotency-Key", key);
+    }
     return client.request(options)
         .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
         .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode())
             .put("body", b.length() == 0 || b.getByte(0) != '{' ? new JsonObject() : new JsonObject(b))));
+  }
+
+  private JsonObject stalledBy() {
+    JsonObject out = new JsonObject();
+    new TreeMap<>(stalledBy).forEach((k, n) -> out.put(k, n.get()));
+    return out;
   }
 
   private static long count(Map<Integer, AtomicLong> status, int code) {
@@ -625,7 +661,8 @@ final class BotsBench {
         tp.getJsonObject("onOverOff").getValue("p50"), tp.getJsonObject("onOverOff").getValue("p99"),
         tp.getJsonObject("onOverOff").getValue("serverCpuPerJoin"), tp.getInteger("challengesFetched"),
         tp.getValue("challengesPerSecond"), tp.getValue("solveSecondsBeforehand")));
-    t.append(String.format("load average %s before, %s after%n", r.getValue("loadAverageBefore"), r.getValue("loadAverageAfter")));
+    t.append(String.format("load average %s before, %s after; %s requests left unanswered for %d s and sent again%n",
+        r.getValue("loadAverageBefore"), r.getValue("loadAverageAfter"), r.getValue("stalledRequests"), STALL_MILLIS / 1000));
     return t.toString();
   }
 
