@@ -121,7 +121,7 @@ public final class Bench {
           Integer.parseInt(o.getOrDefault("visitors", "300")), Integer.parseInt(o.getOrDefault("max-active", "30")),
           Integer.parseInt(o.getOrDefault("dwell-min", "3")), Integer.parseInt(o.getOrDefault("dwell-max", "12")),
           Integer.parseInt(o.getOrDefault("look-every", "5")), Integer.parseInt(o.getOrDefault("rank-push-millis", "1000")));
-      case "bots" -> new BotsBench(vertx, port, adminKey).run(BotsBench.Options.of(o), port);
+      case "bots" -> new BotsBench(vertx, port, adminKey).run(BotsBench.Options.of(o));
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
     return result.put("at", java.time.Instant.now().toString());
