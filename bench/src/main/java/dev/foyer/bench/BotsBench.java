@@ -86,7 +86,7 @@ final class BotsBench {
 
   private final Vertx vertx;
   private final String adminKey;
-  private final HttpClient http;
+  private final java.net.http.HttpClient jdk;
   private final int port;
   private final String prefix = "bench-bots-" + System.currentTimeMillis() % 1_000_000;
   private final java.security.SecureRandom keys = new java.security.SecureRandom();
@@ -98,11 +98,11 @@ final class BotsBench {
     this.vertx = vertx;
     this.adminKey = adminKey;
     this.port = port;
-    // set-up and the hoarder on a connection per request: on a reused connection the harness's
-    // requests sometimes were never sent (Vert.x 5.0 client; seen after runs of refused requests),
-    // and these calls are not timed. Timed calls use keep-alive clients of their own, one per phase.
-    this.http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(60).setDefaultHost("127.0.0.1")
-        .setDefaultPort(port).setKeepAlive(false), new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(-1));
+    // set-up, the hoarder and the challenges go through the JDK's client: with the harness's Vert.x
+    // 5.0 client, on long runs, requests from this thread sometimes waited for a connection that was
+    // never opened (none open, nothing sent). Timed calls use Vert.x clients of their own per phase.
+    this.jdk = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .connectTimeout(java.time.Duration.ofSeconds(10)).build();
   }
 
   private static HttpClient client(Vertx vertx, int port, int size) {
@@ -116,7 +116,6 @@ final class BotsBench {
     JsonObject limits = limits(o);
     JsonObject hoarder = new JsonObject().put("limits", hoard(o, true)).put("limitsOff", hoard(o, false));
     JsonObject pow = new JsonObject().put("solve", solveSteps(o)).put("throughput", powThroughput(o));
-    http.close();
     return new JsonObject().put("scenario", "bots").put("events", prefix + "-*").put("limits", limits)
         .put("hoarder", hoarder).put("pow", pow).put("stalledRequests", stalled.get())
         .put("stalledRequestsBy", stalledBy()).put("loadAverageBefore", loadBefore)
@@ -129,8 +128,8 @@ final class BotsBench {
   private void checkForwardedAddressesAreLimited() throws Exception {
     String event = createEvent("check", new JsonObject().put("gate", "on").put("paused", true)
         .put("limits", new JsonObject().put("joinsPerAddress", 1).put("joinsPerNetwork", 0)), 1, 1);
-    int first = join(http, event, PROBE, null).await(30, TimeUnit.SECONDS).getInteger("status");
-    int second = join(http, event, PROBE, null).await(30, TimeUnit.SECONDS).getInteger("status");
+    int first = join(null, event, PROBE, null).await(30, TimeUnit.SECONDS).getInteger("status");
+    int second = join(null, event, PROBE, null).await(30, TimeUnit.SECONDS).getInteger("status");
     if (first != 201 || second != 429) {
       throw new IllegalStateException("the node does not limit " + PROBE + " as a client (joins answered " + first
           + " then " + second + ", expected 201 then 429): start it with FOYER_TRUSTED_PROXIES=127.0.0.1 and a"
@@ -266,7 +265,7 @@ final class BotsBench {
     for (int from = 0; from < o.hoard(); from += o.concurrency()) {
       List<Future<JsonObject>> batch = new ArrayList<>();
       for (int i = from; i < Math.min(o.hoard(), from + o.concurrency()); i++) {
-        batch.add(join(http, event, HOARDER, null));
+        batch.add(join(null, event, HOARDER, null));
       }
       Future.all(batch).await(60, TimeUnit.SECONDS);
       for (Future<JsonObject> j : batch) {
@@ -288,14 +287,14 @@ final class BotsBench {
         for (int n = first; n < first + HOLD_SEATS; n++) {
           seats.add("H-" + row + "-" + n);
         }
-        batch.add(call(http, HttpMethod.POST, "/api/events/" + event + "/holds", "Bearer " + passes.get(i % passes.size()),
+        batch.add(call(null, HttpMethod.POST, "/api/events/" + event + "/holds", "Bearer " + passes.get(i % passes.size()),
             HOARDER, new JsonObject().put("seats", seats)));
       }
       Future.all(batch).await(60, TimeUnit.SECONDS);
       batch.forEach(h -> holdStatus.computeIfAbsent(h.result().getInteger("status"), k -> new AtomicLong())
           .incrementAndGet());
     }
-    JsonObject map = call(http, HttpMethod.GET, "/api/events/" + event + "/seats", null, null, null)
+    JsonObject map = call(null, HttpMethod.GET, "/api/events/" + event + "/seats", null, null, null)
         .await(60, TimeUnit.SECONDS).getJsonObject("body");
     long held = map.getJsonArray("seats").stream().filter(s -> "held".equals(((JsonObject) s).getString("status"))).count();
     int house = HOUSE_ROWS * HOUSE_PER_ROW;
@@ -407,7 +406,7 @@ final class BotsBench {
     AtomicInteger next = new AtomicInteger();
     Map<Integer, AtomicLong> status = new ConcurrentHashMap<>();
     HttpClient joinsHttp = client(vertx, port, concurrency);
-    double cpuBefore = ServerMetrics.read(http).await(30, TimeUnit.SECONDS).cpuSeconds();
+    double cpuBefore = ServerMetrics.read(joinsHttp).await(30, TimeUnit.SECONDS).cpuSeconds();
     long start = System.nanoTime();
     List<Future<Void>> loops = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
@@ -416,9 +415,9 @@ final class BotsBench {
       joinLoop(joinsHttp, event, solutions, count, next, status, latency, done);
     }
     Future.all(loops).await(300, TimeUnit.SECONDS);
-    joinsHttp.close();
     double seconds = (System.nanoTime() - start) / 1e9;
-    double cpu = ServerMetrics.read(http).await(30, TimeUnit.SECONDS).cpuSeconds() - cpuBefore;
+    double cpu = ServerMetrics.read(joinsHttp).await(30, TimeUnit.SECONDS).cpuSeconds() - cpuBefore;
+    joinsHttp.close();
     phase.put("seconds", phase.getDouble("seconds", 0.0) + seconds)
         .put("serverCpuSeconds", phase.getDouble("serverCpuSeconds", 0.0) + cpu)
         .put("joined", phase.getLong("joined", 0L) + count(status, 201));
@@ -503,7 +502,7 @@ final class BotsBench {
     for (int from = 0; from < n; from += concurrency) {
       List<Future<JsonObject>> batch = new ArrayList<>();
       for (int i = from; i < Math.min(n, from + concurrency); i++) {
-        batch.add(call(http, HttpMethod.GET, "/api/events/" + event + "/challenge", null, null, null));
+        batch.add(call(null, HttpMethod.GET, "/api/events/" + event + "/challenge", null, null, null));
       }
       Future.all(batch).await(60, TimeUnit.SECONDS);
       for (Future<JsonObject> c : batch) {
@@ -524,7 +523,7 @@ final class BotsBench {
         .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "H")
             .put("rows", rows).put("seatsPerRow", perRow))))
         .put("settings", settings);
-    int status = call(http, HttpMethod.PUT, "/api/admin/events/" + event, "Bearer " + adminKey, null, body)
+    int status = call(null, HttpMethod.PUT, "/api/admin/events/" + event, "Bearer " + adminKey, null, body)
         .await(60, TimeUnit.SECONDS).getInteger("status");
     if (status != 201) {
       throw new IllegalStateException("could not create the benchmark event " + event + ": HTTP " + status
@@ -534,7 +533,7 @@ final class BotsBench {
   }
 
   private void settings(String event, JsonObject settings) throws Exception {
-    int status = call(http, HttpMethod.PUT, "/api/admin/events/" + event + "/settings", "Bearer " + adminKey, null,
+    int status = call(null, HttpMethod.PUT, "/api/admin/events/" + event + "/settings", "Bearer " + adminKey, null,
         settings).await(60, TimeUnit.SECONDS).getInteger("status");
     if (status != 200) {
       throw new IllegalStateException("could not change the settings of " + event + ": HTTP " + status);
@@ -542,7 +541,7 @@ final class BotsBench {
   }
 
   private JsonObject stats(String event) throws Exception {
-    return call(http, HttpMethod.GET, "/api/admin/events/" + event + "/stats", "Bearer " + adminKey, null, null)
+    return call(null, HttpMethod.GET, "/api/admin/events/" + event + "/stats", "Bearer " + adminKey, null, null)
         .await(60, TimeUnit.SECONDS).getJsonObject("body");
   }
 
@@ -559,6 +558,9 @@ final class BotsBench {
   private Future<JsonObject> call(HttpClient client, HttpMethod method, String path, String auth, String address,
                                   JsonObject body) {
     String key = method == HttpMethod.POST ? Long.toHexString(keys.nextLong()) + Long.toHexString(keys.nextLong()) : null;
+    if (client == null) {
+      return jdkCall(method, path, auth, address, body, key);
+    }
     return attempt(client, method, path, auth, address, body, key).recover(err -> {
       if (!(err instanceof java.util.concurrent.TimeoutException)) {
         return Future.failedFuture(err);
@@ -566,6 +568,42 @@ final class BotsBench {
       stalled.incrementAndGet();
       stalledBy.computeIfAbsent(method + " " + path.replace(prefix, "{run}"), k -> new AtomicLong()).incrementAndGet();
       return attempt(client, method, path, auth, address, body, key);
+    });
+  }
+
+  /** The same through the JDK's client (set-up calls, not timed), retried once on a timeout. */
+  private Future<JsonObject> jdkCall(HttpMethod method, String path, String auth, String address, JsonObject body,
+                                     String key) {
+    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+        + port + path)).timeout(java.time.Duration.ofMillis(STALL_MILLIS)).method(method.name(), body == null
+        ? java.net.http.HttpRequest.BodyPublishers.noBody()
+        : java.net.http.HttpRequest.BodyPublishers.ofString(body.encode()));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (auth != null) {
+      b.header("Authorization", auth);
+    }
+    if (address != null) {
+      b.header("X-Forwarded-For", address);
+    }
+    if (key != null) {
+      b.header("Idempotency-Key", key);
+    }
+    java.net.http.HttpRequest request = b.build();
+    java.util.function.Supplier<Future<JsonObject>> send = () -> Future.fromCompletionStage(
+        jdk.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()).thenApply(r -> new JsonObject()
+            .put("status", r.statusCode())
+            .put("body", r.body().isEmpty() || r.body().charAt(0) != '{' ? new JsonObject() : new JsonObject(r.body()))),
+        vertx.getOrCreateContext());
+    return send.get().recover(err -> {
+      Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+      if (!(cause instanceof java.net.http.HttpTimeoutException)) {
+        return Future.failedFuture(err);
+      }
+      stalled.incrementAndGet();
+      stalledBy.computeIfAbsent(method + " " + path.replace(prefix, "{run}"), k -> new AtomicLong()).incrementAndGet();
+      return send.get();
     });
   }
 
