@@ -78,7 +78,7 @@ final class BotsBench {
           Integer.parseInt(o.getOrDefault("hoard", "500")), steps,
           Integer.parseInt(o.getOrDefault("challenges", "200")),
           Double.parseDouble(o.getOrDefault("solve-seconds", "5")),
-          Integer.parseInt(o.getOrDefault("pow-joins", "2000")),
+          Integer.parseInt(o.getOrDefault("pow-joins", "4000")),
           Long.parseLong(o.getOrDefault("pow-difficulty", "50000")),
           Integer.parseInt(o.getOrDefault("concurrency", "32")));
     }
