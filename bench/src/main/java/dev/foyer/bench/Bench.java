@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -jar bench/target/foyer-bench.jar seatview --port 8080 --admin-key K --viewers 1000 --changes 50
  *   java -jar bench/target/foyer-bench.jar seatmap --port 8080 --admin-key K --seats 50000 --clients 8 --seconds 5 --rounds 3
  *   java -jar bench/target/foyer-bench.jar eta --port 8080 --admin-key K --runs 5 --visitors 300 --max-active 30
+ *   java -jar bench/target/foyer-bench.jar bots --port 8080 --admin-key K --bot-joins 5000 --fans 50 --seconds 15
  * </pre>
  * Each prints a summary and writes its figures as JSON under bench-results/.
  */
@@ -45,7 +46,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Bench surge|forwardauth|wait|poll|holds|seatview|seatmap|tick|eta|line [--option value ...]");
+      System.err.println("usage: Bench surge|forwardauth|wait|poll|holds|seatview|seatmap|best|tick|eta|line|bots [--option value ...]");
       System.exit(2);
     }
     Map<String, String> options = new HashMap<>();
@@ -61,6 +62,9 @@ public final class Bench {
       JsonObject result = run(vertx, args[0], options);
       Path file = write(result, Path.of(options.getOrDefault("out", "bench-results")));
       System.out.println(result.encodePrettily());
+      if (args[0].equals("bots")) {
+        System.out.print(BotsBench.table(result));
+      }
       System.out.println(summary(result));
       System.out.println("written to " + file);
     } finally {
@@ -117,6 +121,7 @@ public final class Bench {
           Integer.parseInt(o.getOrDefault("visitors", "300")), Integer.parseInt(o.getOrDefault("max-active", "30")),
           Integer.parseInt(o.getOrDefault("dwell-min", "3")), Integer.parseInt(o.getOrDefault("dwell-max", "12")),
           Integer.parseInt(o.getOrDefault("look-every", "5")), Integer.parseInt(o.getOrDefault("rank-push-millis", "1000")));
+      case "bots" -> new BotsBench(vertx, port, adminKey).run(BotsBench.Options.of(o));
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
     return result.put("at", java.time.Instant.now().toString());
@@ -171,6 +176,7 @@ public final class Bench {
           r.getJsonObject("ratios").getValue("p50BestOverExact"), r.getJsonObject("ratios").getValue("p99BestOverExact"),
           r.getJsonObject("ratios").getValue("holdsPerSecondBestOverExact"));
       case "forwardauth" -> forwardAuthSummary(r);
+      case "bots" -> BotsBench.summary(r);
       case "tick" -> String.format("tick: %d waiting, a tick admitting %.0f takes p50 %s / p99 %s ms (paused: p50 %s ms),"
               + " one admitting %d takes %s ms; %s", r.getInteger("waiting"),
           r.getJsonObject("admittedPerSteadyTick").getDouble("mean"), r.getJsonObject("steadyTickMillis").getValue("p50"),
