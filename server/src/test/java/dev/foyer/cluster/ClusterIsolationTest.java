@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * never form a cluster (neither by the default name nor by a name they happen to share), each
  * admits its own line; nodes that share their state do cluster; dev-mode instances stay alone.
  */
+@Tag("alone") // starts nodes from the shipped cluster.xml, whose bare member finds only ports 5701 to 5703
 @ExtendWith(VertxExtension.class)
 class ClusterIsolationTest {
 

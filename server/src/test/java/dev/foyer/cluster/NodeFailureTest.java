@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the ticks over, admission goes on, nobody is admitted twice or lost, and visitors whose sockets
  * were on the dead node reconnect to the other one and keep their place.
  */
+@Tag("alone") // starts nodes from the shipped cluster.xml, whose bare member finds only ports 5701 to 5703
 @ExtendWith(VertxExtension.class)
 class NodeFailureTest {
 

@@ -32,13 +32,29 @@ public final class TestNode {
       Vertx vertx = Vertx.builder()
           .with(FoyerNode.vertxOptions())
           .withMetrics(new MicrometerMetricsFactory())
-          .withClusterManager(new HazelcastClusterManager(ClusterConfigs.loopback(clusterName)))
+          .withClusterManager(new HazelcastClusterManager(hazelcast(clusterName)))
           .buildClustered()
           .await(60, TimeUnit.SECONDS);
       return new TestNode(vertx);
     } catch (Exception e) {
       throw new IllegalStateException("could not start a clustered test node", e);
     }
+  }
+
+  /**
+   * The shipped loopback cluster, with every port of its range named as a member. A bare address
+   * makes Hazelcast try only its first three ports, so when other test JVMs (the suite runs two
+   * forks) hold 5701 to 5703, two nodes of one test further up the range would never find each other.
+   */
+  static com.hazelcast.config.Config hazelcast(String clusterName) {
+    com.hazelcast.config.Config config = ClusterConfigs.loopback(clusterName);
+    var network = config.getNetworkConfig();
+    List<String> members = new ArrayList<>();
+    for (int port = network.getPort(); port < network.getPort() + network.getPortCount(); port++) {
+      members.add("127.0.0.1:" + port);
+    }
+    network.getJoin().getTcpIpConfig().setMembers(members);
+    return config;
   }
 
   public Vertx vertx() {
