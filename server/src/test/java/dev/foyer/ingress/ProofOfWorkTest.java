@@ -140,25 +140,34 @@ class ProofOfWorkTest {
         })));
   }
 
+  /** Adaptive from 1,000, doubling every 20 requests a second, up to 64,000. */
+  private static final JsonObject ADAPTIVE = new JsonObject().put("gate", "on").put("paused", true)
+      .put("pow", new JsonObject().put("mode", "adaptive").put("difficulty", 1000).put("maxDifficulty", 64_000)
+          .put("rateStep", 20));
+
+  /**
+   * Real traffic on both nodes, 60 requests a round counted cluster-wide, until b issues at least
+   * four times the base difficulty; gives b's challenge then.
+   */
+  private static Future<JsonObject> surge(Vertx vertx, ApiClient a, ApiClient b, String event) {
+    return Waits.until(vertx, () -> {
+      List<Future<HttpResponse<Buffer>>> load = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        load.add(a.request(HttpMethod.GET, "/api/events/" + event).send());
+        load.add(b.request(HttpMethod.GET, "/api/events/" + event).send());
+      }
+      return Future.all(load).compose(v -> challenge(b, event));
+    }, c -> c.getLong("maxnumber") >= 4000, 20_000);
+  }
+
   @Test
   void anAdaptiveChallengeGetsHarderWithTheClusterWideRate(Vertx vertx, VertxTestContext ctx) {
     String event = "pow-adaptive";
     ApiClient a = cluster.api(0);
     ApiClient b = cluster.api(1);
-    JsonObject settings = new JsonObject().put("gate", "on").put("paused", true)
-        .put("pow", new JsonObject().put("mode", "adaptive").put("difficulty", 1000).put("maxDifficulty", 64_000)
-            .put("rateStep", 20));
-    a.createEvent(event, settings)
+    a.createEvent(event, ADAPTIVE)
         .compose(v -> challenge(a, event))
-        .compose(quiet -> Waits.until(vertx, () -> {
-          // traffic on both nodes: 60 requests in this tenth of a second, counted cluster-wide
-          List<Future<HttpResponse<Buffer>>> load = new ArrayList<>();
-          for (int i = 0; i < 30; i++) {
-            load.add(a.request(HttpMethod.GET, "/api/events/" + event).send());
-            load.add(b.request(HttpMethod.GET, "/api/events/" + event).send());
-          }
-          return Future.all(load).compose(v -> challenge(b, event));
-        }, c -> c.getLong("maxnumber") >= 4000, 20_000).map(busy -> List.of(quiet, busy)))
+        .compose(quiet -> surge(vertx, a, b, event).map(busy -> List.of(quiet, busy)))
         .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
           assertEquals(1000, both.get(0).getLong("maxnumber"), "quiet: the base difficulty");
           assertTrue(both.get(1).getLong("maxnumber") <= 64_000, "never above maxDifficulty");
@@ -171,12 +180,9 @@ class ProofOfWorkTest {
     String event = "pow-stale";
     ApiClient a = cluster.api(0);
     ApiClient b = cluster.api(1);
-    JsonObject settings = new JsonObject().put("gate", "on").put("paused", true)
-        .put("pow", new JsonObject().put("mode", "adaptive").put("difficulty", 1000).put("maxDifficulty", 64_000)
-            .put("rateStep", 20));
     List<HttpResponse<Buffer>> answers = new ArrayList<>();
     String[] cheap = new String[1];
-    a.createEvent(event, settings)
+    a.createEvent(event, ADAPTIVE)
         .compose(v -> challenge(a, event))
         .compose(quiet -> {
           ctx.verify(() -> assertEquals(1000, quiet.getLong("maxnumber"), "quiet: the base difficulty"));
@@ -186,14 +192,7 @@ class ProofOfWorkTest {
             return Future.failedFuture(e);
           }
           // real traffic on both nodes until b issues at least four times the cheap difficulty
-          return Waits.until(vertx, () -> {
-            List<Future<HttpResponse<Buffer>>> load = new ArrayList<>();
-            for (int i = 0; i < 30; i++) {
-              load.add(a.request(HttpMethod.GET, "/api/events/" + event).send());
-              load.add(b.request(HttpMethod.GET, "/api/events/" + event).send());
-            }
-            return Future.all(load).compose(v -> challenge(b, event));
-          }, c -> c.getLong("maxnumber") >= 4000, 20_000);
+          return surge(vertx, a, b, event);
         })
         // b reads the rate once a second: within it, b asks what its busy challenge asks
         .compose(busy -> joinWith(b, event, cheap[0]).onSuccess(answers::add).map(busy))
