@@ -20,6 +20,6 @@ for _, holdId in ipairs(due) do
     expired[#expired + 1] = holdRecord.drop(holdId, record, changes)
   end
 end
-seatRows.apply(K.rows, K.rowMeta, K.rowsOpen, K.seatKind, changes)
+seatRows.apply(changes)
 local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, changes)
 return {changes, expired, gen, version}

@@ -28,6 +28,6 @@ if redis.call('HEXISTS', K.confirming, holdId) == 1 then
 end
 local changes = {}
 holdRecord.drop(holdId, record, changes)
-seatRows.apply(K.rows, K.rowMeta, K.rowsOpen, K.seatKind, changes)
+seatRows.apply(changes)
 local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, changes)
 return {'ok', holdId, changes, gen, version}

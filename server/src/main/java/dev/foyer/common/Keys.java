@@ -143,19 +143,27 @@ public final class Keys {
 
   // Best available, accessible seats and standing areas (the seat room's index of the map)
 
-  /** Each row's seats as one string, a character per seat number: hash row -> "00xwc-". */
+  // The index's keys were renamed when held and sold seats got characters of their own ('h', 's'
+  // where one 'x' stood): a node finds an older index missing and builds it again, stock included.
+
+  /** Each row's seats as one string, a character per seat number: hash row -> "00hswc-". */
   public String rows() {
-    return base + "rows";
+    return base + "seat-rows";
   }
 
   /** Each row's rank and category: hash row -> "rank|category|load". */
   public String rowMeta() {
-    return base + "row-meta";
+    return base + "seat-row-meta";
   }
 
   /** Rows with a free seat, in best-available order: zset row -> rank. */
   public String rowsOpen() {
-    return base + "rows-open";
+    return base + "seat-rows-open";
+  }
+
+  /** Seats of the rows index per state and category: hash "free:A", "held:A", "sold:A" -> count. */
+  public String stock() {
+    return base + "stock";
   }
 
   /** Accessible seats: hash seat -> "w" (wheelchair) or "c" (companion). */

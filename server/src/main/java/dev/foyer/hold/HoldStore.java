@@ -44,7 +44,7 @@ public class HoldStore extends EventStore {
   static List<String> seatKeys(Keys k) {
     return List.of(k.seats(), k.sold(), k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
         k.confirmed(), k.active(), k.gone(), k.presence(), k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(),
-        k.rowsOpen(), k.seatKind(), k.holdPlacement(), k.standing(), k.standingHeld(), k.standingSold());
+        k.rowsOpen(), k.seatKind(), k.holdPlacement(), k.standing(), k.standingHeld(), k.standingSold(), k.stock());
   }
 
 
@@ -125,8 +125,7 @@ public class HoldStore extends EventStore {
   /** Builds the rows index of a layout (named by {@code token}) in chunks of whole rows, then the standing areas. */
   public Future<Long> loadRows(String event, String token, List<RowSpec> rows, List<StandingSpec> standing) {
     Keys k = keys(event);
-    List<String> keys = List.of(k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(), k.holdSeats(), k.sold(),
-        k.standing(), k.standingSold());
+    List<String> keys = seatKeys(k);
     Future<Response> chain = Future.succeededFuture();
     for (int from = 0; from < Math.max(1, rows.size()); from += ROWS_CHUNK) {
       List<RowSpec> chunk = rows.subList(Math.min(from, rows.size()), Math.min(rows.size(), from + ROWS_CHUNK));
@@ -224,6 +223,15 @@ public class HoldStore extends EventStore {
       chain = chain.compose(v -> LOAD_SEATS.run(redis, keys, args));
     }
     return chain.map(Response::toLong);
+  }
+
+  private static final LuaScript STOCK = LuaScript.load("stock");
+
+  /** What is left, counted in the same steps that change seats. */
+  public Future<dev.foyer.event.Stock> stock(String event) {
+    return STOCK.run(redis, seatKeys(keys(event)), List.of())
+        .map(r -> dev.foyer.event.Stock.of(strings(r.get(0)), strings(r.get(1)), strings(r.get(2)), strings(r.get(3)),
+            r.get(4).toLong(), r.get(5).toLong() > 0));
   }
 
   /** Seats on the map, held and sold. */
