@@ -190,4 +190,14 @@ public final class Keys {
   public String standingSold() {
     return base + "standing-sold";
   }
+
+  /**
+   * The keys every script that changes a seat or a hold is given, in the order lua/lib/seat_keys.lua
+   * names them: one list, so no script's header and call can disagree on a position.
+   */
+  public java.util.List<String> seatKeys() {
+    return java.util.List.of(seats(), sold(), holds(), holdByVisitor(), holdSeats(), holdExpiry(), confirming(),
+        confirmed(), active(), gone(), presence(), seatVersion(), seatLog(), rows(), rowMeta(), rowsOpen(), seatKind(),
+        holdPlacement(), standing(), standingHeld(), standingSold(), stock());
+  }
 }

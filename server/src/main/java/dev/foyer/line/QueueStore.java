@@ -87,8 +87,10 @@ public class QueueStore extends EventStore {
     List<Object> args = new java.util.ArrayList<>(Admission.of(settings).args(now, visitor, opensAt,
         joinKey == null ? 0 : JOIN_KEY_MILLIS));
     args.add(identity == null ? 0 : identityMillis(now, opensAt));
-    return JOIN.run(redis, List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(), k.prequeue(),
-            k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)), args)
+    List<String> keys = new java.util.ArrayList<>(List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(),
+        k.prequeue(), k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)));
+    keys.addAll(Admission.stockKeys(k));
+    return JOIN.run(redis, keys, args)
         .map(r -> "existing".equals(r.get(0).toString()) || "identity".equals(r.get(0).toString())
             ? new Joined(r.get(1).toString(), null, true)
             : new Joined(visitor, toState(r), false));
@@ -111,11 +113,18 @@ public class QueueStore extends EventStore {
 
   public Future<TickResult> admit(String event, long now, EventSettings settings) {
     Keys k = keys(event);
-    return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue(),
-            k.away()), Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP,
+    List<String> keys = new java.util.ArrayList<>(List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(),
+        k.prequeue(), k.away()));
+    keys.addAll(Admission.stockKeys(k));
+    return ADMIT.run(redis, keys, Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP,
             TURNOVER_WINDOW_SECONDS))
-        .map(r -> new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
-            r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6)), r.get(7).toString()));
+        .map(r -> {
+          Response s = r.get(8);
+          return new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
+              r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6)), r.get(7).toString(),
+              new TickResult.StockTotals(s.get(0).toInteger() == 1, s.get(1).toLong(), s.get(2).toLong(),
+                  s.get(3).toLong(), s.get(4).toLong(), s.get(5).toLong()));
+        });
   }
 
   public Future<QueueCounts> counts(String event, long now) {

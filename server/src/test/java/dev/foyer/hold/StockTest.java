@@ -74,7 +74,7 @@ class StockTest {
     }
     await(Future.all(visitors));
 
-    HoldStore store = new HoldStore(cluster.redis(), cluster.setup().prefix());
+    dev.foyer.line.StockStore store = new dev.foyer.line.StockStore(cluster.redis(), cluster.setup().prefix());
     // every hold not bought runs out within holdSeconds and a sweep: then nothing is held
     Stock settled = await(Waits.until(vertx, () -> store.stock(EVENT), s -> s.held() == 0, 30_000));
     Map<String, String> statuses = await(cluster.api(1).seatStatuses(EVENT));

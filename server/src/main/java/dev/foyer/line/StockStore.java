@@ -1,0 +1,33 @@
+package dev.foyer.line;
+
+import dev.foyer.common.EventStore;
+import dev.foyer.common.LuaScript;
+import dev.foyer.event.Stock;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What is left of an event's tickets, as the seat scripts count it (lua/stock.lua). */
+public class StockStore extends EventStore {
+
+  private static final LuaScript STOCK = LuaScript.load("stock");
+
+  public StockStore(Redis redis, String prefix) {
+    super(redis, prefix);
+  }
+
+  public Future<Stock> stock(String event) {
+    return STOCK.run(redis, keys(event).seatKeys(), List.of())
+        .map(r -> Stock.of(strings(r.get(0)), strings(r.get(1)), strings(r.get(2)), strings(r.get(3)),
+            r.get(4).toLong(), r.get(5).toLong() > 0));
+  }
+
+  private static List<String> strings(Response array) {
+    List<String> out = new ArrayList<>(array.size());
+    array.forEach(item -> out.add(item.toString()));
+    return out;
+  }
+}
