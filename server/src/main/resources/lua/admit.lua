@@ -9,6 +9,7 @@
 -- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
 -- KEYS[3] gone     hash  visitor -> reason
 -- KEYS[4] meta     hash  admittedTotal, tokens, tokensAt, rate (per second), rateAt, generation,
+--                        sale (where the sale stands), ended (the reason an operator ended it),
 --                        scannedTo (lib/away.lua), activeAfter (active count after the last tick),
 --                        turnoverFreed and turnoverExposure (EWMA sums of slots freed and of
 --                        slot-seconds occupied: their ratio is the rate at which one slot frees)
@@ -16,7 +17,7 @@
 -- KEYS[6] prequeue zset  visitor -> arrival sequence: while anyone is in it, the event has not
 --         opened and nobody is admitted
 -- KEYS[7] away     zset  visitor -> last seen (epoch ms), waiting visitors whose lease ran out
--- KEYS[8..13] the stock's keys (lib/admission.lua, admission.stockKeys)
+-- KEYS[8..14] the stock's keys (lib/admission.lua, admission.stockKeys)
 -- ARGV[1..6] the admission rule's inputs (see lib/admission.lua)
 -- ARGV[7] maxBatch, the most visitors expired or admitted in one tick
 -- ARGV[8] rate window in seconds (the admission rate EWMA's time constant)
@@ -24,7 +25,8 @@
 -- ARGV[10] turnover window in seconds (the turnover EWMAs' time constant)
 -- Returns {admitted visitors, expired visitors, activeUntil, waiting, active, admittedTotal, rate or "",
 -- generation or "" (none: Redis never had this event's state, or lost it), {loaded 0/1, free, held,
--- sold, buyers, holds} (the stock after the tick)}.
+-- sold, buyers, holds, returned, returnsAt, sale} (the stock after the tick; lib/admission.lua)}.
+-- Keeps meta "sale" (lib/admission.lua, admission.sale) for joins and status reads.
 --#include admission
 local now = admission.now
 local paused = admission.paused
@@ -126,7 +128,11 @@ if now > rateAt then
   redis.call('HSET', KEYS[4], 'rateAt', now)
 end
 
+-- where the sale stands, kept in meta for joins and status reads, which answer it at no cost
 local stock = admission.stock(stockKeys)
+local sale = admission.sale(KEYS[4], stock)
+redis.call('HSET', KEYS[4], 'sale', sale)
 return {admitted, expired, activeUntil, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]),
         admittedTotal, rate or '', redis.call('HGET', KEYS[4], 'generation') or '',
-        {stock.loaded and 1 or 0, stock.free, stock.held, stock.sold, stock.buyers, stock.holds}}
+        {stock.loaded and 1 or 0, stock.free, stock.held, stock.sold, stock.buyers, stock.holds, stock.returned,
+         stock.returnsAt, sale}}

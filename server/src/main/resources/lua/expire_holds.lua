@@ -18,6 +18,7 @@ for _, holdId in ipairs(due) do
   if record then
     expired[#expired + 1] = holdId
     expired[#expired + 1] = holdRecord.drop(holdId, record, changes)
+    redis.call('HINCRBY', K.stock, 'returned', 1)
   end
 end
 seatRows.apply(changes)

@@ -10,14 +10,14 @@
 -- KEYS[6] prequeue zset    visitor -> arrival sequence, before the opening
 -- KEYS[7] join key string  the visitor an Idempotency-Key created (expires with ARGV[8])
 -- KEYS[8] identity string  the visitor of one identity (the booking site's user), expires with ARGV[10]
--- KEYS[9..14] the stock's keys (lib/admission.lua, admission.stockKeys)
+-- KEYS[9..15] the stock's keys (lib/admission.lua, admission.stockKeys)
 -- ARGV[1..6] the admission rule's inputs (see lib/admission.lua)
 -- ARGV[7] visitor id, new and random
 -- ARGV[8] opensAt, epoch ms (0: no scheduled opening)
 -- ARGV[9] how long a join key is remembered, ms ("0": the join carries no key, KEYS[7] is unused)
 -- ARGV[10] how long an identity's visitor is remembered, ms ("0": no identity, KEYS[8] is unused)
 -- Returns {state, position or activeUntil or 0, waitingCount, activeCount, turnoverFreed or "",
--- turnoverExposure or "", "0"} (as status.lua), state being "waiting", "active" or "prequeue"
+-- turnoverExposure or "", "0", sale} (as status.lua), or {"ended", reason, message} when an operator ended the sale; state being "waiting", "active" or "prequeue"
 -- (waitingCount then counts the pre-queue); or
 -- {"existing", visitor} when the join key was used before: a retry, which changes nothing; or
 -- {"identity", visitor} when the identity already has a place (waiting, active or pre-queued): one
@@ -30,7 +30,12 @@ local keyMillis = tonumber(ARGV[9])
 local identityMillis = tonumber(ARGV[10] or '0')
 local function answer(state, value, count)
   return {state, value, count, redis.call('ZCARD', KEYS[3]), redis.call('HGET', KEYS[4], 'turnoverFreed') or '',
-          redis.call('HGET', KEYS[4], 'turnoverExposure') or '', '0'}
+          redis.call('HGET', KEYS[4], 'turnoverExposure') or '', '0', redis.call('HGET', KEYS[4], 'sale') or 'on_sale'}
+end
+-- a sale an operator ended takes nobody in, not even into the line
+local ended = redis.call('HGET', KEYS[4], 'ended')
+if ended then
+  return {'ended', ended, redis.call('HGET', KEYS[4], 'endedMessage') or ''}
 end
 if identityMillis > 0 then
   local held = redis.call('GET', KEYS[8])

@@ -23,10 +23,11 @@ local admission = {
 local MEASURED_AFTER = 5
 
 -- The stock's keys from KEYS[first..first+6]: stock, standing, standing-held, standing-sold, holds,
--- seat-row-meta (the map is in Redis), meta (the line's: ended).
+-- seat-row-meta (the map is in Redis), hold-expiry.
 function admission.stockKeys(first)
   return {stock = KEYS[first], standing = KEYS[first + 1], standingHeld = KEYS[first + 2],
-    standingSold = KEYS[first + 3], holds = KEYS[first + 4], rowMeta = KEYS[first + 5]}
+    standingSold = KEYS[first + 3], holds = KEYS[first + 4], rowMeta = KEYS[first + 5],
+    holdExpiry = KEYS[first + 6]}
 end
 
 local function sum(flat, into)
@@ -36,14 +37,15 @@ local function sum(flat, into)
   return into
 end
 
--- What is left now: {loaded, free, held, sold, buyers, holds}, tickets being seats and standing
+-- What is left now: {loaded, free, held, sold, buyers, holds, returned (holds that ended unbought),
+-- returnsAt (when the first hold now runs out, 0 with none)}, tickets being seats and standing
 -- places alike. Not loaded (the map is not in Redis yet): nothing is known.
 function admission.stock(keys)
   local capacity = redis.call('HGETALL', keys.standing)
   local loaded = redis.call('EXISTS', keys.rowMeta) == 1 or #capacity > 0
   local free, held, sold = 0, 0, 0
   local counts = redis.call('HGETALL', keys.stock)
-  local buyers = 0
+  local buyers, returned = 0, 0
   for i = 1, #counts, 2 do
     local state = string.match(counts[i], '^(%a+):')
     local n = tonumber(counts[i + 1])
@@ -51,13 +53,27 @@ function admission.stock(keys)
     elseif state == 'held' then held = held + n
     elseif state == 'sold' then sold = sold + n
     elseif counts[i] == 'buyers' then buyers = n
+    elseif counts[i] == 'returned' then returned = n
     end
   end
   local standingHeld = sum(redis.call('HGETALL', keys.standingHeld), 0)
   local standingSold = sum(redis.call('HGETALL', keys.standingSold), 0)
   free = free + math.max(0, sum(capacity, 0) - standingHeld - standingSold)
+  local first = redis.call('ZRANGE', keys.holdExpiry, 0, 0, 'WITHSCORES')
   return {loaded = loaded, free = free, held = held + standingHeld, sold = sold + standingSold, buyers = buyers,
-    holds = redis.call('HLEN', keys.holds)}
+    holds = redis.call('HLEN', keys.holds), returned = returned, returnsAt = tonumber(first[2] or '0')}
+end
+
+-- Where the sale stands: ended (an operator closed it), sold_out (nothing free, nothing held),
+-- all_held (nothing free, some held: returns may come), on_sale (or not known yet).
+function admission.sale(metaKey, stock)
+  if redis.call('HEXISTS', metaKey, 'ended') == 1 then
+    return 'ended'
+  end
+  if not stock.loaded or stock.free > 0 then
+    return 'on_sale'
+  end
+  return stock.held > 0 and 'all_held' or 'sold_out'
 end
 
 -- Tickets one buyer takes, as measured in this sale (sold and held tickets over buyers and holds),

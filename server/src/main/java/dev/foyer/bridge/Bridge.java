@@ -72,7 +72,7 @@ public final class Bridge {
     this.vertx = vertx;
     this.guard = new BridgeGuard(tokens);
     this.sockets = Sockets.of(vertx);
-    this.current = new CurrentState(line, catalog, passes, sockets);
+    this.current = new CurrentState(line, catalog, passes, sockets, dev.foyer.line.StockBoard.of(vertx));
     this.catalog = catalog;
     this.clients = clients;
     this.limiter = limiter;

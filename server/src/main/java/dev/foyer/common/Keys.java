@@ -166,6 +166,11 @@ public final class Keys {
     return base + "stock";
   }
 
+  /** What the stock is told with: hash "name:A", "price:A", currency, "area:Floor" -> category. */
+  public String stockNames() {
+    return base + "stock-names";
+  }
+
   /** Accessible seats: hash seat -> "w" (wheelchair) or "c" (companion). */
   public String seatKind() {
     return base + "seat-kind";
@@ -198,6 +203,6 @@ public final class Keys {
   public java.util.List<String> seatKeys() {
     return java.util.List.of(seats(), sold(), holds(), holdByVisitor(), holdSeats(), holdExpiry(), confirming(),
         confirmed(), active(), gone(), presence(), seatVersion(), seatLog(), rows(), rowMeta(), rowsOpen(), seatKind(),
-        holdPlacement(), standing(), standingHeld(), standingSold(), stock());
+        holdPlacement(), standing(), standingHeld(), standingSold(), stock(), stockNames());
   }
 }

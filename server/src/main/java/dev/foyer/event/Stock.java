@@ -9,16 +9,14 @@ import java.util.TreeMap;
 
 /**
  * What is left of an event's tickets at one instant, as Redis counts it in the same steps that
- * change seats: seats per category free, held and sold, standing places per area, and the sale's
- * measured figures (buyers so far, holds now). "" is the category of seats without one.
+ * change seats: seats per category free, held and sold, standing places per area, the names and
+ * prices they are told with, and the sale's measured figures (buyers so far, holds that ended
+ * unbought, holds now, when the first of them runs out). "" is the category of seats without one.
  */
-public record Stock(Map<String, Counts> categories, Map<String, Area> standing, long buyers, long holds,
-                    boolean loaded) {
+public record Stock(Map<String, Counts> categories, Map<String, Area> standing, Names names, long buyers,
+                    long returned, long holds, long returnsAt, boolean loaded) {
 
-  /** The stock of an event whose map is not in Redis yet: nothing is known, nothing is sold out. */
-  public static final Stock UNKNOWN = new Stock(Map.of(), Map.of(), 0, 0, false);
-
-  /** Seats of one category. */
+  /** Seats (or places) of one category. */
   public record Counts(long free, long held, long sold) {
     Counts plus(Counts o) {
       return new Counts(free + o.free, held + o.held, sold + o.sold);
@@ -32,60 +30,74 @@ public record Stock(Map<String, Counts> categories, Map<String, Area> standing, 
     }
   }
 
-  /** Where the sale stands: on sale, everything left is in someone's hold, or nothing is left at all. */
-  public enum State {
-    ON_SALE, ALL_HELD, SOLD_OUT;
-
-    public String word() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+  /** Each category's name and price, the currency, and each standing area's category. */
+  public record Names(Map<String, String> name, Map<String, Long> price, String currency, Map<String, String> area) {
+    static Names of(Map<String, String> fields) {
+      Map<String, String> name = new TreeMap<>();
+      Map<String, Long> price = new TreeMap<>();
+      Map<String, String> area = new TreeMap<>();
+      fields.forEach((field, value) -> {
+        if (field.startsWith("name:")) {
+          name.put(field.substring(5), value);
+        } else if (field.startsWith("price:")) {
+          price.put(field.substring(6), Long.parseLong(value));
+        } else if (field.startsWith("area:")) {
+          area.put(field.substring(5), value);
+        }
+      });
+      String currency = fields.get("currency");
+      return new Names(name, price, currency == null || currency.isEmpty() ? null : currency, area);
     }
   }
 
-  /** Reads the flat lists stock.lua answers: the stock hash and the three standing hashes. */
-  public static Stock of(List<String> stock, List<String> capacity, List<String> held, List<String> sold, long holds,
-                         boolean loaded) {
+  /** Where the sale stands, as the line is told it. */
+  public static final String ON_SALE = "on_sale";
+  public static final String ALL_HELD = "all_held";
+  public static final String SOLD_OUT = "sold_out";
+
+  /** Reads the flat lists stock.lua answers. */
+  public static Stock of(List<String> stock, List<String> capacity, List<String> held, List<String> sold,
+                         List<String> names, long holds, boolean loaded, long returnsAt) {
+    Map<String, String> counters = pairs(stock);
     Map<String, long[]> cats = new TreeMap<>();
-    long buyers = 0;
-    for (int i = 0; i + 1 < stock.size(); i += 2) {
-      String field = stock.get(i);
-      long n = Long.parseLong(stock.get(i + 1));
+    counters.forEach((field, value) -> {
       int colon = field.indexOf(':');
-      if (colon < 0) {
-        if (field.equals("buyers")) {
-          buyers = n;
-        }
-        continue;
-      }
-      int slot = switch (field.substring(0, colon)) {
+      int slot = colon < 0 ? -1 : switch (field.substring(0, colon)) {
         case "free" -> 0;
         case "held" -> 1;
         case "sold" -> 2;
         default -> -1;
       };
       if (slot >= 0) {
-        cats.computeIfAbsent(field.substring(colon + 1), c -> new long[3])[slot] = n;
+        cats.computeIfAbsent(field.substring(colon + 1), c -> new long[3])[slot] = Long.parseLong(value);
       }
-    }
+    });
     Map<String, Counts> categories = new TreeMap<>();
     cats.forEach((c, n) -> {
       if (n[0] + n[1] + n[2] > 0) {
         categories.put(c, new Counts(n[0], n[1], n[2]));
       }
     });
-    Map<String, Long> heldBy = pairs(held);
-    Map<String, Long> soldBy = pairs(sold);
+    Map<String, String> heldBy = pairs(held);
+    Map<String, String> soldBy = pairs(sold);
     Map<String, Area> areas = new TreeMap<>();
-    pairs(capacity).forEach((section, cap) -> areas.put(section,
-        new Area(cap, Math.max(0, heldBy.getOrDefault(section, 0L)), soldBy.getOrDefault(section, 0L))));
-    return new Stock(categories, areas, buyers, holds, loaded);
+    pairs(capacity).forEach((section, cap) -> areas.put(section, new Area(Long.parseLong(cap),
+        Math.max(0, Long.parseLong(heldBy.getOrDefault(section, "0"))), Long.parseLong(soldBy.getOrDefault(section, "0")))));
+    return new Stock(categories, areas, Names.of(pairs(names)), number(counters, "buyers"),
+        number(counters, "returned"), holds, returnsAt, loaded);
   }
 
-  private static Map<String, Long> pairs(List<String> flat) {
-    Map<String, Long> out = new TreeMap<>();
+  private static Map<String, String> pairs(List<String> flat) {
+    Map<String, String> out = new TreeMap<>();
     for (int i = 0; i + 1 < flat.size(); i += 2) {
-      out.put(flat.get(i), Long.parseLong(flat.get(i + 1)));
+      out.put(flat.get(i), flat.get(i + 1));
     }
     return out;
+  }
+
+  private static long number(Map<String, String> fields, String name) {
+    String value = fields.get(name);
+    return value == null ? 0 : Long.parseLong(value);
   }
 
   /** Seats of every category together. */
@@ -103,47 +115,51 @@ public record Stock(Map<String, Counts> categories, Map<String, Area> standing, 
     return seats().held() + standing.values().stream().mapToLong(Area::held).sum();
   }
 
-  /** Tickets sold. */
   public long sold() {
     return seats().sold() + standing.values().stream().mapToLong(Area::sold).sum();
   }
 
-  public State state() {
+  /** on_sale, all_held (nothing free, some held) or sold_out (nothing free, nothing held). */
+  public String state() {
     if (!loaded || free() > 0) {
-      return State.ON_SALE;
+      return ON_SALE;
     }
-    return held() > 0 ? State.ALL_HELD : State.SOLD_OUT;
+    return held() > 0 ? ALL_HELD : SOLD_OUT;
   }
 
-  /**
-   * The summary the line is told: totals, and per category (with its name and price from the
-   * layout) and per standing area what is free, held and sold.
-   */
-  public JsonObject toJson(SeatLayout.Plan plan) {
-    JsonArray cats = new JsonArray();
-    Map<String, Counts> byCategory = new TreeMap<>(categories);
-    plan.categories().keySet().forEach(c -> byCategory.putIfAbsent(c, new Counts(0, 0, 0)));
-    plan.standing().forEach(a -> {
-      Area area = standing.get(a.section());
-      if (area != null && a.category() != null) {
-        byCategory.merge(a.category(), new Counts(area.left(), area.held(), area.sold()), Counts::plus);
+  /** Every category with its seats and standing places together, by category id. */
+  public Map<String, Counts> byCategory() {
+    Map<String, Counts> out = new TreeMap<>(categories);
+    names.name().keySet().forEach(c -> out.putIfAbsent(c, new Counts(0, 0, 0)));
+    standing.forEach((section, area) -> out.merge(names.area().getOrDefault(section, ""),
+        new Counts(area.left(), area.held(), area.sold()), Counts::plus));
+    return out;
+  }
+
+  /** The categories with nothing free and nothing held. */
+  public java.util.Set<String> soldOutCategories() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    byCategory().forEach((id, n) -> {
+      if (n.free() == 0 && n.held() == 0) {
+        out.add(id);
       }
     });
-    byCategory.forEach((id, n) -> {
-      SeatLayout.Category c = plan.categories().get(id);
-      JsonObject json = new JsonObject().put("id", id.isEmpty() ? null : id)
-          .put("name", c == null ? null : c.name()).put("price", c == null ? null : c.price())
-          .put("free", n.free()).put("held", n.held()).put("sold", n.sold())
-          .put("soldOut", n.free() == 0 && n.held() == 0);
-      cats.add(json);
-    });
+    return out;
+  }
+
+  /** The summary the line is told: totals, and per category (name, price) and standing area. */
+  public JsonObject toJson() {
+    JsonArray cats = new JsonArray();
+    byCategory().forEach((id, n) -> cats.add(new JsonObject().put("id", id.isEmpty() ? null : id)
+        .put("name", names.name().get(id)).put("price", names.price().get(id))
+        .put("free", n.free()).put("held", n.held()).put("sold", n.sold())
+        .put("soldOut", n.free() == 0 && n.held() == 0)));
     JsonArray areas = new JsonArray();
-    plan.standing().forEach(a -> {
-      Area area = standing.getOrDefault(a.section(), new Area(a.capacity(), 0, 0));
-      areas.add(new JsonObject().put("section", a.section()).put("category", a.category())
-          .put("capacity", area.capacity()).put("left", area.left()).put("held", area.held()).put("sold", area.sold()));
-    });
-    return new JsonObject().put("state", state().word()).put("free", free()).put("held", held()).put("sold", sold())
-        .put("currency", plan.currency()).put("categories", cats).put("standing", areas);
+    standing.forEach((section, a) -> areas.add(new JsonObject().put("section", section)
+        .put("category", names.area().get(section)).put("capacity", a.capacity()).put("left", a.left())
+        .put("held", a.held()).put("sold", a.sold())));
+    return new JsonObject().put("state", state()).put("free", free()).put("held", held()).put("sold", sold())
+        .put("currency", names.currency()).put("categories", cats).put("standing", areas)
+        .put("returnsAt", held() > 0 && returnsAt > 0 ? returnsAt : null);
   }
 }

@@ -30,6 +30,7 @@ public class HoldStore extends EventStore {
   private static final LuaScript BEST = LuaScript.load("best");
   private static final LuaScript STANDING = LuaScript.load("standing");
   private static final LuaScript LOAD_ROWS = LuaScript.load("load_rows");
+  private static final LuaScript STOCK_NAMES = LuaScript.load("stock_names");
   /** Rows per load_rows call: a few thousand seats, a few milliseconds of Redis. */
   static final int ROWS_CHUNK = 200;
 
@@ -114,7 +115,8 @@ public class HoldStore extends EventStore {
   }
 
   /** Builds the rows index of a layout (named by {@code token}) in chunks of whole rows, then the standing areas. */
-  public Future<Long> loadRows(String event, String token, List<RowSpec> rows, List<StandingSpec> standing) {
+  public Future<Long> loadRows(String event, String token, List<RowSpec> rows, List<StandingSpec> standing,
+                               dev.foyer.event.SeatLayout.Plan names) {
     Keys k = keys(event);
     List<String> keys = k.seatKeys();
     Future<Response> chain = Future.succeededFuture();
@@ -132,7 +134,11 @@ public class HoldStore extends EventStore {
       }
       chain = chain.compose(v -> LOAD_ROWS.run(redis, keys, args));
     }
-    return chain.map(Response::toLong);
+    List<Object> named = new ArrayList<>(List.of(names.currency() == null ? "" : names.currency(),
+        names.categories().size()));
+    names.categories().values().forEach(c -> named.addAll(List.of(c.id(), c.name() == null ? c.id() : c.name(), c.price())));
+    names.standing().forEach(a -> named.addAll(List.of(a.section(), a.category() == null ? "" : a.category())));
+    return chain.compose(rowCount -> STOCK_NAMES.run(redis, keys, named).map(rowCount.toLong()));
   }
 
   /** Releases a hold by id for its holder, or ({@code holdId} null) whatever hold the visitor has. */

@@ -91,9 +91,11 @@ public class QueueStore extends EventStore {
         k.prequeue(), k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)));
     keys.addAll(Admission.stockKeys(k));
     return JOIN.run(redis, keys, args)
-        .map(r -> "existing".equals(r.get(0).toString()) || "identity".equals(r.get(0).toString())
-            ? new Joined(r.get(1).toString(), null, true)
-            : new Joined(visitor, toState(r), false));
+        .map(r -> switch (r.get(0).toString()) {
+          case "existing", "identity" -> new Joined(r.get(1).toString(), null, true);
+          case "ended" -> throw SaleEnd.refusal(r.get(1).toString(), r.get(2).toString());
+          default -> new Joined(visitor, toState(r), false);
+        });
   }
 
   public Future<VisitorState> status(String event, String visitor, long now) {
@@ -123,7 +125,8 @@ public class QueueStore extends EventStore {
           return new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
               r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6)), r.get(7).toString(),
               new TickResult.StockTotals(s.get(0).toInteger() == 1, s.get(1).toLong(), s.get(2).toLong(),
-                  s.get(3).toLong(), s.get(4).toLong(), s.get(5).toLong()));
+                  s.get(3).toLong(), s.get(4).toLong(), s.get(5).toLong(), s.get(6).toLong(), s.get(7).toLong(),
+                  s.get(8).toString()));
         });
   }
 
@@ -193,11 +196,13 @@ public class QueueStore extends EventStore {
     long waiting = r.get(2).toLong();
     Turnover turnover = turnover(r.get(3), r.get(4), r.get(5));
     boolean returned = "1".equals(r.get(6).toString());
+    String sale = r.get(7).toString();
     return switch (r.get(0).toString()) {
-      case "waiting" -> VisitorState.waiting(r.get(1).toLong(), waiting, turnover, returned);
-      case "active" -> VisitorState.active((long) Double.parseDouble(r.get(1).toString()), waiting, turnover);
-      case "prequeue" -> VisitorState.prequeued(waiting, turnover, returned);
-      default -> VisitorState.gone(r.get(1).toString(), waiting, turnover);
+      case "waiting" -> VisitorState.waiting(r.get(1).toLong(), waiting, turnover, returned).withSale(sale);
+      case "active" -> VisitorState.active((long) Double.parseDouble(r.get(1).toString()), waiting, turnover)
+          .withSale(sale);
+      case "prequeue" -> VisitorState.prequeued(waiting, turnover, returned).withSale(sale);
+      default -> VisitorState.gone(r.get(1).toString(), waiting, turnover).withSale(sale);
     };
   }
 

@@ -22,7 +22,7 @@ public class StockStore extends EventStore {
   public Future<Stock> stock(String event) {
     return STOCK.run(redis, keys(event).seatKeys(), List.of())
         .map(r -> Stock.of(strings(r.get(0)), strings(r.get(1)), strings(r.get(2)), strings(r.get(3)),
-            r.get(4).toLong(), r.get(5).toLong() > 0));
+            strings(r.get(4)), r.get(5).toLong(), r.get(6).toLong() > 0, (long) Double.parseDouble(r.get(7).toString())));
   }
 
   private static List<String> strings(Response array) {

@@ -53,6 +53,7 @@ public class QueueVerticle extends VerticleBase {
   private GateKeeper gate;
   private EventRepository events;
   private Generations generations;
+  private StockWatch stockWatch;
   /** Each event's last tick here: what a reset lost, as far as anyone can still tell. */
   private final Map<String, TickResult> lastTick = new HashMap<>();
   private final Map<String, EventInfo> known = new HashMap<>();
@@ -79,6 +80,7 @@ public class QueueVerticle extends VerticleBase {
     redis = Stores.redis(vertx, config);
     pg = Stores.pg(vertx, config, "queue", 2);
     line = new QueueStore(redis, config.keyPrefix());
+    stockWatch = new StockWatch(vertx, new dev.foyer.line.StockStore(redis, config.keyPrefix()));
     gate = new GateKeeper(redis, config.keyPrefix());
     events = new EventRepository(pg);
     generations = new Generations(pg, line);
@@ -166,6 +168,7 @@ public class QueueVerticle extends VerticleBase {
             healthySince = System.currentTimeMillis();
           }
           publish(event, result, verdict, now);
+          stockWatch.ticked(event, result, now);
           return result;
         }))
         .compose(result -> generations.check(event.id(), result.generation())
