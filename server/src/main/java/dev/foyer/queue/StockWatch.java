@@ -25,7 +25,11 @@ import java.util.Set;
  */
 final class StockWatch {
 
-  static final long STOCK_PUSH_MILLIS = 3000;
+  /**
+   * While a sale moves its counts change every tick; a page needs them far less often than that,
+   * and every frame is a write to every listening socket (a category selling out is told at once).
+   */
+  static final long STOCK_PUSH_MILLIS = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(StockWatch.class);
 
   private record Told(String sale, TickResult.StockTotals totals, Set<String> soldOut, long at) {
