@@ -27,7 +27,7 @@ LAYOUT=$(python3 -c "import json; print(json.dumps({'sections': [{'name': 'S%d' 
 heap_mb() { # used heap after a full GC, MB
   jcmd "$1" GC.run >/dev/null 2>&1 || true
   sleep 1
-  curl -s "localhost:$2/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $2} END {printf "%.0f", s / 1048576}'
+  curl -s "localhost:$2/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s += $NF} END {printf "%.0f", s / 1048576}'
 }
 
 echo "load average before: $(uptime | sed 's/.*load average: //')"
