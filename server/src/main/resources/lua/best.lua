@@ -11,55 +11,53 @@
 -- for `wheelchair` takes a wheelchair seat and the seats next to it (companion seats only next to
 -- a wheelchair seat of the hold), together in one row. A retry with the same hold id (the same
 -- Idempotency-Key) gets the same hold back.
--- KEYS[1] seats  KEYS[2] sold  KEYS[3] holds  KEYS[4] hold-by-visitor  KEYS[5] hold-seats
--- KEYS[6] hold-expiry  KEYS[7] confirming  KEYS[8] active  KEYS[9] seat-version  KEYS[10] seat-log
---   (as in hold.lua)
--- KEYS[11] rows  KEYS[12] row-meta  KEYS[13] rows-open  KEYS[14] seat-kind (lib/seat_rows)
--- KEYS[15] hold-placement hash holdId -> placement
--- KEYS[16] standing-held  hash section -> standing places held
+-- KEYS: the seat keys (lib/seat_keys)
 -- ARGV[1] visitor, ARGV[2] holdId, ARGV[3] now (ms), ARGV[4] expiresAt (ms), ARGV[5] count,
 -- ARGV[6] category ("" any), ARGV[7] section ("" any), ARGV[8] accessible ("" or "wheelchair")
 -- Returns {"ok", changes, replacedHoldId or "", gen, version, {seats}, placement, expiresAt,
 -- otherSection 0/1} or {error}: not_admitted, seats_not_loaded, confirm_in_progress,
 -- not_enough_seats, index_stale (ask again).
+--#include seat_keys
 --#include seat_version
 --#include seat_rows
+--#include hold_record
 local visitor, holdId, now, expiresAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local count, category, section, accessible = tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
 
-local activeUntil = redis.call('ZSCORE', KEYS[8], visitor)
+local activeUntil = redis.call('ZSCORE', K.active, visitor)
 if not activeUntil or tonumber(activeUntil) <= now then
   return {'not_admitted'}
 end
-if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[12]) == 0 then
+if redis.call('EXISTS', K.seats) == 0 or redis.call('EXISTS', K.rowMeta) == 0 then
   return {'seats_not_loaded'}
 end
-local same = redis.call('HGET', KEYS[3], holdId)
+local same = redis.call('HGET', K.holds, holdId)
 if same then
-  local owner, at, list = string.match(same, '^([^|]*)|([^|]*)|(.*)$')
-  local placed = redis.call('HGET', KEYS[15], holdId)
+  local owner, at, list = holdRecord.parse(same)
+  local placed = redis.call('HGET', K.holdPlacement, holdId)
   if owner == visitor and placed then
     local seats = {}
     for seat in string.gmatch(list, '[^,]+') do
       seats[#seats + 1] = seat
     end
-    local gen, version = seatVersion.bump(KEYS[9], KEYS[10], {})
+    local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, {})
     local p, other = string.match(placed, '^([^|]*)|(.*)$')
     return {'ok', {}, '', gen, version, seats, p, at, tonumber(other)}
   end
 end
-local oldHold = redis.call('HGET', KEYS[4], visitor)
-if oldHold and redis.call('HEXISTS', KEYS[7], oldHold) == 1 then
+local oldHold = redis.call('HGET', K.holdByVisitor, visitor)
+if oldHold and redis.call('HEXISTS', K.confirming, oldHold) == 1 then
   return {'confirm_in_progress'}
 end
 
 -- the old hold's seats count as free for the new placement: taken out of the index for the
 -- search, put back if nothing fits
 local oldSeats = {}
-local oldRecord = oldHold and redis.call('HGET', KEYS[3], oldHold)
+local oldRecord = oldHold and redis.call('HGET', K.holds, oldHold)
 if oldRecord then
-  for seat in string.gmatch(string.match(oldRecord, '^[^|]*|[^|]*|(.*)$'), '[^,]+') do
-    if redis.call('HGET', KEYS[5], seat) == oldHold then
+  local _, _, seats = holdRecord.parse(oldRecord)
+  for seat in string.gmatch(seats, '[^,]+') do
+    if redis.call('HGET', K.holdSeats, seat) == oldHold then
       oldSeats[#oldSeats + 1] = seat
     end
   end
@@ -70,10 +68,10 @@ local function mark(list, status)
     changes[#changes + 1] = seat
     changes[#changes + 1] = status
   end
-  seatRows.apply(KEYS[11], KEYS[12], KEYS[13], KEYS[14], changes)
+  seatRows.apply(K.rows, K.rowMeta, K.rowsOpen, K.seatKind, changes)
 end
 for _, seat in ipairs(oldSeats) do
-  redis.call('HDEL', KEYS[5], seat)
+  redis.call('HDEL', K.holdSeats, seat)
 end
 mark(oldSeats, 'free')
 
@@ -161,12 +159,12 @@ end
 local function scan(try, inSection)
   local offset = 0
   while true do
-    local batch = redis.call('ZRANGE', KEYS[13], offset, offset + 199)
+    local batch = redis.call('ZRANGE', K.rowsOpen, offset, offset + 199)
     if #batch == 0 then
       return nil
     end
-    local strings = redis.call('HMGET', KEYS[11], unpack(batch))
-    local metas = redis.call('HMGET', KEYS[12], unpack(batch))
+    local strings = redis.call('HMGET', K.rows, unpack(batch))
+    local metas = redis.call('HMGET', K.rowMeta, unpack(batch))
     for i, row in ipairs(batch) do
       if strings[i] and metas[i] and allowed(row, metas[i], inSection) then
         local seats = try(row, strings[i])
@@ -197,8 +195,8 @@ local function step(kind, orphans)
     end
     local sec, number = string.match(row, '^(.+)-(%d+)$')
     local nextRow = sec .. '-' .. (tonumber(number) + 1)
-    local nextString = redis.call('HGET', KEYS[11], nextRow)
-    local nextMeta = redis.call('HGET', KEYS[12], nextRow)
+    local nextString = redis.call('HGET', K.rows, nextRow)
+    local nextMeta = redis.call('HGET', K.rowMeta, nextRow)
     if not nextString or not nextMeta or (category ~= '' and string.match(nextMeta, '^[^|]*|([^|]*)|') ~= category) then
       return nil
     end
@@ -234,7 +232,7 @@ end
 
 if not chosen then
   for _, seat in ipairs(oldSeats) do
-    redis.call('HSET', KEYS[5], seat, oldHold)
+    redis.call('HSET', K.holdSeats, seat, oldHold)
   end
   mark(oldSeats, 'held')
   return {'not_enough_seats'}
@@ -243,10 +241,10 @@ end
 -- the index is the statuses' shadow and the statuses have the last word: a seat the index had
 -- wrong is put right and the caller asks again (never seen; a guard, not a path)
 for _, seat in ipairs(chosen) do
-  if redis.call('SISMEMBER', KEYS[1], seat) == 0 or redis.call('HEXISTS', KEYS[2], seat) == 1
-      or redis.call('HEXISTS', KEYS[5], seat) == 1 then
+  if redis.call('SISMEMBER', K.seats, seat) == 0 or redis.call('HEXISTS', K.sold, seat) == 1
+      or redis.call('HEXISTS', K.holdSeats, seat) == 1 then
     for _, old in ipairs(oldSeats) do
-      redis.call('HSET', KEYS[5], old, oldHold)
+      redis.call('HSET', K.holdSeats, old, oldHold)
     end
     mark(oldSeats, 'held')
     mark({seat}, 'held')
@@ -260,26 +258,24 @@ for _, seat in ipairs(chosen) do
   wanted[seat] = true
 end
 if oldRecord then
-  seatRows.giveBack(KEYS[16], string.match(oldRecord, '^[^|]*|[^|]*|(.*)$'))
+  -- the old hold's seats already left hold-seats for the search: only the changes and the record remain
+  local _, _, seats = holdRecord.parse(oldRecord)
+  seatRows.giveBack(K.standingHeld, seats)
   for _, seat in ipairs(oldSeats) do
     if not wanted[seat] then
       changes[#changes + 1] = seat
       changes[#changes + 1] = 'free'
     end
   end
-  redis.call('HDEL', KEYS[3], oldHold)
-  redis.call('HDEL', KEYS[15], oldHold)
-  redis.call('ZREM', KEYS[6], oldHold)
+  holdRecord.forget(oldHold)
 end
 for _, seat in ipairs(chosen) do
-  redis.call('HSET', KEYS[5], seat, holdId)
+  redis.call('HSET', K.holdSeats, seat, holdId)
   changes[#changes + 1] = seat
   changes[#changes + 1] = 'held'
 end
 mark(chosen, 'held')
-redis.call('HSET', KEYS[3], holdId, visitor .. '|' .. expiresAt .. '|' .. table.concat(chosen, ','))
-redis.call('HSET', KEYS[4], visitor, holdId)
-redis.call('ZADD', KEYS[6], expiresAt, holdId)
-redis.call('HSET', KEYS[15], holdId, placement .. '|' .. otherSection)
-local gen, version = seatVersion.bump(KEYS[9], KEYS[10], changes)
+holdRecord.put(holdId, visitor, expiresAt, chosen)
+redis.call('HSET', K.holdPlacement, holdId, placement .. '|' .. otherSection)
+local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, changes)
 return {'ok', changes, oldHold or '', gen, version, chosen, placement, expiresAt, otherSection}

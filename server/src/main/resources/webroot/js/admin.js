@@ -59,17 +59,23 @@
     samples = [];
     $('event-view').hidden = false;
     $('event-name').textContent = name;
-    if (bus) bus.close();
-    bus = new FoyerBus('/eventbus', {pingInterval: 20000});
-    bus.onopen = () => {
+    const closing = bus;
+    bus = null;
+    if (closing) closing.close();
+    const forced = new URLSearchParams(location.search).get('transports');
+    const opened = new EventBus('/eventbus',
+      Object.assign({vertxbus_ping_interval: 20000}, forced ? {transports: forced.split(',')} : {}));
+    bus = opened;
+    opened.onopen = () => {
       $('connection').dataset.state = 'live';
       $('connection').textContent = 'Live';
-      bus.registerHandler('foyer.event.' + event, {}, (err, msg) => { if (!err) onProgress(msg.body); });
+      opened.registerHandler('foyer.event.' + event, {}, (err, msg) => { if (!err) onProgress(msg.body); });
     };
-    bus.onclose = () => {
+    opened.onclose = () => {
+      if (bus !== opened) return;
       $('connection').dataset.state = 'offline';
       $('connection').textContent = 'Reconnecting…';
-      setTimeout(() => { if (current === event) open(event, name); }, 2000);
+      setTimeout(() => { if (current === event && bus === opened) open(event, name); }, 2000);
     };
     clearInterval(statsTimer);
     refreshStats();

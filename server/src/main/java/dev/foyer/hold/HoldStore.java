@@ -37,6 +37,16 @@ public class HoldStore extends EventStore {
     super(redis, prefix);
   }
 
+  /**
+   * The keys every script that changes a seat or a hold is given, in the order lua/lib/seat_keys.lua
+   * names them: one list, so no script's header and call can disagree on a position.
+   */
+  static List<String> seatKeys(Keys k) {
+    return List.of(k.seats(), k.sold(), k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
+        k.confirmed(), k.active(), k.gone(), k.presence(), k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(),
+        k.rowsOpen(), k.seatKind(), k.holdPlacement(), k.standing(), k.standingHeld(), k.standingSold());
+  }
+
 
   /** A seat whose status changed, with the seat-status version of that change. */
   public record Change(String seat, String status, long version) {
@@ -61,9 +71,7 @@ public class HoldStore extends EventStore {
     Keys k = keys(event);
     List<Object> args = new ArrayList<>(List.of(visitor, holdId, now, expiresAt));
     args.addAll(seats);
-    return HOLD.run(redis, List.of(k.seats(), k.sold(), k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(),
-            k.confirming(), k.active(), k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(),
-            k.holdPlacement(), k.standingHeld()), args)
+    return HOLD.run(redis, seatKeys(k), args)
         .map(r -> "ok".equals(r.get(0).toString())
             ? new Outcome("ok", seats, changes(r.get(1), r.get(3), r.get(4)), r.get(2).toString())
             : new Outcome(r.get(0).toString(), strings(r.get(1)), Changes.NONE, null));
@@ -80,9 +88,7 @@ public class HoldStore extends EventStore {
   public Future<Best> best(String event, String visitor, String holdId, long now, long expiresAt,
                            dev.foyer.bus.HoldService.BestAsk ask) {
     Keys k = keys(event);
-    return BEST.run(redis, List.of(k.seats(), k.sold(), k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(),
-            k.confirming(), k.active(), k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(),
-            k.holdPlacement(), k.standingHeld()),
+    return BEST.run(redis, seatKeys(k),
             List.of(visitor, holdId, now, expiresAt, ask.count(), ask.category(), ask.section(), ask.accessible()))
         .map(r -> "ok".equals(r.get(0).toString())
             ? new Best("ok", strings(r.get(5)), r.get(6).toString(), r.get(8).toInteger() == 1, r.get(7).toLong(),
@@ -100,9 +106,7 @@ public class HoldStore extends EventStore {
   public Future<StandingHold> standing(String event, String visitor, String holdId, long now, long expiresAt,
                                        String section, int count) {
     Keys k = keys(event);
-    return STANDING.run(redis, List.of(k.seats(), k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(),
-            k.confirming(), k.active(), k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(),
-            k.holdPlacement(), k.standing(), k.standingHeld(), k.standingSold()),
+    return STANDING.run(redis, seatKeys(k),
             List.of(visitor, holdId, now, expiresAt, section, count))
         .map(r -> "ok".equals(r.get(0).toString())
             ? new StandingHold("ok", r.get(5).toLong(), r.get(6).toLong(), changes(r.get(1), r.get(3), r.get(4)),
@@ -144,9 +148,7 @@ public class HoldStore extends EventStore {
   /** Releases a hold by id for its holder, or ({@code holdId} null) whatever hold the visitor has. */
   public Future<Outcome> release(String event, String holdId, String visitor) {
     Keys k = keys(event);
-    return RELEASE.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
-            k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(), k.holdPlacement(),
-            k.standingHeld()),
+    return RELEASE.run(redis, seatKeys(k),
             List.of(holdId == null ? "" : holdId, visitor))
         .map(r -> "ok".equals(r.get(0).toString())
             ? new Outcome("ok", List.of(), changes(r.get(2), r.get(3), r.get(4)), r.get(1).toString())
@@ -159,9 +161,7 @@ public class HoldStore extends EventStore {
 
   public Future<Expired> expire(String event, long now) {
     Keys k = keys(event);
-    return EXPIRE.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
-            k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(), k.holdPlacement(),
-            k.standingHeld()),
+    return EXPIRE.run(redis, seatKeys(k),
             List.of(now, MAX_BATCH))
         .map(r -> {
           List<String> pairs = strings(r.get(1));
@@ -180,7 +180,7 @@ public class HoldStore extends EventStore {
   public Future<Begin> confirmBegin(String event, String holdId, String visitor, long now, long fenceUntil,
                                     String newReservationId) {
     Keys k = keys(event);
-    return CONFIRM_BEGIN.run(redis, List.of(k.holds(), k.holdExpiry(), k.confirming(), k.confirmed()),
+    return CONFIRM_BEGIN.run(redis, seatKeys(k),
             List.of(holdId, visitor, now, fenceUntil, newReservationId))
         .map(r -> r.size() == 3
             ? new Begin(r.get(0).toString(), r.get(1).toString(), Arrays.asList(r.get(2).toString().split(",")))
@@ -190,9 +190,7 @@ public class HoldStore extends EventStore {
   public Future<Changes> confirmEnd(String event, String holdId, String reservationId, String visitor,
                                     List<String> seats) {
     Keys k = keys(event);
-    return CONFIRM_END.run(redis, List.of(k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
-            k.confirmed(), k.sold(), k.active(), k.gone(), k.presence(), k.seatVersion(), k.seatLog(), k.rows(),
-            k.rowMeta(), k.rowsOpen(), k.seatKind(), k.holdPlacement(), k.standingHeld(), k.standingSold()),
+    return CONFIRM_END.run(redis, seatKeys(k),
             List.of(holdId, reservationId, visitor, String.join(",", seats)))
         .map(r -> changes(r.get(0), r.get(1), r.get(2)));
   }

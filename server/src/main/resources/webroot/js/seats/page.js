@@ -1,0 +1,128 @@
+/*
+ * The seat page: who may book (the visitor's queue token and pass), the clocks, and the parts:
+ * the map (map.js) and its camera (camera.js), the hold (basket.js), live statuses (live.js).
+ * Best available comes first (a count and a category or standing area); picking on the map second.
+ * The hold's clock never shows more than the time left to book, and everything stops once booked.
+ */
+import {eventApi, money} from './api.js';
+import {SeatMap} from './map.js';
+import {Camera} from './camera.js';
+import {Basket} from './basket.js';
+import {LiveSeats, connect} from './live.js';
+
+const $ = id => document.getElementById(id);
+const event = decodeURIComponent(location.pathname.split('/')[2]);
+const token = localStorage.getItem('foyer.token.' + event);
+const api = eventApi(event);
+
+let activeUntil = 0;       // the end of the visitor's time to book
+let clock = null;          // the countdown's interval
+let socket = null;
+
+function say(text) {
+  $('message').textContent = text;
+  $('message').hidden = !text;
+}
+
+const basket = new Basket(document, api, say, tick);
+const map = new SeatMap(document, (id, status) => basket.look(id, status), id => basket.sold(id));
+basket.map = map;
+const camera = new Camera($('map'), id => basket.tap(id), area => {
+  $('best-what').value = 'standing:' + area;
+  $('best-card').scrollIntoView({block: 'nearest'});
+});
+const live = new LiveSeats(api, map, drawMap);
+
+$('back').href = '/events/' + encodeURIComponent(event);
+
+function drawMap(body) {
+  map.takeExtras(body);
+  camera.show(map.draw(body.seats, body.standing, live.version));
+}
+
+function mmss(ms) {
+  const left = Math.max(0, Math.round(ms / 1000));
+  return Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0');
+}
+
+/** The clocks: the hold never shows more than the time left to book, which ends it anyway. */
+function tick() {
+  if (!activeUntil) return;
+  $('time-left').textContent = mmss(activeUntil - Date.now());
+  if (basket.hold) $('hold-left').textContent = mmss(Math.min(basket.hold.expiresAt, activeUntil) - Date.now());
+}
+
+function notAdmitted(text) {
+  $('booking').hidden = true;
+  $('not-admitted-text').textContent = text;
+  $('not-admitted').hidden = false;
+  closeSocket();
+}
+
+function closeSocket() {
+  if (socket) socket.close();
+  socket = null;
+}
+
+/** Booked: the clocks stop, the socket closes, nothing says Live any more. */
+function booked(answer) {
+  if (clock) clearInterval(clock);
+  clock = null;
+  $('clock-line').hidden = true;
+  $('connection').dataset.state = 'done';
+  $('connection').textContent = 'Booked';
+  $('booking').hidden = true;
+  $('done').hidden = false;
+  $('reservation').textContent = answer.reservationId;
+  $('reserved-seats').textContent = answer.standing
+    ? answer.standing.count + ' standing in ' + answer.standing.section : answer.seats.join(', ');
+  $('reserved-price').textContent = answer.total ? 'Paid ' + money(answer.total.amount, answer.total.currency) : '';
+  localStorage.removeItem('foyer.token.' + event);
+  closeSocket();
+}
+
+function onVisitorMessage(m) {
+  if (m.type === 'hold' && basket.hold && m.holdId === basket.hold.holdId && m.status === 'expired') {
+    basket.expired('Your hold ran out and the seats were released. Pick again.');
+  } else if (m.type === 'gone' && m.reason !== 'confirmed') {
+    notAdmitted('Your time to book is over.');
+  }
+}
+
+$('find').addEventListener('click', () => basket.findBest());
+$('confirm').addEventListener('click', () => basket.confirm(booked));
+$('release').addEventListener('click', () => basket.release());
+$('zoom-in').addEventListener('click', () => camera.zoom(1.6));
+$('zoom-out').addEventListener('click', () => camera.zoom(1 / 1.6));
+$('zoom-fit').addEventListener('click', () => camera.fit());
+
+async function start() {
+  if (!token) return notAdmitted('You have not joined the line for this event yet.');
+  const me = await fetch('/api/events/' + encodeURIComponent(event) + '/visitors/me',
+    {headers: {Authorization: 'Bearer ' + token}}).then(r => r.ok ? r.json() : null).catch(() => null);
+  if (!me || me.state !== 'active') {
+    return notAdmitted(me && me.state === 'waiting' ? 'It is not your turn yet.' : 'You are not in the booking flow.');
+  }
+  api.pass = me.pass;
+  const info = await fetch('/api/events/' + encodeURIComponent(event)).then(r => r.json());
+  $('name').textContent = info.name;
+  basket.maxSeats = info.maxSeatsPerHold || 4;
+  $('max').textContent = basket.maxSeats;
+  for (let n = 1; n <= basket.maxSeats; n++) $('best-count').add(new Option(String(n), String(n), n === 2, n === 2));
+  const seats = await api.call('GET', '/seats');
+  $('booking').hidden = false;
+  live.begin(seats.body);
+  drawMap(seats.body);
+  activeUntil = me.activeUntil;
+  tick();
+  clock = setInterval(tick, 250);
+  socket = connect({
+    handlers: {
+      ['foyer.seats.' + event]: {onMessage: m => live.onSeatMessage(m)},
+      ['foyer.visitor.' + me.visitor]: {headers: {token: token}, onMessage: onVisitorMessage}
+    },
+    onOpen: () => live.catchUp()
+  });
+}
+
+start();
