@@ -27,18 +27,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class BoundedFetchTest {
 
-  private static final BoundedFetch.Limits LIMITS = new BoundedFetch.Limits(64 * 1024, 2_000);
+  /** A short deadline, for the test of the deadline. */
+  private static final BoundedFetch.Limits HASTY = new BoundedFetch.Limits(64 * 1024, 2_000);
+  /** A deadline no loaded machine reaches, for the tests of everything else. */
+  private static final BoundedFetch.Limits PATIENT = new BoundedFetch.Limits(64 * 1024, 30_000);
   /** What a loaded two-core machine may add to a deadline before the failure is seen. */
-  private static final long MARGIN = 3_000;
+  private static final long MARGIN = 5_000;
   private static final JsonObject GOOD = new JsonObject().put("keys", new io.vertx.core.json.JsonArray());
 
   private HostileSite site;
   private BoundedFetch fetch;
+  private BoundedFetch hasty;
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     site = HostileSite.start(vertx, GOOD, 300).await(10, TimeUnit.SECONDS);
-    fetch = new BoundedFetch(vertx, LIMITS);
+    fetch = new BoundedFetch(vertx, PATIENT);
+    hasty = new BoundedFetch(vertx, HASTY);
   }
 
   @AfterEach
@@ -50,7 +55,7 @@ class BoundedFetchTest {
   private record Outcome(Throwable failure, long millis) {
   }
 
-  private Outcome failing(String path) throws Exception {
+  private Outcome failing(BoundedFetch fetch, String path) throws Exception {
     long start = System.nanoTime();
     Future<Buffer> f = fetch.get(site.url(path));
     Throwable failure = f.transform(ar -> Future.succeededFuture(ar.cause())).await(30, TimeUnit.SECONDS);
@@ -75,31 +80,30 @@ class BoundedFetchTest {
 
   @Test
   void anEndlessBodyIsCutAtTheCap() throws Exception {
-    Outcome endless = failing("/endless");
+    Outcome endless = failing(fetch, "/endless");
     assertTrue(endless.failure().getMessage().contains("over the cap of 65536 bytes"), endless.failure().getMessage());
-    assertTrue(endless.millis() < LIMITS.deadlineMillis() + MARGIN, endless.millis() + " ms");
     // what the server got written: the cap, plus what the kernel's socket buffers took in before the reset
     assertTrue(site.mostSentOnOneAnswer() < 16L << 20, site.mostSentOnOneAnswer() + " bytes sent");
   }
 
   @Test
   void aHugeAnnouncedBodyIsRefusedBeforeReadingIt() throws Exception {
-    Outcome announced = failing("/announced");
+    Outcome announced = failing(fetch, "/announced");
     assertTrue(announced.failure().getMessage().contains("announced a body of 1073741824 bytes"),
         announced.failure().getMessage());
   }
 
   @Test
   void aDrippedBodyEndsAtTheDeadlineThoughBytesKeepComing() throws Exception {
-    Outcome drip = failing("/drip");
+    Outcome drip = failing(hasty, "/drip");
     assertEquals("no complete answer within 2000 ms", drip.failure().getMessage());
-    assertTrue(drip.millis() >= LIMITS.deadlineMillis() - 50 && drip.millis() < LIMITS.deadlineMillis() + MARGIN,
+    assertTrue(drip.millis() >= HASTY.deadlineMillis() - 50 && drip.millis() < HASTY.deadlineMillis() + MARGIN,
         drip.millis() + " ms");
   }
 
   @Test
   void anErrorStatusNoServerOrABadUrlIsAFailureThatSaysSo() throws Exception {
-    assertEquals("answered HTTP 500", failing("/error").failure().getMessage());
+    assertEquals("answered HTTP 500", failing(fetch, "/error").failure().getMessage());
     String nobody = "http://127.0.0.1:" + freePort() + "/jwks.json";
     Throwable refused = fetch.get(nobody).transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
     assertInstanceOf(BoundedFetch.Failure.class, refused);

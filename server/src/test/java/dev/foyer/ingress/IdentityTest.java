@@ -149,7 +149,7 @@ class IdentityTest {
   void aBrokenOrHostileJwksCostsAJoinAtMostTheFetchDeadlineAndTheNodesStayUp(Vertx vertx, VertxTestContext ctx) {
     // the real limits (256 KiB, 3 s); a loaded two-core machine may add a few seconds to the answer
     long deadline = dev.foyer.common.BoundedFetch.Limits.defaults().deadlineMillis();
-    long margin = 4_000;
+    long margin = 5_000;
     List<String> ways = List.of("endless", "drip", "garbage", "error", "announced");
     JsonObject good = new JsonObject().put("keys", new io.vertx.core.json.JsonArray().add(jwk));
     HostileSite[] site = {null};
