@@ -38,6 +38,8 @@ import java.util.Map;
  * @param passKeyPreviousFile path of a file holding passKeyPrevious's PEM; instead of passKeyPrevious
  * @param redisWaitReplicas how many replicas must have a join, admission, hold or confirmation before it is
  *                        answered (Redis WAIT, Sentinel and Cluster only; 0: answer at once)
+ * @param clients         who the clients are, for the limits per client
+ * @param caches          how much of events' seats the node keeps in memory
  */
 public record FoyerConfig(
     int httpPort,
@@ -58,7 +60,27 @@ public record FoyerConfig(
     String passKeyPrevious,
     String passKeyPreviousFile,
     int redisWaitReplicas,
-    Clients clients) {
+    Clients clients,
+    Caches caches) {
+
+  /**
+   * What a node keeps of events' seats (layouts and rendered seat maps, about 460 bytes of heap a
+   * seat): at most {@code seats} seats across all events, the events used longest ago dropped first,
+   * and an event nobody touched for {@code idleSeconds} dropped too. A dropped event is read again
+   * from PostgreSQL and Redis on its next use.
+   */
+  public record Caches(long seats, long idleSeconds) {
+    public Caches {
+      if (seats < 1 || idleSeconds < 1) {
+        throw new IllegalArgumentException(variableName("cachedSeats") + " and " + variableName("cacheIdleSeconds")
+            + " must be 1 or more, not " + seats + " and " + idleSeconds);
+      }
+    }
+
+    public static Caches defaults() {
+      return new Caches(250_000, 600);
+    }
+  }
 
   /**
    * Who the clients are, for the limits per client: the proxies whose X-Forwarded-For is believed
@@ -118,7 +140,7 @@ public record FoyerConfig(
                      String clusterConfig, String keyPrefix, String pgSchema, long tickMillis, long tokenTtlSeconds,
                      int httpInstances, boolean demo, Cluster cluster) {
     this(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema, tickMillis,
-        tokenTtlSeconds, httpInstances, demo, cluster, null, null, null, DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults());
+        tokenTtlSeconds, httpInstances, demo, cluster, null, null, null, DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults(), Caches.defaults());
   }
 
   /** Every setting but redisWaitReplicas, which takes its default. */
@@ -128,13 +150,13 @@ public record FoyerConfig(
                      String passKeyPreviousFile) {
     this(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema, tickMillis,
         tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious, passKeyPreviousFile,
-        DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults());
+        DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults(), Caches.defaults());
   }
 
   public static FoyerConfig defaults() {
     return new FoyerConfig(8080, List.of(), null, null, null, null, null, "foyer", "public",
         1000, 86_400, Math.max(1, Runtime.getRuntime().availableProcessors()), false, Cluster.none(),
-        null, null, null, DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults());
+        null, null, null, DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults(), Caches.defaults());
   }
 
   /** True when at least one of Redis and PostgreSQL must be started in-process. */
@@ -197,7 +219,9 @@ public record FoyerConfig(
         (int) intValue(json, "redisWaitReplicas", d.redisWaitReplicas),
         new Clients(urls(json.getValue("trustedProxies")), urls(json.getValue("unlimitedClients")),
             (int) intValue(json, "socketsPerAddress", d.clients.socketsPerAddress()),
-            (int) intValue(json, "socketsPerNetwork", d.clients.socketsPerNetwork())));
+            (int) intValue(json, "socketsPerNetwork", d.clients.socketsPerNetwork())),
+        new Caches(intValue(json, "cachedSeats", d.caches.seats()),
+            intValue(json, "cacheIdleSeconds", d.caches.idleSeconds())));
   }
 
   public JsonObject toJson() {
@@ -226,44 +250,46 @@ public record FoyerConfig(
         .put("trustedProxies", String.join(",", clients.trustedProxies()))
         .put("unlimitedClients", String.join(",", clients.unlimitedClients()))
         .put("socketsPerAddress", clients.socketsPerAddress())
-        .put("socketsPerNetwork", clients.socketsPerNetwork());
+        .put("socketsPerNetwork", clients.socketsPerNetwork())
+        .put("cachedSeats", caches.seats())
+        .put("cacheIdleSeconds", caches.idleSeconds());
   }
 
   public FoyerConfig withHttpPort(int port) {
     return new FoyerConfig(port, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas, clients);
+        passKeyPreviousFile, redisWaitReplicas, clients, caches);
   }
 
   public FoyerConfig withServers(List<String> redis, String pg) {
     return new FoyerConfig(httpPort, redis, pg, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas, clients);
+        passKeyPreviousFile, redisWaitReplicas, clients, caches);
   }
 
   public FoyerConfig withKeys(String admin, String tokenSecret) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, admin, tokenSecret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas, clients);
+        passKeyPreviousFile, redisWaitReplicas, clients, caches);
   }
 
   public FoyerConfig withDemo(boolean createDemo) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, createDemo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas, clients);
+        passKeyPreviousFile, redisWaitReplicas, clients, caches);
   }
 
   /** The four pass-key sources at once (PEM or file, current and previous); null leaves one unset. */
   public FoyerConfig withPassKeys(String pem, String file, String previousPem, String previousFile) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, pem, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, file, previousPem, previousFile, redisWaitReplicas, clients);
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, file, previousPem, previousFile, redisWaitReplicas, clients, caches);
   }
 
   /** How many replicas a write waits for (0: none). */
   public FoyerConfig withRedisWaitReplicas(int replicas) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, replicas, clients);
+        passKeyPreviousFile, replicas, clients, caches);
   }
 
   private static List<String> urls(Object value) {
@@ -314,10 +340,17 @@ public record FoyerConfig(
     throw new IllegalArgumentException(variableName(key) + " must be true or false, not '" + v + "'");
   }
 
+  /** How many seats of layouts and seat maps the node keeps, and for how long unused. */
+  public FoyerConfig withCaches(Caches kept) {
+    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
+        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
+        passKeyPreviousFile, redisWaitReplicas, clients, kept);
+  }
+
   /** Who is a trusted proxy, who is never limited, and the socket limits. */
   public FoyerConfig withClients(Clients who) {
     return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
         tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas, who);
+        passKeyPreviousFile, redisWaitReplicas, who, caches);
   }
 }

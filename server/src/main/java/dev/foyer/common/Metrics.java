@@ -82,6 +82,24 @@ public final class Metrics {
     }).set(difficulty);
   }
 
+  private static final java.util.Map<Integer, java.util.concurrent.atomic.AtomicReference<java.util.function.LongSupplier>>
+      CACHED_SEATS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * foyer_cached_seats: seats of the layouts and seat maps this node keeps in memory (bounded by
+   * FOYER_CACHED_SEATS). The gauge reads whichever supplier the hold verticle deployed last handed
+   * in, so a redeployed verticle (a test's next node) is the one counted.
+   */
+  public static void cachedSeats(java.util.function.LongSupplier seats) {
+    MeterRegistry registry = registry();
+    CACHED_SEATS.computeIfAbsent(System.identityHashCode(registry), k -> {
+      var current = new java.util.concurrent.atomic.AtomicReference<java.util.function.LongSupplier>(() -> 0);
+      io.micrometer.core.instrument.Gauge.builder("foyer_cached_seats", current, c -> c.get().getAsLong())
+          .description("Seats of the layouts and seat maps this node keeps in memory").register(registry);
+      return current;
+    }).set(seats);
+  }
+
   /** foyer_redis_resets_total{event}: times this node found Redis had lost the event's live state. */
   public static Counter resets(String event) {
     return Counter.builder("foyer_redis_resets").tag("event", event)

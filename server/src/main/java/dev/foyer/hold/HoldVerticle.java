@@ -3,6 +3,7 @@ package dev.foyer.hold;
 import dev.foyer.FoyerConfig;
 import dev.foyer.bus.Addresses;
 import dev.foyer.bus.Departures;
+import dev.foyer.bus.EventChanges;
 import dev.foyer.bus.HoldService;
 import dev.foyer.common.Metrics;
 import dev.foyer.common.OutageLog;
@@ -63,10 +64,11 @@ public class HoldVerticle extends VerticleBase {
     store = new HoldStore(redis, config.keyPrefix());
     events = new EventRepository(pg);
     catalog = new EventCatalog(events, UnknownEvents.of(vertx));
-    maps = new SeatMaps(vertx, store, new ReservationRepository(pg), events);
+    maps = new SeatMaps(vertx, store, new ReservationRepository(pg), events, config.caches());
+    Metrics.cachedSeats(maps::cachedSeats);
     outbox = new Outbox(vertx.eventBus());
     holds = new Holds(store, new ReservationRepository(pg), catalog, maps, outbox, vertx.eventBus());
-    vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, this::onEventChanged);
+    EventChanges.follow(vertx, this::onEventChanged);
     vertx.eventBus().<JsonObject>consumer(Addresses.DEPARTURES, this::onDepartures);
     // Redis lost the event's state: the seat map (seats, sales) comes back from PostgreSQL at once
     vertx.eventBus().<JsonObject>consumer(Addresses.LINE_RESETS, msg -> maps.load(msg.body().getString("event")));
@@ -74,6 +76,8 @@ public class HoldVerticle extends VerticleBase {
     vertx.setPeriodic(FLUSH_MILLIS, id -> outbox.flush());
     vertx.setPeriodic(EVENT_REFRESH_MILLIS, id -> refreshEvents(false));
     vertx.setPeriodic(EVENT_REFRESH_MILLIS, id -> countSeats());
+    // idle events go within a tenth of the idle time past it (and within a minute)
+    vertx.setPeriodic(Math.max(100, Math.min(60_000, config.caches().idleSeconds() * 100)), id -> maps.expireIdle());
     refreshEvents(true);
     return HoldService.serve(vertx, holds).completion();
   }
@@ -120,19 +124,18 @@ public class HoldVerticle extends VerticleBase {
     }
   }
 
-  private void onEventChanged(Message<String> message) {
-    String event = message.body();
+  /** Current once the live map is in Redis and the settings are read again (the layout is read on use). */
+  private Future<Void> onEventChanged(String event) {
     catalog.invalidate(event);
     maps.forget(event);
     known.add(event);
-    maps.load(event);
-    // keep a warm copy of the settings and layout: holds must go on while PostgreSQL is away
-    events.find(event).onSuccess(info -> {
+    // keep a warm copy of the settings: holds must go on while PostgreSQL is away
+    Future<EventInfo> settings = events.find(event).onSuccess(info -> {
       if (info != null) {
         catalog.remember(info);
       }
     });
-    maps.layout(event);
+    return Future.join(maps.load(event), settings).mapEmpty();
   }
 
   /** Keeps the list of events current and the seat maps in Redis, reloading any Redis lost. */

@@ -1,5 +1,6 @@
 package dev.foyer.hold;
 
+import dev.foyer.FoyerConfig;
 import dev.foyer.bus.HoldService.SeatChange;
 import dev.foyer.bus.HoldService.SeatDelta;
 import dev.foyer.common.ApiError;
@@ -39,23 +40,42 @@ final class SeatMaps {
   private final HoldStore store;
   private final ReservationRepository reservations;
   private final EventRepository events;
-  private final Map<String, Future<SeatMapRender.Layout>> layouts = new HashMap<>();
-  private final Map<String, Future<SeatPlan>> plans = new HashMap<>();
+  private final SeatCache<Cached> cache;
   private final Map<String, Future<Long>> loading = new HashMap<>();
-  private final Map<String, Rendering> renderings = new HashMap<>();
 
-  SeatMaps(Vertx vertx, HoldStore store, ReservationRepository reservations, EventRepository events) {
+  /** One event's seats as this node keeps them; dropped whole ({@link SeatCache}). */
+  private final class Cached {
+    Future<SeatPlan> plan;
+    Future<SeatMapRender.Layout> layout;
+    Rendering rendering;
+  }
+
+  SeatMaps(Vertx vertx, HoldStore store, ReservationRepository reservations, EventRepository events,
+           FoyerConfig.Caches limits) {
     this.vertx = vertx;
     this.store = store;
     this.reservations = reservations;
     this.events = events;
+    this.cache = new SeatCache<>(limits.seats(), limits.idleSeconds() * 1000);
   }
 
   /** Drops the layout and rendering of an event that changed; the next use reads it again. */
   void forget(String event) {
-    layouts.remove(event);
-    plans.remove(event);
-    renderings.remove(event);
+    cache.remove(event);
+  }
+
+  /** Drops the events nobody used for a while. */
+  void expireIdle() {
+    cache.expireIdle(System.currentTimeMillis());
+  }
+
+  /** Seats of the layouts and maps this node keeps now (foyer_cached_seats). */
+  long cachedSeats() {
+    return cache.seats();
+  }
+
+  private Cached cached(String event) {
+    return cache.touch(event, Cached::new, System.currentTimeMillis());
   }
 
   /** Loads the live map once at a time per event on this node; callers meanwhile share the load. */
@@ -95,35 +115,49 @@ final class SeatMaps {
 
   /** The layout's plan (prices, standing areas, the rows index), read from PostgreSQL once per change of the event. */
   Future<SeatPlan> plan(String event) {
-    Future<SeatPlan> cached = plans.get(event);
-    if (cached != null) {
-      return cached;
+    Cached cached = cached(event);
+    if (cached.plan != null) {
+      return cached.plan;
     }
     Future<SeatPlan> plan = events.layout(event).compose(spec -> spec == null
         ? Future.failedFuture(ApiError.notFound("unknown_event", "there is no event '" + event + "'"))
         : vertx.executeBlocking(() -> new SeatPlan(SeatLayout.plan(spec)), false));
-    plans.put(event, plan);
-    plan.onFailure(err -> plans.remove(event, plan));
+    cached.plan = plan;
+    plan.onComplete(ar -> {
+      if (ar.succeeded()) {
+        cache.weigh(event, cached, ar.result().plan.seats().size());
+      } else if (cached.plan == plan) {
+        cached.plan = null;
+      }
+    });
     return plan;
   }
 
   /** The layout compiled for rendering, read from PostgreSQL once per change of the event. */
   Future<SeatMapRender.Layout> layout(String event) {
-    Future<SeatMapRender.Layout> cached = layouts.get(event);
-    if (cached != null) {
-      return cached;
+    Cached cached = cached(event);
+    if (cached.layout != null) {
+      return cached.layout;
     }
     Future<SeatMapRender.Layout> compiled = Future.all(events.seats(event), plan(event))
         .compose(all -> vertx.executeBlocking(() -> SeatMapRender.Layout.compile(all.resultAt(0),
             all.<SeatPlan>resultAt(1).plan), false));
-    layouts.put(event, compiled);
-    compiled.onFailure(err -> layouts.remove(event, compiled));
+    cached.layout = compiled;
+    compiled.onFailure(err -> {
+      if (cached.layout == compiled) {
+        cached.layout = null;
+      }
+    });
     return compiled;
   }
 
   /** The map now: a rendering at least as new as every seat change made before this call. */
   Future<SeatMapRender.Snapshot> current(String event) {
-    return renderings.computeIfAbsent(event, Rendering::new).next();
+    Cached cached = cached(event);
+    if (cached.rendering == null) {
+      cached.rendering = new Rendering(event);
+    }
+    return cached.rendering.next();
   }
 
   /** The seats changed after version {@code since} of {@code generation}, or that the whole map is needed. */

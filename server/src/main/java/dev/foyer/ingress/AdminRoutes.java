@@ -14,7 +14,8 @@ import dev.foyer.line.QueueStore;
 import dev.foyer.pass.PassKeyException;
 import dev.foyer.pass.PassKeys;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.Vertx;
+import dev.foyer.bus.EventChanges;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -29,11 +30,12 @@ import java.util.Set;
 
 /**
  * What the operator calls with the admin key: events, their settings and gate, live figures.
- * Changes are read from and written to PostgreSQL directly (never a cache), applied on every node
- * at once through {@link Addresses#EVENT_CHANGED}, and logged with who made them.
+ * Changes are read from and written to PostgreSQL directly (never a cache), applied to every cache
+ * of this node before the answer and to the other nodes' through {@link Addresses#EVENT_CHANGED}
+ * ({@link EventChanges}), and logged with who made them.
  */
 record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, QueueStore line, GateKeeper gate,
-                   PassKeys passKeys, Pool pg, EventBus bus) {
+                   PassKeys passKeys, Pool pg, Vertx vertx) {
 
   static final int BODY_LIMIT = 8 * 1024 * 1024;
   private static final Set<String> EVENT_FIELDS = Set.of("name", "opensAt", "seats", "settings");
@@ -61,7 +63,7 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
         .recover(err -> Future.failedFuture(err instanceof PassKeyException
             ? new ApiError(500, "pass_key_error", err.getMessage()) : err))
         .onSuccess(ring -> {
-          bus.publish(Addresses.PASS_KEYS_ROTATED, ring.current().kid());
+          vertx.eventBus().publish(Addresses.PASS_KEYS_ROTATED, ring.current().kid());
           LOG.info("Pass keys rotated by {}: {} signs now, {} still verifies", who(ctx), ring.current().kid(),
               ring.previous() == null ? "none" : ring.previous().kid());
           Replies.json(ctx, 200, new JsonObject().put("current", ring.current().kid())
@@ -94,11 +96,9 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
           EventInfo event = new EventInfo(id, name.trim(), opensAt, base.merge(settingsJson));
           return events.save(event, layout, seats)
               .compose(created -> gate.override(event).map(created))
+              // every cache of this node current before the answer; other nodes hear it on the bus
+              .compose(created -> EventChanges.announce(vertx, id).map(created))
               .onSuccess(created -> {
-                // this node at once, before the answer: the bus reaches its consumers a moment
-                // later, and a 404 remembered for a new id must not outlive the creation here
-                catalog.invalidate(id);
-                bus.publish(Addresses.EVENT_CHANGED, id);
                 LOG.info("Event {} {} by {}: {} seats, settings {}", id, created ? "created" : "updated", who(ctx),
                     seats.size(), event.settings().toJson().encode());
                 Replies.json(ctx, created ? 201 : 200, new JsonObject()
@@ -164,8 +164,8 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
               info.openingSeed());
           return events.saveSettings(id, updated.settings())
               .compose(v -> gate.override(updated))
+              .compose(queueing -> EventChanges.announce(vertx, id).map(queueing))
               .onSuccess(queueing -> {
-                bus.publish(Addresses.EVENT_CHANGED, id);
                 LOG.info("Gate of event {} set to {} by {} (joiners {})", id, mode.wire(), who(ctx),
                     queueing == null ? "wait or pass as traffic decides"
                         : queueing ? "wait in line" : "pass straight in while capacity allows");
@@ -186,8 +186,8 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
           EventSettings updated = info.settings().merge(changes);
           return events.saveSettings(id, updated)
               .compose(v -> gate.override(new EventInfo(id, info.name(), info.opensAt(), updated, info.openingSeed())))
+              .compose(queueing -> EventChanges.announce(vertx, id).map(queueing))
               .onSuccess(queueing -> {
-                bus.publish(Addresses.EVENT_CHANGED, id);
                 if (changes.containsKey("paused") && updated.paused() != info.settings().paused()) {
                   LOG.info("Admission of event {} {} by {}", id, updated.paused() ? "paused" : "resumed", who(ctx));
                 }

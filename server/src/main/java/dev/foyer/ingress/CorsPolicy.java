@@ -5,6 +5,7 @@ import dev.foyer.common.EventIds;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.SiteUrls;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -35,12 +36,12 @@ final class CorsPolicy {
   }
 
   /** Rereads every event's origins for the bridge (at start, after an admin change, and now and then). */
-  void refresh() {
-    events.list().onSuccess(list -> {
+  Future<Void> refresh() {
+    return events.list().onSuccess(list -> {
       Set<String> all = new HashSet<>();
       list.forEach(e -> all.addAll(e.settings().corsOrigins()));
       bridgeOrigins = Set.copyOf(all);
-    });
+    }).mapEmpty();
   }
 
   /**

@@ -1,19 +1,22 @@
 package dev.foyer.ingress;
 
 import dev.foyer.common.ApiError;
+import dev.foyer.common.BoundedFetch;
 import dev.foyer.common.Metrics;
 import dev.foyer.event.IdentitySettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.impl.jose.JWK;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,14 +29,20 @@ import java.util.Map;
 /**
  * The booking site's identity tokens: JWTs the site signs for its logged-in user, audience = the
  * event id, checked against the event's configured PEM public key or JWKS URL (fetched, then kept
- * for {@link #JWKS_MILLIS}). The identity is the token's {@code sub}, kept only as a hash.
+ * for {@link #JWKS_MILLIS}). The identity is the token's {@code sub}, kept only as a hash. The JWKS
+ * is read through a {@link BoundedFetch}: the site's server is not foyer's, and a join waits on it.
  */
 final class Identities {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Identities.class);
 
   static final long JWKS_MILLIS = 5 * 60_000;
 
   /** After a failed fetch of a site's keys, how long joins are answered without another. */
   static final long RETRY_MILLIS = 5_000;
+
+  /** More keys than a site rotating its keys ever publishes at once. */
+  static final int MAX_KEYS = 32;
 
   private record Verifier(IdentitySettings settings, JWTAuth auth, long loadedAt) {
   }
@@ -45,14 +54,18 @@ final class Identities {
   }
 
   private final Vertx vertx;
-  private final HttpClient http;
+  private final BoundedFetch fetch;
   private final Map<String, Verifier> verifiers = new HashMap<>();
   private final Map<String, Loading> loading = new HashMap<>();
   private final Map<String, Failed> failures = new HashMap<>();
 
   Identities(Vertx vertx) {
+    this(vertx, new BoundedFetch(vertx, BoundedFetch.Limits.defaults()));
+  }
+
+  Identities(Vertx vertx, BoundedFetch fetch) {
     this.vertx = vertx;
-    this.http = vertx.createHttpClient();
+    this.fetch = fetch;
   }
 
   /**
@@ -125,8 +138,14 @@ final class Identities {
       return auth;
     }).recover(err -> {
       Throwable error = err instanceof ApiError ? err : new ApiError(503, "dependency_down",
-          "the booking site's identity keys cannot be read right now (" + err.getMessage() + ")");
+          "the booking site's identity keys cannot be read right now; try again in a few seconds");
       failures.put(event, new Failed(settings, System.currentTimeMillis(), error));
+      // at most one line per event and RETRY_MILLIS (the back-off), so an outage is not a log flood
+      LOG.warn("Event {}: the identity {} cannot be used: {}. {} for {} s, then it is tried again", event,
+          settings.jwksUrl() == null ? "public key" : "JWKS at " + withoutQuery(settings.jwksUrl()), err.getMessage(),
+          before != null
+              ? "Joins verify against the keys fetched before" : "Joins with an identity token are answered 503",
+          RETRY_MILLIS / 1000);
       // the site's JWKS is away: the keys fetched before still verify
       return before != null ? Future.succeededFuture(before.auth()) : Future.failedFuture(error);
     });
@@ -145,16 +164,53 @@ final class Identities {
   }
 
   private Future<JWTAuthOptions> jwks(String url) {
-    return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setTimeout(5000))
-        .compose(req -> req.send())
-        .compose(res -> res.statusCode() == 200 ? res.body()
-            : Future.failedFuture("the JWKS URL answered " + res.statusCode()))
-        .map(body -> {
-          JsonArray keys = new JsonObject(body).getJsonArray("keys");
-          List<JsonObject> list = new ArrayList<>();
-          keys.forEach(k -> list.add((JsonObject) k));
-          return new JWTAuthOptions().setJwks(list);
-        });
+    return fetch.get(url).map(Identities::keySet);
+  }
+
+  /** The JWKS's keys; a {@link BoundedFetch.Failure} saying what is wrong for any other body. */
+  static JWTAuthOptions keySet(Buffer body) {
+    Object keys;
+    try {
+      keys = new JsonObject(body).getValue("keys");
+    } catch (DecodeException e) {
+      throw new BoundedFetch.Failure("the answer is not a JSON object");
+    }
+    if (!(keys instanceof JsonArray list) || list.isEmpty()) {
+      throw new BoundedFetch.Failure("the answer has no \"keys\" array of keys");
+    }
+    // a token without a kid is tried against every key: a set of thousands would make each join
+    // thousands of RSA checks
+    if (list.size() > MAX_KEYS) {
+      throw new BoundedFetch.Failure("the answer has " + list.size() + " keys, more than the " + MAX_KEYS + " taken");
+    }
+    List<JsonObject> jwks = new ArrayList<>();
+    for (Object key : list) {
+      if (key instanceof JsonObject jwk && usable(jwk)) {
+        jwks.add(jwk);
+      }
+    }
+    if (jwks.isEmpty()) {
+      throw new BoundedFetch.Failure("the answer has no usable RSA or EC public key");
+    }
+    return new JWTAuthOptions().setJwks(jwks);
+  }
+
+  /**
+   * A public key the JWT library can verify with (others it would skip with a stack trace in the log,
+   * and a symmetric key in a public set is a mistake of the site's).
+   */
+  private static boolean usable(JsonObject jwk) {
+    try {
+      return new JWK(jwk).publicKey() != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The URL as the operator configured it, less a query that may carry a credential of the site's. */
+  private static String withoutQuery(String url) {
+    int query = url.indexOf('?');
+    return query < 0 ? url : url.substring(0, query) + "?...";
   }
 
   private static String hash(String text) {

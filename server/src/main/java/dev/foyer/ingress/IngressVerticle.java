@@ -3,6 +3,7 @@ package dev.foyer.ingress;
 import dev.foyer.FoyerConfig;
 import dev.foyer.bridge.Bridge;
 import dev.foyer.bus.Addresses;
+import dev.foyer.bus.EventChanges;
 import dev.foyer.bus.HoldService;
 import dev.foyer.common.ApiError;
 import dev.foyer.common.ClientAddress;
@@ -58,9 +59,9 @@ public class IngressVerticle extends VerticleBase {
     CorsPolicy cors = new CorsPolicy(catalog, events);
     cors.refresh();
     vertx.setPeriodic(10_000, id -> cors.refresh());
-    vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, msg -> {
-      catalog.invalidate(msg.body());
-      cors.refresh();
+    EventChanges.follow(vertx, id -> {
+      catalog.invalidate(id);
+      return cors.refresh();
     });
 
     ClientAddress clients = new ClientAddress(config.clients().trustedProxies(), config.clients().unlimitedClients());
@@ -74,7 +75,7 @@ public class IngressVerticle extends VerticleBase {
     router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
     router.routeWithRegex("/api/events/(?<event>[^/]+)(?:/.*)?").handler(cors::api);
-    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx.eventBus())
+    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx)
         .mount(router);
     new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow, difficulty)
         .mount(router);

@@ -4,6 +4,7 @@ import dev.foyer.FoyerConfig;
 import dev.foyer.bridge.Frames;
 import dev.foyer.bridge.Sockets;
 import dev.foyer.bus.Addresses;
+import dev.foyer.bus.EventChanges;
 import dev.foyer.bus.Admissions;
 import dev.foyer.bus.Departures;
 import dev.foyer.bus.HoldNotices;
@@ -120,7 +121,7 @@ public class PushVerticle extends VerticleBase {
     Gauge.builder("foyer_sockets_behind", sockets, s -> s.slow().behind())
         .description("Bridge sockets whose browser is not taking frames as fast as they come; their frames wait here")
         .register(Metrics.registry());
-    vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, this::onEventChanged);
+    EventChanges.follow(vertx, this::onEventChanged);
     vertx.setPeriodic(ROUND_CHECK_MILLIS, id -> rankRounds());
     vertx.setPeriodic(5000, id -> followEvents());
     followEvents();
@@ -136,9 +137,10 @@ public class PushVerticle extends VerticleBase {
     return Future.join(redis.close(), pg.close());
   }
 
-  private void onEventChanged(Message<String> message) {
-    catalog.invalidate(message.body());
-    follow(message.body());
+  private Future<Void> onEventChanged(String event) {
+    catalog.invalidate(event);
+    follow(event);
+    return Future.succeededFuture();
   }
 
   // ---- admissions, departures and hold notices: cluster-wide batches, each node serves its own sockets

@@ -4,6 +4,7 @@ import dev.foyer.FoyerConfig;
 import dev.foyer.bus.Addresses;
 import dev.foyer.bus.Admissions;
 import dev.foyer.bus.Departures;
+import dev.foyer.bus.EventChanges;
 import dev.foyer.bus.GateDecision;
 import dev.foyer.bus.LineReset;
 import dev.foyer.bus.Progress;
@@ -84,7 +85,7 @@ public class QueueVerticle extends VerticleBase {
     gate = new GateKeeper(redis, config.keyPrefix());
     events = new EventRepository(pg);
     generations = new Generations(pg, line);
-    vertx.eventBus().<String>consumer(Addresses.EVENT_CHANGED, this::onEventChanged);
+    EventChanges.follow(vertx, this::onEventChanged);
     vertx.setPeriodic(config.tickMillis(), id -> tickAll());
     vertx.setPeriodic(EVENT_REFRESH_MILLIS, id -> refreshEvents());
     return refreshEvents();
@@ -101,14 +102,14 @@ public class QueueVerticle extends VerticleBase {
     return Future.join(redis.close(), pg.close());
   }
 
-  private void onEventChanged(Message<String> message) {
-    String id = message.body();
-    events.find(id).onSuccess(event -> {
+  /** The next tick of the event runs with its new settings: the change is answered only after this read. */
+  private Future<Void> onEventChanged(String id) {
+    return events.find(id).onSuccess(event -> {
       if (event != null) {
         known.put(id, event);
         claim(id);
       }
-    });
+    }).mapEmpty();
   }
 
   /** Never fails: while PostgreSQL is away, ticks go on with the events this node knows. */

@@ -2,6 +2,7 @@ package dev.foyer.ingress;
 
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.FoyerCluster;
+import dev.foyer.support.HostileSite;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -129,6 +130,72 @@ class IdentityTest {
           site.close();
           ctx.completeNow();
         })));
+  }
+
+  /** A join's answer as the joiner saw it: status, error code and how long it waited for it. */
+  private record Timed(int status, String error, long millis) {
+  }
+
+  private static Future<Timed> timedJoin(ApiClient api, String event, String token, long giveUpMillis) {
+    long start = System.nanoTime();
+    return api.request(HttpMethod.POST, "/api/events/" + event + "/visitors").timeout(giveUpMillis)
+        .sendJsonObject(new JsonObject().put("identity", token))
+        .map(r -> new Timed(r.statusCode(), r.statusCode() == 201 ? null : r.bodyAsJsonObject().getString("error"),
+            (System.nanoTime() - start) / 1_000_000))
+        .otherwise(err -> new Timed(0, "no answer: " + err.getMessage(), (System.nanoTime() - start) / 1_000_000));
+  }
+
+  @Test
+  void aBrokenOrHostileJwksCostsAJoinAtMostTheFetchDeadlineAndTheNodesStayUp(Vertx vertx, VertxTestContext ctx) {
+    // the real limits (256 KiB, 3 s); a loaded two-core machine may add a few seconds to the answer
+    long deadline = dev.foyer.common.BoundedFetch.Limits.defaults().deadlineMillis();
+    long margin = 5_000;
+    List<String> ways = List.of("endless", "drip", "garbage", "error", "announced");
+    JsonObject good = new JsonObject().put("keys", new io.vertx.core.json.JsonArray().add(jwk));
+    HostileSite[] site = {null};
+    List<Future<Timed>> joins = new ArrayList<>();
+    HostileSite.start(vertx, good, 1_000)
+        .compose(started -> {
+          site[0] = started;
+          return Future.all(ways.stream().map(way -> cluster.api(0).createEvent("jwks-" + way, new JsonObject()
+              .put("gate", "on").put("paused", true).put("identity", new JsonObject().put("mode", "required")
+                  .put("jwksUrl", started.url("/" + way))))).toList());
+        })
+        .compose(v -> {
+          // each node fetches on its own: joins on both, several at once per event
+          for (String way : ways) {
+            for (int i = 0; i < 4; i++) {
+              joins.add(timedJoin(cluster.api(i % 2), "jwks-" + way, identityToken(vertx, "jwks-" + way, "u" + i),
+                  deadline + margin + 10_000));
+            }
+          }
+          return Future.all(joins);
+        })
+        .compose(v -> Future.all(cluster.api(0).request(HttpMethod.GET, "/health").send(),
+            cluster.api(1).request(HttpMethod.GET, "/health").send()))
+        .compose(health -> {
+          ctx.verify(() -> {
+            for (int i = 0; i < joins.size(); i++) {
+              Timed join = joins.get(i).result();
+              String where = "jwks-" + ways.get(i / 4) + ": " + join;
+              assertEquals(503, join.status(), where);
+              assertEquals("dependency_down", join.error(), where);
+              org.junit.jupiter.api.Assertions.assertTrue(join.millis() < deadline + margin, where);
+            }
+            // the endless body: 256 KiB read, plus what the socket buffers took in before the reset
+            org.junit.jupiter.api.Assertions.assertTrue(site[0].mostSentOnOneAnswer() < 16L << 20,
+                site[0].mostSentOnOneAnswer() + " bytes of the endless body were taken");
+            assertEquals(200, health.<HttpResponse<Buffer>>resultAt(0).statusCode());
+            assertEquals(200, health.<HttpResponse<Buffer>>resultAt(1).statusCode());
+          });
+          // the site mends: after the 5 s back-off each event's joins verify against its keys
+          site[0].heal();
+          return Future.all(ways.stream().map(way -> Waits.until(vertx,
+              () -> timedJoin(cluster.api(0), "jwks-" + way, identityToken(vertx, "jwks-" + way, "later"), 10_000),
+              join -> join.status() == 201, 30_000)).toList());
+        })
+        .eventually(() -> site[0] == null ? Future.succeededFuture() : site[0].close())
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   private static JsonObject required() {
