@@ -25,7 +25,8 @@
 -- ARGV[10] turnover window in seconds (the turnover EWMAs' time constant)
 -- Returns {admitted visitors, expired visitors, activeUntil, waiting, active, admittedTotal, rate or "",
 -- generation or "" (none: Redis never had this event's state, or lost it), {loaded 0/1, free, held,
--- sold, buyers, holds, returned, returnsAt, sale} (the stock after the tick; lib/admission.lua)}.
+-- sold, buyers, holds, returned, returnsAt, sale, ended reason or "", ended message or ""} (the stock
+-- after the tick; lib/admission.lua)}.
 -- Keeps meta "sale" (lib/admission.lua, admission.sale) for joins and status reads.
 --#include admission
 local now = admission.now
@@ -135,4 +136,5 @@ redis.call('HSET', KEYS[4], 'sale', sale)
 return {admitted, expired, activeUntil, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]),
         admittedTotal, rate or '', redis.call('HGET', KEYS[4], 'generation') or '',
         {stock.loaded and 1 or 0, stock.free, stock.held, stock.sold, stock.buyers, stock.holds, stock.returned,
-         stock.returnsAt, sale}}
+         stock.returnsAt, sale, redis.call('HGET', KEYS[4], 'ended') or '',
+         redis.call('HGET', KEYS[4], 'endedMessage') or ''}}

@@ -166,6 +166,11 @@ public final class Keys {
     return base + "stock";
   }
 
+  /** The last frames the line was told of the stock: hash "stock", "sale" -> the frame's JSON. */
+  public String stockTold() {
+    return base + "stock-told";
+  }
+
   /** What the stock is told with: hash "name:A", "price:A", currency, "area:Floor" -> category. */
   public String stockNames() {
     return base + "stock-names";

@@ -14,6 +14,8 @@ import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
 import dev.foyer.line.GateKeeper;
 import dev.foyer.line.QueueStore;
+import dev.foyer.line.StockBoard;
+import dev.foyer.line.StockStore;
 import dev.foyer.line.SiteStore;
 import dev.foyer.pass.PassKeyRing;
 import dev.foyer.pass.PassKeys;
@@ -75,9 +77,11 @@ public class IngressVerticle extends VerticleBase {
     router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
     router.routeWithRegex("/api/events/(?<event>[^/]+)(?:/.*)?").handler(cors::api);
-    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx)
+    StockStore stock = new StockStore(redis, config.keyPrefix());
+    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock)
         .mount(router);
-    new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow, difficulty)
+    new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow, difficulty, stock,
+        StockBoard.of(vertx))
         .mount(router);
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
     new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), catalog, passes).mount(router);

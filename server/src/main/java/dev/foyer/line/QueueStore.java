@@ -113,6 +113,15 @@ public class QueueStore extends EventStore {
         .map(r -> VisitorState.State.valueOf(r.toString().toUpperCase()));
   }
 
+  /**
+   * Ends the sale: nobody joins or is admitted from now on; the next tick tells the line, with the
+   * reason and the operator's message. Ending an ended sale changes its words only.
+   */
+  public Future<Void> endSale(String event, SaleEnd end) {
+    return redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET).arg(keys(event).meta())
+        .arg("ended").arg(end.reason()).arg("endedMessage").arg(end.message()).arg("sale").arg("ended")).mapEmpty();
+  }
+
   public Future<TickResult> admit(String event, long now, EventSettings settings) {
     Keys k = keys(event);
     List<String> keys = new java.util.ArrayList<>(List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(),
@@ -126,7 +135,8 @@ public class QueueStore extends EventStore {
               r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6)), r.get(7).toString(),
               new TickResult.StockTotals(s.get(0).toInteger() == 1, s.get(1).toLong(), s.get(2).toLong(),
                   s.get(3).toLong(), s.get(4).toLong(), s.get(5).toLong(), s.get(6).toLong(), s.get(7).toLong(),
-                  s.get(8).toString()));
+                  s.get(8).toString(), s.get(9).toString().isEmpty() ? null
+                  : new SaleEnd(s.get(9).toString(), s.get(10).toString())));
         });
   }
 

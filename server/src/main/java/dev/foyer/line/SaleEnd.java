@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 public record SaleEnd(String reason, String message) {
 
   public static final java.util.Set<String> REASONS = java.util.Set.of("sold_out", "over");
+  public static final int MAX_MESSAGE = 500;
 
   /** What a join is answered after the end: 410 sale_ended, with the reason and the operator's message. */
   static ApiError refusal(String reason, String message) {

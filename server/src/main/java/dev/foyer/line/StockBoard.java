@@ -39,6 +39,21 @@ public final class StockBoard implements Shareable {
     return told.get(event);
   }
 
+  /**
+   * What the line was last told, from this node's memory or else (a node that started after the
+   * last broadcast) from Redis once.
+   */
+  public io.vertx.core.Future<Told> get(String event, StockStore store) {
+    Told known = told.get(event);
+    if (known != null) {
+      return io.vertx.core.Future.succeededFuture(known);
+    }
+    return store.told(event).map(t -> {
+      told.putIfAbsent(event, t);
+      return told.get(event);
+    });
+  }
+
   /** Where the sale stands as last told (on_sale when nothing was told). */
   public String sale(String event) {
     Told t = told.get(event);

@@ -15,6 +15,6 @@ public record TickResult(List<String> admitted, List<String> expired, long activ
    * {@code sale} where the sale stands (on_sale, all_held, sold_out, ended).
    */
   public record StockTotals(boolean loaded, long free, long held, long sold, long buyers, long holds, long returned,
-                            long returnsAt, String sale) {
+                            long returnsAt, String sale, SaleEnd end) {
   }
 }

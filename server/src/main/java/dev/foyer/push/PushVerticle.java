@@ -90,6 +90,7 @@ public class PushVerticle extends VerticleBase {
   private final Map<ShownPositions.Reason, Counter> framesBy = new java.util.EnumMap<>(ShownPositions.Reason.class);
   private ProgressFanOut progress;
   private StockBoard stockBoard;
+  private dev.foyer.line.StockStore stockStore;
 
   public PushVerticle(FoyerConfig config, PassKeyRing passKeys) {
     this.config = config;
@@ -114,6 +115,7 @@ public class PushVerticle extends VerticleBase {
     }
     progress = new ProgressFanOut(vertx, sockets);
     stockBoard = StockBoard.of(vertx);
+    stockStore = new dev.foyer.line.StockStore(redis, config.keyPrefix());
     Gauge.builder("foyer_connected_sockets", sockets, Sockets::sockets)
         .description("Bridge sockets open on this node").register(Metrics.registry());
     Gauge.builder("foyer_connected_visitors", sockets, Sockets::visitorCount)
@@ -229,6 +231,11 @@ public class PushVerticle extends VerticleBase {
   }
 
   private Future<Void> rankRound(String event, EventSettings settings, long now, long period) {
+    // what the line was told of the stock: kept by the broadcasts, read from Redis once per node
+    return stockBoard.get(event, stockStore).compose(told -> rankBatches(event, settings, now, period));
+  }
+
+  private Future<Void> rankBatches(String event, EventSettings settings, long now, long period) {
     List<String> visitors = sockets.visitors(event);
     List<Future<Integer>> batches = new ArrayList<>();
     for (int from = 0; from < visitors.size(); from += BATCH) {

@@ -48,10 +48,11 @@ final class StockWatch {
   void ticked(EventInfo event, TickResult result, long now) {
     TickResult.StockTotals s = result.stock();
     Told last = told.get(event.id());
-    if (!s.loaded() && last == null) {
+    if (!s.loaded() && last == null && s.end() == null) {
       return; // the map is not in Redis yet: nothing to tell
     }
-    boolean saleChanged = last == null || !last.sale().equals(s.sale());
+    // a first look that finds the sale on sale tells nobody anything new
+    boolean saleChanged = last == null ? !Stock.ON_SALE.equals(s.sale()) : !last.sale().equals(s.sale());
     if (saleChanged) {
       announce(event, s, last, now);
     }
@@ -84,6 +85,10 @@ final class StockWatch {
     if (Stock.ALL_HELD.equals(s.sale()) && s.returnsAt() > 0) {
       frame.put("returnsAt", s.returnsAt());
     }
+    if (s.end() != null) {
+      frame.put("reason", s.end().reason()).put("message", s.end().message().isEmpty()
+          ? dev.foyer.line.SaleEnd.defaultMessage(s.end().reason()) : s.end().message());
+    }
     if (last != null || !Stock.ON_SALE.equals(s.sale())) {
       LOG.info("Event {}: {}", event.id(), switch (s.sale()) {
         case Stock.SOLD_OUT -> "sold out (nothing free, nothing held); admission stops, the line is told and keeps "
@@ -96,6 +101,7 @@ final class StockWatch {
     if (Stock.SOLD_OUT.equals(s.sale())) {
       Metrics.soldOut(event.id()).increment();
     }
+    store.remember(event.id(), frame);
     vertx.eventBus().publish(Addresses.event(event.id()), frame);
   }
 
@@ -107,6 +113,7 @@ final class StockWatch {
         .put("measured", new JsonObject().put("perBuyer", m.perBuyer()).put("buyShare", m.buyShare())
             .put("returnShare", m.returnShare()))
         .put("at", now);
+    store.remember(event.id(), frame);
     vertx.eventBus().publish(Addresses.stock(event.id()), frame);
   }
 
