@@ -87,7 +87,7 @@ public class IngressVerticle extends VerticleBase {
     new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), catalog, passes).mount(router);
     router.route("/eventbus/*").handler(ctx -> SecurityHeaders.bridge(ctx, cors::bridgeAllows));
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
-        config.clients()).router());
+        config.clients(), stock).router());
     site.mountPages(router);
     router.route().failureHandler(Replies::failure);
     router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("not_found",
