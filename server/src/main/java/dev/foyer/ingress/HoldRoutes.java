@@ -78,8 +78,9 @@ record HoldRoutes(Checks checks, HoldService holds) {
       }
       // no-cache: a browser keeps the map and asks with If-None-Match, which costs one small read
       response.putHeader(HttpHeaders.ETAG, map.etag())
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-          .putHeader(HttpHeaders.VARY, "Accept-Encoding");
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+      // added, not put: the CORS check said Vary: Origin before
+      response.headers().add(HttpHeaders.VARY, "Accept-Encoding");
       if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), map.etag())) {
         response.setStatusCode(304).end();
         return;

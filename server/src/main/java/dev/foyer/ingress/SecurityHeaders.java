@@ -36,22 +36,6 @@ final class SecurityHeaders {
     ctx.next();
   }
 
-  /**
-   * The SockJS handler answers every Origin with itself and credentials allowed; only foyer's own
-   * pages and the origins events list may read the bridge's answers from a browser, so any other
-   * origin loses those headers.
-   */
-  static void bridge(RoutingContext ctx, java.util.function.BiPredicate<String, RoutingContext> allows) {
-    ctx.addHeadersEndHandler(v -> {
-      String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-      if (origin == null || !allows.test(origin, ctx)) {
-        ctx.response().headers().remove(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
-            .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS);
-      }
-    });
-    ctx.next();
-  }
-
   static boolean sameOrigin(String origin, RoutingContext ctx) {
     try {
       String authority = URI.create(origin).getRawAuthority();
