@@ -4,7 +4,6 @@ import dev.foyer.FoyerConfig;
 import dev.foyer.bridge.Bridge;
 import dev.foyer.bus.Addresses;
 import dev.foyer.bus.HoldService;
-import dev.foyer.common.ApiError;
 import dev.foyer.common.ClientAddress;
 import dev.foyer.common.Limiter;
 import dev.foyer.common.Stores;
@@ -20,7 +19,6 @@ import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
@@ -85,14 +83,9 @@ public class IngressVerticle extends VerticleBase {
         config.clients()).router());
     site.mountPages(router);
     router.route().failureHandler(Replies::failure);
-    router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("not_found",
-        "nothing at " + ctx.request().path())));
-    router.errorHandler(405, ctx -> {
-      String allow = SecurityHeaders.allowed(router, ctx.request().path());
-      ctx.response().putHeader(HttpHeaders.ALLOW, allow);
-      Replies.error(ctx, new ApiError(405, "method_not_allowed",
-          ctx.request().method() + " is not allowed on " + ctx.request().path() + "; allowed: " + allow));
-    });
+    UnknownPaths unknown = new UnknownPaths(router);
+    router.errorHandler(404, unknown::answer);
+    router.errorHandler(405, unknown::answer);
 
     return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true).setCompressionContentSizeThreshold(1024)).requestHandler(router).listen(config.httpPort());
   }

@@ -48,7 +48,8 @@ final class SecurityHeaders {
 
   /**
    * The {@code Allow} header of a 405: the methods of every route whose path matches, read from the
-   * route table itself so it can never disagree with it.
+   * route table itself so it can never disagree with it; regex routes (the CORS and pass checks,
+   * the static files' catch-alls) name no path of their own and are left out.
    */
   static String allowed(Router router, String path) {
     Set<String> methods = new TreeSet<>();
@@ -63,6 +64,10 @@ final class SecurityHeaders {
       if (path.matches(regex)) {
         route.methods().forEach(m -> methods.add(m.name()));
       }
+    }
+    if (methods.contains("GET")) {
+      // a HEAD is answered as its GET (see UnknownPaths)
+      methods.add("HEAD");
     }
     return String.join(", ", methods);
   }
