@@ -26,9 +26,9 @@ record HoldRoutes(Checks checks, HoldService holds) {
 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(VisitorRoutes.BODY_LIMIT);
-    router.get("/api/events/:event/seats").handler(checks::eventId).handler(this::seats);
+    router.get("/api/events/:event/seats").handler(checks::knownEvent).handler(this::seats);
     // the pass is checked before any body is read
-    router.routeWithRegex("/api/events/(?<event>[^/]+)/holds(?:/.*)?").handler(checks::eventId)
+    router.routeWithRegex("/api/events/(?<event>[^/]+)/holds(?:/.*)?").handler(checks::knownEvent)
         .handler(checks::pass).handler(checks::traffic);
     // the limits are routes of their own: a body handler must come first on its route
     router.post("/api/events/:event/holds").handler(checks::holdLimit);

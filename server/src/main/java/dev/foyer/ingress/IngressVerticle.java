@@ -66,8 +66,8 @@ public class IngressVerticle extends VerticleBase {
     ProofOfWork pow = new ProofOfWork(config.secret(), redis, config.keyPrefix());
     PowDifficulty difficulty = new PowDifficulty(line);
     Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic,
-        clients, limiter, catalog, pow, difficulty, new Identities(vertx));
-    SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes);
+        clients, limiter, catalog, events, pow, difficulty, new Identities(vertx));
+    SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes, checks);
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
