@@ -70,6 +70,15 @@ public class EventRepository {
         .recover(Failures.postgres());
   }
 
+  /** Changes an existing event's name, opening and settings; its layout and seats stay as they are. */
+  public Future<Void> update(EventInfo event) {
+    OffsetDateTime opensAt = event.opensAt() == null ? null : event.opensAt().atOffset(ZoneOffset.UTC);
+    return pool.preparedQuery("UPDATE events SET name = $2, opens_at = $3, settings = $4, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(event.id(), event.name(), opensAt, event.settings().toJson()))
+        .<Void>mapEmpty()
+        .recover(Failures.postgres());
+  }
+
   /** The event, or null when there is none with that id. */
   public Future<EventInfo> find(String id) {
     Metrics.eventLookups().increment();

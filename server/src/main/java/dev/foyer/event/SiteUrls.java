@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
  * The sites an event may send visitors back to and take calls from. URLs are read by one strict
  * grammar rather than a lenient parser, because an open redirect lives in the gap between how a
  * checker and a browser read a URL: only printable ASCII, no backslash, no user info, a plain host
- * name or bracketed IPv6, no dot segments or encoded dots, slashes or backslashes in the path.
- * Anything else is refused, not repaired.
+ * name or bracketed IPv6, and a path that every server resolves the same: no dot segments, no
+ * {@code //}, no {@code ;} path parameters (Tomcat reads {@code /spring/..;/admin} as
+ * {@code /admin}), and no encoded dot, slash, backslash, semicolon, NUL or percent sign (an encoded
+ * {@code %} is how a double-encoded {@code %252e%252e} becomes {@code ..} on a server that decodes
+ * twice). Anything else is refused, not repaired; the query and fragment are the site's own.
  */
 public final class SiteUrls {
 
@@ -23,7 +26,7 @@ public final class SiteUrls {
       "(?i)(https?)://([^/?#@\\\\]+)(/[^?#]*)?(\\?[^#]*)?(#.*)?");
   private static final Pattern HOST_PORT = Pattern.compile(
       "(?i)([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*|\\[[0-9a-f:.]+\\])(?::([0-9]{1,5}))?");
-  private static final Pattern BAD_PATH = Pattern.compile("(?i)%2e|%2f|%5c|(^|/)\\.\\.?(/|$)");
+  private static final Pattern BAD_PATH = Pattern.compile("(?i)%2e|%2f|%5c|%3b|%00|%25|;|//|(^|/)\\.\\.?(/|$)");
 
   /** One URL, read: lowercase scheme and host, the port always explicit, the path at least "/". */
   public record Parsed(String scheme, String host, int port, String path, String query, String fragment) {
@@ -82,7 +85,7 @@ public final class SiteUrls {
       }
     }
     String path = m.group(3) == null ? "/" : m.group(3);
-    if (BAD_PATH.matcher(path).find() || path.startsWith("//")) {
+    if (BAD_PATH.matcher(path).find()) {
       return null;
     }
     String query = m.group(4) == null ? null : m.group(4).substring(1);

@@ -53,10 +53,14 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
     router.route("/api/admin/*").handler(checks::admin);
     router.get("/api/admin/events").handler(this::list);
     router.put("/api/admin/events/:event").handler(body).handler(checks::eventId).handler(this::putEvent);
-    router.get("/api/admin/events/:event/stats").handler(checks::eventId).handler(this::stats);
-    router.put("/api/admin/events/:event/gate").handler(body).handler(checks::eventId).handler(this::putGate);
-    router.put("/api/admin/events/:event/settings").handler(body).handler(checks::eventId).handler(this::putSettings);
-    router.post("/api/admin/events/:event/end").handler(body).handler(checks::eventId).handler(this::endSale);
+    router.get("/api/admin/events/:event/stats").handler(checks::storedEvent).handler(this::stats);
+    // the event is looked up before its body is read; a body handler must come first on its route
+    router.put("/api/admin/events/:event/gate").handler(checks::storedEvent);
+    router.put("/api/admin/events/:event/gate").handler(body).handler(this::putGate);
+    router.put("/api/admin/events/:event/settings").handler(checks::storedEvent);
+    router.put("/api/admin/events/:event/settings").handler(body).handler(this::putSettings);
+    router.post("/api/admin/events/:event/end").handler(checks::storedEvent);
+    router.post("/api/admin/events/:event/end").handler(body).handler(this::endSale);
     router.post("/api/admin/pass-keys/rotate").handler(this::rotatePassKeys);
   }
 
@@ -78,42 +82,64 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
         .onFailure(ctx::fail);
   }
 
+  /**
+   * Creates an event (name and layout required) or updates one: an update changes the fields it
+   * gives and keeps the others ({@code "opensAt": null} clears the opening), and without
+   * {@code seats} it leaves the seat map alone, so a rename or a new opening time needs no layout.
+   */
   private void putEvent(RoutingContext ctx) {
     String id = Checks.event(ctx);
     JsonObject body = Replies.requiredJsonBody(ctx);
     Replies.rejectUnknownFields(body, EVENT_FIELDS);
-    if (!(body.getValue("name") instanceof String name) || name.isBlank() || name.length() > 200) {
+    Object rawName = body.getValue("name");
+    if (body.containsKey("name") && (!(rawName instanceof String n) || n.isBlank() || n.length() > 200)) {
       throw ApiError.badRequest("invalid_name", "name must be a non-empty string of at most 200 characters");
     }
-    var opensAt = EventRepository.parseOpensAt(body.getValue("opensAt"));
-    if (!(body.getValue("seats") instanceof JsonObject layout)) {
+    boolean opensAtGiven = body.containsKey("opensAt");
+    var givenOpensAt = EventRepository.parseOpensAt(body.getValue("opensAt"));
+    Object rawLayout = body.getValue("seats");
+    if (body.containsKey("seats") && !(rawLayout instanceof JsonObject)) {
       throw ApiError.badRequest("invalid_layout", "seats must be an object like {\"sections\": [...]}");
     }
+    JsonObject layout = (JsonObject) rawLayout;
     Object rawSettings = body.getValue("settings");
     if (rawSettings != null && !(rawSettings instanceof JsonObject)) {
       throw ApiError.badRequest("invalid_setting", "settings must be an object");
     }
     JsonObject settingsJson = rawSettings == null ? new JsonObject() : (JsonObject) rawSettings;
     EventSettings.defaults().merge(settingsJson); // reject bad settings before reading anything
-    List<Seat> seats = SeatLayout.expand(layout);
+    List<Seat> seats = layout == null ? null : SeatLayout.expand(layout);
     events.find(id)
         .compose(existing -> {
+          if (existing == null && rawName == null) {
+            throw ApiError.badRequest("invalid_name", "there is no event '" + id + "' yet: creating one needs a name");
+          }
+          if (existing == null && layout == null) {
+            throw ApiError.badRequest("invalid_layout", "there is no event '" + id + "' yet: creating one needs "
+                + "its seats, like {\"sections\": [...]}");
+          }
+          String name = rawName != null ? ((String) rawName).trim() : existing.name();
+          var opensAt = opensAtGiven || existing == null ? givenOpensAt : existing.opensAt();
           EventSettings base = existing == null ? EventSettings.defaults() : existing.settings();
-          EventInfo event = new EventInfo(id, name.trim(), opensAt, base.merge(settingsJson));
-          return events.save(event, layout, seats)
+          EventInfo event = new EventInfo(id, name, opensAt, base.merge(settingsJson));
+          Future<Boolean> saved = layout != null ? events.save(event, layout, seats)
+              : events.update(event).map(false);
+          Future<Long> seatCount = seats != null ? Future.succeededFuture((long) seats.size()) : events.seatCount(id);
+          return saved
               .compose(created -> gate.override(event).map(created))
               // every cache of this node current before the answer; other nodes hear it on the bus
               .compose(created -> EventChanges.announce(vertx, id).map(created))
-              .onSuccess(created -> {
-                LOG.info("Event {} {} by {}: {} seats, settings {}", id, created ? "created" : "updated", who(ctx),
-                    seats.size(), event.settings().toJson().encode());
+              .compose(created -> seatCount.map(count -> {
+                LOG.info("Event {} {} by {}: {} seats{}, settings {}", id, created ? "created" : "updated", who(ctx),
+                    count, layout == null ? " (layout kept)" : "", event.settings().toJson().encode());
                 Replies.json(ctx, created ? 201 : 200, new JsonObject()
                     .put("id", id)
                     .put("name", event.name())
                     .put("opensAt", opensAt == null ? null : opensAt.toString())
-                    .put("seats", seats.size())
+                    .put("seats", count)
                     .put("settings", event.settings().toJson()));
-              });
+                return created;
+              }));
         })
         .onFailure(ctx::fail);
   }
@@ -133,55 +159,53 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
 
   private void stats(RoutingContext ctx) {
     String id = Checks.event(ctx);
-    stored(id)
-        .compose(info -> Future.all(line.counts(id, System.currentTimeMillis()), events.soldCount(id),
-                events.seatCount(id), stock.stock(id), stock.told(id))
-            .onSuccess(all -> {
-              QueueCounts counts = all.resultAt(0);
-              long sold = all.<Long>resultAt(1);
-              long seats = all.<Long>resultAt(2);
-              Stock left = all.resultAt(3);
-              StockBoard.Told told = all.resultAt(4);
-              Replies.json(ctx, 200, new JsonObject()
-                  .put("stock", left.toJson().put("state", told.sale() == null ? left.state()
-                      : told.sale().getString("state")))
-                  .put("waiting", counts.waiting())
-                  .put("active", counts.active())
-                  .put("admittedTotal", counts.admittedTotal())
-                  .put("prequeued", counts.prequeued())
-                  .put("admissionRate", counts.rate())
-                  .put("held", counts.held())
-                  .put("sold", sold)
-                  .put("seats", new JsonObject().put("total", seats).put("held", counts.held()).put("sold", sold)
-                      .put("free", Math.max(0, seats - counts.held() - sold)))
-                  .put("settings", info.settings().toJson())
-                  .put("gate", new JsonObject()
-                      .put("mode", info.settings().gate().wire())
-                      .put("queueing", counts.queueing())
-                      .put("rate", counts.trafficRate())));
-            }))
+    EventInfo info = Checks.eventInfo(ctx);
+    Future.all(line.counts(id, System.currentTimeMillis()), events.soldCount(id), events.seatCount(id),
+            stock.stock(id), stock.told(id))
+        .onSuccess(all -> {
+          QueueCounts counts = all.resultAt(0);
+          long sold = all.<Long>resultAt(1);
+          long seats = all.<Long>resultAt(2);
+          Stock left = all.resultAt(3);
+          StockBoard.Told told = all.resultAt(4);
+          Replies.json(ctx, 200, new JsonObject()
+              .put("stock", left.toJson().put("state", told.sale() == null ? left.state()
+                  : told.sale().getString("state")))
+              .put("waiting", counts.waiting())
+              .put("active", counts.active())
+              .put("admittedTotal", counts.admittedTotal())
+              .put("prequeued", counts.prequeued())
+              .put("admissionRate", counts.rate())
+              .put("held", counts.held())
+              .put("sold", sold)
+              .put("seats", new JsonObject().put("total", seats).put("held", counts.held()).put("sold", sold)
+                  .put("free", Math.max(0, seats - counts.held() - sold)))
+              .put("settings", info.settings().toJson())
+              .put("gate", new JsonObject()
+                  .put("mode", info.settings().gate().wire())
+                  .put("queueing", counts.queueing())
+                  .put("rate", counts.trafficRate())));
+        })
         .onFailure(ctx::fail);
   }
 
   private void putGate(RoutingContext ctx) {
     String id = Checks.event(ctx);
+    EventInfo info = Checks.eventInfo(ctx);
     JsonObject body = Replies.requiredJsonBody(ctx);
     Replies.rejectUnknownFields(body, Set.of("mode"));
     EventSettings.Gate mode = EventSettings.Gate.parse(body.getValue("mode"));
-    stored(id)
-        .compose(info -> {
-          EventInfo updated = new EventInfo(id, info.name(), info.opensAt(), info.settings().withGate(mode),
-              info.openingSeed());
-          return events.saveSettings(id, updated.settings())
-              .compose(v -> gate.override(updated))
-              .compose(queueing -> EventChanges.announce(vertx, id).map(queueing))
-              .onSuccess(queueing -> {
-                LOG.info("Gate of event {} set to {} by {} (joiners {})", id, mode.wire(), who(ctx),
-                    queueing == null ? "wait or pass as traffic decides"
-                        : queueing ? "wait in line" : "pass straight in while capacity allows");
-                Replies.json(ctx, 200, new JsonObject().put("event", id)
-                    .put("gate", new JsonObject().put("mode", mode.wire()).put("queueing", queueing)));
-              });
+    EventInfo updated = new EventInfo(id, info.name(), info.opensAt(), info.settings().withGate(mode),
+        info.openingSeed());
+    events.saveSettings(id, updated.settings())
+        .compose(v -> gate.override(updated))
+        .compose(queueing -> EventChanges.announce(vertx, id).map(queueing))
+        .onSuccess(queueing -> {
+          LOG.info("Gate of event {} set to {} by {} (joiners {})", id, mode.wire(), who(ctx),
+              queueing == null ? "wait or pass as traffic decides"
+                  : queueing ? "wait in line" : "pass straight in while capacity allows");
+          Replies.json(ctx, 200, new JsonObject().put("event", id)
+              .put("gate", new JsonObject().put("mode", mode.wire()).put("queueing", queueing)));
         })
         .onFailure(ctx::fail);
   }
@@ -189,21 +213,18 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
   /** Changes some settings of an event at once on every node; logged with who and what. */
   private void putSettings(RoutingContext ctx) {
     String id = Checks.event(ctx);
+    EventInfo info = Checks.eventInfo(ctx);
     JsonObject changes = Replies.requiredJsonBody(ctx);
-    EventSettings.defaults().merge(changes); // reject bad settings before reading anything
-    stored(id)
-        .compose(info -> {
-          EventSettings updated = info.settings().merge(changes);
-          return events.saveSettings(id, updated)
-              .compose(v -> gate.override(new EventInfo(id, info.name(), info.opensAt(), updated, info.openingSeed())))
-              .compose(queueing -> EventChanges.announce(vertx, id).map(queueing))
-              .onSuccess(queueing -> {
-                if (changes.containsKey("paused") && updated.paused() != info.settings().paused()) {
-                  LOG.info("Admission of event {} {} by {}", id, updated.paused() ? "paused" : "resumed", who(ctx));
-                }
-                LOG.info("Settings of event {} changed by {}: {}", id, who(ctx), changes.encode());
-                Replies.json(ctx, 200, new JsonObject().put("event", id).put("settings", updated.toJson()));
-              });
+    EventSettings updated = info.settings().merge(changes);
+    events.saveSettings(id, updated)
+        .compose(v -> gate.override(new EventInfo(id, info.name(), info.opensAt(), updated, info.openingSeed())))
+        .compose(queueing -> EventChanges.announce(vertx, id).map(queueing))
+        .onSuccess(queueing -> {
+          if (changes.containsKey("paused") && updated.paused() != info.settings().paused()) {
+            LOG.info("Admission of event {} {} by {}", id, updated.paused() ? "paused" : "resumed", who(ctx));
+          }
+          LOG.info("Settings of event {} changed by {}: {}", id, who(ctx), changes.encode());
+          Replies.json(ctx, 200, new JsonObject().put("event", id).put("settings", updated.toJson()));
         })
         .onFailure(ctx::fail);
   }
@@ -226,20 +247,13 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
           + " characters");
     }
     SaleEnd end = new SaleEnd(r, m.strip());
-    stored(id)
-        .compose(info -> line.endSale(id, end))
+    line.endSale(id, end)
         .onSuccess(v -> {
           LOG.info("Sale of event {} ended by {} ({}): nobody joins or is let in any more", id, who(ctx), r);
           Replies.json(ctx, 200, new JsonObject().put("event", id).put("sale", "ended").put("reason", r)
               .put("message", end.message().isEmpty() ? SaleEnd.defaultMessage(r) : end.message()));
         })
         .onFailure(ctx::fail);
-  }
-
-  /** The event as PostgreSQL has it now (admin calls bypass the cache); 404 when there is none. */
-  private Future<EventInfo> stored(String id) {
-    return events.find(id).compose(info -> info != null ? Future.succeededFuture(info)
-        : Future.failedFuture(ApiError.notFound("unknown_event", "there is no event '" + id + "'")));
   }
 
   private static String who(RoutingContext ctx) {

@@ -7,6 +7,8 @@ import dev.foyer.common.Limiter;
 import dev.foyer.common.Metrics;
 import dev.foyer.event.ClientLimits;
 import dev.foyer.event.EventCatalog;
+import dev.foyer.event.EventInfo;
+import dev.foyer.event.EventRepository;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import io.vertx.core.Future;
@@ -31,6 +33,7 @@ final class Checks {
 
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_-]{16,64}");
   private static final String EVENT = "foyer.event";
+  private static final String EVENT_INFO = "foyer.event-info";
   private static final String CLAIMS = "foyer.claims";
   private static final String TOKEN = "foyer.token";
   private static final String VISITOR = "foyer.visitor";
@@ -45,12 +48,13 @@ final class Checks {
   private final ClientAddress clients;
   private final Limiter limiter;
   private final EventCatalog catalog;
+  private final EventRepository events;
   private final ProofOfWork pow;
   private final PowDifficulty difficulty;
 
   Checks(String adminKey, AdminGuard adminGuard, QueueTokens tokens, Passes passes, TrafficCounter traffic,
-         ClientAddress clients, Limiter limiter, EventCatalog catalog, ProofOfWork pow, PowDifficulty difficulty,
-         Identities identities) {
+         ClientAddress clients, Limiter limiter, EventCatalog catalog, EventRepository events, ProofOfWork pow,
+         PowDifficulty difficulty, Identities identities) {
     this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
     this.adminGuard = adminGuard;
     this.tokens = tokens;
@@ -59,6 +63,7 @@ final class Checks {
     this.clients = clients;
     this.limiter = limiter;
     this.catalog = catalog;
+    this.events = events;
     this.pow = pow;
     this.difficulty = difficulty;
     this.identities = identities;
@@ -213,27 +218,54 @@ final class Checks {
     }).onComplete(ar -> proceed(ctx, ar.cause()));
   }
 
-  /** The {@code :event} path parameter follows the id rule (400 {@code invalid_event_id}). */
+  /** The {@code :event} path parameter follows the id rule (400 {@code invalid_event_id}): for a creation. */
   void eventId(RoutingContext ctx) {
     ctx.put(EVENT, EventIds.require(ctx.pathParam("event")));
     ctx.next();
   }
 
   /**
-   * Counts the request towards the event's cluster-wide rate, which the gate reads, once the event
-   * is known to exist (404 {@code unknown_event} otherwise): a made-up id must not make a counter
-   * in Redis.
+   * The {@code :event} path parameter names an event that exists: 400 {@code invalid_event_id},
+   * 404 {@code unknown_event}. Every route of an event runs it first, before tokens, passes, codes
+   * or bodies are looked at, so an event that does not exist is the same 404 on every path (a gate
+   * answering 401 for one would send buyers to the waiting room of an event that is not there).
+   * Read through the node's catalog, which remembers unknown ids for a few seconds.
    */
-  void traffic(RoutingContext ctx) {
-    String event = event(ctx);
-    // a body handler may follow (the holds' routes): nothing may arrive while the catalog is read
+  void knownEvent(RoutingContext ctx) {
+    lookUp(ctx, catalog::get);
+  }
+
+  /** As {@link #knownEvent}, read from PostgreSQL: admin calls see the event as it is stored now, never a cache. */
+  void storedEvent(RoutingContext ctx) {
+    lookUp(ctx, id -> events.find(id).compose(info -> info != null ? Future.succeededFuture(info)
+        : Future.failedFuture(ApiError.notFound("unknown_event", "there is no event '" + id + "'"))));
+  }
+
+  private void lookUp(RoutingContext ctx, java.util.function.Function<String, Future<EventInfo>> find) {
+    String event = EventIds.require(ctx.pathParam("event"));
+    ctx.put(EVENT, event);
+    // a body handler may follow (the holds' routes): nothing may arrive while the event is read
     ctx.request().pause();
-    catalog.get(event).onComplete(ar -> {
+    find.apply(event).onComplete(ar -> {
       if (ar.succeeded()) {
-        traffic.count(event);
+        ctx.put(EVENT_INFO, ar.result());
       }
       proceed(ctx, ar.cause());
     });
+  }
+
+  /** The event {@link #knownEvent} or {@link #storedEvent} found. */
+  static EventInfo eventInfo(RoutingContext ctx) {
+    return ctx.get(EVENT_INFO);
+  }
+
+  /**
+   * Counts the request towards the event's cluster-wide rate, which the gate reads; after
+   * {@link #knownEvent}, so a made-up id never makes a counter in Redis.
+   */
+  void traffic(RoutingContext ctx) {
+    traffic.count(event(ctx));
+    ctx.next();
   }
 
   /**

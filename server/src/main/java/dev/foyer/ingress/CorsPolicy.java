@@ -6,6 +6,7 @@ import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.SiteUrls;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -52,6 +53,8 @@ final class CorsPolicy {
     String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
     String event = ctx.pathParam("event");
     boolean preflight = ctx.request().method() == HttpMethod.OPTIONS;
+    // with or without an Origin: a cache keeping the answer to one must not hand it to the other
+    varyOnOrigin(ctx.response().headers());
     if (origin == null || (!preflight && SecurityHeaders.sameOrigin(origin, ctx)) || !EventIds.isValid(event)) {
       ctx.next();
       return;
@@ -61,7 +64,6 @@ final class CorsPolicy {
       ctx.request().resume();
       boolean allowed = ar.succeeded() && SiteUrls.originAllowed(ar.result().settings().corsOrigins(), origin);
       HttpServerResponse response = ctx.response();
-      response.headers().add(HttpHeaders.VARY, "Origin");
       if (allowed) {
         response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
             .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
@@ -83,8 +85,43 @@ final class CorsPolicy {
     });
   }
 
+  /**
+   * On the bridge's SockJS answers ({@code /eventbus/info}, the fallbacks' POSTs and their
+   * preflights), which the SockJS handler writes itself: it grants every Origin, with credentials.
+   * Here, as the headers go out, foyer's own origin and the ones events list keep the grant, without
+   * credentials; any other origin, or none, loses every {@code Access-Control-Allow-*} header. As
+   * the answer depends on Origin, it always says {@code Vary: Origin}, so a cache never hands one
+   * origin's answer to another (SockJS marks its preflights cacheable for a year).
+   */
+  void bridge(RoutingContext ctx) {
+    ctx.addHeadersEndHandler(v -> {
+      MultiMap headers = ctx.response().headers();
+      String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+      headers.remove(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS);
+      if (origin != null && bridgeAllows(origin, ctx)) {
+        if (headers.contains(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)) {
+          headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        }
+      } else {
+        List.copyOf(headers.names()).stream()
+            .filter(name -> name.regionMatches(true, 0, "Access-Control-", 0, 15))
+            .forEach(headers::remove);
+      }
+      varyOnOrigin(headers);
+    });
+    ctx.next();
+  }
+
+  private static void varyOnOrigin(MultiMap headers) {
+    boolean said = headers.getAll(HttpHeaders.VARY).stream()
+        .anyMatch(vary -> java.util.Arrays.stream(vary.split(",")).anyMatch(v -> v.trim().equalsIgnoreCase("Origin")));
+    if (!said) {
+      headers.add(HttpHeaders.VARY, "Origin");
+    }
+  }
+
   /** For the bridge: foyer's own origin, or one that some event lists. */
-  boolean bridgeAllows(String origin, RoutingContext ctx) {
+  private boolean bridgeAllows(String origin, RoutingContext ctx) {
     return SecurityHeaders.sameOrigin(origin, ctx) || SiteUrls.originAllowed(List.copyOf(bridgeOrigins), origin);
   }
 }

@@ -44,13 +44,13 @@ record GateRoutes(Checks checks, SiteStore site, EventCatalog catalog, Passes pa
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(VisitorRoutes.BODY_LIMIT);
     // any method: nginx's auth_request subrequest keeps the method of the request it guards
-    router.route("/api/events/:event/auth").handler(checks::eventId).handler(this::auth);
+    router.route("/api/events/:event/auth").handler(checks::knownEvent).handler(this::auth);
     router.post("/api/passes/introspect").handler(body).handler(this::introspect);
-    router.get("/api/events/:event/return-url").handler(checks::eventId).handler(this::checkReturn);
-    router.post("/api/events/:event/visitors/me/return").handler(body).handler(checks::eventId)
+    router.get("/api/events/:event/return-url").handler(checks::knownEvent).handler(this::checkReturn);
+    router.post("/api/events/:event/visitors/me/return").handler(body).handler(checks::knownEvent)
         .handler(checks::queueToken).handler(this::issueCode);
-    router.post("/api/events/:event/return-codes").handler(body).handler(checks::eventId).handler(this::exchange);
-    router.get("/api/events/:event/return").handler(checks::eventId).handler(this::enter);
+    router.post("/api/events/:event/return-codes").handler(body).handler(checks::knownEvent).handler(this::exchange);
+    router.get("/api/events/:event/return").handler(checks::knownEvent).handler(this::enter);
   }
 
   /**

@@ -26,9 +26,9 @@ record HoldRoutes(Checks checks, HoldService holds) {
 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(VisitorRoutes.BODY_LIMIT);
-    router.get("/api/events/:event/seats").handler(checks::eventId).handler(this::seats);
+    router.get("/api/events/:event/seats").handler(checks::knownEvent).handler(this::seats);
     // the pass is checked before any body is read
-    router.routeWithRegex("/api/events/(?<event>[^/]+)/holds(?:/.*)?").handler(checks::eventId)
+    router.routeWithRegex("/api/events/(?<event>[^/]+)/holds(?:/.*)?").handler(checks::knownEvent)
         .handler(checks::pass).handler(checks::traffic);
     // the limits are routes of their own: a body handler must come first on its route
     router.post("/api/events/:event/holds").handler(checks::holdLimit);
@@ -78,8 +78,9 @@ record HoldRoutes(Checks checks, HoldService holds) {
       }
       // no-cache: a browser keeps the map and asks with If-None-Match, which costs one small read
       response.putHeader(HttpHeaders.ETAG, map.etag())
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-          .putHeader(HttpHeaders.VARY, "Accept-Encoding");
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+      // added, not put: the CORS check said Vary: Origin before
+      response.headers().add(HttpHeaders.VARY, "Accept-Encoding");
       if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), map.etag())) {
         response.setStatusCode(304).end();
         return;

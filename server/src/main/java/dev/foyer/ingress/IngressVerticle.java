@@ -5,7 +5,6 @@ import dev.foyer.bridge.Bridge;
 import dev.foyer.bus.Addresses;
 import dev.foyer.bus.EventChanges;
 import dev.foyer.bus.HoldService;
-import dev.foyer.common.ApiError;
 import dev.foyer.common.ClientAddress;
 import dev.foyer.common.Limiter;
 import dev.foyer.common.Stores;
@@ -23,7 +22,6 @@ import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
@@ -71,8 +69,8 @@ public class IngressVerticle extends VerticleBase {
     ProofOfWork pow = new ProofOfWork(config.secret(), redis, config.keyPrefix());
     PowDifficulty difficulty = new PowDifficulty(line);
     Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic,
-        clients, limiter, catalog, pow, difficulty, new Identities(vertx));
-    SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes);
+        clients, limiter, catalog, events, pow, difficulty, new Identities(vertx));
+    SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes, checks);
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
@@ -85,19 +83,14 @@ public class IngressVerticle extends VerticleBase {
         .mount(router);
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
     new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), catalog, passes).mount(router);
-    router.route("/eventbus/*").handler(ctx -> SecurityHeaders.bridge(ctx, cors::bridgeAllows));
+    router.route("/eventbus/*").handler(cors::bridge);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
         config.clients(), stock).router());
     site.mountPages(router);
     router.route().failureHandler(Replies::failure);
-    router.errorHandler(404, ctx -> Replies.error(ctx, ApiError.notFound("not_found",
-        "nothing at " + ctx.request().path())));
-    router.errorHandler(405, ctx -> {
-      String allow = SecurityHeaders.allowed(router, ctx.request().path());
-      ctx.response().putHeader(HttpHeaders.ALLOW, allow);
-      Replies.error(ctx, new ApiError(405, "method_not_allowed",
-          ctx.request().method() + " is not allowed on " + ctx.request().path() + "; allowed: " + allow));
-    });
+    UnknownPaths unknown = new UnknownPaths(router);
+    router.errorHandler(404, unknown::answer);
+    router.errorHandler(405, unknown::answer);
 
     return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true).setCompressionContentSizeThreshold(1024)).requestHandler(router).listen(config.httpPort());
   }

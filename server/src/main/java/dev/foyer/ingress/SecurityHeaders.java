@@ -36,22 +36,6 @@ final class SecurityHeaders {
     ctx.next();
   }
 
-  /**
-   * The SockJS handler answers every Origin with itself and credentials allowed; only foyer's own
-   * pages and the origins events list may read the bridge's answers from a browser, so any other
-   * origin loses those headers.
-   */
-  static void bridge(RoutingContext ctx, java.util.function.BiPredicate<String, RoutingContext> allows) {
-    ctx.addHeadersEndHandler(v -> {
-      String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-      if (origin == null || !allows.test(origin, ctx)) {
-        ctx.response().headers().remove(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
-            .remove(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS);
-      }
-    });
-    ctx.next();
-  }
-
   static boolean sameOrigin(String origin, RoutingContext ctx) {
     try {
       String authority = URI.create(origin).getRawAuthority();
@@ -64,7 +48,8 @@ final class SecurityHeaders {
 
   /**
    * The {@code Allow} header of a 405: the methods of every route whose path matches, read from the
-   * route table itself so it can never disagree with it.
+   * route table itself so it can never disagree with it; regex routes (the CORS and pass checks,
+   * the static files' catch-alls) name no path of their own and are left out.
    */
   static String allowed(Router router, String path) {
     Set<String> methods = new TreeSet<>();
@@ -79,6 +64,10 @@ final class SecurityHeaders {
       if (path.matches(regex)) {
         route.methods().forEach(m -> methods.add(m.name()));
       }
+    }
+    if (methods.contains("GET")) {
+      // a HEAD is answered as its GET (see UnknownPaths)
+      methods.add("HEAD");
     }
     return String.join(", ", methods);
   }

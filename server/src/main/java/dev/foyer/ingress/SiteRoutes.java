@@ -1,6 +1,6 @@
 package dev.foyer.ingress;
 
-import dev.foyer.common.EventIds;
+import dev.foyer.common.ApiError;
 import dev.foyer.pass.Passes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +10,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** What browsers and operators' tools fetch without the API: pages, the passes' keys, health, metrics. */
-record SiteRoutes(HealthChecks health, Passes passes) {
+record SiteRoutes(HealthChecks health, Passes passes, Checks checks) {
 
   /** Health, keys and metrics: mounted first, they answer even when everything else is busy. */
   void mountInfrastructure(Router router) {
@@ -21,8 +21,10 @@ record SiteRoutes(HealthChecks health, Passes passes) {
 
   /** Pages and static files: mounted last, after every API route. */
   void mountPages(Router router) {
-    router.get("/events/:event").handler(ctx -> page(ctx, "waiting.html"));
-    router.get("/events/:event/seats").handler(ctx -> page(ctx, "seats.html"));
+    router.get("/events/:event").handler(checks::knownEvent).handler(ctx -> page(ctx, "waiting.html"))
+        .failureHandler(SiteRoutes::noSuchEvent);
+    router.get("/events/:event/seats").handler(checks::knownEvent).handler(ctx -> page(ctx, "seats.html"))
+        .failureHandler(SiteRoutes::noSuchEvent);
     router.get("/admin").handler(ctx -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .sendFile("webroot/admin.html"));
     StaticHandler webjars = StaticHandler.create("META-INF/resources/webjars");
@@ -35,11 +37,17 @@ record SiteRoutes(HealthChecks health, Passes passes) {
   }
 
   private void page(RoutingContext ctx, String file) {
-    if (!EventIds.isValid(ctx.pathParam("event"))) {
-      ctx.response().setStatusCode(404).end("No such event");
-      return;
-    }
     ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").sendFile("webroot/" + file);
+  }
+
+  /** A page for an id that is no event is a plain 404 for the browser; other failures answer as the API's. */
+  private static void noSuchEvent(RoutingContext ctx) {
+    if (ctx.failure() instanceof ApiError e && (e.status() == 404 || e.status() == 400)) {
+      ctx.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .end("No such event\n");
+    } else {
+      ctx.next();
+    }
   }
 
   private void health(RoutingContext ctx) {

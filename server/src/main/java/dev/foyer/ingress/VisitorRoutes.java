@@ -39,14 +39,14 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
     router.get("/api/events").handler(this::list);
-    router.get("/api/events/:event").handler(checks::eventId).handler(checks::traffic).handler(this::event);
-    router.post("/api/events/:event/visitors").handler(body).handler(checks::eventId)
+    router.get("/api/events/:event").handler(checks::knownEvent).handler(checks::traffic).handler(this::event);
+    router.post("/api/events/:event/visitors").handler(body).handler(checks::knownEvent)
         .handler(checks::optionalQueueToken).handler(checks::joinKey).handler(checks::traffic).handler(checks::powPresent)
         .handler(checks::joinLimit).handler(checks::identity).handler(checks::pow).handler(this::join);
-    router.get("/api/events/:event/challenge").handler(checks::eventId).handler(checks::traffic).handler(this::challenge);
-    router.get("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueToken)
+    router.get("/api/events/:event/challenge").handler(checks::knownEvent).handler(checks::traffic).handler(this::challenge);
+    router.get("/api/events/:event/visitors/me").handler(checks::knownEvent).handler(checks::queueToken)
         .handler(checks::traffic).handler(this::me);
-    router.delete("/api/events/:event/visitors/me").handler(checks::eventId).handler(checks::queueTokenOrPass)
+    router.delete("/api/events/:event/visitors/me").handler(checks::knownEvent).handler(checks::queueTokenOrPass)
         .handler(checks::traffic).handler(this::leave);
   }
 

@@ -50,6 +50,36 @@ class SiteUrlsTest {
     assertThrows(ApiError.class, () -> SiteUrls.allowedReturn(ENTRIES, null));
   }
 
+  /**
+   * What a server behind the prefix may read as another path: an empty segment (some proxies and
+   * frameworks collapse {@code //}, and {@code //evil.com} is a host to a browser resolving a
+   * relative path), Tomcat's {@code ;} path parameters ({@code /spring/..;/admin} is {@code /admin}
+   * there), and anything encoded twice ({@code %252e} is {@code %2e} after one decoding and
+   * {@code .} after the second).
+   */
+  @Test
+  void pathsAServerCouldReadOutsideThePrefixAreRefused() {
+    List<String> entries = List.of("https://shop.example/spring/");
+    for (String bad : List.of("https://shop.example/spring//evil.com", "https://shop.example/spring//",
+        "https://shop.example/spring/a//b", "https://shop.example/spring/..;/admin", "https://shop.example/spring/;x/a",
+        "https://shop.example/spring/a;jsessionid=1", "https://shop.example/spring/%3b/a", "https://shop.example/spring/%3B/a",
+        "https://shop.example/spring/%252e%252e/admin", "https://shop.example/spring/%252E%252E/admin",
+        "https://shop.example/spring/%252f", "https://shop.example/spring/100%25", "https://shop.example/spring/a%00",
+        "https://shop.example/spring/.", "https://shop.example/spring/./a", "https://shop.example/spring/..",
+        "https://shop.example/spring/.%2e/admin", "https://shop.example/spring/%2E%2E/admin")) {
+      ApiError e = assertThrows(ApiError.class, () -> SiteUrls.allowedReturn(entries, bad), bad);
+      assertEquals("return_url_not_allowed", e.code(), bad);
+    }
+    // the query and the fragment are the site's own: encoded characters there are fine
+    for (String ok : List.of("https://shop.example/spring/seats?next=%2F..%2Fa%3Bb&p=100%25",
+        "https://shop.example/spring/seats#a//b;c", "https://shop.example/spring/.well-known/x",
+        "https://shop.example/spring/a..b/c...", "https://shop.example/spring/caf%C3%A9")) {
+      assertEquals("https://shop.example", SiteUrls.allowedReturn(entries, ok).origin(), ok);
+    }
+    assertThrows(ApiError.class, () -> EventSettings.defaults().merge(new JsonObject()
+        .put("returnUrls", new JsonArray().add("https://shop.example/spring;x/"))), "entries follow the grammar too");
+  }
+
   @Test
   void theCodeGoesIntoTheQueryBeforeAnyFragment() {
     assertEquals("https://tickets.example.com/spring/?foyer_code=abc",

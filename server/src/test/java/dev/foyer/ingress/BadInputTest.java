@@ -190,9 +190,9 @@ class BadInputTest {
             .compose(me -> api.admin(HttpMethod.POST, "/api/admin/events/" + EVENT).send().map(admin -> {
               ctx.verify(() -> {
                 assertEquals(405, event.statusCode());
-                assertEquals("GET", event.getHeader("Allow"));
+                assertEquals("GET, HEAD", event.getHeader("Allow"));
                 assertEquals(405, me.statusCode());
-                assertEquals("DELETE, GET", me.getHeader("Allow"));
+                assertEquals("DELETE, GET, HEAD", me.getHeader("Allow"));
                 assertEquals(405, admin.statusCode());
                 assertEquals("PUT", admin.getHeader("Allow"));
               });

@@ -164,6 +164,71 @@ class UnknownEventTest {
     return await(Waits.until(vertx, read, ok, OTHER_NODE_MILLIS));
   }
 
+  /**
+   * Every path of an event, with what a caller might bring (a token and a pass of another event, a
+   * code, a cookie, an Origin, a body), answers an id with no event 404 {@code unknown_event}:
+   * never 401 or 400, which would send a buyer behind a gate to the waiting room of an event that is
+   * not there. The pages are a plain 404.
+   */
+  @Test
+  void everyPathOfAnUnknownEventIs404UnknownEvent(Vertx vertx) {
+    ApiClient api = cluster.api(0);
+    String real = "real-" + UUID.randomUUID().toString().substring(0, 8);
+    await(api.createEvent(real, new JsonObject().put("gate", "off")));
+    JsonObject admitted = await(api.admitted(real));
+    String token = admitted.getString("token");
+    String pass = admitted.getString("pass");
+    String id = "ghost-" + UUID.randomUUID().toString().substring(0, 8);
+    String base = "/api/events/" + id;
+    String code = "A".repeat(32);
+    List<Future<HttpResponse<Buffer>>> calls = List.of(
+        api.request(HttpMethod.GET, base).send(),
+        api.request(HttpMethod.POST, base + "/visitors").send(),
+        api.request(HttpMethod.POST, base + "/visitors").bearerTokenAuthentication(token).send(),
+        api.request(HttpMethod.POST, base + "/visitors").putHeader("Idempotency-Key", "bad").send(),
+        api.request(HttpMethod.GET, base + "/challenge").send(),
+        api.request(HttpMethod.GET, base + "/visitors/me").send(),
+        api.request(HttpMethod.GET, base + "/visitors/me").bearerTokenAuthentication(token).send(),
+        api.request(HttpMethod.DELETE, base + "/visitors/me").bearerTokenAuthentication(pass).send(),
+        api.request(HttpMethod.GET, base + "/seats").send(),
+        api.request(HttpMethod.GET, base + "/seats?since=x").send(),
+        api.request(HttpMethod.POST, base + "/holds").sendJsonObject(new JsonObject().put("seats", new io.vertx.core.json.JsonArray())),
+        api.request(HttpMethod.POST, base + "/holds").bearerTokenAuthentication(pass).sendJsonObject(new JsonObject()),
+        api.request(HttpMethod.DELETE, base + "/holds/some-hold").bearerTokenAuthentication(pass).send(),
+        api.request(HttpMethod.POST, base + "/holds/some-hold/confirm").send(),
+        api.request(HttpMethod.GET, base + "/auth").send(),
+        api.request(HttpMethod.GET, base + "/auth?redirect=1").putHeader("X-Forwarded-Host", "site.test").send(),
+        api.request(HttpMethod.POST, base + "/auth").putHeader("Cookie", "foyer_pass_" + id + "=" + pass).send(),
+        api.request(HttpMethod.GET, base + "/auth").bearerTokenAuthentication(pass).send(),
+        api.request(HttpMethod.GET, base + "/return-url?url=https%3A%2F%2Fsite.test%2F").send(),
+        api.request(HttpMethod.POST, base + "/visitors/me/return").sendJsonObject(new JsonObject().put("url", "https://site.test/")),
+        api.request(HttpMethod.POST, base + "/visitors/me/return").bearerTokenAuthentication(token)
+            .sendJsonObject(new JsonObject().put("url", "https://site.test/")),
+        api.request(HttpMethod.POST, base + "/return-codes").sendJsonObject(new JsonObject().put("code", code)),
+        api.request(HttpMethod.POST, base + "/return-codes").sendJsonObject(new JsonObject()),
+        api.request(HttpMethod.GET, base + "/return?foyer_code=" + code + "&next=/").send(),
+        api.request(HttpMethod.GET, base + "/return").send(),
+        api.request(HttpMethod.OPTIONS, base + "/visitors").putHeader("Origin", "https://site.test")
+            .putHeader("Access-Control-Request-Method", "POST").send(),
+        api.admin(HttpMethod.GET, "/api/admin/events/" + id + "/stats").send(),
+        api.admin(HttpMethod.PUT, "/api/admin/events/" + id + "/gate").sendJsonObject(new JsonObject().put("mode", "sideways")),
+        api.admin(HttpMethod.PUT, "/api/admin/events/" + id + "/settings").sendJsonObject(new JsonObject().put("paused", true)),
+        api.admin(HttpMethod.PUT, "/api/admin/events/" + id + "/settings").sendJsonObject(new JsonObject().put("colour", 1)));
+    List<HttpResponse<Buffer>> answers = await(Future.all(calls)).list();
+    for (int i = 0; i < answers.size(); i++) {
+      HttpResponse<Buffer> r = answers.get(i);
+      String what = "call " + i + ": " + r.statusCode() + " " + r.bodyAsString();
+      assertEquals(404, r.statusCode(), what);
+      assertEquals("unknown_event", r.bodyAsJsonObject().getString("error"), what);
+    }
+    for (String page : List.of("/events/" + id, "/events/" + id + "/seats")) {
+      HttpResponse<Buffer> r = await(api.request(HttpMethod.GET, page).send());
+      assertEquals(404, r.statusCode(), page);
+      assertEquals("No such event\n", r.bodyAsString(), page);
+    }
+    assertEquals(200, await(api.request(HttpMethod.GET, "/events/" + real).send()).statusCode());
+  }
+
   @Test
   void anEventCreatedRightAfterA404IsServedAtOnceOnItsNodeAndSoonOnTheOther(Vertx vertx) throws Exception {
     ApiClient a = cluster.api(0);
