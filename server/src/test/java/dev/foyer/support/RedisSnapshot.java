@@ -152,6 +152,11 @@ public final class RedisSnapshot {
     return keys.keySet();
   }
 
+  /** What {@code key} (after the prefix) was: "type expiring|persistent value"; null when absent. */
+  public String get(String key) {
+    return keys.get(key);
+  }
+
   /** One line per key that appeared, vanished or changed between this snapshot and {@code after}; "" when none. */
   public String diff(RedisSnapshot after) {
     StringBuilder out = new StringBuilder();
