@@ -77,7 +77,7 @@ public class IngressVerticle extends VerticleBase {
         .mount(router);
     new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow, difficulty)
         .mount(router);
-    new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
+    new HoldRoutes(checks, catalog, HoldService.client(vertx)).mount(router);
     new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), catalog, passes).mount(router);
     router.route("/eventbus/*").handler(cors::bridge);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
