@@ -153,7 +153,8 @@ class SeatMapTest {
 
     assertEquals(200, gzip.statusCode());
     assertEquals("gzip", gzip.getHeader("Content-Encoding"));
-    assertEquals("Accept-Encoding", gzip.getHeader("Vary"));
+    // caches keep gzip and plain apart (and, as every API answer, answers per Origin apart: CorsHeadersTest)
+    assertTrue(gzip.headers().getAll("Vary").contains("Accept-Encoding"), gzip.headers().getAll("Vary").toString());
     assertEquals(plain.getHeader("ETag"), gzip.getHeader("ETag"), "one version, one ETag, whatever the encoding");
     assertTrue(gzip.body().length() * 5 < plain.body().length(),
         "compressed: " + gzip.body().length() + " of " + plain.body().length() + " bytes");
