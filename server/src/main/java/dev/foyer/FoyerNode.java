@@ -1,6 +1,7 @@
 package dev.foyer;
 
 import dev.foyer.common.Migrations;
+import dev.foyer.common.SplitWatch;
 import dev.foyer.common.Stores;
 import dev.foyer.devmode.DemoEvent;
 import dev.foyer.hold.HoldVerticle;
@@ -54,7 +55,8 @@ public final class FoyerNode {
             .compose(id -> vertx.deployVerticle(() -> new HoldVerticle(config), new DeploymentOptions()))
             .compose(id -> vertx.deployVerticle(() -> new PushVerticle(config, key), new DeploymentOptions()))
             .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, key),
-                new DeploymentOptions().setInstances(config.httpInstances()))))
+                new DeploymentOptions().setInstances(config.httpInstances())))
+            .compose(id -> vertx.deployVerticle(() -> new SplitWatch(config), new DeploymentOptions())))
         .mapEmpty();
   }
 }

@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
 /** Starts one foyer node: configuration, dev-mode servers if needed, the cluster, the verticles. */
 public final class Main {
 
+  /** How long a member address may take to accept and to answer Hazelcast's greeting, at start. */
+  private static final int MEMBER_CONNECT_MILLIS = 1000;
+  private static final int MEMBER_ANSWER_MILLIS = 2000;
+
   private Main() {
   }
 
@@ -74,6 +78,13 @@ public final class Main {
       return;
     }
     log.info("Cluster '{}': {}", cluster.name(), cluster.reason());
+    if (!cluster.alone()) {
+      for (String member : new MemberProbe(MEMBER_CONNECT_MILLIS, MEMBER_ANSWER_MILLIS).apply(hazelcast)) {
+        log.warn("Member address {} left out: a program there accepts connections but does not answer as a Hazelcast "
+            + "member, and Hazelcast would wait on it for minutes before forming a cluster. Nodes on the other "
+            + "member addresses are still found; free that port or list other ports", member);
+      }
+    }
 
     FoyerConfig finalConfig = config;
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcast);

@@ -57,7 +57,10 @@ class FoyerConfigTest {
         "FOYER_CLUSTER_PORT", "5801"));
     var hazelcast = ClusterConfigs.apply(ClusterConfigs.loopback("foyer"), config.cluster());
     assertEquals("tickets-prod", hazelcast.getClusterName());
-    assertEquals(List.of("10.0.0.11", "10.0.0.12:5701"), hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+    List<String> members = hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers();
+    assertEquals(21, members.size(), "a host without a port on every port of the range, one with a port once: " + members);
+    assertEquals(List.of("10.0.0.11:5801", "10.0.0.11:5802"), members.subList(0, 2));
+    assertEquals(List.of("10.0.0.11:5820", "10.0.0.12:5701"), members.subList(19, 21));
     assertEquals(List.of("10.0.0.11"), List.copyOf(hazelcast.getNetworkConfig().getInterfaces().getInterfaces()));
     assertEquals(5801, hazelcast.getNetworkConfig().getPort());
     assertFalse(hazelcast.getNetworkConfig().getJoin().getMulticastConfig().isEnabled());
@@ -68,14 +71,50 @@ class FoyerConfigTest {
     FoyerConfig config = FoyerConfig.load(Map.of("FOYER_CLUSTER_MEMBERS", "foyer1,foyer2,foyer3"));
     var hazelcast = ClusterConfigs.apply(ClusterConfigs.loopback("foyer"), config.cluster());
     assertFalse(hazelcast.getNetworkConfig().getInterfaces().isEnabled());
-    assertEquals(List.of("foyer1", "foyer2", "foyer3"), hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+    List<String> members = hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers();
+    assertEquals(60, members.size(), members.toString());
+    assertTrue(members.containsAll(List.of("foyer1:5701", "foyer2:5710", "foyer3:5720")), members.toString());
   }
 
   @Test
   void withoutClusterVariablesTheXmlDecides() {
     var hazelcast = ClusterConfigs.apply(ClusterConfigs.loopback("foyer"), FoyerConfig.load(Map.of()).cluster());
     assertEquals("foyer", hazelcast.getClusterName());
-    assertEquals(List.of("127.0.0.1"), hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+    assertEquals(ports("127.0.0.1", 5701, 5720), hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+  }
+
+  /**
+   * Hazelcast tries a bare member on three ports only and parses no range: the shipped XML and the
+   * built-in default name every port of theirs, and a member given without a port gets them all.
+   */
+  @Test
+  void everyPortOfTheRangeIsAMember() throws Exception {
+    var shipped = new com.hazelcast.config.FileSystemXmlConfig(java.nio.file.Path.of("..", "cluster.xml").toString());
+    var network = shipped.getNetworkConfig();
+    assertEquals(ports("127.0.0.1", network.getPort(), network.getPort() + network.getPortCount() - 1),
+        network.getJoin().getTcpIpConfig().getMembers(), "cluster.xml lists its whole range");
+    assertEquals(network.getJoin().getTcpIpConfig().getMembers(),
+        ClusterConfigs.loopback("x").getNetworkConfig().getJoin().getTcpIpConfig().getMembers(), "as the default does");
+
+    var moved = ClusterConfigs.apply(new com.hazelcast.config.FileSystemXmlConfig(
+        java.nio.file.Path.of("..", "cluster.xml").toString()), FoyerConfig.load(Map.of("FOYER_CLUSTER_PORT", "6801")).cluster());
+    assertEquals(ports("127.0.0.1", 6801, 6820), moved.getNetworkConfig().getJoin().getTcpIpConfig().getMembers(),
+        "FOYER_CLUSTER_PORT moves the listed range with the port");
+
+    var mixed = ClusterConfigs.apply(ClusterConfigs.loopback("x"), FoyerConfig.load(Map.of(
+        "FOYER_CLUSTER_MEMBERS", "10.0.0.1, [fd00::1],fd00::2,[fd00::3]:5799,10.0.0.4:5702")).cluster());
+    List<String> members = mixed.getNetworkConfig().getJoin().getTcpIpConfig().getMembers();
+    assertEquals(62, members.size(), members.toString());
+    assertTrue(members.containsAll(List.of("10.0.0.1:5701", "10.0.0.1:5720", "[fd00::1]:5701", "[fd00::2]:5720",
+        "[fd00::3]:5799", "10.0.0.4:5702")), members.toString());
+  }
+
+  private static List<String> ports(String host, int from, int to) {
+    List<String> members = new java.util.ArrayList<>();
+    for (int port = from; port <= to; port++) {
+      members.add(host + ":" + port);
+    }
+    return members;
   }
 
   @Test

@@ -21,6 +21,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How honest the shown ETA is in a capacity-bound sale: {@code maxActive} slots, every admitted
@@ -45,7 +47,9 @@ final class EtaBench {
     volatile Long etaSeconds;
     volatile String status;
     volatile long admittedAt;
+    volatile boolean done;
     WebSocket socket;
+    long pingTimer = -1;
 
     Visitor(String id, String token) {
       this.id = id;
@@ -57,6 +61,15 @@ final class EtaBench {
   private final int port;
   private final String adminKey;
   private final Random random = new Random();
+  /** A run's leaves that failed even after their retries: each keeps a slot for activeSeconds. */
+  private final AtomicLong leaveErrors = new AtomicLong();
+  /** Requests answered 503 (or not at all) and tried again, as a page would. */
+  private final AtomicLong retries = new AtomicLong();
+  /** Sockets the server closed before their visitor's admission, reconnected. */
+  private final AtomicLong reconnects = new AtomicLong();
+  /** Admitted visitors of the run, and the moment all of them are. */
+  private AtomicInteger waitingForAdmission;
+  private Promise<Void> allAdmitted;
 
   EtaBench(Vertx vertx, int port, String adminKey) {
     this.vertx = vertx;
@@ -105,38 +118,46 @@ final class EtaBench {
         .put("admitPerMinute", 0).put("activeSeconds", 600).put("graceSeconds", 120)
         .put("rankPushMillis", rankPushMillis);
     admin(http, event, seats, settings).await(30, TimeUnit.SECONDS);
+    leaveErrors.set(0);
+    retries.set(0);
+    reconnects.set(0);
+    waitingForAdmission = new AtomicInteger(count);
+    allAdmitted = Promise.promise();
     List<Visitor> all = new ArrayList<>();
     for (int from = 0; from < count; from += 100) {
       List<Future<Visitor>> joins = new ArrayList<>();
       for (int i = from; i < Math.min(count, from + 100); i++) {
-        joins.add(http.request(HttpMethod.POST, "/api/events/" + event + "/visitors")
-            .compose(req -> req.send().compose(resp -> resp.body()))
-            .map(b -> new JsonObject(b)).map(j -> new Visitor(j.getString("visitor"), j.getString("token"))));
+        joins.add(join(http, event, java.util.UUID.randomUUID().toString(), 5));
       }
-      Future.all(joins).await(60, TimeUnit.SECONDS);
+      // the awaits are bounds for a run that makes no progress, far past what a loaded machine takes
+      Future.all(joins).await(180, TimeUnit.SECONDS);
       joins.forEach(f -> all.add(f.result()));
     }
     List<Future<Void>> registered = new ArrayList<>();
     for (Visitor v : all) {
       registered.add(connect(ws, http, event, v, dwellMin, dwellMax));
     }
-    Future.all(registered).await(60, TimeUnit.SECONDS);
+    Future.all(registered).await(180, TimeUnit.SECONDS);
     long start = System.currentTimeMillis();
     // the opening: everyone is in line and the empty slots fill at the first tick
-    admin(http, event, seats, new JsonObject().put("paused", false)).await(30, TimeUnit.SECONDS);
+    admin(http, event, seats, new JsonObject().put("paused", false)).await(60, TimeUnit.SECONDS);
     all.forEach(v -> scheduleLook(v, lookEverySeconds));
-    long deadline = start + (long) (count * (dwellMin + dwellMax) / 2.0 / maxActive * 3 + 60) * 1000;
-    while (all.stream().anyMatch(v -> v.admittedAt == 0) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(200);
+    long bound = (long) (count * (dwellMin + dwellMax) / 2.0 / maxActive * 3 + 60) * 1000;
+    try {
+      allAdmitted.future().await(bound, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // reported in the run's figures: admitted below the visitors, with the leaves that failed
     }
     long admitted = all.stream().filter(v -> v.admittedAt > 0).count();
     double seconds = (System.currentTimeMillis() - start) / 1000.0;
     all.forEach(v -> {
+      v.done = true;
+      vertx.cancelTimer(v.pingTimer);
       if (v.socket != null) {
         v.socket.close();
       }
     });
-    admin(http, event, seats, new JsonObject().put("paused", true)).await(30, TimeUnit.SECONDS);
+    admin(http, event, seats, new JsonObject().put("paused", true)).await(60, TimeUnit.SECONDS);
     ws.close();
     http.close();
 
@@ -174,6 +195,9 @@ final class EtaBench {
         .put("run", n)
         .put("event", event)
         .put("admitted", admitted)
+        .put("leaveErrors", leaveErrors.get())
+        .put("retries", retries.get())
+        .put("reconnects", reconnects.get())
         .put("seconds", seconds)
         .put("looks", looks)
         .put("measuringLooks", measuring)
@@ -212,35 +236,99 @@ final class EtaBench {
     });
   }
 
+  /**
+   * A new visitor's join, with one Idempotency-Key across its retries (as the waiting page does):
+   * a 503, or no answer, is tried again a second later, so a slow store costs time, not the run.
+   */
+  private Future<Visitor> join(HttpClient http, String event, String key, int triesLeft) {
+    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/events/" + event + "/visitors")
+            .putHeader("Idempotency-Key", key))
+        .compose(req -> req.send().compose(resp -> resp.body().map(b -> {
+          if (resp.statusCode() != 201) {
+            throw new IllegalStateException("a join answered " + resp.statusCode() + ": " + b);
+          }
+          JsonObject j = new JsonObject(b);
+          return new Visitor(j.getString("visitor"), j.getString("token"));
+        })))
+        .recover(err -> {
+          if (triesLeft <= 1 || !retryable(err)) {
+            return Future.failedFuture(err);
+          }
+          retries.incrementAndGet();
+          return later(1000).compose(x -> join(http, event, key, triesLeft - 1));
+        });
+  }
+
+  /** A 503 or a lost connection is worth another try; any other answer is the harness's mistake. */
+  private static boolean retryable(Throwable err) {
+    String message = String.valueOf(err.getMessage());
+    return !(err instanceof IllegalStateException) || message.contains(" 503:");
+  }
+
+  private Future<Void> later(long millis) {
+    Promise<Void> done = Promise.promise();
+    vertx.setTimer(millis, id -> done.complete());
+    return done.future();
+  }
+
+  /**
+   * The visitor's socket: registered once the server's first frame for the visitor's own address
+   * comes (its place, or its admission); an err frame fails the registration with the server's
+   * reason. A socket the server closes before the admission is opened again, as the page does.
+   */
   private Future<Void> connect(WebSocketClient ws, HttpClient http, String event, Visitor v, int dwellMin, int dwellMax) {
     Promise<Void> registered = Promise.promise();
+    open(ws, http, event, v, dwellMin, dwellMax, registered, 3).onFailure(registered::tryFail);
+    if (v.pingTimer < 0) {
+      // the pages ping every 20 s
+      v.pingTimer = vertx.setPeriodic(20_000, id -> {
+        WebSocket socket = v.socket;
+        if (v.admittedAt != 0 || v.done) {
+          vertx.cancelTimer(id);
+        } else if (socket != null) {
+          socket.writeTextMessage("{\"type\":\"ping\"}");
+        }
+      });
+    }
+    return registered.future();
+  }
+
+  private Future<Void> open(WebSocketClient ws, HttpClient http, String event, Visitor v, int dwellMin, int dwellMax,
+                            Promise<Void> registered, int reconnectsLeft) {
     String address = "foyer.visitor." + v.id;
     return ws.connect(new WebSocketConnectOptions().setURI("/eventbus/websocket")).compose(socket -> {
       v.socket = socket;
-      socket.handler(data -> onFrame(http, event, v, data, registered, dwellMin, dwellMax));
-      socket.writeTextMessage(new JsonObject().put("type", "register").put("address", address)
-          .put("headers", new JsonObject().put("token", v.token)).encode());
-      // the pages ping every 20 s
-      vertx.setPeriodic(20_000, id -> {
-        if (v.admittedAt == 0) {
-          socket.writeTextMessage("{\"type\":\"ping\"}");
+      socket.handler(data -> onFrame(http, event, v, address, data, registered, dwellMin, dwellMax));
+      socket.closeHandler(x -> {
+        if (v.admittedAt != 0 || v.done) {
+          return;
+        }
+        if (reconnectsLeft > 0) {
+          reconnects.incrementAndGet();
+          open(ws, http, event, v, dwellMin, dwellMax, registered, reconnectsLeft - 1)
+              .onFailure(registered::tryFail);
         } else {
-          vertx.cancelTimer(id);
+          registered.tryFail("the server closed visitor " + v.id + "'s socket four times");
         }
       });
-      return registered.future();
+      return socket.writeTextMessage(new JsonObject().put("type", "register").put("address", address)
+          .put("headers", new JsonObject().put("token", v.token)).encode());
     });
   }
 
-  private void onFrame(HttpClient http, String event, Visitor v, Buffer data, Promise<Void> registered, int dwellMin,
-                       int dwellMax) {
+  private void onFrame(HttpClient http, String event, Visitor v, String address, Buffer data, Promise<Void> registered,
+                       int dwellMin, int dwellMax) {
     long now = System.currentTimeMillis();
     JsonObject frame = new JsonObject(data);
-    registered.tryComplete();
     JsonObject body = frame.getJsonObject("body");
-    if (!"rec".equals(frame.getString("type")) || body == null) {
+    if ("err".equals(frame.getString("type"))) {
+      registered.tryFail("the bridge refused visitor " + v.id + ": " + frame.encode());
       return;
     }
+    if (!"rec".equals(frame.getString("type")) || body == null || !address.equals(frame.getString("address"))) {
+      return;
+    }
+    registered.tryComplete();
     switch (String.valueOf(body.getString("type"))) {
       case "rank" -> {
         v.etaSeconds = body.getLong("etaSeconds");
@@ -251,14 +339,47 @@ final class EtaBench {
       case "admitted" -> {
         if (v.admittedAt == 0) {
           v.admittedAt = now;
+          if (waitingForAdmission.decrementAndGet() == 0) {
+            allAdmitted.tryComplete();
+          }
           long dwell = (dwellMin * 1000L) + (long) (random.nextDouble() * (dwellMax - dwellMin) * 1000);
-          vertx.setTimer(dwell, id -> http.request(new RequestOptions().setMethod(HttpMethod.DELETE)
-                  .setURI("/api/events/" + event + "/visitors/me").putHeader("Authorization", "Bearer " + v.token))
-              .compose(req -> req.send()));
+          vertx.setTimer(dwell, id -> leave(http, event, v, 5));
         }
       }
       default -> { }
     }
+  }
+
+  /**
+   * The visitor leaves after its dwell and frees its slot for the next in line. A leave that fails
+   * would keep the slot for activeSeconds (600 s) and stall the line, so it is tried again (a
+   * leave is idempotent: 204 again) and one that never goes through is counted in the run.
+   */
+  private void leave(HttpClient http, String event, Visitor v, int triesLeft) {
+    if (v.done) {
+      // the run is over (every visitor admitted) and its client closed: the last dwells need no end
+      return;
+    }
+    http.request(new RequestOptions().setMethod(HttpMethod.DELETE).setURI("/api/events/" + event + "/visitors/me")
+            .putHeader("Authorization", "Bearer " + v.token))
+        .compose(req -> req.send().compose(resp -> resp.body().map(b -> {
+          if (resp.statusCode() != 204) {
+            throw new IllegalStateException("a leave answered " + resp.statusCode() + ": " + b);
+          }
+          return b;
+        })))
+        .onFailure(err -> {
+          if (v.done) {
+            return;
+          }
+          if (triesLeft > 1 && retryable(err)) {
+            retries.incrementAndGet();
+            vertx.setTimer(1000, id -> leave(http, event, v, triesLeft - 1));
+          } else {
+            leaveErrors.incrementAndGet();
+            System.err.println("eta: visitor " + v.id + " could not leave: " + err.getMessage());
+          }
+        });
   }
 
   private Future<JsonObject> admin(HttpClient http, String event, JsonObject seats, JsonObject settings) {

@@ -111,6 +111,7 @@ class BenchHarnessTest {
     assertEquals(2, r.getJsonArray("runs").size());
     for (Object o : r.getJsonArray("runs")) {
       JsonObject run = (JsonObject) o;
+      assertEquals(0, run.getLong("leaveErrors"), "every leave went through (each failed one holds a slot): " + run);
       assertEquals(40, run.getLong("admitted"), "every visitor admitted, every one left after the dwell: " + run);
       long compared = run.getJsonObject("relativeError").getLong("n");
       assertTrue(compared > 0, "looks at a figure were compared: " + run);

@@ -31,6 +31,11 @@ public interface HoldService {
       return new HoldAsk(seats, null, null);
     }
 
+    /** How many seats or places the hold asks for, which the event's maxSeatsPerHold bounds. */
+    public int count() {
+      return seats != null ? seats.size() : best != null ? best.count() : standing.count();
+    }
+
     JsonObject toJson() {
       JsonObject json = new JsonObject();
       if (seats != null) {

@@ -153,4 +153,22 @@ public final class Metrics {
     return Timer.builder("foyer_postgres_query").tag("query", query)
         .description("Round trip of a PostgreSQL query or transaction").register(registry());
   }
+
+  private static final java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> SPLIT =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * foyer_cluster_split: live nodes serving this node's state that are not in its cluster (0 when
+   * whole; see SplitWatch). Keyed by registry: each Vert.x (a test's node) has its own.
+   */
+  public static void clusterSplit(int nodes) {
+    MeterRegistry registry = registry();
+    SPLIT.computeIfAbsent(System.identityHashCode(registry), k -> {
+      java.util.concurrent.atomic.AtomicInteger value = new java.util.concurrent.atomic.AtomicInteger();
+      io.micrometer.core.instrument.Gauge.builder("foyer_cluster_split", value, java.util.concurrent.atomic.AtomicInteger::get)
+          .description("Live nodes serving this node's state (Redis key prefix) that are not in its cluster")
+          .register(registry);
+      return value;
+    }).set(nodes);
+  }
 }

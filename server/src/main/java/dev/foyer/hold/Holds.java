@@ -39,8 +39,7 @@ record Holds(HoldStore store, ReservationRepository reservations, EventCatalog c
   public Future<Held> hold(String event, String visitor, HoldAsk ask, String idempotencyKey) {
     return catalog.get(event).compose(info -> maps.plan(event).compose(plan -> {
       int most = info.settings().maxSeatsPerHold();
-      int asked = ask.seats() != null ? ask.seats().size() : ask.best() != null ? ask.best().count() : ask.standing().count();
-      if (asked > most) {
+      if (ask.count() > most) {
         return Future.failedFuture(new ApiError(422, "too_many_seats", "at most " + most + " seats per hold"));
       }
       long now = System.currentTimeMillis();

@@ -1,5 +1,6 @@
 package dev.foyer.ingress;
 
+import dev.foyer.common.SplitWatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -31,7 +32,13 @@ record HealthChecks(Vertx vertx, Redis redis, Pool pg) {
           .put("postgres", pgCheck.result())
           .put("cluster", clusterCheck.result());
       boolean up = checks.stream().allMatch(e -> "UP".equals(e.getValue()));
-      return Future.succeededFuture(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
+      JsonObject body = new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks);
+      String split = SplitWatch.details(vertx);
+      if (split != null) {
+        // a split leaves the node UP: each part serves its visitors, and all nodes DOWN would end the sale
+        body.put("details", new JsonObject().put("cluster", split));
+      }
+      return Future.succeededFuture(body);
     });
   }
 

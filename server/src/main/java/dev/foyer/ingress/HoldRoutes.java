@@ -2,6 +2,7 @@ package dev.foyer.ingress;
 
 import dev.foyer.bus.HoldService;
 import dev.foyer.common.ApiError;
+import dev.foyer.event.EventCatalog;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -19,7 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** What an admitted visitor calls with the pass: the seat map, holds, releases, confirmations. */
-record HoldRoutes(Checks checks, HoldService holds) {
+record HoldRoutes(Checks checks, EventCatalog catalog, HoldService holds) {
+
+  /** The hold a request asks for, once its body and its size are checked. */
+  private static final String ASK = "foyer.holdAsk";
 
   /** {@code ?since=} and the ETag name a version as {@code {generation}.{version}}. */
   private static final Pattern VERSION = Pattern.compile("([0-9A-Za-z]{1,40})\\.([0-9]{1,18})");
@@ -30,10 +34,13 @@ record HoldRoutes(Checks checks, HoldService holds) {
     // the pass is checked before any body is read
     router.routeWithRegex("/api/events/(?<event>[^/]+)/holds(?:/.*)?").handler(checks::knownEvent)
         .handler(checks::pass).handler(checks::traffic);
-    // the limits are routes of their own: a body handler must come first on its route
-    router.post("/api/events/:event/holds").handler(checks::holdLimit);
+    // a hold's body (and its size against the event's maxSeatsPerHold) is checked before its limit:
+    // a request refused for what it says costs the client no token (docs/API.md, Limits per client)
+    router.post("/api/events/:event/holds").handler(body).handler(this::holdAsk).handler(checks::holdLimit)
+        .handler(this::hold);
+    // a confirmation says nothing but its hold id, which only the store can judge: the limit comes
+    // first, on a route of its own, as a body handler must come first on its route
     router.post("/api/events/:event/holds/:holdId/confirm").handler(checks::confirmLimit);
-    router.post("/api/events/:event/holds").handler(body).handler(this::hold);
     router.delete("/api/events/:event/holds/:holdId").handler(this::release);
     router.post("/api/events/:event/holds/:holdId/confirm").handler(body).handler(this::confirm);
   }
@@ -146,10 +153,29 @@ record HoldRoutes(Checks checks, HoldService holds) {
     return gzip != null ? gzip > 0 : any != null && any > 0;
   }
 
-  private void hold(RoutingContext ctx) {
+  /**
+   * What the hold asks for, judged from the request alone (its body, its Idempotency-Key) and the
+   * event's maxSeatsPerHold (422 {@code too_many_seats}), from the catalog in memory: none of it
+   * needs the seat store, so none of it spends a limit token.
+   */
+  private void holdAsk(RoutingContext ctx) {
     JsonObject body = Replies.requiredJsonBody(ctx);
     Replies.rejectUnknownFields(body, Set.of("seats", "best", "standing"));
-    holds.hold(Checks.event(ctx), Checks.visitor(ctx), holdAsk(body), Checks.idempotencyKey(ctx))
+    HoldService.HoldAsk ask = holdAsk(body);
+    Checks.idempotencyKey(ctx);
+    catalog.get(Checks.event(ctx)).onSuccess(info -> {
+      int most = info.settings().maxSeatsPerHold();
+      if (ask.count() > most) {
+        ctx.fail(new ApiError(422, "too_many_seats", "at most " + most + " seats per hold"));
+        return;
+      }
+      ctx.put(ASK, ask);
+      ctx.next();
+    }).onFailure(ctx::fail);
+  }
+
+  private void hold(RoutingContext ctx) {
+    holds.hold(Checks.event(ctx), Checks.visitor(ctx), ctx.get(ASK), Checks.idempotencyKey(ctx))
         .onSuccess(held -> Replies.json(ctx, 201, held.toJson()))
         .onFailure(ctx::fail);
   }

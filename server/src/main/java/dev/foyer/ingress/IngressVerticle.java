@@ -81,7 +81,7 @@ public class IngressVerticle extends VerticleBase {
     new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow, difficulty, stock,
         StockBoard.of(vertx))
         .mount(router);
-    new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
+    new HoldRoutes(checks, catalog, HoldService.client(vertx)).mount(router);
     new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), catalog, passes).mount(router);
     router.route("/eventbus/*").handler(cors::bridge);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,

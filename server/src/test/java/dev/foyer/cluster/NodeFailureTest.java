@@ -7,6 +7,7 @@ import dev.foyer.support.BridgeClient;
 import dev.foyer.support.NodeProcess;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
+import dev.foyer.support.Waits;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -101,8 +102,10 @@ class NodeFailureTest {
       b1.nextMessage("foyer.visitor." + v.getString("visitor"), "rank", 5000).await(10, TimeUnit.SECONDS);
       sockets.add(b1);
     }
-    Thread.sleep(1500);
-    long admittedBefore = survivorApi.stats(EVENT).await(10, TimeUnit.SECONDS).getLong("admittedTotal");
+    // the kill comes mid-sale: once a second batch went in (the first one's two seconds ran out)
+    Waits.until("two batches admitted before the kill", 60_000,
+        () -> admittedTotal(survivorApi) >= 4);
+    long admittedBefore = admittedTotal(survivorApi);
     Map<String, Long> positionBefore = new HashMap<>();
     for (JsonObject v : connected) {
       positionBefore.put(v.getString("visitor"),
@@ -131,19 +134,20 @@ class NodeFailureTest {
     assertTrue(survivor.awaitLog("runs admission for event " + EVENT, 40_000),
         "the survivor took the ticks over: " + survivor.log());
     long tookOverAfter = System.currentTimeMillis() - killedAt;
-    long deadline = System.currentTimeMillis() + 30_000;
-    long admittedAfter = admittedBefore;
-    while (System.currentTimeMillis() < deadline && admittedAfter < admittedBefore + 4) {
-      Thread.sleep(500);
-      admittedAfter = survivorApi.stats(EVENT).await(10, TimeUnit.SECONDS).getLong("admittedTotal");
-    }
-    assertTrue(admittedAfter >= admittedBefore + 4, "admission went on after the kill: " + admittedAfter);
+    Waits.until("admission went on after the kill (" + admittedBefore + " before)", 60_000,
+        () -> admittedTotal(survivorApi) >= admittedBefore + 4);
+    long admittedAfter = admittedTotal(survivorApi);
 
     // nobody admitted twice, nobody lost: every visitor is admitted once or still in line. Admission
     // is paused first, so none happens while the visitors are asked below (asking brings back those
     // away since they joined, who would be let in next) and the count and the batches seen agree
     survivorApi.putEvent(EVENT, new JsonObject().put("paused", true)).await(10, TimeUnit.SECONDS);
+    // nothing to wait for but a tick that was already running when the pause landed: ticks are
+    // 100 ms apart and take a few ms, so 1.5 s is a margin, and a batch it still admits is counted
+    // below either way, as the announcements are awaited
     Thread.sleep(1500);
+    Waits.until("every admission announced on the bus", 30_000,
+        () -> admittedTotal(survivorApi) == admittedCount.size());
     JsonObject stats = survivorApi.stats(EVENT).await(10, TimeUnit.SECONDS);
     admittedCount.forEach((v, n) -> assertEquals(1, n, v + " was admitted " + n + " times"));
     Set<String> accounted = new HashSet<>();
@@ -163,6 +167,10 @@ class NodeFailureTest {
     }
     apiA.close();
     apiB.close();
+  }
+
+  private static long admittedTotal(ApiClient api) throws Exception {
+    return api.stats(EVENT).await(10, TimeUnit.SECONDS).getLong("admittedTotal");
   }
 
 }

@@ -4,6 +4,7 @@ import dev.foyer.support.ApiClient;
 import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TcpProxy;
 import dev.foyer.support.TestServices;
+import dev.foyer.support.Waits;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -74,18 +75,19 @@ class OutageTest {
     assertEquals(503, me.statusCode());
     assertEquals(503, health.statusCode());
     assertEquals("DOWN", health.bodyAsJsonObject().getJsonObject("checks").getString("redis"));
+    // not a wait for anything: the outage lasts a while (the node's Redis client goes through its
+    // reconnect attempts meanwhile) before Redis comes back
     Thread.sleep(3000);
 
     proxy.restore();
-    long deadline = System.currentTimeMillis() + 15_000;
-    HttpResponse<Buffer> back = await(attempt.get());
-    while (back.statusCode() != 201 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(300);
-      back = await(attempt.get());
-    }
-    assertEquals(201, back.statusCode(), "joins work again: " + back.bodyAsString());
+    // the page's retries, with the attempt's key, until Redis answers again
+    List<HttpResponse<Buffer>> back = new ArrayList<>();
+    Waits.until("joins work again", 60_000, () -> {
+      back.add(0, await(attempt.get()));
+      return back.get(0).statusCode() == 201;
+    });
     // a 503 may still have gone through once Redis answered; its retries take no second place
-    assertEquals(21L, back.bodyAsJsonObject().getLong("position"), "one attempt, one place");
+    assertEquals(21L, back.get(0).bodyAsJsonObject().getLong("position"), "one attempt, one place");
     assertEquals(21L, api.stats(event).await(10, TimeUnit.SECONDS).getLong("waiting"), "nobody else was added");
     for (int i = 0; i < visitors.size(); i++) {
       JsonObject status = await(api.me(event, visitors.get(i).getString("token"))).bodyAsJsonObject();
@@ -107,7 +109,8 @@ class OutageTest {
     api.createEvent(event, new JsonObject().put("gate", "off").put("maxActive", 100)).await(10, TimeUnit.SECONDS);
     JsonObject visitor = api.admitted(event).await(10, TimeUnit.SECONDS);
     String pass = visitor.getString("pass");
-    Thread.sleep(500);
+    // the event's seat plan is read from PostgreSQL once, by its first viewer, before PostgreSQL goes
+    api.seatStatuses(event).await(10, TimeUnit.SECONDS);
 
     proxy.cut();
     HttpResponse<Buffer> held = await(api.hold(event, pass, "A-1-1", "A-1-2"));
@@ -119,12 +122,13 @@ class OutageTest {
     assertTrue(confirm.bodyAsJsonObject().getString("message").contains("PostgreSQL"), confirm.bodyAsString());
 
     proxy.restore();
-    long deadline = System.currentTimeMillis() + 15_000;
-    HttpResponse<Buffer> retry = await(api.confirm(event, pass, holdId));
-    while (retry.statusCode() == 503 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(300);
-      retry = await(api.confirm(event, pass, holdId));
-    }
+    // the buyer's retries until PostgreSQL answers again
+    List<HttpResponse<Buffer>> retries = new ArrayList<>();
+    Waits.until("a retry gets past 503", 60_000, () -> {
+      retries.add(0, await(api.confirm(event, pass, holdId)));
+      return retries.get(0).statusCode() != 503;
+    });
+    HttpResponse<Buffer> retry = retries.get(0);
     assertEquals(201, retry.statusCode(), "the retry sells: " + retry.bodyAsString());
     HttpResponse<Buffer> again = await(api.confirm(event, pass, holdId));
     assertEquals(retry.bodyAsJsonObject(), again.bodyAsJsonObject(), "and a further retry sells nothing more");

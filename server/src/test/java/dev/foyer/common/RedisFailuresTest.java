@@ -1,6 +1,7 @@
 package dev.foyer.common;
 
 import dev.foyer.support.LocalRedis;
+import dev.foyer.support.Waits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -106,14 +107,11 @@ class RedisFailuresTest {
     LocalRedis master = server();
     LocalRedis replica = server("--replicaof", "127.0.0.1", String.valueOf(master.port()),
         "--replica-serve-stale-data", "no");
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!"up".equals(replica.info("replication", "master_link_status")) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
+    Waits.until("the replica is linked to its master", 60_000,
+        () -> "up".equals(replica.info("replication", "master_link_status")));
     master.kill();
-    while (!"down".equals(replica.info("replication", "master_link_status")) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
+    Waits.until("the replica sees its master gone", 60_000,
+        () -> "down".equals(replica.info("replication", "master_link_status")));
     assertRetry(client(vertx, replica), Request.cmd(Command.GET).arg("k"), "MASTERDOWN");
   }
 
@@ -141,8 +139,9 @@ class RedisFailuresTest {
     Redis client = client(vertx, busy);
     RedisConnection looping = client.connect().await(10, TimeUnit.SECONDS);
     Future<?> endless = looping.send(Request.cmd(Command.EVAL).arg("while true do end").arg(0));
-    Thread.sleep(300);
     try {
+      // the script has run past the threshold once another client is told BUSY
+      Waits.until("the script runs past the busy threshold", 30_000, () -> busy.cli("ping").contains("BUSY"));
       assertRetry(client, Request.cmd(Command.GET).arg("k"), "BUSY");
     } finally {
       busy.cli("script", "kill");
@@ -159,7 +158,8 @@ class RedisFailuresTest {
     // the master dies while a batch waits for its answer, as in the middle of a failover
     Future<?> waiting = client.batch(List.of(Request.cmd(Command.BLPOP).arg("nothing").arg(5),
         Request.cmd(Command.PING)));
-    Thread.sleep(200);
+    Waits.until("the batch's BLPOP waits on the master", 30_000,
+        () -> "1".equals(master.info("clients", "blocked_clients")));
     master.kill();
     Throwable err = failure(waiting);
     assertTrue(Failures.isUnreachable(err), String.valueOf(err));

@@ -41,20 +41,9 @@ public final class TestNode {
     }
   }
 
-  /**
-   * The shipped loopback cluster, with every port of its range named as a member. A bare address
-   * makes Hazelcast try only its first three ports, so when other test JVMs (the suite runs two
-   * forks) hold 5701 to 5703, two nodes of one test further up the range would never find each other.
-   */
+  /** The shipped loopback cluster (every port of its range a member) under the test's own name. */
   static com.hazelcast.config.Config hazelcast(String clusterName) {
-    com.hazelcast.config.Config config = ClusterConfigs.loopback(clusterName);
-    var network = config.getNetworkConfig();
-    List<String> members = new ArrayList<>();
-    for (int port = network.getPort(); port < network.getPort() + network.getPortCount(); port++) {
-      members.add("127.0.0.1:" + port);
-    }
-    network.getJoin().getTcpIpConfig().setMembers(members);
-    return config;
+    return ClusterConfigs.loopback(clusterName);
   }
 
   public Vertx vertx() {

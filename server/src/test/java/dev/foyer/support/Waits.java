@@ -30,4 +30,24 @@ public final class Waits {
       return sleep(vertx, 100).compose(v -> until(vertx, read, ok, deadline - System.currentTimeMillis()));
     });
   }
+
+  /** A condition a blocking test checks; it may itself block (an HTTP call awaited) and throw. */
+  @FunctionalInterface
+  public interface Check {
+    boolean holds() throws Exception;
+  }
+
+  /**
+   * For a test that blocks its own thread: checks {@code condition} there every 100 ms until it
+   * holds, failing with {@code what} after the timeout. It never runs on an event loop.
+   */
+  public static void until(String what, long timeoutMillis, Check condition) throws Exception {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (!condition.holds()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError(what + ": not within " + timeoutMillis + " ms");
+      }
+      Thread.sleep(100);
+    }
+  }
 }
