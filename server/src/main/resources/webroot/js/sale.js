@@ -54,6 +54,7 @@
       $('ended-card').hidden = false;
     }
     document.body.dataset.sale = s.state;
+    if (s.state === 'sold_out' || s.state === 'all_held') $('eta').textContent = 'when tickets come back';
   }
 
   /** What is left per category and price (and standing), from GET /api/events/{event} or a stock frame. */

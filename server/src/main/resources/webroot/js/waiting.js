@@ -42,6 +42,9 @@
 
   /** The rank frame's eta ({status, low, high}) when it has one, else its single etaSeconds. */
   function formatEta(p) {
+    // nothing free: the wait is for tickets to come back, not for the line
+    const sale = document.body.dataset.sale;
+    if (sale === 'sold_out' || sale === 'all_held') return 'when tickets come back';
     const eta = p.eta;
     if (!eta || !eta.status) return formatWait(p.etaSeconds);
     if (eta.status === 'paused') return 'paused';
