@@ -136,10 +136,18 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
         .put("sale", state.sale());
     Eta.Estimate eta = state.position() == null ? null : Eta.of(state.position(), state.turnover(), event.settings());
     body.put("etaSeconds", eta == null ? null : eta.seconds()).put("eta", eta == null ? null : eta.toJson());
+    StockBoard.Told told = board.get(event.id());
+    JsonObject stock = told == null ? null : told.stock();
+    if (stock != null) {
+      // what the line was last told (at most 10 s old while it moves), from this node's memory
+      JsonObject shown = stock.copy();
+      shown.remove("type");
+      shown.remove("shoppers");
+      shown.remove("measured");
+      body.put("stock", shown);
+    }
     if (state.state() == VisitorState.State.WAITING && state.position() != null) {
-      StockBoard.Told told = board.get(event.id());
-      body.put("chance", Chance.of(told == null ? null : told.stock(), state.position(),
-          event.settings().maxSeatsPerHold()));
+      body.put("chance", Chance.of(stock, state.position(), event.settings().maxSeatsPerHold()));
     }
     if (state.state() == VisitorState.State.WAITING || state.state() == VisitorState.State.PREQUEUE) {
       body.put("awaySeconds", event.settings().awaySeconds());
