@@ -34,12 +34,26 @@ public final class LocalRedis implements AutoCloseable {
 
   /** A redis-server on a free port with these extra arguments ({@code --replicaof 127.0.0.1 P}, ...). */
   public static LocalRedis server(Path parent, String... args) throws IOException, InterruptedException {
-    int port = TestServices.freePort();
-    Path dir = Files.createDirectories(parent.resolve("redis-" + port));
-    List<String> command = new ArrayList<>(List.of(SERVER, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--dir", dir.toString(), "--save", "", "--appendonly", "no"));
-    command.addAll(List.of(args));
-    return started(command, port, dir);
+    // a free port can be taken by another process before Redis binds it (suites running side by
+    // side): a server that could not bind is started again on other ports
+    for (int attempt = 1; ; attempt++) {
+      int port = TestServices.freePort();
+      Path dir = Files.createDirectories(parent.resolve("redis-" + port));
+      List<String> command = new ArrayList<>(List.of(SERVER, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+          "--dir", dir.toString(), "--save", "", "--appendonly", "no"));
+      command.addAll(List.of(args));
+      if (command.contains("--cluster-enabled") && !command.contains("--cluster-port")) {
+        // the cluster bus would be port + 10000, which nothing reserved
+        command.addAll(List.of("--cluster-port", String.valueOf(TestServices.freePort())));
+      }
+      try {
+        return started(command, port, dir);
+      } catch (IOException e) {
+        if (attempt >= 5 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**
