@@ -9,27 +9,33 @@
 -- KEYS[2] active   zset  visitor -> activeUntil (epoch ms)
 -- KEYS[3] gone     hash  visitor -> reason
 -- KEYS[4] meta     hash  admittedTotal, tokens, tokensAt, rate (per second), rateAt, generation,
+--                        sale (where the sale stands), ended (the reason an operator ended it),
 --                        scannedTo (lib/away.lua), activeAfter (active count after the last tick),
 --                        turnoverFreed and turnoverExposure (EWMA sums of slots freed and of
 --                        slot-seconds occupied: their ratio is the rate at which one slot frees)
 -- KEYS[5] presence zset  visitor -> last seen (epoch ms)
 -- KEYS[6] prequeue zset  visitor -> arrival sequence: while anyone is in it, the event has not
 --         opened and nobody is admitted
--- ARGV[1..5] the admission rule's inputs (see lib/admission.lua)
--- ARGV[6] maxBatch, the most visitors expired or admitted in one tick
 -- KEYS[7] away     zset  visitor -> last seen (epoch ms), waiting visitors whose lease ran out
--- ARGV[7] rate window in seconds (the admission rate EWMA's time constant)
--- ARGV[8] maxSkip, the most away visitors stepped over in one tick (the rest wait for the next)
--- ARGV[9] turnover window in seconds (the turnover EWMAs' time constant)
+-- KEYS[8..14] the stock's keys (lib/admission.lua, admission.stockKeys)
+-- ARGV[1..6] the admission rule's inputs (see lib/admission.lua)
+-- ARGV[7] maxBatch, the most visitors expired or admitted in one tick
+-- ARGV[8] rate window in seconds (the admission rate EWMA's time constant)
+-- ARGV[9] maxSkip, the most away visitors stepped over in one tick (the rest wait for the next)
+-- ARGV[10] turnover window in seconds (the turnover EWMAs' time constant)
 -- Returns {admitted visitors, expired visitors, activeUntil, waiting, active, admittedTotal, rate or "",
--- generation or "" (none: Redis never had this event's state, or lost it)}.
+-- generation or "" (none: Redis never had this event's state, or lost it), {loaded 0/1, free, held,
+-- sold, buyers, holds, returned, returnsAt, sale, ended reason or "", ended message or ""} (the stock
+-- after the tick; lib/admission.lua)}.
+-- Keeps meta "sale" (lib/admission.lua, admission.sale) for joins and status reads.
 --#include admission
 local now = admission.now
 local paused = admission.paused
-local maxBatch = tonumber(ARGV[6])
-local window = tonumber(ARGV[7])
-local maxSkip = tonumber(ARGV[8])
-local turnoverWindow = tonumber(ARGV[9])
+local maxBatch = tonumber(ARGV[7])
+local window = tonumber(ARGV[8])
+local maxSkip = tonumber(ARGV[9])
+local turnoverWindow = tonumber(ARGV[10])
+local stockKeys = admission.stockKeys(8)
 local rateAt = tonumber(redis.call('HGET', KEYS[4], 'rateAt') or '0')
 local dt = 0
 if rateAt > 0 and now > rateAt then
@@ -57,7 +63,7 @@ if activeAfter >= 0 and dt > 0 then
 end
 
 local waitingBefore = redis.call('ZCARD', KEYS[1])
-local n = math.min(waitingBefore, maxBatch, admission.room(KEYS[2], KEYS[6]))
+local n = math.min(waitingBefore, maxBatch, admission.room(KEYS[2], KEYS[6], KEYS[4], stockKeys))
 n = admission.take(KEYS[4], n)
 
 -- The present visitors first in line: from past scannedTo on, in join order, the away ones stepped over.
@@ -123,5 +129,12 @@ if now > rateAt then
   redis.call('HSET', KEYS[4], 'rateAt', now)
 end
 
+-- where the sale stands, kept in meta for joins and status reads, which answer it at no cost
+local stock = admission.stock(stockKeys)
+local sale = admission.sale(KEYS[4], stock)
+redis.call('HSET', KEYS[4], 'sale', sale)
 return {admitted, expired, activeUntil, redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]),
-        admittedTotal, rate or '', redis.call('HGET', KEYS[4], 'generation') or ''}
+        admittedTotal, rate or '', redis.call('HGET', KEYS[4], 'generation') or '',
+        {stock.loaded and 1 or 0, stock.free, stock.held, stock.sold, stock.buyers, stock.holds, stock.returned,
+         stock.returnsAt, sale, redis.call('HGET', KEYS[4], 'ended') or '',
+         redis.call('HGET', KEYS[4], 'endedMessage') or ''}}

@@ -68,7 +68,7 @@ local function mark(list, status)
     changes[#changes + 1] = seat
     changes[#changes + 1] = status
   end
-  seatRows.apply(K.rows, K.rowMeta, K.rowsOpen, K.seatKind, changes)
+  seatRows.apply(changes)
 end
 for _, seat in ipairs(oldSeats) do
   redis.call('HDEL', K.holdSeats, seat)
@@ -247,7 +247,7 @@ for _, seat in ipairs(chosen) do
       redis.call('HSET', K.holdSeats, old, oldHold)
     end
     mark(oldSeats, 'held')
-    mark({seat}, 'held')
+    mark({seat}, redis.call('HEXISTS', K.sold, seat) == 1 and 'sold' or 'held')
     return {'index_stale'}
   end
 end
@@ -260,7 +260,7 @@ end
 if oldRecord then
   -- the old hold's seats already left hold-seats for the search: only the changes and the record remain
   local _, _, seats = holdRecord.parse(oldRecord)
-  seatRows.giveBack(K.standingHeld, seats)
+  seatRows.giveBack(seats)
   for _, seat in ipairs(oldSeats) do
     if not wanted[seat] then
       changes[#changes + 1] = seat

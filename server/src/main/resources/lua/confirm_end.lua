@@ -30,11 +30,15 @@ for seat in string.gmatch(ARGV[4], '[^,]+') do
 end
 holdRecord.forget(holdId, visitor)
 redis.call('HDEL', K.confirming, holdId)
+if redis.call('HEXISTS', K.confirmed, holdId) == 0 then
+  -- the sale's measured figures (seats per buyer, share of admitted who buy) count each buyer once
+  redis.call('HINCRBY', K.stock, 'buyers', 1)
+end
 redis.call('HSET', K.confirmed, holdId, holdRecord.formatConfirmed(reservation, visitor, ARGV[4]))
 if redis.call('ZREM', K.active, visitor) == 1 then
   redis.call('HSET', K.gone, visitor, 'confirmed')
 end
 redis.call('ZREM', K.presence, visitor)
-seatRows.apply(K.rows, K.rowMeta, K.rowsOpen, K.seatKind, changes)
+seatRows.apply(changes)
 local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, changes)
 return {changes, gen, version}

@@ -18,8 +18,9 @@ for _, holdId in ipairs(due) do
   if record then
     expired[#expired + 1] = holdId
     expired[#expired + 1] = holdRecord.drop(holdId, record, changes)
+    redis.call('HINCRBY', K.stock, 'returned', 1)
   end
 end
-seatRows.apply(K.rows, K.rowMeta, K.rowsOpen, K.seatKind, changes)
+seatRows.apply(changes)
 local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, changes)
 return {changes, expired, gen, version}

@@ -83,6 +83,6 @@ for i = 5, #ARGV do
   changes[#changes + 1] = 'held'
 end
 holdRecord.put(holdId, visitor, expiresAt, list)
-seatRows.apply(K.rows, K.rowMeta, K.rowsOpen, K.seatKind, changes)
+seatRows.apply(changes)
 local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, changes)
 return {'ok', changes, oldHold or '', gen, version}

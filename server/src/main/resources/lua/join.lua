@@ -9,27 +9,33 @@
 -- KEYS[5] presence zset    visitor -> last seen (epoch ms), the lease the reaper checks
 -- KEYS[6] prequeue zset    visitor -> arrival sequence, before the opening
 -- KEYS[7] join key string  the visitor an Idempotency-Key created (expires with ARGV[8])
--- ARGV[1..5] the admission rule's inputs (see lib/admission.lua)
--- ARGV[6] visitor id, new and random
--- ARGV[7] opensAt, epoch ms (0: no scheduled opening)
--- ARGV[8] how long a join key is remembered, ms ("0": the join carries no key, KEYS[7] is unused)
--- KEYS[8] identity string  the visitor of one identity (the booking site's user), expires with ARGV[9]
--- ARGV[9] how long an identity's visitor is remembered, ms ("0": no identity, KEYS[8] is unused)
+-- KEYS[8] identity string  the visitor of one identity (the booking site's user), expires with ARGV[10]
+-- KEYS[9..15] the stock's keys (lib/admission.lua, admission.stockKeys)
+-- ARGV[1..6] the admission rule's inputs (see lib/admission.lua)
+-- ARGV[7] visitor id, new and random
+-- ARGV[8] opensAt, epoch ms (0: no scheduled opening)
+-- ARGV[9] how long a join key is remembered, ms ("0": the join carries no key, KEYS[7] is unused)
+-- ARGV[10] how long an identity's visitor is remembered, ms ("0": no identity, KEYS[8] is unused)
 -- Returns {state, position or activeUntil or 0, waitingCount, activeCount, turnoverFreed or "",
--- turnoverExposure or "", "0"} (as status.lua), state being "waiting", "active" or "prequeue"
+-- turnoverExposure or "", "0", sale} (as status.lua), or {"ended", reason, message} when an operator ended the sale; state being "waiting", "active" or "prequeue"
 -- (waitingCount then counts the pre-queue); or
 -- {"existing", visitor} when the join key was used before: a retry, which changes nothing; or
 -- {"identity", visitor} when the identity already has a place (waiting, active or pre-queued): one
 -- person, one place, whichever device joins.
 --#include admission
 local now = admission.now
-local visitor = ARGV[6]
-local opensAt = tonumber(ARGV[7])
-local keyMillis = tonumber(ARGV[8])
-local identityMillis = tonumber(ARGV[9] or '0')
+local visitor = ARGV[7]
+local opensAt = tonumber(ARGV[8])
+local keyMillis = tonumber(ARGV[9])
+local identityMillis = tonumber(ARGV[10] or '0')
 local function answer(state, value, count)
   return {state, value, count, redis.call('ZCARD', KEYS[3]), redis.call('HGET', KEYS[4], 'turnoverFreed') or '',
-          redis.call('HGET', KEYS[4], 'turnoverExposure') or '', '0'}
+          redis.call('HGET', KEYS[4], 'turnoverExposure') or '', '0', redis.call('HGET', KEYS[4], 'sale') or 'on_sale'}
+end
+-- a sale an operator ended takes nobody in, not even into the line
+local ended = redis.call('HGET', KEYS[4], 'ended')
+if ended then
+  return {'ended', ended, redis.call('HGET', KEYS[4], 'endedMessage') or ''}
 end
 if identityMillis > 0 then
   local held = redis.call('GET', KEYS[8])
@@ -56,7 +62,7 @@ if opensAt > 0 and now < opensAt and redis.call('HGET', KEYS[4], 'opened') ~= '1
 end
 
 if admission.gateOpen(KEYS[4]) and redis.call('ZCARD', KEYS[2]) == 0
-    and admission.room(KEYS[3], KEYS[6]) > 0 and admission.take(KEYS[4], 1) == 1 then
+    and admission.room(KEYS[3], KEYS[6], KEYS[4], admission.stockKeys(9)) > 0 and admission.take(KEYS[4], 1) == 1 then
   local activeUntil = now + admission.activeMillis
   redis.call('ZADD', KEYS[3], activeUntil, visitor)
   redis.call('HINCRBY', KEYS[4], 'admittedTotal', 1)

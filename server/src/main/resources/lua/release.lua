@@ -28,6 +28,7 @@ if redis.call('HEXISTS', K.confirming, holdId) == 1 then
 end
 local changes = {}
 holdRecord.drop(holdId, record, changes)
-seatRows.apply(K.rows, K.rowMeta, K.rowsOpen, K.seatKind, changes)
+redis.call('HINCRBY', K.stock, 'returned', 1)
+seatRows.apply(changes)
 local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, changes)
 return {'ok', holdId, changes, gen, version}

@@ -60,6 +60,6 @@ if oldRecord then
 end
 redis.call('HINCRBY', K.standingHeld, section, count)
 holdRecord.put(holdId, visitor, expiresAt, {token})
-seatRows.apply(K.rows, K.rowMeta, K.rowsOpen, K.seatKind, changes)
+seatRows.apply(changes)
 local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, changes)
 return {'ok', changes, oldHold or '', gen, version, left(), expiresAt}

@@ -12,14 +12,16 @@
 -- ARGV[2] now, epoch ms
 -- Returns {state, position | activeUntil | reason | 0, waitingCount, activeCount, turnoverFreed or
 -- "", turnoverExposure or "", back}, state being "waiting", "active", "gone" or "prequeue"
--- (waitingCount then counts the pre-queue), back "1" when the visitor had been away until now.
+-- (waitingCount then counts the pre-queue), back "1" when the visitor had been away until now, sale
+-- where the sale stands (meta "sale", kept by admit.lua: on_sale, all_held, sold_out or ended).
 --#include away
 local visitor = ARGV[1]
 local now = ARGV[2]
 local waiting = redis.call('ZCARD', KEYS[1])
 local function answer(state, value, count, back)
   return {state, value, count, redis.call('ZCARD', KEYS[2]), redis.call('HGET', KEYS[4], 'turnoverFreed') or '',
-          redis.call('HGET', KEYS[4], 'turnoverExposure') or '', back and '1' or '0'}
+          redis.call('HGET', KEYS[4], 'turnoverExposure') or '', back and '1' or '0',
+          redis.call('HGET', KEYS[4], 'sale') or 'on_sale'}
 end
 if redis.call('ZSCORE', KEYS[6], visitor) then
   local back = away.present(KEYS[5], KEYS[7], KEYS[1], KEYS[4], visitor, now)

@@ -28,7 +28,7 @@ end
 -- fence let someone else take is theirs) and its standing places. The freed seats go into
 -- `changes` as free, except those in `keep` (a replacing hold keeps them held).
 function holdRecord.freeSeats(holdId, seats, changes, keep)
-  seatRows.giveBack(K.standingHeld, seats)
+  seatRows.giveBack(seats)
   for seat in string.gmatch(seats, '[^,]+') do
     if redis.call('HGET', K.holdSeats, seat) == holdId then
       redis.call('HDEL', K.holdSeats, seat)

@@ -24,4 +24,8 @@ local K = {
   standing = KEYS[19],      -- hash  section -> capacity of a standing area
   standingHeld = KEYS[20],  -- hash  section -> standing places held
   standingSold = KEYS[21],  -- hash  section -> standing places sold
+  stock = KEYS[22],         -- hash  "free:<category>" etc. -> seats in that state (lib/seat_rows);
+                            --       buyers, returned (holds that ended unbought)
+  stockNames = KEYS[23],    -- hash  "name:<category>", "price:<category>", currency, "area:<section>" ->
+                            --       the category of a standing area (stock_names.lua)
 }

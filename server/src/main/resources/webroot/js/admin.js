@@ -24,6 +24,8 @@
     $(id).hidden = !text;
   }
 
+  window.FoyerAdminSale.wire(api, () => current, say);
+
   async function signIn(candidate) {
     key = candidate;
     const r = await api('GET', '/api/admin/events');
@@ -133,6 +135,7 @@
     $('seats-free').textContent = s.seats.free;
     $('seats-held').textContent = s.seats.held;
     $('seats-sold').textContent = s.seats.sold;
+    window.FoyerAdminSale.show(s);
     if (document.activeElement !== $('gate-mode')) $('gate-mode').value = s.gate.mode;
     if (document.activeElement !== $('max-active') && !$('max-active').dataset.dirty) $('max-active').value = s.settings.maxActive;
     if (document.activeElement !== $('admit-per-minute') && !$('admit-per-minute').dataset.dirty) {

@@ -13,6 +13,8 @@
  *   line.on('admitted', a => useThePass(a.pass, a.activeUntil));
  *   line.on('left', g => say(g.reason));          // left, expired, disconnected, confirmed, ...
  *   line.on('connection', c => dot(c.state));     // connecting, live, reconnecting, offline
+ *   line.on('sale', s => banner(s.state));        // on_sale, all_held (returnsAt), sold_out, ended (message)
+ *   line.on('stock', s => left(s.categories));     // what is left per category (listening costs a frame at most every 10 s)
  *   line.on('error', e => say(e.message));
  *   line.leave();                                  // frees the place or the slot at once
  *   line.returnTo('https://tickets.example.com/.foyer/return').then(url => location.assign(url));
@@ -52,7 +54,8 @@
     this.identity = options.identity;
     this.pow = options.pow;
     this.transports = options.transports;
-    this.listeners = {position: [], admitted: [], left: [], error: [], connection: []};
+    this.listeners = {position: [], admitted: [], left: [], error: [], connection: [], sale: [], stock: []};
+    this.sale = null;         // where the sale stands, as last told
     this.visitor = null;
     this.state = 'joining';
     this.connection = 'connecting';
@@ -240,14 +243,23 @@
   /** A VisitorStatus from the REST API, as the bridge's messages would say it. */
   Line.prototype.status = function (s) {
     this.visitor = s.visitor;
+    if (s.sale) this.message({type: 'sale', state: s.sale});
     if (s.opensAt) this.opensAt = s.opensAt;
     if (s.token) this.storage.setItem(this.tokenKey, s.token);
-    if (s.state === 'waiting') this.message({type: 'rank', position: s.position, waiting: s.waiting, etaSeconds: s.etaSeconds, eta: s.eta});
+    if (s.state === 'waiting') this.message({type: 'rank', position: s.position, waiting: s.waiting, etaSeconds: s.etaSeconds, eta: s.eta, chance: s.chance});
     else if (s.state === 'active') this.message({type: 'admitted', pass: s.pass, activeUntil: s.activeUntil});
     else this.message({type: 'gone', reason: s.reason});
   };
 
   Line.prototype.message = function (m) {
+    if (m.type === 'sale') {
+      // told again by every REST answer: a change only is news
+      if (this.sale && this.sale.state === m.state && this.sale.message === m.message) return;
+      this.sale = m;
+      this.emit('sale', {state: m.state, returnsAt: m.returnsAt || null, reason: m.reason || null,
+        message: m.message || null});
+      return;
+    }
     if (m.type === 'rank') {
       this.state = 'waiting';
       this.rank = m;
@@ -287,7 +299,7 @@
     if (this.shown && this.shown.position === shown.position && this.shown.etaSeconds === shown.etaSeconds) return;
     this.shown = shown;
     this.emit('position', {position: shown.position, waiting: m.waiting, etaSeconds: shown.etaSeconds,
-      eta: scaledEta(m, shown.position),
+      eta: scaledEta(m, shown.position), chance: m.chance || null,
       prequeue: m.prequeue === true || m.position === null || m.position === undefined});
   };
 
@@ -355,6 +367,11 @@
           self.setConnection('live');
           self.message(msg.body);
         });
+      if (self.listeners.stock.length > 0) {
+        bus.registerHandler('foyer.stock.' + self.event, {}, function (err, msg) {
+          if (!err && self.bus === bus) self.emit('stock', msg.body);
+        });
+      }
     };
     bus.onclose = function () {
       if (self.bus === bus) self.lost();

@@ -42,6 +42,9 @@
 
   /** The rank frame's eta ({status, low, high}) when it has one, else its single etaSeconds. */
   function formatEta(p) {
+    // nothing free: the wait is for tickets to come back, not for the line
+    const sale = document.body.dataset.sale;
+    if (sale === 'sold_out' || sale === 'all_held') return 'when tickets come back';
     const eta = p.eta;
     if (!eta || !eta.status) return formatWait(p.etaSeconds);
     if (eta.status === 'paused') return 'paused';
@@ -96,6 +99,7 @@
     $('ahead').textContent = Math.max(0, position - 1);
     $('waiting').textContent = p.waiting;
     $('eta').textContent = formatEta(p);
+    window.FoyerSale.chance(p.chance);
     let first = parseInt(localStorage.getItem(firstPositionKey), 10);
     if (!first || position > first) {
       first = position;
@@ -202,6 +206,7 @@
     };
     $('gone-reason').textContent = words[reason] || 'You are no longer in line.';
     $('back-again').hidden = true;
+    $('sold-out-card').hidden = true;
     show('gone-card');
     setConnection('idle');
     $('connection').textContent = 'Not in line';
@@ -231,6 +236,8 @@
       .on('position', renderPosition)
       .on('admitted', admitted)
       .on('left', g => gone(g.reason))
+      .on('sale', window.FoyerSale.sale)
+      .on('stock', window.FoyerSale.stock)
       .on('error', onError);
     // kept for a person (and a test) looking at the page's connection in the console
     window.foyerLine = line;
@@ -251,6 +258,8 @@
     leaving.leave().catch(() => {}).then(() => gone('left'));
   });
   $('turn-go').addEventListener('click', go);
+  $('keep-place').addEventListener('click', () => window.FoyerSale.keep());
+  $('sold-out-leave').addEventListener('click', () => $('leave-yes').click());
   $('notify').addEventListener('click', () => {
     // the one place the page asks: on the visitor's own click
     if (!('Notification' in window)) {
@@ -273,6 +282,7 @@
     if (away > 0) awaySeconds = away;
     $('away-time').textContent = duration(awaySeconds);
     if (line) setConnection(line.connection);
+    window.FoyerSale.stock(info.stock);
     if (info.opening && info.opening.order === 'shuffle') {
       $('opening-order').textContent = 'in a fair random order (commitment ' + info.opening.commitment.slice(0, 12) + '…)';
     }

@@ -255,7 +255,7 @@ public final class Bench {
     JsonObject body = new JsonObject().put("name", "Surge benchmark")
         .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
             .put("rows", 1).put("seatsPerRow", 1))))
-        .put("settings", new JsonObject().put("paused", true).put("gate", "on"));
+        .put("settings", new JsonObject().put("stockPacing", false).put("paused", true).put("gate", "on"));
     int created = http.request(new RequestOptions().setMethod(HttpMethod.PUT).setURI("/api/admin/events/" + event)
             .putHeader("Authorization", "Bearer " + adminKey))
         .compose(req -> req.putHeader("Content-Type", "application/json").send(body.toBuffer()))

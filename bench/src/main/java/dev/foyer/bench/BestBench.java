@@ -195,7 +195,7 @@ final class BestBench {
     }
     JsonObject body = new JsonObject().put("name", "Best available benchmark")
         .put("seats", new JsonObject().put("sections", sections))
-        .put("settings", new JsonObject().put("gate", "off").put("maxActive", 1_000_000).put("admitPerMinute", 0)
+        .put("settings", new JsonObject().put("gate", "off").put("stockPacing", false).put("maxActive", 1_000_000).put("admitPerMinute", 0)
             .put("activeSeconds", 3600).put("graceSeconds", 3600).put("holdSeconds", 3600)
             .put("maxSeatsPerHold", FILL_PER_HOLD));
     int status = call(HttpMethod.PUT, "/api/admin/events/" + event, "Bearer " + adminKey, body)

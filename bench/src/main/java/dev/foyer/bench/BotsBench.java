@@ -258,7 +258,7 @@ final class BotsBench {
         : new JsonObject().put("joinsPerAddress", 0).put("joinsPerNetwork", 0).put("holdsPerAddress", 0)
             .put("holdsPerNetwork", 0);
     String event = createEvent(limited ? "hoard" : "hoard-unlimited", new JsonObject().put("gate", "off")
-        .put("maxActive", 1_000_000).put("admitPerMinute", 0).put("activeSeconds", 3600).put("holdSeconds", 3600)
+        .put("stockPacing", false).put("maxActive", 1_000_000).put("admitPerMinute", 0).put("activeSeconds", 3600).put("holdSeconds", 3600)
         .put("graceSeconds", 3600).put("maxSeatsPerHold", HOLD_SEATS).put("limits", limits), HOUSE_ROWS, HOUSE_PER_ROW);
     List<String> passes = new ArrayList<>();
     Map<Integer, AtomicLong> joinStatus = new ConcurrentHashMap<>();

@@ -114,7 +114,7 @@ final class EtaBench {
     String event = "bench-eta-" + System.currentTimeMillis() % 1_000_000 + "-" + n;
     JsonObject seats = new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
         .put("rows", 1).put("seatsPerRow", 1)));
-    JsonObject settings = new JsonObject().put("paused", true).put("gate", "on").put("maxActive", maxActive)
+    JsonObject settings = new JsonObject().put("paused", true).put("gate", "on").put("stockPacing", false).put("maxActive", maxActive)
         .put("admitPerMinute", 0).put("activeSeconds", 600).put("graceSeconds", 120)
         .put("rankPushMillis", rankPushMillis);
     admin(http, event, seats, settings).await(30, TimeUnit.SECONDS);

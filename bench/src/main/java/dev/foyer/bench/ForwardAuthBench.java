@@ -45,7 +45,7 @@ final class ForwardAuthBench {
     JsonObject body = new JsonObject().put("name", "Forward-auth benchmark")
         .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
             .put("rows", 1).put("seatsPerRow", 1))))
-        .put("settings", new JsonObject().put("gate", "off").put("maxActive", 1_000_000).put("admitPerMinute", 0)
+        .put("settings", new JsonObject().put("gate", "off").put("stockPacing", false).put("maxActive", 1_000_000).put("admitPerMinute", 0)
             .put("activeSeconds", 3600));
     int created = http.request(new RequestOptions().setMethod(HttpMethod.PUT).setURI("/api/admin/events/" + event)
             .putHeader("Authorization", "Bearer " + adminKey).putHeader("Content-Type", "application/json"))

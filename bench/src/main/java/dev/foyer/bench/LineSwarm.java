@@ -181,7 +181,7 @@ final class LineSwarm {
         .put("rows", 1).put("seatsPerRow", 1)));
     admin(HttpMethod.PUT, "/api/admin/events/" + event, new JsonObject().put("name", "Line benchmark")
         .put("seats", layout)
-        .put("settings", new JsonObject().put("paused", true).put("gate", "on").put("maxActive", s.maxActive())
+        .put("settings", new JsonObject().put("paused", true).put("gate", "on").put("stockPacing", false).put("maxActive", s.maxActive())
             .put("admitPerMinute", s.admitPerMinute()).put("activeSeconds", s.activeSeconds())
             .put("rankPushMillis", s.rankPushMillis()).put("graceSeconds", 120)))
         .await(30, TimeUnit.SECONDS);

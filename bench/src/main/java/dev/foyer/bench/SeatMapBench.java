@@ -126,7 +126,7 @@ final class SeatMapBench {
     }
     JsonObject body = new JsonObject().put("name", "Seat map benchmark")
         .put("seats", new JsonObject().put("sections", sections))
-        .put("settings", new JsonObject().put("gate", "off").put("maxActive", 1_000_000).put("activeSeconds", 3600)
+        .put("settings", new JsonObject().put("gate", "off").put("stockPacing", false).put("maxActive", 1_000_000).put("activeSeconds", 3600)
             .put("graceSeconds", 3600).put("holdSeconds", 3600));
     int status = send(HttpMethod.PUT, "/api/admin/events/" + event, "Bearer " + adminKey, body)
         .map(r -> r.getInteger("status")).await(60, TimeUnit.SECONDS);

@@ -48,7 +48,7 @@ final class SeatSwarm {
     JsonObject body = new JsonObject().put("name", "Seat benchmark")
         .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
             .put("rows", rows).put("seatsPerRow", perRow))))
-        .put("settings", new JsonObject().put("gate", "off").put("maxActive", 1_000_000).put("activeSeconds", 3600)
+        .put("settings", new JsonObject().put("gate", "off").put("stockPacing", false).put("maxActive", 1_000_000).put("activeSeconds", 3600)
             .put("graceSeconds", 600));
     int status = call(HttpMethod.PUT, "/api/admin/events/" + event, "Bearer " + adminKey, body)
         .map(r -> r.getInteger("status")).await(30, TimeUnit.SECONDS);

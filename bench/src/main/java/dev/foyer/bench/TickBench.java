@@ -130,7 +130,7 @@ final class TickBench {
         .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
             .put("rows", 1).put("seatsPerRow", 1))))
         // paused: every joiner waits; nobody expires or is reaped while the run lasts
-        .put("settings", new JsonObject().put("paused", true).put("gate", "on").put("maxActive", 1_000_000)
+        .put("settings", new JsonObject().put("paused", true).put("gate", "on").put("stockPacing", false).put("maxActive", 1_000_000)
             .put("admitPerMinute", admitPerMinute).put("activeSeconds", 3600).put("graceSeconds", 3600)
             // every tick's progress to the socket: the harness times each tick from it
             .put("progressPushMillis", 0)))

@@ -139,7 +139,7 @@ final class VisitorSwarm {
         .put("rows", rows).put("seatsPerRow", stall.churn() > 0 ? seatsPerRow : 1)));
     admin(HttpMethod.PUT, "/api/admin/events/" + event, new JsonObject().put("name", "Swarm benchmark")
         .put("seats", layout)
-        .put("settings", new JsonObject().put("paused", true).put("gate", "on").put("maxActive", 1_000_000)
+        .put("settings", new JsonObject().put("paused", true).put("gate", "on").put("stockPacing", false).put("maxActive", 1_000_000)
             .put("admitPerMinute", admitPerMinute).put("activeSeconds", activeSeconds)
             .put("rankPushMillis", rankPushMillis).put("graceSeconds", 120)))
         .await(30, TimeUnit.SECONDS);

@@ -68,11 +68,11 @@ public final class Bridge {
   private final FoyerConfig.Clients limits;
 
   public Bridge(Vertx vertx, QueueTokens tokens, QueueStore line, EventCatalog catalog, Passes passes,
-                ClientAddress clients, Limiter limiter, FoyerConfig.Clients limits) {
+                ClientAddress clients, Limiter limiter, FoyerConfig.Clients limits, dev.foyer.line.StockStore stock) {
     this.vertx = vertx;
     this.guard = new BridgeGuard(tokens);
     this.sockets = Sockets.of(vertx);
-    this.current = new CurrentState(line, catalog, passes, sockets);
+    this.current = new CurrentState(line, catalog, passes, sockets, dev.foyer.line.StockBoard.of(vertx), stock);
     this.catalog = catalog;
     this.clients = clients;
     this.limiter = limiter;

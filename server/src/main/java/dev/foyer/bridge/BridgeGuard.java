@@ -30,7 +30,8 @@ final class BridgeGuard {
     if (address == null) {
       throw ApiError.badRequest("missing_address", "a register needs an address");
     }
-    if (address.startsWith(Addresses.EVENT_PREFIX) || address.startsWith(Addresses.SEATS_PREFIX)) {
+    if (address.startsWith(Addresses.EVENT_PREFIX) || address.startsWith(Addresses.SEATS_PREFIX)
+        || address.startsWith(Addresses.STOCK_PREFIX)) {
       String event = address.substring(address.indexOf('.', "foyer.".length()) + 1);
       if (EventIds.isValid(event)) {
         return new Registration(address, event, null);
@@ -49,7 +50,8 @@ final class BridgeGuard {
       }
       throw denied("the token belongs to another visitor");
     }
-    throw denied("browsers may only listen to foyer.event.*, foyer.seats.* and their own foyer.visitor.* address");
+    throw denied("browsers may only listen to foyer.event.*, foyer.seats.*, foyer.stock.* and their own "
+        + "foyer.visitor.* address");
   }
 
   private static ApiError denied(String message) {

@@ -1,6 +1,10 @@
 package dev.foyer.bridge;
 
 import dev.foyer.event.EventCatalog;
+import dev.foyer.event.EventInfo;
+import dev.foyer.line.Chance;
+import dev.foyer.line.StockBoard;
+import dev.foyer.line.StockStore;
 import dev.foyer.event.EventSettings;
 import dev.foyer.line.Countdown;
 import dev.foyer.line.Eta;
@@ -13,13 +17,16 @@ import io.vertx.core.Future;
  * What a visitor who just registered is told first: where they stand right now, so a client that
  * reconnects is never left stale and never misses an admission.
  */
-record CurrentState(QueueStore line, EventCatalog catalog, Passes passes, Sockets sockets) {
+record CurrentState(QueueStore line, EventCatalog catalog, Passes passes, Sockets sockets, StockBoard stock,
+                    StockStore stockStore) {
 
   /** The frame; told to {@link Sockets#registered}, so the rank round after it counts the page from it. */
   Future<String> frame(String event, String visitor, long now) {
-    return catalog.get(event).compose(info -> line.status(event, visitor, now).map(state -> {
+    // the chance told here must be the one the rank rounds compute: the same board, read alike
+    return catalog.get(event).compose(info -> stock.get(event, stockStore).compose(told -> line.status(event, visitor,
+        now).map(state -> {
       if (state.state() == VisitorState.State.WAITING) {
-        return rank(visitor, state, info.settings(), now);
+        return rank(visitor, state, info, now);
       }
       sockets.registered(visitor, null);
       return switch (state.state()) {
@@ -27,15 +34,18 @@ record CurrentState(QueueStore line, EventCatalog catalog, Passes passes, Socket
         case ACTIVE -> Frames.admitted(visitor, passes.issue(event, visitor, state.activeUntil()), state.activeUntil());
         default -> Frames.gone(visitor, state.reason());
       };
-    })).onFailure(err -> sockets.registered(visitor, null));
+    }))).onFailure(err -> sockets.registered(visitor, null));
   }
 
-  private String rank(String visitor, VisitorState state, EventSettings settings, long now) {
+  private String rank(String visitor, VisitorState state, EventInfo info, long now) {
+    EventSettings settings = info.settings();
     Eta.Estimate eta = Eta.of(state.position(), state.turnover(), settings);
     Countdown countdown = Countdown.of(settings, Countdown.rateOf(state.position(), eta));
     double rate = countdown.rateAt(state.position());
     long floor = countdown.floor(state.position());
-    sockets.registered(visitor, new Sockets.Told(state.position(), rate, floor, now));
-    return Frames.rank(visitor, state.position(), state.waiting(), eta, now, rate, floor);
+    StockBoard.Told told = stock.get(info.id());
+    String chance = Chance.of(told == null ? null : told.stock(), state.position(), settings.maxSeatsPerHold());
+    sockets.registered(visitor, new Sockets.Told(state.position(), rate, floor, now, chance));
+    return Frames.rank(visitor, state.position(), state.waiting(), eta, now, rate, floor, chance);
   }
 }

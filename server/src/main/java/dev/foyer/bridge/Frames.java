@@ -21,7 +21,7 @@ public final class Frames {
    * {@code floor}; see line/Position).
    */
   public static String rank(String visitor, long position, long waiting, Eta.Estimate eta, long at, double rate,
-                            long floor) {
+                            long floor, String chance) {
     return new StringBuilder(220)
         .append("{\"type\":\"rec\",\"address\":\"").append(Addresses.VISITOR_PREFIX).append(visitor)
         .append("\",\"body\":{\"type\":\"rank\",\"position\":").append(position)
@@ -33,6 +33,7 @@ public final class Frames {
         .append("},\"at\":").append(at)
         .append(",\"rate\":").append(rate)
         .append(",\"floor\":").append(floor)
+        .append(",\"chance\":").append(chance == null ? "null" : "\"" + chance + "\"")
         .append("}}")
         .toString();
   }

@@ -102,11 +102,11 @@ public final class Sockets implements Shareable {
   }
 
   /** The rank frame a register sent first: the page counts down from it (see line/Position). */
-  public record Told(long position, double rate, long floor, long at) {
+  public record Told(long position, double rate, long floor, long at, String chance) {
   }
 
   /** A register's first frame is on its way: rank rounds leave the visitor to it. */
-  public static final Told PENDING = new Told(-1, 0, 0, 0);
+  public static final Told PENDING = new Told(-1, 0, 0, 0, null);
 
   /**
    * What the register's first frame told the visitor, handed over once to the rank round that

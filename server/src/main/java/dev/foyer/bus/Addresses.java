@@ -11,6 +11,7 @@ public final class Addresses {
 
   public static final String EVENT_PREFIX = "foyer.event.";
   public static final String SEATS_PREFIX = "foyer.seats.";
+  public static final String STOCK_PREFIX = "foyer.stock.";
   public static final String VISITOR_PREFIX = "foyer.visitor.";
 
   // ---- internal, published cluster-wide
@@ -48,6 +49,11 @@ public final class Addresses {
   /** {@link SeatChanges} of one event. */
   public static String seats(String event) {
     return SEATS_PREFIX + event;
+  }
+
+  /** What is left of one event's tickets: stock frames (the queue's StockWatch). */
+  public static String stock(String event) {
+    return STOCK_PREFIX + event;
   }
 
   /** One visitor's notices: rank, admitted, gone, hold. */

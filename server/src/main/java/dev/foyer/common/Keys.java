@@ -143,19 +143,37 @@ public final class Keys {
 
   // Best available, accessible seats and standing areas (the seat room's index of the map)
 
-  /** Each row's seats as one string, a character per seat number: hash row -> "00xwc-". */
+  // The index's keys were renamed when held and sold seats got characters of their own ('h', 's'
+  // where one 'x' stood): a node finds an older index missing and builds it again, stock included.
+
+  /** Each row's seats as one string, a character per seat number: hash row -> "00hswc-". */
   public String rows() {
-    return base + "rows";
+    return base + "seat-rows";
   }
 
   /** Each row's rank and category: hash row -> "rank|category|load". */
   public String rowMeta() {
-    return base + "row-meta";
+    return base + "seat-row-meta";
   }
 
   /** Rows with a free seat, in best-available order: zset row -> rank. */
   public String rowsOpen() {
-    return base + "rows-open";
+    return base + "seat-rows-open";
+  }
+
+  /** Seats of the rows index per state and category: hash "free:A", "held:A", "sold:A" -> count. */
+  public String stock() {
+    return base + "stock";
+  }
+
+  /** The last frames the line was told of the stock: hash "stock", "sale" -> the frame's JSON. */
+  public String stockTold() {
+    return base + "stock-told";
+  }
+
+  /** What the stock is told with: hash "name:A", "price:A", currency, "area:Floor" -> category. */
+  public String stockNames() {
+    return base + "stock-names";
   }
 
   /** Accessible seats: hash seat -> "w" (wheelchair) or "c" (companion). */
@@ -181,5 +199,15 @@ public final class Keys {
   /** Standing places sold: hash section -> count, rebuilt from PostgreSQL. */
   public String standingSold() {
     return base + "standing-sold";
+  }
+
+  /**
+   * The keys every script that changes a seat or a hold is given, in the order lua/lib/seat_keys.lua
+   * names them: one list, so no script's header and call can disagree on a position.
+   */
+  public java.util.List<String> seatKeys() {
+    return java.util.List.of(seats(), sold(), holds(), holdByVisitor(), holdSeats(), holdExpiry(), confirming(),
+        confirmed(), active(), gone(), presence(), seatVersion(), seatLog(), rows(), rowMeta(), rowsOpen(), seatKind(),
+        holdPlacement(), standing(), standingHeld(), standingSold(), stock(), stockNames());
   }
 }

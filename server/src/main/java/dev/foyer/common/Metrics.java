@@ -107,6 +107,13 @@ public final class Metrics {
         .register(registry());
   }
 
+  /** foyer_sold_out_total{event}: times the event sold out (nothing free, nothing held), as the ticking node saw it. */
+  public static Counter soldOut(String event) {
+    return Counter.builder("foyer_sold_out").tag("event", event)
+        .description("Times the event sold out: nothing free and nothing held (returns may bring it back)")
+        .register(registry());
+  }
+
   /** foyer_rank_messages_sent_total: rank updates this node pushed to its sockets. */
   public static Counter rankMessages() {
     return Counter.builder("foyer_rank_messages_sent").description("Rank updates pushed to this node's sockets")

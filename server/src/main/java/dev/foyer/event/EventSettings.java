@@ -33,6 +33,7 @@ public record EventSettings(
     int gateDebounceSeconds,
     Opening opening,
     boolean paused,
+    boolean stockPacing,
     List<String> returnUrls,
     List<String> corsOrigins,
     ClientLimits limits,
@@ -68,10 +69,10 @@ public record EventSettings(
 
   private static final Set<String> KEYS = Set.of("maxActive", "admitPerMinute", "activeSeconds", "holdSeconds",
       "maxSeatsPerHold", "graceSeconds", "awaySeconds", "rankPushMillis", "progressPushMillis", "gate", "gateOnRate", "gateOffRate", "spikeRate",
-      "gateDebounceSeconds", "opening", "paused", "returnUrls", "corsOrigins", "limits", "pow", "identity");
+      "gateDebounceSeconds", "opening", "paused", "stockPacing", "returnUrls", "corsOrigins", "limits", "pow", "identity");
 
   public static EventSettings defaults() {
-    return new EventSettings(5000, 6000, 600, 300, 4, 30, 600, 2000, 5000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false,
+    return new EventSettings(5000, 6000, 600, 300, 4, 30, 600, 2000, 5000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false, true,
         List.of(), List.of(), ClientLimits.defaults(), PowSettings.defaults(), IdentitySettings.defaults());
   }
 
@@ -99,6 +100,7 @@ public record EventSettings(
         integer(json, "gateDebounceSeconds", gateDebounceSeconds, 0, 86_400),
         json.containsKey("opening") ? opening(json.getValue("opening")) : opening,
         bool(json, "paused", paused),
+        bool(json, "stockPacing", stockPacing),
         list(json, "returnUrls", returnUrls, SiteUrls::returnEntry),
         list(json, "corsOrigins", corsOrigins, SiteUrls::originEntry),
         json.containsKey("limits") ? limits.merge(json.getValue("limits")) : limits,
@@ -131,6 +133,7 @@ public record EventSettings(
         .put("gateDebounceSeconds", gateDebounceSeconds)
         .put("opening", opening.wire())
         .put("paused", paused)
+        .put("stockPacing", stockPacing)
         .put("returnUrls", new JsonArray(new ArrayList<>(returnUrls)))
         .put("corsOrigins", new JsonArray(new ArrayList<>(corsOrigins)))
         .put("limits", limits.toJson())

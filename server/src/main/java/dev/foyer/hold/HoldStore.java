@@ -30,6 +30,7 @@ public class HoldStore extends EventStore {
   private static final LuaScript BEST = LuaScript.load("best");
   private static final LuaScript STANDING = LuaScript.load("standing");
   private static final LuaScript LOAD_ROWS = LuaScript.load("load_rows");
+  private static final LuaScript STOCK_NAMES = LuaScript.load("stock_names");
   /** Rows per load_rows call: a few thousand seats, a few milliseconds of Redis. */
   static final int ROWS_CHUNK = 200;
 
@@ -37,15 +38,6 @@ public class HoldStore extends EventStore {
     super(redis, prefix);
   }
 
-  /**
-   * The keys every script that changes a seat or a hold is given, in the order lua/lib/seat_keys.lua
-   * names them: one list, so no script's header and call can disagree on a position.
-   */
-  static List<String> seatKeys(Keys k) {
-    return List.of(k.seats(), k.sold(), k.holds(), k.holdByVisitor(), k.holdSeats(), k.holdExpiry(), k.confirming(),
-        k.confirmed(), k.active(), k.gone(), k.presence(), k.seatVersion(), k.seatLog(), k.rows(), k.rowMeta(),
-        k.rowsOpen(), k.seatKind(), k.holdPlacement(), k.standing(), k.standingHeld(), k.standingSold());
-  }
 
 
   /** A seat whose status changed, with the seat-status version of that change. */
@@ -71,7 +63,7 @@ public class HoldStore extends EventStore {
     Keys k = keys(event);
     List<Object> args = new ArrayList<>(List.of(visitor, holdId, now, expiresAt));
     args.addAll(seats);
-    return HOLD.run(redis, seatKeys(k), args)
+    return HOLD.run(redis, k.seatKeys(), args)
         .map(r -> "ok".equals(r.get(0).toString())
             ? new Outcome("ok", seats, changes(r.get(1), r.get(3), r.get(4)), r.get(2).toString())
             : new Outcome(r.get(0).toString(), strings(r.get(1)), Changes.NONE, null));
@@ -88,7 +80,7 @@ public class HoldStore extends EventStore {
   public Future<Best> best(String event, String visitor, String holdId, long now, long expiresAt,
                            dev.foyer.bus.HoldService.BestAsk ask) {
     Keys k = keys(event);
-    return BEST.run(redis, seatKeys(k),
+    return BEST.run(redis, k.seatKeys(),
             List.of(visitor, holdId, now, expiresAt, ask.count(), ask.category(), ask.section(), ask.accessible()))
         .map(r -> "ok".equals(r.get(0).toString())
             ? new Best("ok", strings(r.get(5)), r.get(6).toString(), r.get(8).toInteger() == 1, r.get(7).toLong(),
@@ -106,7 +98,7 @@ public class HoldStore extends EventStore {
   public Future<StandingHold> standing(String event, String visitor, String holdId, long now, long expiresAt,
                                        String section, int count) {
     Keys k = keys(event);
-    return STANDING.run(redis, seatKeys(k),
+    return STANDING.run(redis, k.seatKeys(),
             List.of(visitor, holdId, now, expiresAt, section, count))
         .map(r -> "ok".equals(r.get(0).toString())
             ? new StandingHold("ok", r.get(5).toLong(), r.get(6).toLong(), changes(r.get(1), r.get(3), r.get(4)),
@@ -123,10 +115,10 @@ public class HoldStore extends EventStore {
   }
 
   /** Builds the rows index of a layout (named by {@code token}) in chunks of whole rows, then the standing areas. */
-  public Future<Long> loadRows(String event, String token, List<RowSpec> rows, List<StandingSpec> standing) {
+  public Future<Long> loadRows(String event, String token, List<RowSpec> rows, List<StandingSpec> standing,
+                               dev.foyer.event.SeatLayout.Plan names) {
     Keys k = keys(event);
-    List<String> keys = List.of(k.rows(), k.rowMeta(), k.rowsOpen(), k.seatKind(), k.holdSeats(), k.sold(),
-        k.standing(), k.standingSold());
+    List<String> keys = k.seatKeys();
     Future<Response> chain = Future.succeededFuture();
     for (int from = 0; from < Math.max(1, rows.size()); from += ROWS_CHUNK) {
       List<RowSpec> chunk = rows.subList(Math.min(from, rows.size()), Math.min(rows.size(), from + ROWS_CHUNK));
@@ -142,13 +134,17 @@ public class HoldStore extends EventStore {
       }
       chain = chain.compose(v -> LOAD_ROWS.run(redis, keys, args));
     }
-    return chain.map(Response::toLong);
+    List<Object> named = new ArrayList<>(List.of(names.currency() == null ? "" : names.currency(),
+        names.categories().size()));
+    names.categories().values().forEach(c -> named.addAll(List.of(c.id(), c.name() == null ? c.id() : c.name(), c.price())));
+    names.standing().forEach(a -> named.addAll(List.of(a.section(), a.category() == null ? "" : a.category())));
+    return chain.compose(rowCount -> STOCK_NAMES.run(redis, keys, named).map(rowCount.toLong()));
   }
 
   /** Releases a hold by id for its holder, or ({@code holdId} null) whatever hold the visitor has. */
   public Future<Outcome> release(String event, String holdId, String visitor) {
     Keys k = keys(event);
-    return RELEASE.run(redis, seatKeys(k),
+    return RELEASE.run(redis, k.seatKeys(),
             List.of(holdId == null ? "" : holdId, visitor))
         .map(r -> "ok".equals(r.get(0).toString())
             ? new Outcome("ok", List.of(), changes(r.get(2), r.get(3), r.get(4)), r.get(1).toString())
@@ -161,7 +157,7 @@ public class HoldStore extends EventStore {
 
   public Future<Expired> expire(String event, long now) {
     Keys k = keys(event);
-    return EXPIRE.run(redis, seatKeys(k),
+    return EXPIRE.run(redis, k.seatKeys(),
             List.of(now, MAX_BATCH))
         .map(r -> {
           List<String> pairs = strings(r.get(1));
@@ -180,7 +176,7 @@ public class HoldStore extends EventStore {
   public Future<Begin> confirmBegin(String event, String holdId, String visitor, long now, long fenceUntil,
                                     String newReservationId) {
     Keys k = keys(event);
-    return CONFIRM_BEGIN.run(redis, seatKeys(k),
+    return CONFIRM_BEGIN.run(redis, k.seatKeys(),
             List.of(holdId, visitor, now, fenceUntil, newReservationId))
         .map(r -> r.size() == 3
             ? new Begin(r.get(0).toString(), r.get(1).toString(), Arrays.asList(r.get(2).toString().split(",")))
@@ -190,7 +186,7 @@ public class HoldStore extends EventStore {
   public Future<Changes> confirmEnd(String event, String holdId, String reservationId, String visitor,
                                     List<String> seats) {
     Keys k = keys(event);
-    return CONFIRM_END.run(redis, seatKeys(k),
+    return CONFIRM_END.run(redis, k.seatKeys(),
             List.of(holdId, reservationId, visitor, String.join(",", seats)))
         .map(r -> changes(r.get(0), r.get(1), r.get(2)));
   }

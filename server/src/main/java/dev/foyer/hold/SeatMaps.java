@@ -93,7 +93,7 @@ final class SeatMaps {
               List<HoldStore.StandingSpec> standing = plan.plan.standing().stream()
                   .map(a -> new HoldStore.StandingSpec(a.section(), a.capacity(), sold.getOrDefault(a.section(), 0L)))
                   .toList();
-              return store.loadRows(event, plan.token, plan.rows, standing);
+              return store.loadRows(event, plan.token, plan.rows, standing, plan.plan);
             })
             .map(rows -> n))
         .onFailure(err -> LOG.warn("Could not load the seat map of event {}: {}", event, err.getMessage()))

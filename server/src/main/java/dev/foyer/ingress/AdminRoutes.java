@@ -25,6 +25,11 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.foyer.event.Stock;
+import dev.foyer.line.SaleEnd;
+import dev.foyer.line.StockBoard;
+import dev.foyer.line.StockStore;
+
 import java.util.List;
 import java.util.Set;
 
@@ -35,7 +40,7 @@ import java.util.Set;
  * ({@link EventChanges}), and logged with who made them.
  */
 record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, QueueStore line, GateKeeper gate,
-                   PassKeys passKeys, Pool pg, Vertx vertx) {
+                   PassKeys passKeys, Pool pg, Vertx vertx, StockStore stock) {
 
   static final int BODY_LIMIT = 8 * 1024 * 1024;
   private static final Set<String> EVENT_FIELDS = Set.of("name", "opensAt", "seats", "settings");
@@ -54,6 +59,8 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
     router.put("/api/admin/events/:event/gate").handler(body).handler(this::putGate);
     router.put("/api/admin/events/:event/settings").handler(checks::storedEvent);
     router.put("/api/admin/events/:event/settings").handler(body).handler(this::putSettings);
+    router.post("/api/admin/events/:event/end").handler(checks::storedEvent);
+    router.post("/api/admin/events/:event/end").handler(body).handler(this::endSale);
     router.post("/api/admin/pass-keys/rotate").handler(this::rotatePassKeys);
   }
 
@@ -153,12 +160,17 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
   private void stats(RoutingContext ctx) {
     String id = Checks.event(ctx);
     EventInfo info = Checks.eventInfo(ctx);
-    Future.all(line.counts(id, System.currentTimeMillis()), events.soldCount(id), events.seatCount(id))
+    Future.all(line.counts(id, System.currentTimeMillis()), events.soldCount(id), events.seatCount(id),
+            stock.stock(id), stock.told(id))
         .onSuccess(all -> {
           QueueCounts counts = all.resultAt(0);
           long sold = all.<Long>resultAt(1);
           long seats = all.<Long>resultAt(2);
+          Stock left = all.resultAt(3);
+          StockBoard.Told told = all.resultAt(4);
           Replies.json(ctx, 200, new JsonObject()
+              .put("stock", left.toJson().put("state", told.sale() == null ? left.state()
+                  : told.sale().getString("state")))
               .put("waiting", counts.waiting())
               .put("active", counts.active())
               .put("admittedTotal", counts.admittedTotal())
@@ -213,6 +225,33 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
           }
           LOG.info("Settings of event {} changed by {}: {}", id, who(ctx), changes.encode());
           Replies.json(ctx, 200, new JsonObject().put("event", id).put("settings", updated.toJson()));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * Ends the sale (sold out for good, or over): nobody joins or is let in from now on, and the line
+   * is told with the reason and message within a tick. Those already booking may finish.
+   */
+  private void endSale(RoutingContext ctx) {
+    String id = Checks.event(ctx);
+    JsonObject body = Replies.requiredJsonBody(ctx);
+    Replies.rejectUnknownFields(body, Set.of("reason", "message"));
+    Object reason = body.getValue("reason");
+    if (!(reason instanceof String r) || !SaleEnd.REASONS.contains(r)) {
+      throw ApiError.badRequest("invalid_reason", "reason must be one of " + SaleEnd.REASONS);
+    }
+    Object message = body.getValue("message", "");
+    if (!(message instanceof String m) || m.length() > SaleEnd.MAX_MESSAGE) {
+      throw ApiError.badRequest("invalid_message", "message must be text of at most " + SaleEnd.MAX_MESSAGE
+          + " characters");
+    }
+    SaleEnd end = new SaleEnd(r, m.strip());
+    line.endSale(id, end)
+        .onSuccess(v -> {
+          LOG.info("Sale of event {} ended by {} ({}): nobody joins or is let in any more", id, who(ctx), r);
+          Replies.json(ctx, 200, new JsonObject().put("event", id).put("sale", "ended").put("reason", r)
+              .put("message", end.message().isEmpty() ? SaleEnd.defaultMessage(r) : end.message()));
         })
         .onFailure(ctx::fail);
   }

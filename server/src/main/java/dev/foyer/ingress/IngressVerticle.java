@@ -13,6 +13,8 @@ import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
 import dev.foyer.line.GateKeeper;
 import dev.foyer.line.QueueStore;
+import dev.foyer.line.StockBoard;
+import dev.foyer.line.StockStore;
 import dev.foyer.line.SiteStore;
 import dev.foyer.pass.PassKeyRing;
 import dev.foyer.pass.PassKeys;
@@ -73,15 +75,17 @@ public class IngressVerticle extends VerticleBase {
     router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
     router.routeWithRegex("/api/events/(?<event>[^/]+)(?:/.*)?").handler(cors::api);
-    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx)
+    StockStore stock = new StockStore(redis, config.keyPrefix());
+    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock)
         .mount(router);
-    new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow, difficulty)
+    new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow, difficulty, stock,
+        StockBoard.of(vertx))
         .mount(router);
     new HoldRoutes(checks, catalog, HoldService.client(vertx)).mount(router);
     new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), catalog, passes).mount(router);
     router.route("/eventbus/*").handler(cors::bridge);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
-        config.clients()).router());
+        config.clients(), stock).router());
     site.mountPages(router);
     router.route().failureHandler(Replies::failure);
     UnknownPaths unknown = new UnknownPaths(router);

@@ -7,7 +7,12 @@ import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventInfo;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
+import dev.foyer.event.Stock;
+import dev.foyer.line.Chance;
 import dev.foyer.line.Eta;
+import dev.foyer.line.QueueCounts;
+import dev.foyer.line.StockBoard;
+import dev.foyer.line.StockStore;
 import dev.foyer.line.QueueStore;
 import dev.foyer.line.ShuffleOrder;
 import dev.foyer.line.VisitorState;
@@ -25,7 +30,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /** What visitors call: join, where do I stand, leave; and the public facts of events. */
 record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, EventCatalog catalog, QueueTokens tokens,
-                     Passes passes, EventBus bus, ProofOfWork pow, PowDifficulty difficulty) {
+                     Passes passes, EventBus bus, ProofOfWork pow, PowDifficulty difficulty, StockStore stock,
+                     StockBoard board) {
 
   static final int BODY_LIMIT = 16 * 1024;
 
@@ -95,9 +101,10 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
     String event = Checks.event(ctx);
     String visitor = Checks.claims(ctx).visitor();
     long now = System.currentTimeMillis();
-    catalog.get(event)
-        .compose(info -> line.status(event, visitor, now)
-            .onSuccess(state -> Replies.json(ctx, 200, status(info, visitor, Checks.token(ctx), state))))
+    // the stock board is read from Redis once per node and event, then kept by the broadcasts
+    Future.all(catalog.get(event), board.get(event, stock))
+        .compose(all -> line.status(event, visitor, now)
+            .onSuccess(state -> Replies.json(ctx, 200, status(all.resultAt(0), visitor, Checks.token(ctx), state))))
         .onFailure(ctx::fail);
   }
 
@@ -125,9 +132,23 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
         .put("state", state.state().wire())
         .put("position", state.position())
         .put("waiting", state.waiting())
-        .put("address", Addresses.visitor(visitor));
+        .put("address", Addresses.visitor(visitor))
+        .put("sale", state.sale());
     Eta.Estimate eta = state.position() == null ? null : Eta.of(state.position(), state.turnover(), event.settings());
     body.put("etaSeconds", eta == null ? null : eta.seconds()).put("eta", eta == null ? null : eta.toJson());
+    StockBoard.Told told = board.get(event.id());
+    JsonObject stock = told == null ? null : told.stock();
+    if (stock != null) {
+      // what the line was last told (at most 10 s old while it moves), from this node's memory
+      JsonObject shown = stock.copy();
+      shown.remove("type");
+      shown.remove("shoppers");
+      shown.remove("measured");
+      body.put("stock", shown);
+    }
+    if (state.state() == VisitorState.State.WAITING && state.position() != null) {
+      body.put("chance", Chance.of(stock, state.position(), event.settings().maxSeatsPerHold()));
+    }
     if (state.state() == VisitorState.State.WAITING || state.state() == VisitorState.State.PREQUEUE) {
       body.put("awaySeconds", event.settings().awaySeconds());
       if (state.returned()) {
@@ -161,8 +182,13 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
   private void event(RoutingContext ctx) {
     String event = Checks.event(ctx);
     catalog.get(event)
-        .compose(info -> line.counts(event, System.currentTimeMillis())
-            .onSuccess(c -> Replies.json(ctx, 200, new JsonObject()
+        .compose(info -> Future.all(line.counts(event, System.currentTimeMillis()), stock.stock(event),
+                board.get(event, stock))
+            .onSuccess(all -> {
+              QueueCounts c = all.resultAt(0);
+              Stock left = all.resultAt(1);
+              StockBoard.Told told = all.resultAt(2);
+              Replies.json(ctx, 200, new JsonObject()
                 .put("id", info.id())
                 .put("name", info.name())
                 .put("opensAt", info.opensAt() == null ? null : info.opensAt().toString())
@@ -175,7 +201,13 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
                     .put("admittedTotal", c.admittedTotal())
                     .put("admitPerMinute", info.settings().admitPerMinute())
                     .put("queueing", c.queueing())
-                    .put("rate", c.trafficRate())))))
+                    .put("rate", c.trafficRate()))
+                .put("sale", told.sale() == null ? left.state() : told.sale().getString("state"))
+                .put("stock", left.loaded() ? left.toJson() : null)
+                .put("ended", told.sale() == null || told.sale().getString("reason") == null ? null
+                    : new JsonObject().put("reason", told.sale().getString("reason"))
+                        .put("message", told.sale().getString("message"))));
+            }))
         .onFailure(ctx::fail);
   }
 

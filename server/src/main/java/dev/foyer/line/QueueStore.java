@@ -87,11 +87,15 @@ public class QueueStore extends EventStore {
     List<Object> args = new java.util.ArrayList<>(Admission.of(settings).args(now, visitor, opensAt,
         joinKey == null ? 0 : JOIN_KEY_MILLIS));
     args.add(identity == null ? 0 : identityMillis(now, opensAt));
-    return JOIN.run(redis, List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(), k.prequeue(),
-            k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)), args)
-        .map(r -> "existing".equals(r.get(0).toString()) || "identity".equals(r.get(0).toString())
-            ? new Joined(r.get(1).toString(), null, true)
-            : new Joined(visitor, toState(r), false));
+    List<String> keys = new java.util.ArrayList<>(List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(),
+        k.prequeue(), k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)));
+    keys.addAll(Admission.stockKeys(k));
+    return JOIN.run(redis, keys, args)
+        .map(r -> switch (r.get(0).toString()) {
+          case "existing", "identity" -> new Joined(r.get(1).toString(), null, true);
+          case "ended" -> throw SaleEnd.refusal(r.get(1).toString(), r.get(2).toString());
+          default -> new Joined(visitor, toState(r), false);
+        });
   }
 
   public Future<VisitorState> status(String event, String visitor, long now) {
@@ -109,13 +113,31 @@ public class QueueStore extends EventStore {
         .map(r -> VisitorState.State.valueOf(r.toString().toUpperCase()));
   }
 
+  /**
+   * Ends the sale: nobody joins or is admitted from now on; the next tick tells the line, with the
+   * reason and the operator's message. Ending an ended sale changes its words only.
+   */
+  public Future<Void> endSale(String event, SaleEnd end) {
+    return redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET).arg(keys(event).meta())
+        .arg("ended").arg(end.reason()).arg("endedMessage").arg(end.message()).arg("sale").arg("ended")).mapEmpty();
+  }
+
   public Future<TickResult> admit(String event, long now, EventSettings settings) {
     Keys k = keys(event);
-    return ADMIT.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue(),
-            k.away()), Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP,
+    List<String> keys = new java.util.ArrayList<>(List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(),
+        k.prequeue(), k.away()));
+    keys.addAll(Admission.stockKeys(k));
+    return ADMIT.run(redis, keys, Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP,
             TURNOVER_WINDOW_SECONDS))
-        .map(r -> new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
-            r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6)), r.get(7).toString()));
+        .map(r -> {
+          Response s = r.get(8);
+          return new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
+              r.get(4).toLong(), r.get(5).toLong(), decimal(r.get(6)), r.get(7).toString(),
+              new TickResult.StockTotals(s.get(0).toInteger() == 1, s.get(1).toLong(), s.get(2).toLong(),
+                  s.get(3).toLong(), s.get(4).toLong(), s.get(5).toLong(), s.get(6).toLong(), s.get(7).toLong(),
+                  s.get(8).toString(), s.get(9).toString().isEmpty() ? null
+                  : new SaleEnd(s.get(9).toString(), s.get(10).toString())));
+        });
   }
 
   public Future<QueueCounts> counts(String event, long now) {
@@ -184,11 +206,13 @@ public class QueueStore extends EventStore {
     long waiting = r.get(2).toLong();
     Turnover turnover = turnover(r.get(3), r.get(4), r.get(5));
     boolean returned = "1".equals(r.get(6).toString());
+    String sale = r.get(7).toString();
     return switch (r.get(0).toString()) {
-      case "waiting" -> VisitorState.waiting(r.get(1).toLong(), waiting, turnover, returned);
-      case "active" -> VisitorState.active((long) Double.parseDouble(r.get(1).toString()), waiting, turnover);
-      case "prequeue" -> VisitorState.prequeued(waiting, turnover, returned);
-      default -> VisitorState.gone(r.get(1).toString(), waiting, turnover);
+      case "waiting" -> VisitorState.waiting(r.get(1).toLong(), waiting, turnover, returned).withSale(sale);
+      case "active" -> VisitorState.active((long) Double.parseDouble(r.get(1).toString()), waiting, turnover)
+          .withSale(sale);
+      case "prequeue" -> VisitorState.prequeued(waiting, turnover, returned).withSale(sale);
+      default -> VisitorState.gone(r.get(1).toString(), waiting, turnover).withSale(sale);
     };
   }
 

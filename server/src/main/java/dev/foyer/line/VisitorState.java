@@ -3,11 +3,18 @@ package dev.foyer.line;
 /**
  * Where a visitor stands, as Redis says: waiting with a position, active until a time, or gone
  * with a reason (left, expired, disconnected, unknown); with the line's length and the turnover of
- * its active slots read in the same step, and whether this read brought back a visitor who had
- * been away ({@code returned}).
+ * its active slots read in the same step, whether this read brought back a visitor who had been
+ * away ({@code returned}), and where the sale stands ({@code sale}: on_sale, all_held, sold_out,
+ * ended; as of the last admission tick).
  */
 public record VisitorState(State state, Long position, long waiting, Long activeUntil, String reason,
-                           Turnover turnover, boolean returned) {
+                           Turnover turnover, boolean returned, String sale) {
+
+  public static final String ON_SALE = "on_sale";
+
+  public VisitorState withSale(String sale) {
+    return new VisitorState(state, position, waiting, activeUntil, reason, turnover, returned, sale);
+  }
 
   public enum State {
     WAITING, ACTIVE, GONE,
@@ -20,18 +27,18 @@ public record VisitorState(State state, Long position, long waiting, Long active
   }
 
   public static VisitorState waiting(long position, long waiting, Turnover turnover, boolean returned) {
-    return new VisitorState(State.WAITING, position, waiting, null, null, turnover, returned);
+    return new VisitorState(State.WAITING, position, waiting, null, null, turnover, returned, ON_SALE);
   }
 
   public static VisitorState active(long activeUntil, long waiting, Turnover turnover) {
-    return new VisitorState(State.ACTIVE, null, waiting, activeUntil, null, turnover, false);
+    return new VisitorState(State.ACTIVE, null, waiting, activeUntil, null, turnover, false, ON_SALE);
   }
 
   public static VisitorState prequeued(long prequeued, Turnover turnover, boolean returned) {
-    return new VisitorState(State.PREQUEUE, null, prequeued, null, null, turnover, returned);
+    return new VisitorState(State.PREQUEUE, null, prequeued, null, null, turnover, returned, ON_SALE);
   }
 
   public static VisitorState gone(String reason, long waiting, Turnover turnover) {
-    return new VisitorState(State.GONE, null, waiting, null, reason, turnover, false);
+    return new VisitorState(State.GONE, null, waiting, null, reason, turnover, false, ON_SALE);
   }
 }

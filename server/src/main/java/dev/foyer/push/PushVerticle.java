@@ -20,7 +20,9 @@ import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
 import dev.foyer.line.Countdown;
 import dev.foyer.line.Eta;
+import dev.foyer.line.Chance;
 import dev.foyer.line.QueueStore;
+import dev.foyer.line.StockBoard;
 import dev.foyer.pass.PassKeyRing;
 import dev.foyer.pass.PassKeys;
 import dev.foyer.pass.Passes;
@@ -57,8 +59,11 @@ public class PushVerticle extends VerticleBase {
   static final long ROUND_CHECK_MILLIS = 100;
   /** Looked up after every admission and departure: the exact places and those about to reach them. */
   static final long FRONT = 2 * Countdown.EXACT_WITHIN;
-  /** The broadcast whose next message makes the last one stale: thinned out, and a socket behind keeps the latest. */
-  private static final String SUPERSEDED = "progress";
+  /**
+   * Broadcasts whose next message makes the last one stale: a socket behind keeps only the latest;
+   * progress is also thinned out ({@link ProgressFanOut}).
+   */
+  private static final Set<String> SUPERSEDED = Set.of("progress", "stock");
   private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
 
   private final FoyerConfig config;
@@ -84,6 +89,8 @@ public class PushVerticle extends VerticleBase {
   private Counter rankMessages;
   private final Map<ShownPositions.Reason, Counter> framesBy = new java.util.EnumMap<>(ShownPositions.Reason.class);
   private ProgressFanOut progress;
+  private StockBoard stockBoard;
+  private dev.foyer.line.StockStore stockStore;
 
   public PushVerticle(FoyerConfig config, PassKeyRing passKeys) {
     this.config = config;
@@ -107,6 +114,8 @@ public class PushVerticle extends VerticleBase {
       }
     }
     progress = new ProgressFanOut(vertx, sockets);
+    stockBoard = StockBoard.of(vertx);
+    stockStore = new dev.foyer.line.StockStore(redis, config.keyPrefix());
     Gauge.builder("foyer_connected_sockets", sockets, Sockets::sockets)
         .description("Bridge sockets open on this node").register(Metrics.registry());
     Gauge.builder("foyer_connected_visitors", sockets, Sockets::visitorCount)
@@ -222,6 +231,11 @@ public class PushVerticle extends VerticleBase {
   }
 
   private Future<Void> rankRound(String event, EventSettings settings, long now, long period) {
+    // what the line was told of the stock: kept by the broadcasts, read from Redis once per node
+    return stockBoard.get(event, stockStore).compose(told -> rankBatches(event, settings, now, period));
+  }
+
+  private Future<Void> rankBatches(String event, EventSettings settings, long now, long period) {
     List<String> visitors = sockets.visitors(event);
     List<Future<Integer>> batches = new ArrayList<>();
     for (int from = 0; from < visitors.size(); from += BATCH) {
@@ -246,6 +260,8 @@ public class PushVerticle extends VerticleBase {
     Countdown countdown = countdown(event, settings, admissionRates.perSecond(event, now, config.tickMillis()));
     double lump = countdown.rate() * config.tickMillis() / 1000.0;
     Set<String> nearFront = front.computeIfAbsent(event, e -> new HashSet<>());
+    StockBoard.Told told = stockBoard.get(event);
+    JsonObject stock = told == null ? null : told.stock();
     int sent = 0;
     Sockets.Delivery delivery = sockets.delivery();
     for (int i = 0; i < batch.size(); i++) {
@@ -256,22 +272,23 @@ public class PushVerticle extends VerticleBase {
       } else {
         nearFront.remove(visitor);
       }
-      Sockets.Told told = sockets.takeTold(visitor);
-      if (told == Sockets.PENDING) {
+      Sockets.Told first = sockets.takeTold(visitor);
+      if (first == Sockets.PENDING) {
         continue; // the register's first frame is on its way: the page counts from that one
       }
-      if (told != null) {
-        shown.sent(visitor, told.position(), told.rate(), told.floor(), told.at());
+      if (first != null) {
+        shown.sent(visitor, first.position(), first.rate(), first.floor(), first.at(), first.chance());
       }
       if (position <= 0) {
         shown.forget(visitor);
       } else {
         double rate = countdown.rateAt(position);
-        ShownPositions.Reason reason = shown.due(visitor, position, rate, lump, now, period);
+        String chance = Chance.of(stock, position, settings.maxSeatsPerHold());
+        ShownPositions.Reason reason = shown.due(visitor, position, rate, lump, now, period, chance);
         long floor = countdown.floor(position);
         if (reason != ShownPositions.Reason.NONE && delivery.latestToVisitor(event, visitor, Frames.rank(visitor,
-            position, ranks.waiting(), Eta.of(position, ranks.turnover(), settings), now, rate, floor))) {
-          shown.sent(visitor, position, rate, floor, now);
+            position, ranks.waiting(), Eta.of(position, ranks.turnover(), settings), now, rate, floor, chance))) {
+          shown.sent(visitor, position, rate, floor, now, chance);
           framesBy.get(reason).increment();
           sent++;
         }
@@ -338,10 +355,17 @@ public class PushVerticle extends VerticleBase {
   }
 
   private void follow(String event) {
-    for (String address : List.of(Addresses.event(event), Addresses.seats(event))) {
+    for (String address : List.of(Addresses.event(event), Addresses.seats(event), Addresses.stock(event))) {
       broadcasts.computeIfAbsent(address, a -> vertx.eventBus().<JsonObject>consumer(a, msg -> {
         String frame = Frames.rec(a, msg.body());
-        if (SUPERSEDED.equals(msg.body().getString("type"))) {
+        String type = msg.body().getString("type");
+        if ("stock".equals(type) || "sale".equals(type)) {
+          stockBoard.heard(event, msg.body());
+        }
+        if ("sale".equals(type)) {
+          toEveryVisitor(event, msg.body());
+        }
+        if ("progress".equals(type)) {
           Boolean queueing = msg.body().getBoolean("queueing");
           // cached nearly always (the event was read to be followed); should a read wait on Redis,
           // what it could put out of order is superseded by the next tick's progress
@@ -350,10 +374,26 @@ public class PushVerticle extends VerticleBase {
                   : EventSettings.defaults().progressPushMillis()));
         } else {
           Sockets.Delivery delivery = sockets.delivery();
-          delivery.toListeners(a, frame); // seat changes are deltas: each one counts
+          if (SUPERSEDED.contains(type)) {
+            delivery.latestToListeners(a, frame);
+          } else {
+            delivery.toListeners(a, frame); // seat changes are deltas: each one counts
+          }
           delivery.send();
         }
       }));
     }
+  }
+
+  /**
+   * Where the sale stands reaches every visitor of the event on this node, on their own address:
+   * rare (a change of state), and a page that listens to nothing else must hear it.
+   */
+  private void toEveryVisitor(String event, JsonObject sale) {
+    Sockets.Delivery delivery = sockets.delivery();
+    for (String visitor : sockets.visitors(event)) {
+      delivery.toVisitor(event, visitor, Frames.rec(Addresses.visitor(visitor), sale));
+    }
+    delivery.send();
   }
 }

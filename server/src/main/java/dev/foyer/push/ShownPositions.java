@@ -19,6 +19,7 @@ import java.util.Map;
  *       event's is not, or the reverse), or the event's rate changed materially
  *       ({@link Countdown#materiallyDifferent}) and counting with the old one would take this page
  *       past its tolerance before its keepalive;</li>
+ *   <li>the chance of a ticket ({@link dev.foyer.line.Chance}) changed;</li>
  *   <li>or a keepalive, so no page goes more than {@link Countdown#KEEPALIVE_MILLIS} without one
  *       (spread over a few seconds per visitor, so a crowd told at once does not stay in step).</li>
  * </ul>
@@ -34,6 +35,7 @@ final class ShownPositions {
     int floor;
     double rate;
     long at;
+    String chance;
   }
 
   private final Map<String, Shown> shown = new HashMap<>();
@@ -45,12 +47,15 @@ final class ShownPositions {
    * wait a round past its time).
    */
   /** Why a frame is due; {@link #NONE} when the page shows close enough to the truth. */
-  enum Reason { NONE, FIRST, MOVING, RATE, KEEPALIVE, FRONT, DRIFT }
+  enum Reason { NONE, FIRST, MOVING, RATE, KEEPALIVE, FRONT, DRIFT, CHANCE }
 
-  Reason due(String visitor, long truth, double rate, double lump, long now, long roundMillis) {
+  Reason due(String visitor, long truth, double rate, double lump, long now, long roundMillis, String chance) {
     Shown s = shown.get(visitor);
     if (s == null) {
       return Reason.FIRST;
+    }
+    if (!java.util.Objects.equals(s.chance, chance)) {
+      return Reason.CHANCE; // the chance of a ticket changed: worth a frame of its own
     }
     if ((s.rate > 0) != (rate > 0)) {
       return Reason.MOVING; // the line started or stopped moving: the page must not count on, or stand still
@@ -77,8 +82,9 @@ final class ShownPositions {
   }
 
   /** The frame went out: the pages show it from now. */
-  void sent(String visitor, long position, double rate, long floor, long now) {
+  void sent(String visitor, long position, double rate, long floor, long now, String chance) {
     Shown s = shown.computeIfAbsent(visitor, v -> new Shown());
+    s.chance = chance;
     s.position = (int) Math.min(Integer.MAX_VALUE, position);
     s.floor = (int) Math.min(Integer.MAX_VALUE, floor);
     s.rate = rate;

@@ -54,6 +54,7 @@ public class QueueVerticle extends VerticleBase {
   private GateKeeper gate;
   private EventRepository events;
   private Generations generations;
+  private StockWatch stockWatch;
   /** Each event's last tick here: what a reset lost, as far as anyone can still tell. */
   private final Map<String, TickResult> lastTick = new HashMap<>();
   private final Map<String, EventInfo> known = new HashMap<>();
@@ -80,6 +81,7 @@ public class QueueVerticle extends VerticleBase {
     redis = Stores.redis(vertx, config);
     pg = Stores.pg(vertx, config, "queue", 2);
     line = new QueueStore(redis, config.keyPrefix());
+    stockWatch = new StockWatch(vertx, new dev.foyer.line.StockStore(redis, config.keyPrefix()));
     gate = new GateKeeper(redis, config.keyPrefix());
     events = new EventRepository(pg);
     generations = new Generations(pg, line);
@@ -167,6 +169,7 @@ public class QueueVerticle extends VerticleBase {
             healthySince = System.currentTimeMillis();
           }
           publish(event, result, verdict, now);
+          stockWatch.ticked(event, result, now);
           return result;
         }))
         .compose(result -> generations.check(event.id(), result.generation())

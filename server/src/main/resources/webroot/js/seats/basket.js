@@ -7,7 +7,8 @@ import {money} from './api.js';
 
 export class Basket {
   /** say(text) shows a message; onChange() hears every change of the hold (the clock). */
-  constructor(doc, api, say, onChange) {
+  constructor(doc, api, say, onChange, stock) {
+    this.stock = stock;
     this.$ = id => doc.getElementById(id);
     this.api = api;
     this.say = say;
@@ -132,8 +133,7 @@ export class Basket {
       } else if (r.status === 409 && (r.body.error === 'not_enough_seats' || r.body.error === 'standing_full')) {
         this.say(r.body.error === 'standing_full'
           ? 'Only ' + r.body.left + ' standing places are left there.'
-          : 'There are not ' + count + ' seats left together' + (what ? ' in that category' : '')
-            + '. Try fewer, or pick on the map.');
+          : this.stock.whyNone(count, what));
       } else if (r.status === 403) {
         this.say('Your time to book is over.');
       } else {

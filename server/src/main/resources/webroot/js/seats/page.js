@@ -9,6 +9,7 @@ import {SeatMap} from './map.js';
 import {Camera} from './camera.js';
 import {Basket} from './basket.js';
 import {LiveSeats, connect} from './live.js';
+import {StockView} from './stock.js';
 
 const $ = id => document.getElementById(id);
 const event = decodeURIComponent(location.pathname.split('/')[2]);
@@ -24,7 +25,8 @@ function say(text) {
   $('message').hidden = !text;
 }
 
-const basket = new Basket(document, api, say, tick);
+const stock = new StockView(document);
+const basket = new Basket(document, api, say, tick, stock);
 const map = new SeatMap(document, (id, status) => basket.look(id, status), id => basket.sold(id));
 basket.map = map;
 const camera = new Camera($('map'), id => basket.tap(id), area => {
@@ -113,12 +115,14 @@ async function start() {
   $('booking').hidden = false;
   live.begin(seats.body);
   drawMap(seats.body);
+  stock.take(info.stock);
   activeUntil = me.activeUntil;
   tick();
   clock = setInterval(tick, 250);
   socket = connect({
     handlers: {
       ['foyer.seats.' + event]: {onMessage: m => live.onSeatMessage(m)},
+      ['foyer.stock.' + event]: {onMessage: m => stock.take(m)},
       ['foyer.visitor.' + me.visitor]: {headers: {token: token}, onMessage: onVisitorMessage}
     },
     onOpen: () => live.catchUp()

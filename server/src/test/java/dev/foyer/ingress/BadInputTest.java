@@ -50,7 +50,7 @@ class BadInputTest {
 
   /** What moves while the test watches, refusal or not, by design. */
   private static final List<RedisSnapshot.Ignored> MOVING_ON_THEIR_OWN = List.of(
-      RedisSnapshot.Ignored.TRAFFIC, RedisSnapshot.Ignored.TICKS,
+      RedisSnapshot.Ignored.TRAFFIC, RedisSnapshot.Ignored.TICKS, RedisSnapshot.Ignored.STOCK_TOLD,
       RedisSnapshot.Ignored.key("admin-failures:.*",
           "a wrong admin key is counted on purpose: past 10, 429 too_many_failures (docs/API.md)"));
 

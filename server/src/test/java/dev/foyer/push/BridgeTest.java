@@ -4,6 +4,7 @@ import dev.foyer.bus.Addresses;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
+import dev.foyer.support.StockTold;
 import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.Jwks;
 import dev.foyer.support.NodeClients;
@@ -227,6 +228,7 @@ class BridgeTest {
     List<JsonObject> visitors = new ArrayList<>();
     BridgeClient[] bridge = new BridgeClient[1];
     api.createEvent(EVENT, new JsonObject().put("maxActive", 1).put("rankPushMillis", 200).put("paused", true))
+        .compose(v -> StockTold.of(vertx, cluster, EVENT))
         .compose(v -> join(2))
         .compose(joined -> {
           visitors.addAll(joined);

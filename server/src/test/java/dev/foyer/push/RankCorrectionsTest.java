@@ -39,7 +39,9 @@ class RankCorrectionsTest {
    * Rounds every 200 ms; the cap (10 a second) gives a floor 330 places below the position; the
    * visitors that never connect keep their places for the whole test.
    */
+  // a line bounded by its rate and capacity alone, not by the tickets of its small seat map
   private static final JsonObject SETTINGS = new JsonObject().put("rankPushMillis", 200).put("maxActive", 100_000)
+      .put("stockPacing", false)
       .put("admitPerMinute", 600).put("graceSeconds", 3600);
 
   @RegisterExtension

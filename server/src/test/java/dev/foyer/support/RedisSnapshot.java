@@ -35,8 +35,12 @@ public final class RedisSnapshot {
 
     /** What the ticker writes on every tick, paused or not: its clock, the admission rate's state, the line's generation (set by the first tick). */
     public static final Ignored TICKS = fields("\\{[^}]+\\}:meta", Set.of("gateTick", "rate", "rateAt", "tokens",
-        "tokensAt", "turnoverExposure", "turnoverFreed", "generation", "scanFrom", "activeAfter"),
+        "tokensAt", "turnoverExposure", "turnoverFreed", "generation", "scanFrom", "activeAfter", "sale"),
         "the ticker's own bookkeeping, rewritten every tick");
+
+    /** What the ticker last told the line of the stock, kept for nodes that start later; written by ticks, not requests. */
+    public static final Ignored STOCK_TOLD = key("\\{[^}]+\\}:stock-told",
+        "the last stock and sale frames the ticker told the line, written by ticks");
 
     /** The whole key. */
     public static Ignored key(String regex, String why) {

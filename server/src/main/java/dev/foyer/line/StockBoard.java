@@ -1,0 +1,66 @@
+package dev.foyer.line;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Shareable;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The last stock and sale frames this node heard for each event (one clustered broadcast per
+ * change, see the queue's StockWatch), for every room of the node to answer from without asking
+ * Redis: rank frames' chance, a visitor's status, the state sent on a register. Events are dropped
+ * when the node stops following them, so it holds what the live events need.
+ */
+public final class StockBoard implements Shareable {
+
+  private static final String NODE_REGISTRY = "foyer.stock-board";
+
+  /** What the line was last told of one event: the stock frame and the sale frame (either may be null). */
+  public record Told(JsonObject stock, JsonObject sale) {
+  }
+
+  private final Map<String, Told> told = new ConcurrentHashMap<>();
+
+  public static StockBoard of(Vertx vertx) {
+    return vertx.sharedData().<String, StockBoard>getLocalMap(NODE_REGISTRY).computeIfAbsent("node", k -> new StockBoard());
+  }
+
+  /** Takes a frame of type stock or sale. */
+  public void heard(String event, JsonObject frame) {
+    told.compute(event, (e, before) -> {
+      Told t = before == null ? new Told(null, null) : before;
+      return "sale".equals(frame.getString("type")) ? new Told(t.stock(), frame) : new Told(frame, t.sale());
+    });
+  }
+
+  public Told get(String event) {
+    return told.get(event);
+  }
+
+  /**
+   * What the line was last told, from this node's memory or else (a node that started after the
+   * last broadcast) from Redis once.
+   */
+  public io.vertx.core.Future<Told> get(String event, StockStore store) {
+    Told known = told.get(event);
+    if (known != null) {
+      return io.vertx.core.Future.succeededFuture(known);
+    }
+    return store.told(event).map(t -> {
+      told.putIfAbsent(event, t);
+      return told.get(event);
+    });
+  }
+
+  /** Where the sale stands as last told (on_sale when nothing was told). */
+  public String sale(String event) {
+    Told t = told.get(event);
+    return t == null || t.sale() == null ? dev.foyer.event.Stock.ON_SALE : t.sale().getString("state");
+  }
+
+  public void forget(String event) {
+    told.remove(event);
+  }
+}
