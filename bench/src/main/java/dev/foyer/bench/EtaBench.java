@@ -106,16 +106,7 @@ final class EtaBench {
         .put("rankPushMillis", rankPushMillis);
     admin(http, event, seats, settings).await(30, TimeUnit.SECONDS);
     List<Visitor> all = new ArrayList<>();
-    for (int from = 0; from < count; from += 100) {
-      List<Future<Visitor>> joins = new ArrayList<>();
-      for (int i = from; i < Math.min(count, from + 100); i++) {
-        joins.add(http.request(HttpMethod.POST, "/api/events/" + event + "/visitors")
-            .compose(req -> req.send().compose(resp -> resp.body()))
-            .map(b -> new JsonObject(b)).map(j -> new Visitor(j.getString("visitor"), j.getString("token"))));
-      }
-      Future.all(joins).await(60, TimeUnit.SECONDS);
-      joins.forEach(f -> all.add(f.result()));
-    }
+    Api.joinAll(http, event, count, 100).forEach(j -> all.add(new Visitor(j.visitor(), j.token())));
     List<Future<Void>> registered = new ArrayList<>();
     for (Visitor v : all) {
       registered.add(connect(ws, http, event, v, dwellMin, dwellMax));
@@ -214,12 +205,10 @@ final class EtaBench {
 
   private Future<Void> connect(WebSocketClient ws, HttpClient http, String event, Visitor v, int dwellMin, int dwellMax) {
     Promise<Void> registered = Promise.promise();
-    String address = "foyer.visitor." + v.id;
     return ws.connect(new WebSocketConnectOptions().setURI("/eventbus/websocket")).compose(socket -> {
       v.socket = socket;
       socket.handler(data -> onFrame(http, event, v, data, registered, dwellMin, dwellMax));
-      socket.writeTextMessage(new JsonObject().put("type", "register").put("address", address)
-          .put("headers", new JsonObject().put("token", v.token)).encode());
+      socket.writeTextMessage(Api.register(v.id, v.token));
       // the pages ping every 20 s
       vertx.setPeriodic(20_000, id -> {
         if (v.admittedAt == 0) {
@@ -263,14 +252,6 @@ final class EtaBench {
 
   private Future<JsonObject> admin(HttpClient http, String event, JsonObject seats, JsonObject settings) {
     JsonObject body = new JsonObject().put("name", "ETA benchmark").put("seats", seats).put("settings", settings);
-    return http.request(new RequestOptions().setMethod(HttpMethod.PUT).setURI("/api/admin/events/" + event)
-            .putHeader("Authorization", "Bearer " + adminKey))
-        .compose(req -> req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
-        .compose(resp -> resp.body().map(b -> {
-          if (resp.statusCode() >= 300) {
-            throw new IllegalStateException("PUT event " + event + " answered " + resp.statusCode() + ": " + b);
-          }
-          return b.length() == 0 ? new JsonObject() : new JsonObject(b);
-        }));
+    return Api.admin(http, adminKey, HttpMethod.PUT, "/api/admin/events/" + event, body);
   }
 }

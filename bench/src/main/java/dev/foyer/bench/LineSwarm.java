@@ -466,8 +466,7 @@ final class LineSwarm {
         }
         registered.tryComplete();
       });
-      socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "foyer.visitor." + c.id)
-          .put("headers", new JsonObject().put("token", c.token)).encode());
+      socket.writeTextMessage(Api.register(c.id, c.token));
       return registered.future();
     });
   }
@@ -504,15 +503,7 @@ final class LineSwarm {
   }
 
   private Future<JsonObject> admin(HttpMethod method, String path, JsonObject body) {
-    return http.request(new RequestOptions().setMethod(method).setURI(path)
-            .putHeader("Authorization", "Bearer " + adminKey))
-        .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
-        .compose(resp -> resp.body().map(b -> {
-          if (resp.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " answered " + resp.statusCode() + ": " + b);
-          }
-          return b.length() == 0 ? new JsonObject() : new JsonObject(b);
-        }));
+    return Api.admin(http, adminKey, method, path, body);
   }
 
   private static void fullGc(String pid) throws Exception {
