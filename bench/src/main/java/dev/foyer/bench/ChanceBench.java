@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -232,7 +232,7 @@ final class ChanceBench {
     for (int i = 0; i < o.runs(); i++) {
       JsonObject one = new Run(o, i + 1, o.seed() + i).go();
       runs.add(one);
-      for (String kind : List.of("lastLabel", "looks", "snapshots")) {
+      for (String kind : List.of("lastLabel", "looks", "snapshots", "looksWhileUnmeasured", "looksOnceMeasured")) {
         totals.computeIfAbsent(kind, k -> new Tally()).addAll(Tally.of(one.getJsonObject("calibration").getJsonObject(kind)));
       }
       metEveryRun &= one.getJsonObject("target").getBoolean("met");
@@ -287,7 +287,7 @@ final class ChanceBench {
     final Options o;
     final int n;
     final long seed;
-    final Random random;
+    final SplittableRandom random;
     final HttpClient http;
     final WebSocketClient ws;
     final String event;
@@ -305,7 +305,8 @@ final class ChanceBench {
       this.o = o;
       this.n = n;
       this.seed = seed;
-      this.random = new Random(seed);
+      // SplittableRandom mixes its seed: java.util.Random's first draws of seeds 24, 25, 26... are nearly equal
+      this.random = new SplittableRandom(seed);
       this.http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(45).setDefaultHost("127.0.0.1")
           .setDefaultPort(port).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(-1));
       this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(o.visitors() + 10)
@@ -351,7 +352,7 @@ final class ChanceBench {
       openedAt = System.currentTimeMillis();
       admin(new JsonObject().put("name", "Chance benchmark").put("seats", seats)
           .put("settings", new JsonObject().put("paused", false)));
-      Random looks = new Random(seed * 31 + 7);
+      SplittableRandom looks = random.split();
       visitors.forEach(v -> scheduleLook(v, looks));
       long snapshots = vertx.setPeriodic(o.snapshotEvery() * 1000L, id -> snapshot());
       // the sale runs until it sold out and every admitted visitor is done, or its deadline
@@ -389,6 +390,11 @@ final class ChanceBench {
       long until = soldOutAt > 0 ? soldOutAt : endedAt;
       Tally last = new Tally();
       Tally looks = new Tally();
+      Tally unmeasured = new Tally();
+      Tally measured = new Tally();
+      long measuredAt = stockFrames.stream().filter(f -> f.getJsonObject("measured", new JsonObject()).getValue("buyShare") != null
+          && f.getJsonObject("measured").getValue("perBuyer") != null).mapToLong(f -> f.getLong("receivedAt")).min()
+          .orElse(Long.MAX_VALUE);
       Tally snaps = new Tally();
       Map<String, List<Long>> lastPositions = new TreeMap<>();
       Map<Outcome, Long> outcomes = new TreeMap<>();
@@ -409,7 +415,10 @@ final class ChanceBench {
             last.add(shown.label(), outcome);
             lastPositions.computeIfAbsent(shown.label(), l -> new ArrayList<>()).add(shown.position());
           }
-          v.looks.forEach(s -> looks.add(s.label(), outcome));
+          v.looks.forEach(s -> {
+            looks.add(s.label(), outcome);
+            (s.at() < measuredAt ? unmeasured : measured).add(s.label(), outcome);
+          });
           v.snapshots.forEach(s -> snaps.add(s.label(), outcome));
           abandonedHoldingAtSoldOut += outcome == Outcome.ABANDONED && v.plan == Plan.EXPIRE ? 1 : 0;
         }
@@ -440,7 +449,10 @@ final class ChanceBench {
           .put("visitorsWithALabel", labelled)
           .put("visitorsWithoutALabelBeforeTheirEnd", withoutLabel)
           .put("calibration", new JsonObject().put("lastLabel", lastTally).put("looks", looks.toJson())
-              .put("snapshots", snaps.toJson()))
+              .put("snapshots", snaps.toJson())
+              // the looks before the first stock frame with the sale's figures measured, and after it
+              .put("looksWhileUnmeasured", unmeasured.toJson()).put("looksOnceMeasured", measured.toJson()))
+          .put("measuredAfterSeconds", measuredAt == Long.MAX_VALUE ? null : (measuredAt - openedAt) / 1000.0)
           .put("lastLabelPositions", positions)
           .put("target", target(lastTally))
           .put("saleFrames", new JsonArray(saleFrames.stream().map(f -> (Object) new JsonObject()
@@ -484,8 +496,12 @@ final class ChanceBench {
       }
     }
 
-    private void scheduleLook(Visitor v, Random looks) {
-      long delay = 1 + (long) (-Math.log(1 - looks.nextDouble()) * o.lookEvery() * 1000);
+    private void scheduleLook(Visitor v, SplittableRandom looks) {
+      double u;
+      synchronized (looks) { // timers run on either event loop
+        u = looks.nextDouble();
+      }
+      long delay = 1 + (long) (-Math.log(1 - u) * o.lookEvery() * 1000);
       vertx.setTimer(delay, id -> {
         long now = System.currentTimeMillis();
         if (!running || soldOutAt > 0 || v.admittedAt != 0) {
@@ -611,6 +627,9 @@ final class ChanceBench {
     }
 
     private void leave(Visitor v) {
+      if (!running) {
+        return; // the run is over and its client closed: the event is paused and left as it is
+      }
       http.request(new RequestOptions().setMethod(HttpMethod.DELETE).setURI("/api/events/" + event + "/visitors/me")
               .putHeader("Authorization", "Bearer " + v.token))
           .compose(req -> req.send().compose(resp -> resp.body()));
@@ -618,6 +637,9 @@ final class ChanceBench {
 
     /** {status, body}. */
     private Future<JsonObject> call(HttpMethod method, String path, String pass, JsonObject body) {
+      if (!running) {
+        return Future.failedFuture("the run is over");
+      }
       RequestOptions options = new RequestOptions().setMethod(method).setURI(path)
           .putHeader("Authorization", "Bearer " + pass);
       return http.request(options)
