@@ -103,7 +103,9 @@ final class EtaBench {
         .put("rows", 1).put("seatsPerRow", 1)));
     JsonObject settings = new JsonObject().put("paused", true).put("gate", "on").put("maxActive", maxActive)
         .put("admitPerMinute", 0).put("activeSeconds", 600).put("graceSeconds", 120)
-        .put("rankPushMillis", rankPushMillis);
+        .put("rankPushMillis", rankPushMillis)
+        // a capacity-bound sale: with stock pacing a one-seat house would let one visitor in at a time
+        .put("stockPacing", false);
     admin(http, event, seats, settings).await(30, TimeUnit.SECONDS);
     List<Visitor> all = new ArrayList<>();
     Api.joinAll(http, event, count, 100).forEach(j -> all.add(new Visitor(j.visitor(), j.token())));

@@ -183,7 +183,9 @@ final class LineSwarm {
         .put("seats", layout)
         .put("settings", new JsonObject().put("paused", true).put("gate", "on").put("maxActive", s.maxActive())
             .put("admitPerMinute", s.admitPerMinute()).put("activeSeconds", s.activeSeconds())
-            .put("rankPushMillis", s.rankPushMillis()).put("graceSeconds", 120)))
+            .put("rankPushMillis", s.rankPushMillis()).put("graceSeconds", 120)
+            // the line is measured, not the stock: with stock pacing a one-seat house lets one shopper in at a time
+            .put("stockPacing", false)))
         .await(30, TimeUnit.SECONDS);
     fullGc(serverPid);
     ServerMetrics empty = ServerMetrics.read(http).await(30, TimeUnit.SECONDS);
