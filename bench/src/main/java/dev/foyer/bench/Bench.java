@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -jar bench/target/foyer-bench.jar seatmap --port 8080 --admin-key K --seats 50000 --clients 8 --seconds 5 --rounds 3
  *   java -jar bench/target/foyer-bench.jar eta --port 8080 --admin-key K --runs 5 --visitors 300 --max-active 30
  *   java -jar bench/target/foyer-bench.jar bots --port 8080 --admin-key K --bot-joins 5000 --fans 50 --seconds 15
+ *   java -jar bench/target/foyer-bench.jar chance --port 8080 --admin-key K --runs 5 --visitors 1000 --seats 300
  * </pre>
  * Each prints a summary and writes its figures as JSON under bench-results/.
  */
@@ -46,7 +47,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Bench surge|forwardauth|wait|poll|holds|seatview|seatmap|best|tick|eta|line|bots [--option value ...]");
+      System.err.println("usage: Bench surge|forwardauth|wait|poll|holds|seatview|seatmap|best|tick|eta|line|bots|chance [--option value ...]");
       System.exit(2);
     }
     Map<String, String> options = new HashMap<>();
@@ -122,6 +123,7 @@ public final class Bench {
           Integer.parseInt(o.getOrDefault("dwell-min", "3")), Integer.parseInt(o.getOrDefault("dwell-max", "12")),
           Integer.parseInt(o.getOrDefault("look-every", "5")), Integer.parseInt(o.getOrDefault("rank-push-millis", "1000")));
       case "bots" -> new BotsBench(vertx, port, adminKey).run(BotsBench.Options.of(o));
+      case "chance" -> new ChanceBench(vertx, port, adminKey).run(ChanceBench.Options.of(o));
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
     return result.put("at", java.time.Instant.now().toString());
@@ -177,6 +179,7 @@ public final class Bench {
           r.getJsonObject("ratios").getValue("holdsPerSecondBestOverExact"));
       case "forwardauth" -> forwardAuthSummary(r);
       case "bots" -> BotsBench.summary(r);
+      case "chance" -> ChanceBench.summary(r);
       case "tick" -> String.format("tick: %d waiting, a tick admitting %.0f takes p50 %s / p99 %s ms (paused: p50 %s ms),"
               + " one admitting %d takes %s ms; %s", r.getInteger("waiting"),
           r.getJsonObject("admittedPerSteadyTick").getDouble("mean"), r.getJsonObject("steadyTickMillis").getValue("p50"),

@@ -114,9 +114,11 @@ final class EtaBench {
     String event = "bench-eta-" + System.currentTimeMillis() % 1_000_000 + "-" + n;
     JsonObject seats = new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
         .put("rows", 1).put("seatsPerRow", 1)));
-    JsonObject settings = new JsonObject().put("paused", true).put("gate", "on").put("stockPacing", false).put("maxActive", maxActive)
+    JsonObject settings = new JsonObject().put("paused", true).put("gate", "on").put("maxActive", maxActive)
         .put("admitPerMinute", 0).put("activeSeconds", 600).put("graceSeconds", 120)
-        .put("rankPushMillis", rankPushMillis);
+        .put("rankPushMillis", rankPushMillis)
+        // a capacity-bound sale: with stock pacing a one-seat house would let one visitor in at a time
+        .put("stockPacing", false);
     admin(http, event, seats, settings).await(30, TimeUnit.SECONDS);
     leaveErrors.set(0);
     retries.set(0);
@@ -384,14 +386,6 @@ final class EtaBench {
 
   private Future<JsonObject> admin(HttpClient http, String event, JsonObject seats, JsonObject settings) {
     JsonObject body = new JsonObject().put("name", "ETA benchmark").put("seats", seats).put("settings", settings);
-    return http.request(new RequestOptions().setMethod(HttpMethod.PUT).setURI("/api/admin/events/" + event)
-            .putHeader("Authorization", "Bearer " + adminKey))
-        .compose(req -> req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
-        .compose(resp -> resp.body().map(b -> {
-          if (resp.statusCode() >= 300) {
-            throw new IllegalStateException("PUT event " + event + " answered " + resp.statusCode() + ": " + b);
-          }
-          return b.length() == 0 ? new JsonObject() : new JsonObject(b);
-        }));
+    return Api.admin(http, adminKey, HttpMethod.PUT, "/api/admin/events/" + event, body);
   }
 }

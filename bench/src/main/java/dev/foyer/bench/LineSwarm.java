@@ -183,7 +183,9 @@ final class LineSwarm {
         .put("seats", layout)
         .put("settings", new JsonObject().put("paused", true).put("gate", "on").put("stockPacing", false).put("maxActive", s.maxActive())
             .put("admitPerMinute", s.admitPerMinute()).put("activeSeconds", s.activeSeconds())
-            .put("rankPushMillis", s.rankPushMillis()).put("graceSeconds", 120)))
+            .put("rankPushMillis", s.rankPushMillis()).put("graceSeconds", 120)
+            // the line is measured, not the stock: with stock pacing a one-seat house lets one shopper in at a time
+            .put("stockPacing", false)))
         .await(30, TimeUnit.SECONDS);
     fullGc(serverPid);
     ServerMetrics empty = ServerMetrics.read(http).await(30, TimeUnit.SECONDS);
@@ -466,8 +468,7 @@ final class LineSwarm {
         }
         registered.tryComplete();
       });
-      socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "foyer.visitor." + c.id)
-          .put("headers", new JsonObject().put("token", c.token)).encode());
+      socket.writeTextMessage(Api.register(c.id, c.token));
       return registered.future();
     });
   }
@@ -504,15 +505,7 @@ final class LineSwarm {
   }
 
   private Future<JsonObject> admin(HttpMethod method, String path, JsonObject body) {
-    return http.request(new RequestOptions().setMethod(method).setURI(path)
-            .putHeader("Authorization", "Bearer " + adminKey))
-        .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
-        .compose(resp -> resp.body().map(b -> {
-          if (resp.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " answered " + resp.statusCode() + ": " + b);
-          }
-          return b.length() == 0 ? new JsonObject() : new JsonObject(b);
-        }));
+    return Api.admin(http, adminKey, method, path, body);
   }
 
   private static void fullGc(String pid) throws Exception {

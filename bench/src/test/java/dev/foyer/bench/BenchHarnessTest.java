@@ -120,6 +120,36 @@ class BenchHarnessTest {
   }
 
   @Test
+  void chanceSetsEveryVisitorsLabelAgainstItsOutcomeUntilTheHouseSoldOut() throws Exception {
+    JsonObject r = run("chance", Map.ofEntries(Map.entry("runs", "2"), Map.entry("visitors", "50"),
+        Map.entry("seats", "16"), Map.entry("max-active", "8"), Map.entry("admit-per-minute", "600"),
+        Map.entry("dwell-min", "0"), Map.entry("dwell-max", "1"), Map.entry("hold-seconds", "3"),
+        Map.entry("active-seconds", "10"), Map.entry("look-every", "1"), Map.entry("snapshot-every", "1"),
+        Map.entry("rank-push-millis", "300"), Map.entry("seed", "7")));
+    assertEquals(2, r.getJsonArray("runs").size());
+    long told = 0;
+    for (Object o : r.getJsonArray("runs")) {
+      JsonObject run = (JsonObject) o;
+      assertEquals(50, run.getLong("visitorsWithALabel"), "every waiting visitor was told a chance: " + run);
+      assertTrue(run.getDouble("soldOutAfterSeconds") != null, "the house sold out: " + run);
+      assertEquals(16, run.getLong("seatsBought"), "every seat went to a buyer the harness counted: " + run);
+      assertEquals(run.getLong("admittedByServer"), run.getLong("admitted"), "every admission reached its visitor");
+      JsonObject outcomes = run.getJsonObject("outcomes");
+      assertEquals(50, outcomes.fieldNames().stream().mapToLong(outcomes::getLong).sum(), "one outcome a visitor: " + run);
+      assertTrue(outcomes.getLong("bought") > 0 && outcomes.getLong("not_admitted") > 0, run.encode());
+      JsonObject last = run.getJsonObject("calibration").getJsonObject("lastLabel");
+      long labelled = last.fieldNames().stream().mapToLong(l -> last.getJsonObject(l).getLong("told")).sum();
+      assertEquals(50, labelled + run.getLong("visitorsWithoutALabelBeforeTheirEnd"), "each visitor counted once: " + run);
+      assertEquals(0, run.getLong("errors"), run.encode());
+      assertTrue(run.getJsonArray("saleFrames").stream().anyMatch(f -> "sold_out".equals(((JsonObject) f).getString("state"))));
+      told += labelled;
+    }
+    JsonObject totals = r.getJsonObject("totals").getJsonObject("lastLabel");
+    assertEquals(told, totals.fieldNames().stream().mapToLong(l -> totals.getJsonObject(l).getLong("told")).sum(),
+        "the totals add the runs up");
+  }
+
+  @Test
   void lineRunsPushThenPollOnTheSameScriptAndAccountsForEveryNoticeAndEverySample() throws Exception {
     JsonObject r = run("line", Map.of("visitors", "400", "seconds", "8", "admit-per-minute", "1200",
         "rank-push-millis", "500", "max-active", "60", "active-seconds", "4", "joins-per-second", "5",

@@ -2,7 +2,6 @@ package dev.foyer.bridge;
 
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventInfo;
-import dev.foyer.line.Chance;
 import dev.foyer.line.StockBoard;
 import dev.foyer.line.StockStore;
 import dev.foyer.event.EventSettings;
@@ -43,8 +42,7 @@ record CurrentState(QueueStore line, EventCatalog catalog, Passes passes, Socket
     Countdown countdown = Countdown.of(settings, Countdown.rateOf(state.position(), eta));
     double rate = countdown.rateAt(state.position());
     long floor = countdown.floor(state.position());
-    StockBoard.Told told = stock.get(info.id());
-    String chance = Chance.of(told == null ? null : told.stock(), state.position(), settings.maxSeatsPerHold());
+    String chance = stock.chance(info.id(), state.position(), settings.maxSeatsPerHold());
     sockets.registered(visitor, new Sockets.Told(state.position(), rate, floor, now, chance));
     return Frames.rank(visitor, state.position(), state.waiting(), eta, now, rate, floor, chance);
   }

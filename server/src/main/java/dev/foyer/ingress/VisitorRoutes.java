@@ -147,7 +147,7 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
       body.put("stock", shown);
     }
     if (state.state() == VisitorState.State.WAITING && state.position() != null) {
-      body.put("chance", Chance.of(stock, state.position(), event.settings().maxSeatsPerHold()));
+      body.put("chance", board.chance(event.id(), state.position(), event.settings().maxSeatsPerHold()));
     }
     if (state.state() == VisitorState.State.WAITING || state.state() == VisitorState.State.PREQUEUE) {
       body.put("awaySeconds", event.settings().awaySeconds());

@@ -47,14 +47,21 @@ public final class Chance {
 
   /**
    * The word for a visitor at {@code position}, from the last stock frame this node heard (null:
-   * none, and then nothing to say).
+   * none, and then nothing to say) and the admissions counted since ({@code admittedTotal}, the
+   * latest progress frame's; -1 when unknown). Stock frames come at most every 10 s while a sale
+   * moves: the visitors admitted since the frame were in line ahead of this one when it was counted,
+   * so they count as ahead against its free tickets, and the frame, the position and those
+   * admissions describe the same instant. Without that, a frame 10 s old set against today's
+   * position leaves out everyone admitted meanwhile, and "likely" comes too easily.
    */
-  public static String of(io.vertx.core.json.JsonObject stock, long position, int maxPerBuyer) {
+  public static String of(io.vertx.core.json.JsonObject stock, long position, int maxPerBuyer, long admittedTotal) {
     if (stock == null) {
       return null;
     }
     io.vertx.core.json.JsonObject m = stock.getJsonObject("measured", new io.vertx.core.json.JsonObject());
-    return of(position, stock.getLong("shoppers", 0L), stock.getLong("free", 0L), stock.getLong("held", 0L),
+    Long counted = stock.getLong("admittedTotal");
+    long since = counted == null || admittedTotal < 0 ? 0 : Math.max(0, admittedTotal - counted);
+    return of(position + since, stock.getLong("shoppers", 0L), stock.getLong("free", 0L), stock.getLong("held", 0L),
         new Measured(m.getDouble("perBuyer"), m.getDouble("buyShare"), m.getDouble("returnShare")), maxPerBuyer);
   }
 

@@ -17,8 +17,11 @@ public final class StockBoard implements Shareable {
 
   private static final String NODE_REGISTRY = "foyer.stock-board";
 
-  /** What the line was last told of one event: the stock frame and the sale frame (either may be null). */
-  public record Told(JsonObject stock, JsonObject sale) {
+  /**
+   * What the line was last told of one event: the stock frame and the sale frame (either may be
+   * null), and the admissions so far as the last progress frame counted them (-1: none heard).
+   */
+  public record Told(JsonObject stock, JsonObject sale, long admittedTotal) {
   }
 
   private final Map<String, Told> told = new ConcurrentHashMap<>();
@@ -30,9 +33,25 @@ public final class StockBoard implements Shareable {
   /** Takes a frame of type stock or sale. */
   public void heard(String event, JsonObject frame) {
     told.compute(event, (e, before) -> {
-      Told t = before == null ? new Told(null, null) : before;
-      return "sale".equals(frame.getString("type")) ? new Told(t.stock(), frame) : new Told(frame, t.sale());
+      Told t = before == null ? new Told(null, null, -1) : before;
+      return "sale".equals(frame.getString("type")) ? new Told(t.stock(), frame, t.admittedTotal())
+          : new Told(frame, t.sale(), t.admittedTotal());
     });
+  }
+
+  /**
+   * Takes the admissions so far from a progress frame (one a tick): stock frames come at most every
+   * 10 s, and those admitted since one was counted were still in line, ahead of everyone, when it was.
+   */
+  public void admitted(String event, long admittedTotal) {
+    told.compute(event, (e, before) -> before == null ? new Told(null, null, admittedTotal)
+        : new Told(before.stock(), before.sale(), Math.max(before.admittedTotal(), admittedTotal)));
+  }
+
+  /** The word for a visitor at {@code position} of this event, from what the board was told (null: no stock yet). */
+  public String chance(String event, long position, int maxPerBuyer) {
+    Told t = told.get(event);
+    return t == null ? null : Chance.of(t.stock(), position, maxPerBuyer, t.admittedTotal());
   }
 
   public Told get(String event) {

@@ -40,7 +40,7 @@ public class StockStore extends EventStore {
   /** The last stock and sale frames told ({@link StockBoard.Told}; either may be null). */
   public Future<StockBoard.Told> told(String event) {
     return redis.send(Request.cmd(Command.HMGET).arg(keys(event).stockTold()).arg("stock").arg("sale"))
-        .map(r -> new StockBoard.Told(json(r.get(0)), json(r.get(1))));
+        .map(r -> new StockBoard.Told(json(r.get(0)), json(r.get(1)), -1));
   }
 
   private static JsonObject json(Response r) {

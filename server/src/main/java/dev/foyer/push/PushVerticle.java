@@ -20,7 +20,6 @@ import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
 import dev.foyer.line.Countdown;
 import dev.foyer.line.Eta;
-import dev.foyer.line.Chance;
 import dev.foyer.line.QueueStore;
 import dev.foyer.line.StockBoard;
 import dev.foyer.pass.PassKeyRing;
@@ -260,8 +259,6 @@ public class PushVerticle extends VerticleBase {
     Countdown countdown = countdown(event, settings, admissionRates.perSecond(event, now, config.tickMillis()));
     double lump = countdown.rate() * config.tickMillis() / 1000.0;
     Set<String> nearFront = front.computeIfAbsent(event, e -> new HashSet<>());
-    StockBoard.Told told = stockBoard.get(event);
-    JsonObject stock = told == null ? null : told.stock();
     int sent = 0;
     Sockets.Delivery delivery = sockets.delivery();
     for (int i = 0; i < batch.size(); i++) {
@@ -283,7 +280,7 @@ public class PushVerticle extends VerticleBase {
         shown.forget(visitor);
       } else {
         double rate = countdown.rateAt(position);
-        String chance = Chance.of(stock, position, settings.maxSeatsPerHold());
+        String chance = stockBoard.chance(event, position, settings.maxSeatsPerHold());
         ShownPositions.Reason reason = shown.due(visitor, position, rate, lump, now, period, chance);
         long floor = countdown.floor(position);
         if (reason != ShownPositions.Reason.NONE && delivery.latestToVisitor(event, visitor, Frames.rank(visitor,
@@ -366,6 +363,10 @@ public class PushVerticle extends VerticleBase {
           toEveryVisitor(event, msg.body());
         }
         if ("progress".equals(type)) {
+          Long admitted = msg.body().getLong("admittedTotal");
+          if (admitted != null) {
+            stockBoard.admitted(event, admitted);
+          }
           Boolean queueing = msg.body().getBoolean("queueing");
           // cached nearly always (the event was read to be followed); should a read wait on Redis,
           // what it could put out of order is superseded by the next tick's progress

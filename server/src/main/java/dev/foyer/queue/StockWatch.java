@@ -110,6 +110,8 @@ final class StockWatch {
         stock.returned(), result.admittedTotal(), result.active());
     JsonObject frame = stock.toJson().put("type", "stock")
         .put("shoppers", Math.max(0, result.active() - stock.holds()))
+        // the admissions so far when counted: a node sets the line's moves since against it (Chance)
+        .put("admittedTotal", result.admittedTotal())
         .put("measured", new JsonObject().put("perBuyer", m.perBuyer()).put("buyShare", m.buyShare())
             .put("returnShare", m.returnShare()))
         .put("at", now);
