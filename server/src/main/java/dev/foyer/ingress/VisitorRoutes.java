@@ -8,7 +8,6 @@ import dev.foyer.event.EventInfo;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
 import dev.foyer.event.Stock;
-import dev.foyer.line.Chance;
 import dev.foyer.line.Eta;
 import dev.foyer.line.QueueCounts;
 import dev.foyer.line.StockBoard;
