@@ -210,9 +210,11 @@ public final class Stores {
         return replies.get(0);
       }).recover(err -> {
         String code = Failures.redisCode(err);
-        if ("MOVED".equals(code) || "ASK".equals(code)) {
-          // inside a batch the client does not follow a redirect (a slot moved mid-resharding); the
-          // write did not run, so it goes again alone, along the redirect, without waiting
+        if ("MOVED".equals(code) || "ASK".equals(code) || err instanceof NullPointerException) {
+          // inside a batch the client does not follow a redirect (a slot moved mid-resharding), and
+          // during a failover its slot map can have a hole for a moment, which its batch trips on
+          // (NullPointerException in Slots.endpointsForKey) before sending anything: the write did
+          // not run, so it goes again alone, routed by its key as a single command is, without waiting
           Unreplicated.count("redirected", 0);
           return delegate.send(write);
         }
