@@ -30,7 +30,9 @@ class BoundedFetchTest {
   /** A short deadline, for the test of the deadline. */
   private static final BoundedFetch.Limits HASTY = new BoundedFetch.Limits(64 * 1024, 2_000);
   /** A deadline no loaded machine reaches, for the tests of everything else. */
-  private static final BoundedFetch.Limits PATIENT = new BoundedFetch.Limits(64 * 1024, 30_000);
+  private static final BoundedFetch.Limits PATIENT = new BoundedFetch.Limits(64 * 1024, 60_000);
+  /** How long a test waits for a fetch: past PATIENT's deadline, so a stalled fetch fails with its own reason. */
+  private static final long AWAIT_SECONDS = 90;
   /** What a loaded two-core machine may add to a deadline before the failure is seen. */
   private static final long MARGIN = 5_000;
   private static final JsonObject GOOD = new JsonObject().put("keys", new io.vertx.core.json.JsonArray());
@@ -58,7 +60,7 @@ class BoundedFetchTest {
   private Outcome failing(BoundedFetch fetch, String path) throws Exception {
     long start = System.nanoTime();
     Future<Buffer> f = fetch.get(site.url(path));
-    Throwable failure = f.transform(ar -> Future.succeededFuture(ar.cause())).await(30, TimeUnit.SECONDS);
+    Throwable failure = f.transform(ar -> Future.succeededFuture(ar.cause())).await(AWAIT_SECONDS, TimeUnit.SECONDS);
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertInstanceOf(BoundedFetch.Failure.class, failure, path + " should fail, took " + millis + " ms");
     return new Outcome(failure, millis);
@@ -72,7 +74,7 @@ class BoundedFetchTest {
     // body's end is handed over (a JWKS is fetched again minutes later, not in the same turn)
     fetch.get(url).onSuccess(bodies::add).compose(v -> Waits.sleep(vertx, 1)).compose(v -> fetch.get(url))
         .onSuccess(bodies::add).compose(v -> Waits.sleep(vertx, 1)).compose(v -> fetch.get(url))
-        .onSuccess(bodies::add).await(10, TimeUnit.SECONDS);
+        .onSuccess(bodies::add).await(AWAIT_SECONDS, TimeUnit.SECONDS);
     bodies.forEach(body -> assertEquals(GOOD, new JsonObject(body)));
     assertEquals(3, site.requests());
     assertEquals(1, site.connections(), "three fetches, one connection");
@@ -105,10 +107,10 @@ class BoundedFetchTest {
   void anErrorStatusNoServerOrABadUrlIsAFailureThatSaysSo() throws Exception {
     assertEquals("answered HTTP 500", failing(fetch, "/error").failure().getMessage());
     String nobody = "http://127.0.0.1:" + freePort() + "/jwks.json";
-    Throwable refused = fetch.get(nobody).transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+    Throwable refused = fetch.get(nobody).transform(ar -> Future.succeededFuture(ar.cause())).await(AWAIT_SECONDS, TimeUnit.SECONDS);
     assertInstanceOf(BoundedFetch.Failure.class, refused);
     assertTrue(refused.getMessage().startsWith("cannot be reached"), refused.getMessage());
-    Throwable bad = fetch.get("not a url").transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+    Throwable bad = fetch.get("not a url").transform(ar -> Future.succeededFuture(ar.cause())).await(AWAIT_SECONDS, TimeUnit.SECONDS);
     assertInstanceOf(BoundedFetch.Failure.class, bad);
   }
 
