@@ -7,6 +7,7 @@ import dev.foyer.support.BridgeClient;
 import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.Waits;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
@@ -60,14 +61,15 @@ class CrossNodeAdmissionTest {
     TestNode nodeB = cluster.node(1);
     ApiClient apiB = cluster.api(1);
     Set<String> admittingNodes = ConcurrentHashMap.newKeySet();
-    nodeB.vertx().eventBus().<JsonObject>consumer(Addresses.ADMISSIONS, m -> {
+    // B's listener must be known to A before A's tick publishes, or the report misses it
+    Future<Void> listening = nodeB.vertx().eventBus().<JsonObject>consumer(Addresses.ADMISSIONS, m -> {
       if (EVENT.equals(m.body().getString("event"))) {
         admittingNodes.add(m.body().getString("node"));
       }
-    });
+    }).completion();
     String nodeAId = ((VertxInternal) nodeA.vertx()).clusterManager().getNodeId();
     JsonObject[] me = new JsonObject[1];
-    apiB.join(EVENT)
+    listening.compose(v -> apiB.join(EVENT))
         .compose(first -> apiB.join(EVENT))
         .compose(second -> {
           me[0] = second.bodyAsJsonObject();
