@@ -248,20 +248,24 @@ final class SeatSwarm {
       String seat = "A-" + (1 + (i / 10) % 10) + "-" + (1 + i % 10);
       String tag = seat + "/held";
       changedAt.remove(seat + "/free");
-      long t0 = System.currentTimeMillis();
+      // timed from before the call: a viewer's frame may come before the hold's own answer
+      changedAt.put(tag, System.currentTimeMillis());
       JsonObject r = call(HttpMethod.POST, "/api/events/" + event + "/holds", "Bearer " + pass,
-          new JsonObject().put("seats", new JsonArray().add(seat))).await(10, TimeUnit.SECONDS);
-      changedAt.put(tag, t0);
+          new JsonObject().put("seats", new JsonArray().add(seat))).await(30, TimeUnit.SECONDS);
       Thread.sleep(150);
       changedAt.remove(tag);
       changedAt.put(seat + "/free", System.currentTimeMillis());
       call(HttpMethod.DELETE, "/api/events/" + event + "/holds/" + r.getJsonObject("body").getString("holdId"),
-          "Bearer " + pass, null).await(10, TimeUnit.SECONDS);
+          "Bearer " + pass, null).await(30, TimeUnit.SECONDS);
       Thread.sleep(150);
     }
-    Thread.sleep(1000);
-    sockets.forEach(WebSocket::close);
     long expected = (long) viewers * changes * 2;
+    // the last frames may still be on their way; a loaded machine gets up to 10 s, a quiet one none
+    for (long deadline = System.currentTimeMillis() + 10_000;
+         received.get() < expected && System.currentTimeMillis() < deadline; ) {
+      Thread.sleep(50);
+    }
+    sockets.forEach(WebSocket::close);
     return new JsonObject()
         .put("scenario", "seatview")
         .put("viewers", viewers)
