@@ -49,13 +49,13 @@ public final class ClusterIdentity {
 
   /** The identity of the state this configuration serves (its servers already resolved). */
   public static ClusterIdentity of(FoyerConfig config) {
-    List<String> redis = config.redisUrls().stream().map(u -> withoutCredentials(u, 6379)).sorted().toList();
-    String pg = withoutCredentials(config.pgUrl(), 5432);
+    List<String> redis = config.redis().urls().stream().map(u -> withoutCredentials(u, 6379)).sorted().toList();
+    String pg = withoutCredentials(config.pg().url(), 5432);
     String described = "Redis " + String.join(",", redis) + ", PostgreSQL " + pg + ", key prefix "
-        + config.keyPrefix() + ", schema " + config.pgSchema();
+        + config.keyPrefix() + ", schema " + config.pg().schema();
     String canonical = String.join("\n", "foyer-state-v1", String.join(",", redis), pg, config.keyPrefix(),
-        config.pgSchema());
-    return new ClusterIdentity(sha256(canonical).substring(0, 16), secretFingerprint(config.secret()), described);
+        config.pg().schema());
+    return new ClusterIdentity(sha256(canonical).substring(0, 16), secretFingerprint(config.access().secret()), described);
   }
 
   /** The cluster name this node uses, and why, for the log. */

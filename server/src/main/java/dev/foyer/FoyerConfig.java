@@ -1,67 +1,76 @@
 package dev.foyer;
 
-import dev.foyer.common.Stores;
+import dev.foyer.common.PgSettings;
+import dev.foyer.common.RedisSettings;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Node configuration: defaults, then the JSON file named by {@code FOYER_CONFIG}, then
  * {@code FOYER_*} environment variables. Every JSON key {@code fooBar} has the variable
- * {@code FOYER_FOO_BAR}, so the two sources can never drift apart.
+ * {@code FOYER_FOO_BAR}, so the two sources can never drift apart; the keys stay flat while the
+ * record groups them by what uses them.
  *
- * @param httpPort        port of the REST API, the bridge and the pages
- * @param redisUrls       empty: dev mode starts an embedded Redis; one: a single Redis; several: Redis Cluster
- *                        seeds; {@code redis-sentinel://h1:26379,h2:26379/master}: Sentinels and the master
- *                        name they watch (see {@link dev.foyer.common.Stores.RedisServers})
- * @param pgUrl           null: dev mode starts an embedded PostgreSQL
- * @param adminKey        bearer key of the admin API
- * @param secret          HMAC key of queue tokens, the same on every node
- * @param passKey         PEM private key (RSA) that signs passes; null (and no passKeyFile): generated once,
- *                        kept in PostgreSQL sealed under {@code secret}, rotated through the admin API
- * @param clusterConfig   Hazelcast XML file; null: ./cluster.xml when present, else the built-in loopback default
- * @param keyPrefix       first part of every Redis key, so several deployments (or tests) can share one Redis
- * @param pgSchema        PostgreSQL schema holding foyer's tables
- * @param tickMillis      how often the queue verticle runs admission for each event
- * @param tokenTtlSeconds how long a queue token stays valid
- * @param httpInstances   ingress verticle instances per node
- * @param demo            create the demo event at start (dev mode does by default)
- * @param cluster         Hazelcast settings that override the cluster XML, for real networks
- * @param passKeyFile     path of a file holding passKey's PEM (a mounted secret); instead of passKey
- * @param passKeyPrevious PEM of the key passKey replaced: its passes still verify during a configured rotation
- * @param passKeyPreviousFile path of a file holding passKeyPrevious's PEM; instead of passKeyPrevious
- * @param redisWaitReplicas how many replicas must have a join, admission, hold or confirmation before it is
- *                        answered (Redis WAIT, Sentinel and Cluster only; 0: answer at once)
- * @param clients         who the clients are, for the limits per client
- * @param caches          how much of events' seats the node keeps in memory
+ * @param http          the REST API, the bridge and the pages
+ * @param redis         the hot state
+ * @param pg            the durable state
+ * @param access        the admin key, the queue tokens' secret and how long tokens last
+ * @param passKeys      where the key that signs passes comes from
+ * @param clusterConfig Hazelcast XML file; null: ./cluster.xml when present, else the built-in loopback default
+ * @param cluster       Hazelcast settings that override the cluster XML, for real networks
+ * @param keyPrefix     first part of every Redis key, so several deployments (or tests) can share one Redis
+ * @param tickMillis    how often the queue verticle runs admission for each event
+ * @param demo          create the demo event at start (dev mode does by default)
+ * @param clients       who the clients are, for the limits per client
+ * @param caches        how much of events' seats the node keeps in memory
  */
 public record FoyerConfig(
-    int httpPort,
-    List<String> redisUrls,
-    String pgUrl,
-    String adminKey,
-    String secret,
-    String passKey,
+    Http http,
+    RedisSettings redis,
+    PgSettings pg,
+    Access access,
+    PassKeySources passKeys,
     String clusterConfig,
-    String keyPrefix,
-    String pgSchema,
-    long tickMillis,
-    long tokenTtlSeconds,
-    int httpInstances,
-    boolean demo,
     Cluster cluster,
-    String passKeyFile,
-    String passKeyPrevious,
-    String passKeyPreviousFile,
-    int redisWaitReplicas,
+    String keyPrefix,
+    long tickMillis,
+    boolean demo,
     Clients clients,
     Caches caches) {
+
+  /** The HTTP server: its port, and how many ingress verticle instances serve it on this node. */
+  public record Http(int port, int instances) {
+  }
+
+  /**
+   * Who may do what: the bearer key of the admin API, the HMAC key of queue tokens (the same on
+   * every node), and how long a queue token stays valid.
+   */
+  public record Access(String adminKey, String secret, long tokenTtlSeconds) {
+  }
+
+  /**
+   * The key that signs passes: PEM ({@code passKey}) or a file holding it ({@code passKeyFile}, a
+   * mounted secret), and the key it replaced, whose passes still verify during a configured
+   * rotation. None set: generated once, kept in PostgreSQL sealed under the token secret, rotated
+   * through the admin API.
+   */
+  public record PassKeySources(String pem, String file, String previousPem, String previousFile) {
+
+    public static PassKeySources none() {
+      return new PassKeySources(null, null, null, null);
+    }
+
+    public boolean any() {
+      return pem != null || file != null || previousPem != null || previousFile != null;
+    }
+  }
 
   /**
    * What a node keeps of events' seats (layouts and rendered seat maps, about 460 bytes of heap a
@@ -103,13 +112,6 @@ public record FoyerConfig(
     }
   }
 
-  /**
-   * One replica by default: production Redis is replicated, and a visitor told "you are in line"
-   * should still be in line after the master dies. It costs one replica round trip on the writes
-   * that matter and nothing where no replica is online (see {@link dev.foyer.common.Stores}).
-   */
-  public static final int DEFAULT_REDIS_WAIT_REPLICAS = 1;
-
   public static final String CONFIG_FILE_VARIABLE = "FOYER_CONFIG";
 
   /**
@@ -128,40 +130,16 @@ public record FoyerConfig(
     }
   }
 
-  public FoyerConfig {
-    redisUrls = List.copyOf(redisUrls);
-    if (redisWaitReplicas < 0) {
-      throw new IllegalArgumentException(variableName("redisWaitReplicas") + " must be 0 or more, not " + redisWaitReplicas);
-    }
-  }
-
-  /** Without the pass-key files and previous key: configured by passKey alone, or generated. */
-  public FoyerConfig(int httpPort, List<String> redisUrls, String pgUrl, String adminKey, String secret, String passKey,
-                     String clusterConfig, String keyPrefix, String pgSchema, long tickMillis, long tokenTtlSeconds,
-                     int httpInstances, boolean demo, Cluster cluster) {
-    this(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema, tickMillis,
-        tokenTtlSeconds, httpInstances, demo, cluster, null, null, null, DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults(), Caches.defaults());
-  }
-
-  /** Every setting but redisWaitReplicas, which takes its default. */
-  public FoyerConfig(int httpPort, List<String> redisUrls, String pgUrl, String adminKey, String secret, String passKey,
-                     String clusterConfig, String keyPrefix, String pgSchema, long tickMillis, long tokenTtlSeconds,
-                     int httpInstances, boolean demo, Cluster cluster, String passKeyFile, String passKeyPrevious,
-                     String passKeyPreviousFile) {
-    this(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema, tickMillis,
-        tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious, passKeyPreviousFile,
-        DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults(), Caches.defaults());
-  }
-
   public static FoyerConfig defaults() {
-    return new FoyerConfig(8080, List.of(), null, null, null, null, null, "foyer", "public",
-        1000, 86_400, Math.max(1, Runtime.getRuntime().availableProcessors()), false, Cluster.none(),
-        null, null, null, DEFAULT_REDIS_WAIT_REPLICAS, Clients.defaults(), Caches.defaults());
+    return new FoyerConfig(new Http(8080, Math.max(1, Runtime.getRuntime().availableProcessors())),
+        new RedisSettings(List.of(), RedisSettings.DEFAULT_WAIT_REPLICAS), new PgSettings(null, "public"),
+        new Access(null, null, 86_400), PassKeySources.none(), null, Cluster.none(), "foyer", 1000, false,
+        Clients.defaults(), Caches.defaults());
   }
 
   /** True when at least one of Redis and PostgreSQL must be started in-process. */
   public boolean devMode() {
-    return redisUrls.isEmpty() || pgUrl == null;
+    return redis.urls().isEmpty() || pg.url() == null;
   }
 
   public static FoyerConfig load(Map<String, String> env) {
@@ -192,61 +170,51 @@ public record FoyerConfig(
 
   public static FoyerConfig fromJson(JsonObject json) {
     FoyerConfig d = defaults();
-    List<String> redisUrls = urls(json.getValue("redisUrl"));
-    if (!redisUrls.isEmpty()) {
-      // a mistyped address stops the node at start, in words, rather than as 503s once it serves
-      Stores.RedisServers.parse(redisUrls);
-    }
     return new FoyerConfig(
-        intValue(json, "httpPort", d.httpPort),
-        redisUrls,
-        blankToNull(json.getValue("pgUrl")),
-        blankToNull(json.getValue("adminKey")),
-        blankToNull(json.getValue("secret")),
-        blankToNull(json.getValue("passKey")),
-        blankToNull(json.getValue("clusterConfig")),
+        new Http(ConfigValues.intValue(json, "httpPort", d.http.port()), ConfigValues.intValue(json, "httpInstances", d.http.instances())),
+        new RedisSettings(ConfigValues.urls(json.getValue("redisUrl")), ConfigValues.intValue(json, "redisWaitReplicas", d.redis.waitReplicas())),
+        new PgSettings(ConfigValues.blankToNull(json.getValue("pgUrl")),
+            json.getValue("pgSchema") == null ? d.pg.schema() : json.getValue("pgSchema").toString()),
+        new Access(ConfigValues.blankToNull(json.getValue("adminKey")), ConfigValues.blankToNull(json.getValue("secret")),
+            ConfigValues.intValue(json, "tokenTtlSeconds", d.access.tokenTtlSeconds())),
+        new PassKeySources(ConfigValues.blankToNull(json.getValue("passKey")), ConfigValues.blankToNull(json.getValue("passKeyFile")),
+            ConfigValues.blankToNull(json.getValue("passKeyPrevious")), ConfigValues.blankToNull(json.getValue("passKeyPreviousFile"))),
+        ConfigValues.blankToNull(json.getValue("clusterConfig")),
+        new Cluster(ConfigValues.blankToNull(json.getValue("clusterName")), ConfigValues.urls(json.getValue("clusterMembers")),
+            ConfigValues.blankToNull(json.getValue("clusterInterface")), ConfigValues.intValue(json, "clusterPort", 0)),
         json.getValue("keyPrefix") == null ? d.keyPrefix : json.getValue("keyPrefix").toString(),
-        json.getValue("pgSchema") == null ? d.pgSchema : json.getValue("pgSchema").toString(),
-        intValue(json, "tickMillis", d.tickMillis),
-        intValue(json, "tokenTtlSeconds", d.tokenTtlSeconds),
-        (int) intValue(json, "httpInstances", d.httpInstances),
-        boolValue(json, "demo", d.demo),
-        new Cluster(blankToNull(json.getValue("clusterName")), urls(json.getValue("clusterMembers")),
-            blankToNull(json.getValue("clusterInterface")), intValue(json, "clusterPort", 0)),
-        blankToNull(json.getValue("passKeyFile")),
-        blankToNull(json.getValue("passKeyPrevious")),
-        blankToNull(json.getValue("passKeyPreviousFile")),
-        (int) intValue(json, "redisWaitReplicas", d.redisWaitReplicas),
-        new Clients(urls(json.getValue("trustedProxies")), urls(json.getValue("unlimitedClients")),
-            (int) intValue(json, "socketsPerAddress", d.clients.socketsPerAddress()),
-            (int) intValue(json, "socketsPerNetwork", d.clients.socketsPerNetwork())),
-        new Caches(intValue(json, "cachedSeats", d.caches.seats()),
-            intValue(json, "cacheIdleSeconds", d.caches.idleSeconds())));
+        ConfigValues.intValue(json, "tickMillis", d.tickMillis),
+        ConfigValues.boolValue(json, "demo", d.demo),
+        new Clients(ConfigValues.urls(json.getValue("trustedProxies")), ConfigValues.urls(json.getValue("unlimitedClients")),
+            ConfigValues.intValue(json, "socketsPerAddress", d.clients.socketsPerAddress()),
+            ConfigValues.intValue(json, "socketsPerNetwork", d.clients.socketsPerNetwork())),
+        new Caches(ConfigValues.intValue(json, "cachedSeats", d.caches.seats()),
+            ConfigValues.intValue(json, "cacheIdleSeconds", d.caches.idleSeconds())));
   }
 
   public JsonObject toJson() {
     return new JsonObject()
-        .put("httpPort", httpPort)
-        .put("redisUrl", String.join(",", redisUrls))
-        .put("pgUrl", pgUrl)
-        .put("adminKey", adminKey)
-        .put("secret", secret)
-        .put("passKey", passKey)
+        .put("httpPort", http.port())
+        .put("httpInstances", http.instances())
+        .put("redisUrl", String.join(",", redis.urls()))
+        .put("redisWaitReplicas", redis.waitReplicas())
+        .put("pgUrl", pg.url())
+        .put("pgSchema", pg.schema())
+        .put("adminKey", access.adminKey())
+        .put("secret", access.secret())
+        .put("tokenTtlSeconds", access.tokenTtlSeconds())
+        .put("passKey", passKeys.pem())
+        .put("passKeyFile", passKeys.file())
+        .put("passKeyPrevious", passKeys.previousPem())
+        .put("passKeyPreviousFile", passKeys.previousFile())
         .put("clusterConfig", clusterConfig)
-        .put("keyPrefix", keyPrefix)
-        .put("pgSchema", pgSchema)
-        .put("tickMillis", tickMillis)
-        .put("tokenTtlSeconds", tokenTtlSeconds)
-        .put("httpInstances", httpInstances)
-        .put("demo", demo)
         .put("clusterName", cluster.name())
         .put("clusterMembers", String.join(",", cluster.members()))
         .put("clusterInterface", cluster.networkInterface())
         .put("clusterPort", cluster.port())
-        .put("passKeyFile", passKeyFile)
-        .put("passKeyPrevious", passKeyPrevious)
-        .put("passKeyPreviousFile", passKeyPreviousFile)
-        .put("redisWaitReplicas", redisWaitReplicas)
+        .put("keyPrefix", keyPrefix)
+        .put("tickMillis", tickMillis)
+        .put("demo", demo)
         .put("trustedProxies", String.join(",", clients.trustedProxies()))
         .put("unlimitedClients", String.join(",", clients.unlimitedClients()))
         .put("socketsPerAddress", clients.socketsPerAddress())
@@ -255,102 +223,50 @@ public record FoyerConfig(
         .put("cacheIdleSeconds", caches.idleSeconds());
   }
 
+  /**
+   * This configuration with some keys set as in the JSON file: every change goes through the
+   * same reading and checks as a file's, and no method has to repeat every setting.
+   */
+  public FoyerConfig with(JsonObject changes) {
+    return fromJson(toJson().mergeIn(changes));
+  }
+
   public FoyerConfig withHttpPort(int port) {
-    return new FoyerConfig(port, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas, clients, caches);
+    return with(new JsonObject().put("httpPort", port));
   }
 
-  public FoyerConfig withServers(List<String> redis, String pg) {
-    return new FoyerConfig(httpPort, redis, pg, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas, clients, caches);
+  public FoyerConfig withServers(List<String> redisUrls, String pgUrl) {
+    return with(new JsonObject().put("redisUrl", String.join(",", redisUrls)).put("pgUrl", pgUrl));
   }
 
-  public FoyerConfig withKeys(String admin, String tokenSecret) {
-    return new FoyerConfig(httpPort, redisUrls, pgUrl, admin, tokenSecret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas, clients, caches);
+  public FoyerConfig withKeys(String adminKey, String tokenSecret) {
+    return with(new JsonObject().put("adminKey", adminKey).put("secret", tokenSecret));
   }
 
   public FoyerConfig withDemo(boolean createDemo) {
-    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, createDemo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas, clients, caches);
+    return with(new JsonObject().put("demo", createDemo));
   }
 
   /** The four pass-key sources at once (PEM or file, current and previous); null leaves one unset. */
   public FoyerConfig withPassKeys(String pem, String file, String previousPem, String previousFile) {
-    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, pem, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, file, previousPem, previousFile, redisWaitReplicas, clients, caches);
+    return with(new JsonObject().put("passKey", pem).put("passKeyFile", file).put("passKeyPrevious", previousPem)
+        .put("passKeyPreviousFile", previousFile));
   }
 
   /** How many replicas a write waits for (0: none). */
   public FoyerConfig withRedisWaitReplicas(int replicas) {
-    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, replicas, clients, caches);
-  }
-
-  private static List<String> urls(Object value) {
-    if (value == null) {
-      return List.of();
-    }
-    return Arrays.stream(value.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static String blankToNull(Object value) {
-    return value == null || value.toString().isBlank() ? null : value.toString();
-  }
-
-  private static long intValue(JsonObject json, String key, long fallback) {
-    Object v = json.getValue(key);
-    if (v == null) {
-      return fallback;
-    }
-    if (v instanceof Number n) {
-      return n.longValue();
-    }
-    try {
-      return Long.parseLong(v.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(variableName(key) + " must be a whole number, not '" + v + "'");
-    }
-  }
-
-  private static int intValue(JsonObject json, String key, int fallback) {
-    return (int) intValue(json, key, (long) fallback);
-  }
-
-  private static boolean boolValue(JsonObject json, String key, boolean fallback) {
-    Object v = json.getValue(key);
-    if (v == null) {
-      return fallback;
-    }
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    String s = v.toString().trim().toLowerCase();
-    if (s.equals("true") || s.equals("1") || s.equals("yes")) {
-      return true;
-    }
-    if (s.equals("false") || s.equals("0") || s.equals("no")) {
-      return false;
-    }
-    throw new IllegalArgumentException(variableName(key) + " must be true or false, not '" + v + "'");
+    return with(new JsonObject().put("redisWaitReplicas", replicas));
   }
 
   /** How many seats of layouts and seat maps the node keeps, and for how long unused. */
   public FoyerConfig withCaches(Caches kept) {
-    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas, clients, kept);
+    return with(new JsonObject().put("cachedSeats", kept.seats()).put("cacheIdleSeconds", kept.idleSeconds()));
   }
 
   /** Who is a trusted proxy, who is never limited, and the socket limits. */
   public FoyerConfig withClients(Clients who) {
-    return new FoyerConfig(httpPort, redisUrls, pgUrl, adminKey, secret, passKey, clusterConfig, keyPrefix, pgSchema,
-        tickMillis, tokenTtlSeconds, httpInstances, demo, cluster, passKeyFile, passKeyPrevious,
-        passKeyPreviousFile, redisWaitReplicas, who, caches);
+    return with(new JsonObject().put("trustedProxies", String.join(",", who.trustedProxies()))
+        .put("unlimitedClients", String.join(",", who.unlimitedClients()))
+        .put("socketsPerAddress", who.socketsPerAddress()).put("socketsPerNetwork", who.socketsPerNetwork()));
   }
 }

@@ -2,7 +2,7 @@ package dev.foyer;
 
 import dev.foyer.common.Migrations;
 import dev.foyer.common.SplitWatch;
-import dev.foyer.common.Stores;
+import dev.foyer.common.PgPools;
 import dev.foyer.devmode.DemoEvent;
 import dev.foyer.hold.HoldVerticle;
 import dev.foyer.ingress.IngressVerticle;
@@ -46,8 +46,8 @@ public final class FoyerNode {
 
   /** With {@link Ticking#EVERY_NODE} only in tests that race nodes' ticks on purpose. */
   public static Future<Void> deploy(Vertx vertx, FoyerConfig config, Ticking ticking) {
-    Pool setup = Stores.pg(vertx, config, "setup", 1);
-    return Migrations.run(setup, config.pgSchema())
+    Pool setup = PgPools.open(vertx, config.pg(), "setup", 1);
+    return Migrations.run(setup, config.pg().schema())
         .compose(v -> new PassKeys(vertx, config).resolve(setup))
         .compose(key -> (config.demo() ? DemoEvent.ensure(setup) : Future.<Void>succeededFuture()).map(key))
         .eventually(setup::close)
@@ -55,8 +55,8 @@ public final class FoyerNode {
             .compose(id -> vertx.deployVerticle(() -> new HoldVerticle(config), new DeploymentOptions()))
             .compose(id -> vertx.deployVerticle(() -> new PushVerticle(config, key), new DeploymentOptions()))
             .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, key),
-                new DeploymentOptions().setInstances(config.httpInstances())))
-            .compose(id -> vertx.deployVerticle(() -> new SplitWatch(config), new DeploymentOptions())))
+                new DeploymentOptions().setInstances(config.http().instances())))
+            .compose(id -> vertx.deployVerticle(() -> new SplitWatch(config.redis(), config.keyPrefix()), new DeploymentOptions())))
         .mapEmpty();
   }
 }

@@ -42,7 +42,7 @@ public final class Main {
       return;
     }
 
-    if (config.pgUrl() != null && config.secret() == null) {
+    if (config.pg().url() != null && config.access().secret() == null) {
       // the secret seals the pass key kept in that database: a made-up one would not open it next time
       log.error("Cannot start: FOYER_SECRET must be set when PostgreSQL is configured (FOYER_PG_URL)");
       System.exit(2);
@@ -52,13 +52,13 @@ public final class Main {
     boolean devMode = config.devMode();
     if (devMode) {
       config = dev.startMissing(config).withDemo(true);
-      if (config.adminKey() == null || config.secret() == null) {
-        String admin = config.adminKey() != null ? config.adminKey() : randomKey();
-        String secret = config.secret() != null ? config.secret() : randomKey();
+      if (config.access().adminKey() == null || config.access().secret() == null) {
+        String admin = config.access().adminKey() != null ? config.access().adminKey() : randomKey();
+        String secret = config.access().secret() != null ? config.access().secret() : randomKey();
         config = config.withKeys(admin, secret);
         log.info("Dev mode: admin key is {} (set FOYER_ADMIN_KEY and FOYER_SECRET to choose your own)", admin);
       }
-    } else if (config.adminKey() == null || config.secret() == null) {
+    } else if (config.access().adminKey() == null || config.access().secret() == null) {
       log.error("Cannot start: FOYER_ADMIN_KEY and FOYER_SECRET must be set when Redis and PostgreSQL are configured");
       System.exit(2);
       return;
@@ -129,7 +129,7 @@ public final class Main {
       return;
     }
     log.info("foyer is up at http://localhost:{}/ ({} ingress instances, {} transport, {} nodes in the cluster)",
-        config.httpPort(), config.httpInstances(), vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO",
+        config.http().port(), config.http().instances(), vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO",
         clusterManager.getNodes().size());
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

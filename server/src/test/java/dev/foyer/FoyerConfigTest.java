@@ -19,9 +19,9 @@ class FoyerConfigTest {
   @Test
   void withNothingConfiguredItIsDevModeOnPort8080() {
     FoyerConfig config = FoyerConfig.load(Map.of());
-    assertEquals(8080, config.httpPort());
+    assertEquals(8080, config.http().port());
     assertTrue(config.devMode());
-    assertNull(config.adminKey());
+    assertNull(config.access().adminKey());
     assertEquals("foyer", config.keyPrefix());
   }
 
@@ -33,10 +33,10 @@ class FoyerConfigTest {
         "FOYER_CONFIG", file.toString(),
         "FOYER_HTTP_PORT", "9100",
         "FOYER_REDIS_URL", "redis://r1:7000, redis://r2:7001"));
-    assertEquals(9100, config.httpPort());
-    assertEquals("from-file", config.adminKey());
-    assertEquals("postgresql://a@b:5432/c", config.pgUrl());
-    assertEquals(List.of("redis://r1:7000", "redis://r2:7001"), config.redisUrls());
+    assertEquals(9100, config.http().port());
+    assertEquals("from-file", config.access().adminKey());
+    assertEquals("postgresql://a@b:5432/c", config.pg().url());
+    assertEquals(List.of("redis://r1:7000", "redis://r2:7001"), config.redis().urls());
     assertFalse(config.devMode());
   }
 

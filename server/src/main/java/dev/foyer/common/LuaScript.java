@@ -30,7 +30,7 @@ public final class LuaScript {
    * them once answered: a join (the place in line), an admission (the pass already sent), a hold
    * and both steps of a confirmation (PostgreSQL has the sale, but Redis's record of it is what
    * stops the seats from being held again). They wait for a replica (see
-   * {@link Stores.ReplicatedRedis}). Not here: reads; presence renewals and traffic counts, renewed
+   * {@link ReplicatedRedis}). Not here: reads; presence renewals and traffic counts, renewed
    * every few seconds anyway; leaving, reaping, expiry and release, whose loss only keeps a place or
    * a seat taken until the next sweep or expiry frees it again; gate flips and the opening, which
    * the next tick makes again (the opening from the same seed, in the same order).
@@ -110,7 +110,7 @@ public final class LuaScript {
   public Future<Response> run(Redis redis, List<String> keys, List<?> args) {
     long start = System.nanoTime();
     Function<Request, Future<Response>> send =
-        acknowledged && redis instanceof Stores.ReplicatedRedis replicated && replicated.waits()
+        acknowledged && redis instanceof ReplicatedRedis replicated && replicated.waits()
             ? request -> replicated.sendAcknowledged(request, keys.isEmpty() ? "" : keys.get(0))
             : redis::send;
     return send.apply(request(Command.EVALSHA, sha, keys, args))

@@ -1,6 +1,5 @@
 package dev.foyer.common;
 
-import dev.foyer.FoyerConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -49,7 +48,8 @@ public final class SplitWatch extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SplitWatch.class);
   private static final LuaScript BEAT = LuaScript.load("node_beat");
 
-  private final FoyerConfig config;
+  private final RedisSettings redisSettings;
+  private final String keyPrefix;
   private Redis redis;
   private ClusterManager manager;
   private String self;
@@ -66,8 +66,9 @@ public final class SplitWatch extends VerticleBase {
   private final Map<String, Long> left = new java.util.HashMap<>();
   private boolean beating;
 
-  public SplitWatch(FoyerConfig config) {
-    this.config = config;
+  public SplitWatch(RedisSettings redis, String keyPrefix) {
+    this.redisSettings = redis;
+    this.keyPrefix = keyPrefix;
   }
 
   /** The key of the live nodes serving this key prefix: hash node id -> beat|record. */
@@ -86,7 +87,7 @@ public final class SplitWatch extends VerticleBase {
     if (manager == null) {
       return Future.succeededFuture(); // a Vert.x of its own has no cluster to split
     }
-    redis = Stores.redis(vertx, config);
+    redis = RedisClients.open(vertx, redisSettings);
     self = manager.getNodeId();
     record = new JsonObject().put("cluster", clusterName()).put("address", address()).encode();
     Metrics.clusterSplit(0);
@@ -101,7 +102,7 @@ public final class SplitWatch extends VerticleBase {
       return Future.succeededFuture();
     }
     // gone at once rather than after STALE_MILLIS: the others' warnings end with this node
-    return redis.send(Request.cmd(Command.HDEL).arg(key(config.keyPrefix())).arg(self))
+    return redis.send(Request.cmd(Command.HDEL).arg(key(keyPrefix)).arg(self))
         .timeout(2, java.util.concurrent.TimeUnit.SECONDS)
         .otherwiseEmpty()
         .eventually(() -> redis.close());
@@ -114,12 +115,12 @@ public final class SplitWatch extends VerticleBase {
     String id = manager.getNodeId();
     if (!id.equals(self)) {
       // a merge gave this member another id: its old record would read as a node outside
-      redis.send(Request.cmd(Command.HDEL).arg(key(config.keyPrefix())).arg(self));
+      redis.send(Request.cmd(Command.HDEL).arg(key(keyPrefix)).arg(self));
       self = id;
       record = new JsonObject().put("cluster", clusterName()).put("address", address()).encode();
     }
     beating = true;
-    BEAT.run(redis, List.of(key(config.keyPrefix())), List.of(self, record, STALE_MILLIS, HASH_TTL_MILLIS))
+    BEAT.run(redis, List.of(key(keyPrefix)), List.of(self, record, STALE_MILLIS, HASH_TTL_MILLIS))
         .onSuccess(this::judge)
         .onComplete(ar -> beating = false);
     // a failed beat says nothing about the cluster: Redis being away is reported where it is used
@@ -154,7 +155,7 @@ public final class SplitWatch extends VerticleBase {
       vertx.sharedData().getLocalMap(STATE).remove("details");
       if (!reported.isEmpty()) {
         LOG.info("Split cluster over: every live node serving key prefix {} is in this node's cluster ({} nodes)",
-            config.keyPrefix(), members.size());
+            keyPrefix, members.size());
         reported = Set.of();
       }
       return;
@@ -170,7 +171,7 @@ public final class SplitWatch extends VerticleBase {
           + "every node's member list (the tcp-ip members of the cluster XML, or FOYER_CLUSTER_MEMBERS) names the "
           + "others' addresses and Hazelcast ports, that those ports are open between the hosts and not held by "
           + "other programs, that FOYER_CLUSTER_INTERFACE is an address the others reach, and that "
-          + "FOYER_CLUSTER_NAME is the same everywhere", split.size(), config.keyPrefix(), clusterName(),
+          + "FOYER_CLUSTER_NAME is the same everywhere", split.size(), keyPrefix, clusterName(),
           members.size(), address(), describe(split));
     }
   }

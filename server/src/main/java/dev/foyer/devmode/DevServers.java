@@ -24,8 +24,8 @@ public final class DevServers implements AutoCloseable {
 
   /** Starts what is missing and returns the configuration pointing at it. */
   public FoyerConfig startMissing(FoyerConfig config) {
-    List<String> redisUrls = config.redisUrls();
-    String pgUrl = config.pgUrl();
+    List<String> redisUrls = config.redis().urls();
+    String pgUrl = config.pg().url();
     try {
       if (redisUrls.isEmpty()) {
         int port = freePort();

@@ -7,7 +7,8 @@ import dev.foyer.bus.EventChanges;
 import dev.foyer.bus.HoldService;
 import dev.foyer.common.Metrics;
 import dev.foyer.common.OutageLog;
-import dev.foyer.common.Stores;
+import dev.foyer.common.RedisClients;
+import dev.foyer.common.PgPools;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventInfo;
@@ -59,8 +60,8 @@ public class HoldVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = Stores.redis(vertx, config);
-    pg = Stores.pg(vertx, config, "hold", 4);
+    redis = RedisClients.open(vertx, config.redis());
+    pg = PgPools.open(vertx, config.pg(), "hold", 4);
     store = new HoldStore(redis, config.keyPrefix());
     events = new EventRepository(pg);
     catalog = new EventCatalog(events, UnknownEvents.of(vertx));

@@ -7,7 +7,8 @@ import dev.foyer.bus.EventChanges;
 import dev.foyer.bus.HoldService;
 import dev.foyer.common.ClientAddress;
 import dev.foyer.common.Limiter;
-import dev.foyer.common.Stores;
+import dev.foyer.common.RedisClients;
+import dev.foyer.common.PgPools;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
@@ -46,12 +47,12 @@ public class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = Stores.redis(vertx, config);
-    pg = Stores.pg(vertx, config, "ingress", 8);
+    redis = RedisClients.open(vertx, config.redis());
+    pg = PgPools.open(vertx, config.pg(), "ingress", 8);
     QueueStore line = new QueueStore(redis, config.keyPrefix());
     EventRepository events = new EventRepository(pg);
     EventCatalog catalog = new EventCatalog(events, UnknownEvents.of(vertx));
-    QueueTokens tokens = new QueueTokens(config.secret(), config.tokenTtlSeconds());
+    QueueTokens tokens = new QueueTokens(config.access().secret(), config.access().tokenTtlSeconds());
     Passes passes = new Passes(vertx, passKeys);
     PassKeys keys = new PassKeys(vertx, config);
     keys.follow(pg, passes);
@@ -66,9 +67,9 @@ public class IngressVerticle extends VerticleBase {
 
     ClientAddress clients = new ClientAddress(config.clients().trustedProxies(), config.clients().unlimitedClients());
     Limiter limiter = new Limiter(redis, config.keyPrefix());
-    ProofOfWork pow = new ProofOfWork(config.secret(), redis, config.keyPrefix());
+    ProofOfWork pow = new ProofOfWork(config.access().secret(), redis, config.keyPrefix());
     PowDifficulty difficulty = new PowDifficulty(line);
-    Checks checks = new Checks(config.adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic,
+    Checks checks = new Checks(config.access().adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic,
         clients, limiter, catalog, events, pow, difficulty, new Identities(vertx));
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes, checks);
     Router router = Router.router(vertx);
@@ -92,7 +93,7 @@ public class IngressVerticle extends VerticleBase {
     router.errorHandler(404, unknown::answer);
     router.errorHandler(405, unknown::answer);
 
-    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true).setCompressionContentSizeThreshold(1024)).requestHandler(router).listen(config.httpPort());
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true).setCompressionContentSizeThreshold(1024)).requestHandler(router).listen(config.http().port());
   }
 
   @Override

@@ -26,14 +26,14 @@ final class ConfiguredKeyRing {
   }
 
   static boolean present(FoyerConfig config) {
-    return config.passKey() != null || config.passKeyFile() != null
-        || config.passKeyPrevious() != null || config.passKeyPreviousFile() != null;
+    return config.passKeys().pem() != null || config.passKeys().file() != null
+        || config.passKeys().previousPem() != null || config.passKeys().previousFile() != null;
   }
 
   static PassKeyRing read(FoyerConfig config) {
-    PassKey current = key("passKey", "passKeyFile", config.passKey(), config.passKeyFile());
-    PassKey previous = key("passKeyPrevious", "passKeyPreviousFile", config.passKeyPrevious(),
-        config.passKeyPreviousFile());
+    PassKey current = key("passKey", "passKeyFile", config.passKeys().pem(), config.passKeys().file());
+    PassKey previous = key("passKeyPrevious", "passKeyPreviousFile", config.passKeys().previousPem(),
+        config.passKeys().previousFile());
     if (current == null) {
       throw new PassKeyException(FoyerConfig.variableName("passKeyPrevious") + " (or _FILE) is set without "
           + FoyerConfig.variableName("passKey") + " or " + FoyerConfig.variableName("passKeyFile")

@@ -76,11 +76,11 @@ public final class PassKeys {
   private Future<PassKeyRing> stored(Pool pool, Function<StoredKeyRing, Future<PassKeyRing>> work) {
     KeySeal seal;
     try {
-      seal = KeySeal.of(config.secret(), config.pgSchema());
+      seal = KeySeal.of(config.access().secret(), config.pg().schema());
     } catch (PassKeyException e) {
       return Future.failedFuture(e);
     }
-    StoredKeyRing ring = new StoredKeyRing(pool, seal, config.pgSchema(),
+    StoredKeyRing ring = new StoredKeyRing(pool, seal, config.pg().schema(),
         () -> vertx.executeBlocking(PassKey::generate, false));
     return work.apply(ring).recover(Failures.postgres());
   }

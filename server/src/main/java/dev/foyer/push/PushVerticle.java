@@ -13,7 +13,8 @@ import dev.foyer.bus.RankRound;
 import dev.foyer.common.ClusterNodes;
 import dev.foyer.common.Metrics;
 import dev.foyer.common.OutageLog;
-import dev.foyer.common.Stores;
+import dev.foyer.common.RedisClients;
+import dev.foyer.common.PgPools;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
@@ -99,8 +100,8 @@ public class PushVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     sockets = Sockets.of(vertx);
-    redis = Stores.redis(vertx, config);
-    pg = Stores.pg(vertx, config, "push", 2);
+    redis = RedisClients.open(vertx, config.redis());
+    pg = PgPools.open(vertx, config.pg(), "push", 2);
     line = new QueueStore(redis, config.keyPrefix());
     events = new EventRepository(pg);
     catalog = new EventCatalog(events, UnknownEvents.of(vertx));

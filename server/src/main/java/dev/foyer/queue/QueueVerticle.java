@@ -11,7 +11,8 @@ import dev.foyer.bus.Progress;
 import dev.foyer.common.ClusterNodes;
 import dev.foyer.common.Metrics;
 import dev.foyer.common.OutageLog;
-import dev.foyer.common.Stores;
+import dev.foyer.common.RedisClients;
+import dev.foyer.common.PgPools;
 import dev.foyer.event.EventInfo;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
@@ -78,8 +79,8 @@ public class QueueVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = Stores.redis(vertx, config);
-    pg = Stores.pg(vertx, config, "queue", 2);
+    redis = RedisClients.open(vertx, config.redis());
+    pg = PgPools.open(vertx, config.pg(), "queue", 2);
     line = new QueueStore(redis, config.keyPrefix());
     stockWatch = new StockWatch(vertx, new dev.foyer.line.StockStore(redis, config.keyPrefix()));
     gate = new GateKeeper(redis, config.keyPrefix());

@@ -1,7 +1,8 @@
 package dev.foyer.cluster;
 
 import dev.foyer.common.Keys;
-import dev.foyer.common.Stores;
+import dev.foyer.common.RedisClients;
+
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.FailoverRun;
 import dev.foyer.support.LocalRedisCluster;
@@ -142,8 +143,8 @@ class ClusterFailoverTest {
 
     assertEquals(replica, redis.masterOf(keys.waiting()), "the replica serves the sale's slot now");
     List<String> lost = sale.lostJoins(api).await(60, TimeUnit.SECONDS);
-    Redis cluster = Stores.redis(vertx, config.withServers(
-        redis.urls().stream().filter(u -> !u.endsWith(":" + master)).toList(), TestServices.pgUrl()));
+    Redis cluster = RedisClients.open(vertx, config.withServers(
+        redis.urls().stream().filter(u -> !u.endsWith(":" + master)).toList(), TestServices.pgUrl()).redis());
     var pg = setup.pg(vertx);
     SaleAudit audit = SaleAudit.of(sale, pg, cluster, keys, EVENT);
     cluster.close();

@@ -14,29 +14,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** FOYER_REDIS_URL's three forms, and the mistakes refused at start with a sentence. */
 class RedisUrlTest {
 
-  private static Stores.RedisServers parse(String variable) {
-    return Stores.RedisServers.parse(FoyerConfig.load(Map.of("FOYER_REDIS_URL", variable)).redisUrls());
+  private static RedisServers parse(String variable) {
+    return RedisServers.parse(FoyerConfig.load(Map.of("FOYER_REDIS_URL", variable)).redis().urls());
   }
 
   @Test
   void oneUrlIsASingleRedis() {
-    Stores.RedisServers servers = parse("redis://10.0.0.5:6379");
-    assertEquals(Stores.RedisServers.Kind.SINGLE, servers.kind());
+    RedisServers servers = parse("redis://10.0.0.5:6379");
+    assertEquals(RedisServers.Kind.SINGLE, servers.kind());
     assertEquals(List.of("redis://10.0.0.5:6379"), servers.endpoints());
     assertNull(servers.masterName());
   }
 
   @Test
   void severalUrlsAreRedisClusterSeeds() {
-    Stores.RedisServers servers = parse("redis://r1:7000, redis://r2:7001,rediss://r3:7002");
-    assertEquals(Stores.RedisServers.Kind.CLUSTER, servers.kind());
+    RedisServers servers = parse("redis://r1:7000, redis://r2:7001,rediss://r3:7002");
+    assertEquals(RedisServers.Kind.CLUSTER, servers.kind());
     assertEquals(List.of("redis://r1:7000", "redis://r2:7001", "rediss://r3:7002"), servers.endpoints());
   }
 
   @Test
   void sentinelsAndTheMasterName() {
-    Stores.RedisServers servers = parse("redis-sentinel://s1:26379,s2:26380,s3/tickets");
-    assertEquals(Stores.RedisServers.Kind.SENTINEL, servers.kind());
+    RedisServers servers = parse("redis-sentinel://s1:26379,s2:26380,s3/tickets");
+    assertEquals(RedisServers.Kind.SENTINEL, servers.kind());
     assertEquals("tickets", servers.masterName());
     assertEquals(List.of("redis://s1:26379", "redis://s2:26380", "redis://s3:26379"), servers.endpoints(),
         "Sentinel's port is the default where none is given");
@@ -44,7 +44,7 @@ class RedisUrlTest {
 
   @Test
   void aPasswordIsUsedForEverySentinelAndTheMaster() {
-    Stores.RedisServers servers = parse("redis-sentinel://foyer:s3cret@10.0.0.1,10.0.0.2:26379,[::1]:26381/mymaster");
+    RedisServers servers = parse("redis-sentinel://foyer:s3cret@10.0.0.1,10.0.0.2:26379,[::1]:26381/mymaster");
     assertEquals(List.of("redis://foyer:s3cret@10.0.0.1:26379", "redis://foyer:s3cret@10.0.0.2:26379",
         "redis://foyer:s3cret@[::1]:26381"), servers.endpoints());
   }
@@ -64,10 +64,10 @@ class RedisUrlTest {
 
   @Test
   void writesWaitForOneReplicaUnlessToldOtherwise() {
-    assertEquals(1, FoyerConfig.load(Map.of()).redisWaitReplicas());
-    assertEquals(0, FoyerConfig.load(Map.of("FOYER_REDIS_WAIT_REPLICAS", "0")).redisWaitReplicas());
+    assertEquals(1, FoyerConfig.load(Map.of()).redis().waitReplicas());
+    assertEquals(0, FoyerConfig.load(Map.of("FOYER_REDIS_WAIT_REPLICAS", "0")).redis().waitReplicas());
     assertEquals(2, FoyerConfig.fromJson(new io.vertx.core.json.JsonObject().put("redisWaitReplicas", 2))
-        .redisWaitReplicas());
+        .redis().waitReplicas());
     IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
         () -> FoyerConfig.load(Map.of("FOYER_REDIS_WAIT_REPLICAS", "-1")));
     assertEquals("FOYER_REDIS_WAIT_REPLICAS must be 0 or more, not -1", negative.getMessage());
@@ -75,8 +75,8 @@ class RedisUrlTest {
 
   @Test
   void theHashTagDecidesWhichMasterAWriteWaitsOn() {
-    assertEquals("sale-1", Stores.hashTag("foyer:{sale-1}:waiting"));
-    assertEquals("foyer:{}:x", Stores.hashTag("foyer:{}:x"));
-    assertEquals("plain", Stores.hashTag("plain"));
+    assertEquals("sale-1", ReplicatedRedis.hashTag("foyer:{sale-1}:waiting"));
+    assertEquals("foyer:{}:x", ReplicatedRedis.hashTag("foyer:{}:x"));
+    assertEquals("plain", ReplicatedRedis.hashTag("plain"));
   }
 }

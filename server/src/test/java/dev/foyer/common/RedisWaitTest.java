@@ -125,7 +125,7 @@ class RedisWaitTest {
   @Test
   void aJoinAnsweredIsOnTheReplicaAndTheWaitCostsOneReplicaRoundTrip(Vertx vertx) throws Exception {
     Redis plain = client(vertx, master);
-    Redis waiting = Stores.ReplicatedRedis.of(client(vertx, master), 1, false);
+    Redis waiting = ReplicatedRedis.of(client(vertx, master), 1, false);
     Redis onReplica = client(vertx, replica);
     String prefix = prefix();
     QueueStore withoutWait = new QueueStore(plain, prefix);
@@ -198,7 +198,7 @@ class RedisWaitTest {
 
   @Test
   void aReplicaThatStopsAnsweringDelaysAWriteByTheTimeoutAndItIsCounted(Vertx vertx) throws Exception {
-    Redis waiting = Stores.ReplicatedRedis.of(client(vertx, master), 1, false);
+    Redis waiting = ReplicatedRedis.of(client(vertx, master), 1, false);
     QueueStore line = new QueueStore(waiting, prefix());
     try {
       joins(vertx, line, "slow", 5, 1, new ArrayList<>());
@@ -214,8 +214,8 @@ class RedisWaitTest {
       sleep.waitFor(10, TimeUnit.SECONDS);
       assertNotNull(state);
       System.out.printf("WAIT with the replica asleep: the join was answered after %d ms (timeout %d ms)%n", millis,
-          Stores.WAIT_MILLIS);
-      assertTrue(millis >= Stores.WAIT_MILLIS, "it waited for the replica: " + millis);
+          ReplicatedRedis.WAIT_MILLIS);
+      assertTrue(millis >= ReplicatedRedis.WAIT_MILLIS, "it waited for the replica: " + millis);
       assertTrue(millis < 800, "and no longer than the timeout, not for the sleeping replica: " + millis);
       assertEquals(before + 1, SaleAudit.unreplicatedWrites(), "the unconfirmed write was counted");
     } finally {
@@ -225,7 +225,7 @@ class RedisWaitTest {
 
   @Test
   void aMasterWithoutAReplicaOnlineDoesNotWait(Vertx vertx) throws Exception {
-    Redis waiting = Stores.ReplicatedRedis.of(client(vertx, alone), 1, false);
+    Redis waiting = ReplicatedRedis.of(client(vertx, alone), 1, false);
     QueueStore line = new QueueStore(waiting, prefix());
     try {
       // the first write learns from ROLE that nobody is there to wait for
@@ -236,7 +236,7 @@ class RedisWaitTest {
       long millis = (System.nanoTime() - start) / 1_000_000;
       System.out.printf("WAIT without a replica: 20 joins one after another in %d ms%n", millis);
       assertEquals(before + 20, SaleAudit.unreplicatedWrites(), "each was counted as answered without a copy");
-      assertTrue(millis < 20 * Stores.WAIT_MILLIS, "none of them waited out the timeout: " + millis + " ms");
+      assertTrue(millis < 20 * ReplicatedRedis.WAIT_MILLIS, "none of them waited out the timeout: " + millis + " ms");
     } finally {
       waiting.close();
     }

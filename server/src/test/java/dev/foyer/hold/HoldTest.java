@@ -430,8 +430,7 @@ class HoldTest {
 
   /** Every Redis key of the test (less what moves on its own, and {@code alsoIgnoring}), and the reservations. */
   private Future<StoredState> snapshot(List<RedisSnapshot.Ignored> alsoIgnoring) {
-    List<RedisSnapshot.Ignored> ignoring = new ArrayList<>(List.of(RedisSnapshot.Ignored.TRAFFIC, RedisSnapshot.Ignored.TICKS,
-        RedisSnapshot.Ignored.STOCK_TOLD));
+    List<RedisSnapshot.Ignored> ignoring = new ArrayList<>(RedisSnapshot.Ignored.BACKGROUND);
     ignoring.addAll(alsoIgnoring);
     return StoredState.of(cluster.redis(), cluster.setup().prefix(), ignoring, cluster.pg(),
         "SELECT count(*) FROM reservations");

@@ -95,11 +95,11 @@ class PassKeysTest {
     FoyerConfig config = FoyerConfig.load(java.util.Map.of(
         "FOYER_PASS_KEY_FILE", "/run/secrets/pass.pem",
         "FOYER_PASS_KEY_PREVIOUS_FILE", "/run/secrets/pass-old.pem"));
-    assertEquals("/run/secrets/pass.pem", config.passKeyFile());
-    assertEquals("/run/secrets/pass-old.pem", config.passKeyPreviousFile());
-    assertNull(config.passKey());
-    assertNull(config.passKeyPrevious());
-    assertEquals("x", FoyerConfig.load(java.util.Map.of("FOYER_PASS_KEY_PREVIOUS", "x")).passKeyPrevious());
+    assertEquals("/run/secrets/pass.pem", config.passKeys().file());
+    assertEquals("/run/secrets/pass-old.pem", config.passKeys().previousFile());
+    assertNull(config.passKeys().pem());
+    assertNull(config.passKeys().previousPem());
+    assertEquals("x", FoyerConfig.load(java.util.Map.of("FOYER_PASS_KEY_PREVIOUS", "x")).passKeys().previousPem());
   }
 
   @Test

@@ -42,6 +42,13 @@ public final class RedisSnapshot {
     public static final Ignored STOCK_TOLD = key("\\{[^}]+\\}:stock-told",
         "the last stock and sale frames the ticker told the line, written by ticks");
 
+    /** Each node's heartbeat, beside the split watch's list of live nodes: written every 2 s, by no request. */
+    public static final Ignored NODE_BEATS = key("cluster:nodes",
+        "each node's heartbeat for the split watch, rewritten every 2 s whatever the requests");
+
+    /** Everything that moves on its own while a test watches, whatever the requests. */
+    public static final List<Ignored> BACKGROUND = List.of(TRAFFIC, TICKS, STOCK_TOLD, NODE_BEATS);
+
     /** The whole key. */
     public static Ignored key(String regex, String why) {
       return new Ignored(Pattern.compile(regex), Set.of(), why);

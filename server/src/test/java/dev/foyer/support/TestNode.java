@@ -55,7 +55,7 @@ public final class TestNode {
   }
 
   public int port() {
-    return config.httpPort();
+    return config.http().port();
   }
 
   /** Deploys foyer's verticles with this configuration (its own HTTP port). */

@@ -3,6 +3,7 @@ package dev.foyer.support;
 import dev.foyer.FoyerConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Command;
@@ -50,8 +51,11 @@ public final class TestSetup {
 
   /** Configuration of one node of this test: fast ticks, one ingress instance, a free port. */
   public FoyerConfig config() {
-    return new FoyerConfig(TestServices.freePort(), List.of(TestServices.redisUrl()), TestServices.pgUrl(),
-        ADMIN_KEY, SECRET, null, null, prefix(), schema(), 200, 3600, 1, false, FoyerConfig.Cluster.none())
+    return FoyerConfig.defaults().with(new JsonObject()
+            .put("httpPort", TestServices.freePort()).put("httpInstances", 1)
+            .put("redisUrl", TestServices.redisUrl()).put("pgUrl", TestServices.pgUrl()).put("pgSchema", schema())
+            .put("adminKey", ADMIN_KEY).put("secret", SECRET).put("tokenTtlSeconds", 3600)
+            .put("keyPrefix", prefix()).put("tickMillis", 200))
         .withClients(LOOPBACK_UNLIMITED);
   }
 
