@@ -1,18 +1,23 @@
 package dev.foyer.ingress;
 
+import dev.foyer.common.ApiError;
 import dev.foyer.common.LuaScript;
 import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.Redis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 
 /**
- * Slows whoever guesses the admin key: wrong keys are counted per client address in Redis (so every
- * node sees the same count), logged with the address, and past {@link #LIMIT} in a window every
- * admin call from that address is refused until the window ends, the right key included, so the
- * answers tell a guesser nothing.
+ * The admin key on every admin call, and whoever guesses it slowed: wrong keys are counted per
+ * client address in Redis (so every node sees the same count), logged with the address, and past
+ * {@link #LIMIT} in a window every admin call from that address is refused until the window ends,
+ * the right key included, so the answers tell a guesser nothing. Checked ahead of the admin routes'
+ * body handlers: without the key a request costs its headers, no more.
  */
 final class AdminGuard {
 
@@ -22,26 +27,57 @@ final class AdminGuard {
   private static final LuaScript FAILURES = LuaScript.load("admin_failures");
   private static final Logger LOG = LoggerFactory.getLogger(AdminGuard.class);
 
+  private final byte[] adminKey;
+  private final RequestClient clients;
   private final Redis redis;
   private final String prefix;
 
-  AdminGuard(Redis redis, String prefix) {
+  AdminGuard(String adminKey, RequestClient clients, Redis redis, String prefix) {
+    this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
+    this.clients = clients;
     this.redis = redis;
     this.prefix = prefix;
+  }
+
+  /**
+   * {@code Authorization: Bearer <admin key>} (401 {@code missing_admin_key} / {@code invalid_admin_key});
+   * 429 {@code too_many_failures} with Retry-After for a client address (as the limits per client
+   * tell it) that guessed wrong too often.
+   */
+  void check(RoutingContext ctx) {
+    String presented = TokenChecks.bearer(ctx);
+    // the client, not the peer: behind the shipped nginx every peer is nginx, and counting there
+    // would let anyone lock the operator out with ten wrong keys
+    String address = clients.of(ctx).address();
+    PausedCheck.run(ctx, () -> blockedFor(address).compose(seconds -> {
+      if (seconds > 0) {
+        return Future.failedFuture(ApiError.tooManyRequests("too_many_failures",
+            "too many wrong admin keys from this address; try again later", seconds));
+      }
+      if (presented == null) {
+        return Future.failedFuture(ApiError.unauthorized("missing_admin_key",
+            "admin calls need 'Authorization: Bearer <admin key>'"));
+      }
+      if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), adminKey)) {
+        return failed(address).compose(v -> Future.failedFuture(
+            ApiError.unauthorized("invalid_admin_key", "the admin key is wrong")));
+      }
+      return Future.succeededFuture();
+    }));
   }
 
   /**
    * Seconds until this address may try again, 0 when it may now. Fails open: with Redis away the
    * key itself still has to be right, and an outage must not lock the operator out.
    */
-  Future<Long> blockedFor(String address) {
+  private Future<Long> blockedFor(String address) {
     return FAILURES.run(redis, List.of(key(address)), List.of())
         .map(r -> r.get(0).toLong() >= LIMIT ? Math.max(1, (r.get(1).toLong() + 999) / 1000) : 0L)
         .otherwise(0L);
   }
 
   /** Counts a wrong key from this address; best effort, like {@link #blockedFor}. */
-  Future<Void> failed(String address) {
+  private Future<Void> failed(String address) {
     return FAILURE.run(redis, List.of(key(address)), List.of(WINDOW_MILLIS)).map(r -> {
       long n = r.get(0).toLong();
       if (n == 1) {

@@ -39,7 +39,7 @@ import java.util.Set;
  * of this node before the answer and to the other nodes' through {@link Addresses#EVENT_CHANGED}
  * ({@link EventChanges}), and logged with who made them.
  */
-record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, QueueStore line, GateKeeper gate,
+record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog catalog, QueueStore line, GateKeeper gate,
                    PassKeys passKeys, Pool pg, Vertx vertx, StockStore stock) {
 
   static final int BODY_LIMIT = 8 * 1024 * 1024;
@@ -50,16 +50,16 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
     // the key is checked before any body is read: without it a request costs its headers, no more
-    router.route("/api/admin/*").handler(checks::admin);
+    router.route("/api/admin/*").handler(checks.admin()::check);
     router.get("/api/admin/events").handler(this::list);
-    router.put("/api/admin/events/:event").handler(body).handler(checks::eventId).handler(this::putEvent);
-    router.get("/api/admin/events/:event/stats").handler(checks::storedEvent).handler(this::stats);
+    router.put("/api/admin/events/:event").handler(body).handler(checks.event()::id).handler(this::putEvent);
+    router.get("/api/admin/events/:event/stats").handler(checks.event()::stored).handler(this::stats);
     // the event is looked up before its body is read; a body handler must come first on its route
-    router.put("/api/admin/events/:event/gate").handler(checks::storedEvent);
+    router.put("/api/admin/events/:event/gate").handler(checks.event()::stored);
     router.put("/api/admin/events/:event/gate").handler(body).handler(this::putGate);
-    router.put("/api/admin/events/:event/settings").handler(checks::storedEvent);
+    router.put("/api/admin/events/:event/settings").handler(checks.event()::stored);
     router.put("/api/admin/events/:event/settings").handler(body).handler(this::putSettings);
-    router.post("/api/admin/events/:event/end").handler(checks::storedEvent);
+    router.post("/api/admin/events/:event/end").handler(checks.event()::stored);
     router.post("/api/admin/events/:event/end").handler(body).handler(this::endSale);
     router.post("/api/admin/pass-keys/rotate").handler(this::rotatePassKeys);
   }
@@ -88,7 +88,7 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
    * {@code seats} it leaves the seat map alone, so a rename or a new opening time needs no layout.
    */
   private void putEvent(RoutingContext ctx) {
-    String id = Checks.event(ctx);
+    String id = ContextKeys.EVENT.get(ctx);
     JsonObject body = Replies.requiredJsonBody(ctx);
     Replies.rejectUnknownFields(body, EVENT_FIELDS);
     Object rawName = body.getValue("name");
@@ -158,8 +158,8 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
   }
 
   private void stats(RoutingContext ctx) {
-    String id = Checks.event(ctx);
-    EventInfo info = Checks.eventInfo(ctx);
+    String id = ContextKeys.EVENT.get(ctx);
+    EventInfo info = ContextKeys.EVENT_INFO.get(ctx);
     Future.all(line.counts(id, System.currentTimeMillis()), events.soldCount(id), events.seatCount(id),
             stock.stock(id), stock.told(id))
         .onSuccess(all -> {
@@ -190,8 +190,8 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
   }
 
   private void putGate(RoutingContext ctx) {
-    String id = Checks.event(ctx);
-    EventInfo info = Checks.eventInfo(ctx);
+    String id = ContextKeys.EVENT.get(ctx);
+    EventInfo info = ContextKeys.EVENT_INFO.get(ctx);
     JsonObject body = Replies.requiredJsonBody(ctx);
     Replies.rejectUnknownFields(body, Set.of("mode"));
     EventSettings.Gate mode = EventSettings.Gate.parse(body.getValue("mode"));
@@ -212,8 +212,8 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
 
   /** Changes some settings of an event at once on every node; logged with who and what. */
   private void putSettings(RoutingContext ctx) {
-    String id = Checks.event(ctx);
-    EventInfo info = Checks.eventInfo(ctx);
+    String id = ContextKeys.EVENT.get(ctx);
+    EventInfo info = ContextKeys.EVENT_INFO.get(ctx);
     JsonObject changes = Replies.requiredJsonBody(ctx);
     EventSettings updated = info.settings().merge(changes);
     events.saveSettings(id, updated)
@@ -234,7 +234,7 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
    * is told with the reason and message within a tick. Those already booking may finish.
    */
   private void endSale(RoutingContext ctx) {
-    String id = Checks.event(ctx);
+    String id = ContextKeys.EVENT.get(ctx);
     JsonObject body = Replies.requiredJsonBody(ctx);
     Replies.rejectUnknownFields(body, Set.of("reason", "message"));
     Object reason = body.getValue("reason");
@@ -257,7 +257,7 @@ record AdminRoutes(Checks checks, EventRepository events, EventCatalog catalog, 
   }
 
   private static String who(RoutingContext ctx) {
-    var client = Checks.client(ctx);
+    var client = ContextKeys.CLIENT.get(ctx);
     return "admin at " + (client != null ? client.address() : ctx.request().remoteAddress().hostAddress());
   }
 }

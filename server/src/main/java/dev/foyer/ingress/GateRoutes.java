@@ -3,7 +3,6 @@ package dev.foyer.ingress;
 import dev.foyer.common.ApiError;
 import dev.foyer.common.EventIds;
 import dev.foyer.common.Metrics;
-import dev.foyer.event.EventCatalog;
 import dev.foyer.event.SiteUrls;
 import dev.foyer.line.SiteStore;
 import dev.foyer.pass.Passes;
@@ -29,7 +28,7 @@ import java.util.regex.Pattern;
  * allowlist, single-use codes, the cookie the gate reads). Every liveness answer is one read of the
  * active set in Redis, so a visitor who left is refused by the next request.
  */
-record GateRoutes(Checks checks, SiteStore site, EventCatalog catalog, Passes passes) {
+record GateRoutes(RouteChecks checks, SiteStore site, Passes passes) {
 
   /** A return code lives this long: enough for one redirect, too short to be worth stealing from a log. */
   static final long CODE_MILLIS = 60_000;
@@ -43,14 +42,15 @@ record GateRoutes(Checks checks, SiteStore site, EventCatalog catalog, Passes pa
 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(VisitorRoutes.BODY_LIMIT);
+    EventLookup event = checks.event();
     // any method: nginx's auth_request subrequest keeps the method of the request it guards
-    router.route("/api/events/:event/auth").handler(checks::knownEvent).handler(this::auth);
+    router.route("/api/events/:event/auth").handler(event::known).handler(this::auth);
     router.post("/api/passes/introspect").handler(body).handler(this::introspect);
-    router.get("/api/events/:event/return-url").handler(checks::knownEvent).handler(this::checkReturn);
-    router.post("/api/events/:event/visitors/me/return").handler(body).handler(checks::knownEvent)
-        .handler(checks::queueToken).handler(this::issueCode);
-    router.post("/api/events/:event/return-codes").handler(body).handler(checks::knownEvent).handler(this::exchange);
-    router.get("/api/events/:event/return").handler(checks::knownEvent).handler(this::enter);
+    router.get("/api/events/:event/return-url").handler(event::known).handler(this::checkReturn);
+    router.post("/api/events/:event/visitors/me/return").handler(body).handler(event::known)
+        .handler(checks.tokens()::queueToken).handler(this::issueCode);
+    router.post("/api/events/:event/return-codes").handler(body).handler(event::known).handler(this::exchange);
+    router.get("/api/events/:event/return").handler(event::known).handler(this::enter);
   }
 
   /**
@@ -60,7 +60,7 @@ record GateRoutes(Checks checks, SiteStore site, EventCatalog catalog, Passes pa
    * own answer on to the browser).
    */
   private void auth(RoutingContext ctx) {
-    String event = Checks.event(ctx);
+    String event = ContextKeys.EVENT.get(ctx);
     String pass = presentedPass(ctx, event);
     long now = System.currentTimeMillis();
     if (pass == null) {
@@ -189,31 +189,27 @@ record GateRoutes(Checks checks, SiteStore site, EventCatalog catalog, Passes pa
   /** Whether the event may send visitors to {@code ?url=}: the waiting page asks before it shows the way back. */
   private void checkReturn(RoutingContext ctx) {
     String url = ctx.request().getParam("url");
-    // map, not onSuccess: a refusal thrown after an asynchronous catalog read must still answer
-    catalog.get(Checks.event(ctx)).map(info -> SiteUrls.allowedReturn(info.settings().returnUrls(), url))
-        .onSuccess(p -> Replies.json(ctx, 200, new JsonObject().put("url", url).put("origin", p.origin())
-            .put("host", p.host())))
-        .onFailure(ctx::fail);
+    SiteUrls.Parsed p = SiteUrls.allowedReturn(ContextKeys.EVENT_INFO.get(ctx).settings().returnUrls(), url);
+    Replies.json(ctx, 200, new JsonObject().put("url", url).put("origin", p.origin()).put("host", p.host()));
   }
 
   /** A single-use code for an active visitor, and the allowed return URL carrying it. */
   private void issueCode(RoutingContext ctx) {
     JsonObject body = Replies.requiredJsonBody(ctx);
     Replies.rejectUnknownFields(body, java.util.Set.of("url"));
-    String event = Checks.event(ctx);
-    String visitor = Checks.claims(ctx).visitor();
+    String event = ContextKeys.EVENT.get(ctx);
+    String visitor = ContextKeys.CLAIMS.get(ctx).visitor();
     Object url = body.getValue("url");
     long now = System.currentTimeMillis();
-    catalog.get(event).compose(info -> {
-      SiteUrls.Parsed target = SiteUrls.allowedReturn(info.settings().returnUrls(), url instanceof String s ? s : null);
-      String code = newCode();
-      return site.issueReturnCode(event, visitor, code, now, CODE_MILLIS).map(until -> {
-        if (until <= 0) {
-          throw new ApiError(403, "not_admitted", "only an admitted visitor is sent back to the site");
-        }
-        return new JsonObject().put("location", target.with("foyer_code", code)).put("code", code)
-            .put("expiresAt", now + CODE_MILLIS);
-      });
+    SiteUrls.Parsed target = SiteUrls.allowedReturn(ContextKeys.EVENT_INFO.get(ctx).settings().returnUrls(),
+        url instanceof String s ? s : null);
+    String code = newCode();
+    site.issueReturnCode(event, visitor, code, now, CODE_MILLIS).map(until -> {
+      if (until <= 0) {
+        throw new ApiError(403, "not_admitted", "only an admitted visitor is sent back to the site");
+      }
+      return new JsonObject().put("location", target.with("foyer_code", code)).put("code", code)
+          .put("expiresAt", now + CODE_MILLIS);
     }).onSuccess(answer -> Replies.json(ctx, 201, answer)).onFailure(ctx::fail);
   }
 
@@ -221,7 +217,7 @@ record GateRoutes(Checks checks, SiteStore site, EventCatalog catalog, Passes pa
   private void exchange(RoutingContext ctx) {
     JsonObject body = Replies.requiredJsonBody(ctx);
     Replies.rejectUnknownFields(body, java.util.Set.of("code"));
-    String event = Checks.event(ctx);
+    String event = ContextKeys.EVENT.get(ctx);
     take(event, body.getValue("code") instanceof String s ? s : null)
         .onSuccess(admitted -> {
           String pass = passes.issue(event, admitted.visitor(), admitted.activeUntil());
@@ -237,7 +233,7 @@ record GateRoutes(Checks checks, SiteStore site, EventCatalog catalog, Passes pa
    * sends the buyer on to {@code next}.
    */
   private void enter(RoutingContext ctx) {
-    String event = Checks.event(ctx);
+    String event = ContextKeys.EVENT.get(ctx);
     String next = safeNext(ctx.request().getParam("next"));
     take(event, ctx.request().getParam("foyer_code")).onSuccess(admitted -> {
       long now = System.currentTimeMillis();

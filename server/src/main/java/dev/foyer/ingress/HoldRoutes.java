@@ -2,7 +2,6 @@ package dev.foyer.ingress;
 
 import dev.foyer.bus.HoldService;
 import dev.foyer.common.ApiError;
-import dev.foyer.event.EventCatalog;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -20,27 +19,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** What an admitted visitor calls with the pass: the seat map, holds, releases, confirmations. */
-record HoldRoutes(Checks checks, EventCatalog catalog, HoldService holds) {
-
-  /** The hold a request asks for, once its body and its size are checked. */
-  private static final String ASK = "foyer.holdAsk";
+record HoldRoutes(RouteChecks checks, HoldService holds) {
 
   /** {@code ?since=} and the ETag name a version as {@code {generation}.{version}}. */
   private static final Pattern VERSION = Pattern.compile("([0-9A-Za-z]{1,40})\\.([0-9]{1,18})");
 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(VisitorRoutes.BODY_LIMIT);
-    router.get("/api/events/:event/seats").handler(checks::knownEvent).handler(this::seats);
+    router.get("/api/events/:event/seats").handler(checks.event()::known).handler(this::seats);
     // the pass is checked before any body is read
-    router.routeWithRegex("/api/events/(?<event>[^/]+)/holds(?:/.*)?").handler(checks::knownEvent)
-        .handler(checks::pass).handler(checks::traffic);
+    router.routeWithRegex("/api/events/(?<event>[^/]+)/holds(?:/.*)?").handler(checks.event()::known)
+        .handler(checks.tokens()::pass).handler(checks.traffic()::countRequest);
     // a hold's body (and its size against the event's maxSeatsPerHold) is checked before its limit:
     // a request refused for what it says costs the client no token (docs/API.md, Limits per client)
-    router.post("/api/events/:event/holds").handler(body).handler(this::holdAsk).handler(checks::holdLimit)
+    router.post("/api/events/:event/holds").handler(body).handler(this::holdAsk).handler(checks.limits()::hold)
         .handler(this::hold);
     // a confirmation says nothing but its hold id, which only the store can judge: the limit comes
     // first, on a route of its own, as a body handler must come first on its route
-    router.post("/api/events/:event/holds/:holdId/confirm").handler(checks::confirmLimit);
+    router.post("/api/events/:event/holds/:holdId/confirm").handler(checks.limits()::confirm);
     router.delete("/api/events/:event/holds/:holdId").handler(this::release);
     router.post("/api/events/:event/holds/:holdId/confirm").handler(body).handler(this::confirm);
   }
@@ -51,7 +47,7 @@ record HoldRoutes(Checks checks, EventCatalog catalog, HoldService holds) {
    * map when that version cannot be answered with changes.
    */
   private void seats(RoutingContext ctx) {
-    String event = Checks.event(ctx);
+    String event = ContextKeys.EVENT.get(ctx);
     String since = ctx.request().getParam("since");
     if (since == null) {
       seatMap(ctx, event);
@@ -155,39 +151,37 @@ record HoldRoutes(Checks checks, EventCatalog catalog, HoldService holds) {
 
   /**
    * What the hold asks for, judged from the request alone (its body, its Idempotency-Key) and the
-   * event's maxSeatsPerHold (422 {@code too_many_seats}), from the catalog in memory: none of it
+   * event's maxSeatsPerHold (422 {@code too_many_seats}), from the event the lookup kept: none of it
    * needs the seat store, so none of it spends a limit token.
    */
   private void holdAsk(RoutingContext ctx) {
     JsonObject body = Replies.requiredJsonBody(ctx);
     Replies.rejectUnknownFields(body, Set.of("seats", "best", "standing"));
     HoldService.HoldAsk ask = holdAsk(body);
-    Checks.idempotencyKey(ctx);
-    catalog.get(Checks.event(ctx)).onSuccess(info -> {
-      int most = info.settings().maxSeatsPerHold();
-      if (ask.count() > most) {
-        ctx.fail(new ApiError(422, "too_many_seats", "at most " + most + " seats per hold"));
-        return;
-      }
-      ctx.put(ASK, ask);
-      ctx.next();
-    }).onFailure(ctx::fail);
+    IdempotencyKeys.take(ctx);
+    int most = ContextKeys.EVENT_INFO.get(ctx).settings().maxSeatsPerHold();
+    if (ask.count() > most) {
+      throw new ApiError(422, "too_many_seats", "at most " + most + " seats per hold");
+    }
+    ContextKeys.HOLD_ASK.put(ctx, ask);
+    ctx.next();
   }
 
   private void hold(RoutingContext ctx) {
-    holds.hold(Checks.event(ctx), Checks.visitor(ctx), ctx.get(ASK), Checks.idempotencyKey(ctx))
+    holds.hold(ContextKeys.EVENT.get(ctx), ContextKeys.VISITOR.get(ctx), ContextKeys.HOLD_ASK.get(ctx),
+            ContextKeys.IDEMPOTENCY_KEY.get(ctx))
         .onSuccess(held -> Replies.json(ctx, 201, held.toJson()))
         .onFailure(ctx::fail);
   }
 
   private void release(RoutingContext ctx) {
-    holds.release(Checks.event(ctx), Checks.visitor(ctx), ctx.pathParam("holdId"))
+    holds.release(ContextKeys.EVENT.get(ctx), ContextKeys.VISITOR.get(ctx), ctx.pathParam("holdId"))
         .onSuccess(v -> Replies.noContent(ctx))
         .onFailure(ctx::fail);
   }
 
   private void confirm(RoutingContext ctx) {
-    holds.confirm(Checks.event(ctx), Checks.visitor(ctx), ctx.pathParam("holdId"))
+    holds.confirm(ContextKeys.EVENT.get(ctx), ContextKeys.VISITOR.get(ctx), ctx.pathParam("holdId"))
         .onSuccess(r -> Replies.json(ctx, 201, r.toJson()))
         .onFailure(ctx::fail);
   }

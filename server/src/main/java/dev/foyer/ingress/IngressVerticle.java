@@ -2,7 +2,6 @@ package dev.foyer.ingress;
 
 import dev.foyer.FoyerConfig;
 import dev.foyer.bridge.Bridge;
-import dev.foyer.bus.Addresses;
 import dev.foyer.bus.EventChanges;
 import dev.foyer.bus.HoldService;
 import dev.foyer.common.ClientAddress;
@@ -30,7 +29,7 @@ import io.vertx.sqlclient.Pool;
 /**
  * HTTP: the route table. Routes are grouped by who calls them (visitors, admitted visitors with a
  * pass, the operator, browsers and tools fetching pages and figures), each route stating its checks
- * ({@link Checks}) as handlers before its own, and the SockJS bridge mounted at {@code /eventbus}.
+ * ({@link RouteChecks}) as handlers before its own, and the SockJS bridge mounted at {@code /eventbus}.
  */
 public class IngressVerticle extends VerticleBase {
 
@@ -66,11 +65,13 @@ public class IngressVerticle extends VerticleBase {
     });
 
     ClientAddress clients = new ClientAddress(config.clients().trustedProxies(), config.clients().unlimitedClients());
+    RequestClient client = new RequestClient(clients);
     Limiter limiter = new Limiter(redis, config.keyPrefix());
     ProofOfWork pow = new ProofOfWork(config.access().secret(), redis, config.keyPrefix());
     PowDifficulty difficulty = new PowDifficulty(line);
-    Checks checks = new Checks(config.access().adminKey(), new AdminGuard(redis, config.keyPrefix()), tokens, passes, traffic,
-        clients, limiter, catalog, events, pow, difficulty, new Identities(vertx));
+    RouteChecks checks = new RouteChecks(new EventLookup(catalog, events), new TokenChecks(tokens, passes),
+        new AdminGuard(config.access().adminKey(), client, redis, config.keyPrefix()), new LimitChecks(client, limiter),
+        new JoinChecks(pow, difficulty, new Identities(vertx)), traffic);
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes, checks);
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
@@ -79,11 +80,10 @@ public class IngressVerticle extends VerticleBase {
     StockStore stock = new StockStore(redis, config.keyPrefix());
     new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock)
         .mount(router);
-    new VisitorRoutes(checks, line, events, catalog, tokens, passes, vertx.eventBus(), pow, difficulty, stock,
-        StockBoard.of(vertx))
-        .mount(router);
-    new HoldRoutes(checks, catalog, HoldService.client(vertx)).mount(router);
-    new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), catalog, passes).mount(router);
+    new VisitorRoutes(checks, line, events, tokens, passes, vertx.eventBus(), pow, difficulty, stock,
+        StockBoard.of(vertx)).mount(router);
+    new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
+    new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), passes).mount(router);
     router.route("/eventbus/*").handler(cors::bridge);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
         config.clients(), stock).router());

@@ -32,8 +32,17 @@ final class ProofOfWork {
 
   private static final String DIFFICULTY = "difficulty";
 
-  /** A solution that verified: its signature (claimed once), expiry and difficulty (0: not named). */
-  private record Verified(String signature, long expires, long difficulty) {
+  /**
+   * A join's solution as verified once ({@link #verify}): when right, its signature (claimed once),
+   * expiry and difficulty (0: not named); {@link #WRONG} when wrong, expired or another event's.
+   */
+  record Solution(String signature, long expires, long difficulty) {
+
+    static final Solution WRONG = new Solution(null, 0, 0);
+
+    boolean right() {
+      return signature != null;
+    }
   }
 
   private final byte[] secret;
@@ -65,24 +74,29 @@ final class ProofOfWork {
   }
 
   /**
-   * Accepts a solution (the widget's base64 payload) once, or fails with 403 {@code pow_required},
+   * 403 {@code pow_required}: the event asks for a solved challenge and the join carries none. It
+   * spends nothing, so the waiting page's first attempt learns it must solve one.
+   */
+  static ApiError required(String event) {
+    Metrics.refused("pow_required").increment();
+    return new ApiError(403, "pow_required", "this event asks for a solved challenge: GET /api/events/"
+        + event + "/challenge, solve it, and join with {\"pow\": \"<solution>\"}",
+        new JsonObject().put("challenge", "/api/events/" + event + "/challenge"));
+  }
+
+  /**
+   * Accepts a verified solution once, or fails with 403 {@code pow_required} (none),
    * {@code pow_invalid} (wrong, expired, for another event) or {@code pow_reused}.
    */
-  Future<Void> redeem(String event, Object solution) {
+  Future<Void> redeem(String event, Solution solution) {
     if (solution == null) {
-      Metrics.refused("pow_required").increment();
-      return Future.failedFuture(new ApiError(403, "pow_required", "this event asks for a solved challenge: GET /api/events/"
-          + event + "/challenge, solve it, and join with {\"pow\": \"<solution>\"}",
-          new JsonObject().put("challenge", "/api/events/" + event + "/challenge")));
+      return Future.failedFuture(required(event));
     }
-    Verified verified = verify(event, solution);
-    if (verified == null) {
+    if (!solution.right()) {
       return invalid(event);
     }
-    String signature = verified.signature();
-    long expires = verified.expires();
-    long ttlMillis = Math.max(1000, expires * 1000 - System.currentTimeMillis() + 1000);
-    return redis.send(Request.cmd(Command.SET).arg(prefix + ":{" + event + "}:pow:" + signature).arg("1")
+    long ttlMillis = Math.max(1000, solution.expires() * 1000 - System.currentTimeMillis() + 1000);
+    return redis.send(Request.cmd(Command.SET).arg(prefix + ":{" + event + "}:pow:" + solution.signature()).arg("1")
             .arg("NX").arg("PX").arg(ttlMillis))
         .recover(Failures.redis())
         .compose(r -> {
@@ -98,12 +112,11 @@ final class ProofOfWork {
    * Refuses, with 403 {@code pow_stale}, a solution whose challenge's difficulty is below half of
    * {@code current}, the difficulty the event issues now; it changes nothing, so the visitor fetches
    * a fresh challenge and tries again. Half: one step of the adaptive doubling is slack, for a
-   * browser that fetched just before the rate rose. A solution that does not verify passes here and
-   * is refused by {@link #redeem}.
+   * browser that fetched just before the rate rose. A wrong solution passes here and is refused by
+   * {@link #redeem}.
    */
-  Future<Void> fresh(String event, Object solution, long current) {
-    Verified verified = verify(event, solution);
-    if (verified == null || verified.difficulty() == 0 || verified.difficulty() * 2 >= current) {
+  Future<Void> fresh(String event, Solution solution, long current) {
+    if (!solution.right() || solution.difficulty() == 0 || solution.difficulty() * 2 >= current) {
       return Future.succeededFuture();
     }
     Metrics.refused("pow_stale").increment();
@@ -112,26 +125,30 @@ final class ProofOfWork {
         new JsonObject().put("challenge", "/api/events/" + event + "/challenge")));
   }
 
-  /** The solution when it is right, unexpired and this event's; null otherwise. */
-  private Verified verify(String event, Object solution) {
-    if (!(solution instanceof String payload) || payload.length() > 2048) {
-      return null;
+  /**
+   * The solution (the widget's base64 payload) with its ALTCHA signature checked: right, unexpired
+   * and this event's, or {@link Solution#WRONG}. A join verifies it once and keeps the result.
+   */
+  Solution verify(String event, Object payload) {
+    if (!(payload instanceof String text) || text.length() > 2048) {
+      return Solution.WRONG;
     }
     try {
-      if (!Altcha.verifySolution(payload, hmacKey(event), true)) {
-        return null;
+      if (!Altcha.verifySolution(text, hmacKey(event), true)) {
+        return Solution.WRONG;
       }
-      JsonObject decoded = new JsonObject(new String(java.util.Base64.getDecoder().decode(payload), StandardCharsets.UTF_8));
+      JsonObject decoded = new JsonObject(new String(java.util.Base64.getDecoder().decode(text), StandardCharsets.UTF_8));
       Map<String, String> params = Altcha.extractParams(decoded.getString("salt"));
-      if (!event.equals(params.get("event")) || params.get("expires") == null) {
-        return null;
+      String signature = decoded.getString("signature");
+      if (!event.equals(params.get("event")) || params.get("expires") == null || signature == null) {
+        return Solution.WRONG;
       }
       // a challenge issued before challenges named their difficulty expires within expireSeconds
       String difficulty = params.get(DIFFICULTY);
-      return new Verified(decoded.getString("signature"), Long.parseLong(params.get("expires")),
+      return new Solution(signature, Long.parseLong(params.get("expires")),
           difficulty == null ? 0 : Long.parseLong(difficulty));
     } catch (Exception e) {
-      return null;
+      return Solution.WRONG;
     }
   }
 

@@ -49,11 +49,21 @@ final class Replies {
   }
 
   /**
-   * The body as a JSON object, null when there is none. Only JSON is read (415 otherwise, so a form
+   * The body as a JSON object, null when there is none; read once per request and kept
+   * ({@link ContextKeys#BODY}), however many handlers ask. Only JSON is read (415 otherwise, so a form
    * or text post is never half-understood), and no text in it may carry control characters: a NUL
    * would reach PostgreSQL, which refuses it.
    */
   static JsonObject optionalJsonBody(RoutingContext ctx) {
+    ContextKeys.Body read = ContextKeys.BODY.get(ctx);
+    if (read == null) {
+      read = new ContextKeys.Body(parse(ctx));
+      ContextKeys.BODY.put(ctx, read);
+    }
+    return read.json();
+  }
+
+  private static JsonObject parse(RoutingContext ctx) {
     var buffer = ctx.body().buffer();
     if (buffer == null || buffer.length() == 0 || buffer.toString().isBlank()) {
       return null;

@@ -10,7 +10,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /** What browsers and operators' tools fetch without the API: pages, the passes' keys, health, metrics. */
-record SiteRoutes(HealthChecks health, Passes passes, Checks checks) {
+record SiteRoutes(HealthChecks health, Passes passes, RouteChecks checks) {
 
   /** Health, keys and metrics: mounted first, they answer even when everything else is busy. */
   void mountInfrastructure(Router router) {
@@ -21,9 +21,9 @@ record SiteRoutes(HealthChecks health, Passes passes, Checks checks) {
 
   /** Pages and static files: mounted last, after every API route. */
   void mountPages(Router router) {
-    router.get("/events/:event").handler(checks::knownEvent).handler(ctx -> page(ctx, "waiting.html"))
+    router.get("/events/:event").handler(checks.event()::known).handler(ctx -> page(ctx, "waiting.html"))
         .failureHandler(SiteRoutes::noSuchEvent);
-    router.get("/events/:event/seats").handler(checks::knownEvent).handler(ctx -> page(ctx, "seats.html"))
+    router.get("/events/:event/seats").handler(checks.event()::known).handler(ctx -> page(ctx, "seats.html"))
         .failureHandler(SiteRoutes::noSuchEvent);
     router.get("/admin").handler(ctx -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .sendFile("webroot/admin.html"));

@@ -3,7 +3,6 @@ package dev.foyer.ingress;
 import dev.foyer.bus.Addresses;
 import dev.foyer.bus.Departures;
 import dev.foyer.common.Metrics;
-import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventInfo;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
@@ -26,58 +25,65 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import static dev.foyer.ingress.JoinChecks.newVisitorOnly;
 
 /** What visitors call: join, where do I stand, leave; and the public facts of events. */
-record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, EventCatalog catalog, QueueTokens tokens,
-                     Passes passes, EventBus bus, ProofOfWork pow, PowDifficulty difficulty, StockStore stock,
-                     StockBoard board) {
+record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events, QueueTokens tokens, Passes passes,
+                     EventBus bus, ProofOfWork pow, PowDifficulty difficulty, StockStore stock, StockBoard board) {
 
   static final int BODY_LIMIT = 16 * 1024;
 
-
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+    EventLookup event = checks.event();
+    TrafficCounter traffic = checks.traffic();
+    JoinChecks joins = checks.joins();
     router.get("/api/events").handler(this::list);
-    router.get("/api/events/:event").handler(checks::knownEvent).handler(checks::traffic).handler(this::event);
-    router.post("/api/events/:event/visitors").handler(body).handler(checks::knownEvent)
-        .handler(checks::optionalQueueToken).handler(checks::joinKey).handler(checks::traffic).handler(checks::powPresent)
-        .handler(checks::joinLimit).handler(checks::identity).handler(checks::pow).handler(this::join);
-    router.get("/api/events/:event/challenge").handler(checks::knownEvent).handler(checks::traffic).handler(this::challenge);
-    router.get("/api/events/:event/visitors/me").handler(checks::knownEvent).handler(checks::queueToken)
-        .handler(checks::traffic).handler(this::me);
-    router.delete("/api/events/:event/visitors/me").handler(checks::knownEvent).handler(checks::queueTokenOrPass)
-        .handler(checks::traffic).handler(this::leave);
+    router.get("/api/events/:event").handler(event::known).handler(traffic::countRequest).handler(this::event);
+    // the Idempotency-Key before the checks that spend something (a limit token, a solution), as a
+    // 4xx changes nothing; a rejoin proved itself when it first joined
+    router.post("/api/events/:event/visitors").handler(body).handler(event::known)
+        .handler(checks.tokens()::optionalQueueToken).handler(newVisitorOnly(IdempotencyKeys::check))
+        .handler(traffic::countRequest).handler(newVisitorOnly(joins::powPresent))
+        .handler(newVisitorOnly(checks.limits()::join)).handler(newVisitorOnly(joins::identity))
+        .handler(newVisitorOnly(joins::powRedeem)).handler(this::join);
+    router.get("/api/events/:event/challenge").handler(event::known).handler(traffic::countRequest)
+        .handler(this::challenge);
+    router.get("/api/events/:event/visitors/me").handler(event::known).handler(checks.tokens()::queueToken)
+        .handler(traffic::countRequest).handler(this::me);
+    router.delete("/api/events/:event/visitors/me").handler(event::known).handler(checks.tokens()::queueTokenOrPass)
+        .handler(traffic::countRequest).handler(this::leave);
   }
 
   private void join(RoutingContext ctx) {
-    String event = Checks.event(ctx);
+    String event = ContextKeys.EVENT.get(ctx);
+    EventInfo info = ContextKeys.EVENT_INFO.get(ctx);
+    // a rejoin's body was read by no check: it must still be JSON
     Replies.optionalJsonBody(ctx);
     long now = System.currentTimeMillis();
-    QueueTokens.Claims claims = Checks.claims(ctx);
-    String joinKey = claims == null ? Checks.idempotencyKey(ctx) : null;
-    catalog.get(event).compose(info -> {
-      if (claims != null) {
-        return line.status(event, claims.visitor(), now)
-            .onSuccess(state -> Replies.json(ctx, 200, status(info, claims.visitor(), Checks.token(ctx), state)))
-            .<Void>mapEmpty();
-      }
-      return line.join(event, QueueTokens.newVisitorId(), now, info.settings(), info.opensAtMillis(), joinKey,
-              Checks.identityOf(ctx))
-          .compose(joined -> {
-            if (!joined.earlier()) {
-              Metrics.joins(event).increment();
-              return Future.succeededFuture(joined);
-            }
-            // a retry of a join that did happen, or an identity that has a place already: the same
-            // visitor and place, with a fresh token
-            ctx.response().putHeader("Idempotent-Replayed", "true");
-            return line.status(event, joined.visitor(), now)
-                .map(state -> new QueueStore.Joined(joined.visitor(), state, true));
-          })
-          .onSuccess(joined -> Replies.json(ctx, 201, status(info, joined.visitor(),
-              tokens.issue(event, joined.visitor(), now / 1000), joined.state())))
-          .<Void>mapEmpty();
-    }).onFailure(ctx::fail);
+    QueueTokens.Claims claims = ContextKeys.CLAIMS.get(ctx);
+    if (claims != null) {
+      line.status(event, claims.visitor(), now)
+          .onSuccess(state -> Replies.json(ctx, 200, status(info, claims.visitor(), ContextKeys.TOKEN.get(ctx), state)))
+          .onFailure(ctx::fail);
+      return;
+    }
+    line.join(event, QueueTokens.newVisitorId(), now, info.settings(), info.opensAtMillis(),
+            ContextKeys.IDEMPOTENCY_KEY.get(ctx), ContextKeys.IDENTITY.get(ctx))
+        .compose(joined -> {
+          if (!joined.earlier()) {
+            Metrics.joins(event).increment();
+            return Future.succeededFuture(joined);
+          }
+          // a retry of a join that did happen, or an identity that has a place already: the same
+          // visitor and place, with a fresh token
+          ctx.response().putHeader("Idempotent-Replayed", "true");
+          return line.status(event, joined.visitor(), now)
+              .map(state -> new QueueStore.Joined(joined.visitor(), state, true));
+        })
+        .onSuccess(joined -> Replies.json(ctx, 201, status(info, joined.visitor(),
+            tokens.issue(event, joined.visitor(), now / 1000), joined.state())))
+        .onFailure(ctx::fail);
   }
 
   /**
@@ -86,32 +92,31 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
    * most once a second per event on this node.
    */
   private void challenge(RoutingContext ctx) {
-    String event = Checks.event(ctx);
-    long now = System.currentTimeMillis();
-    catalog.get(event).compose(info -> {
-      if (!ProofOfWork.asked(info.settings())) {
-        return Future.failedFuture(ApiError.notFound("pow_off", "event '" + event + "' asks for no proof of work"));
-      }
-      return difficulty.now(info, now).map(d -> pow.challenge(event, info.settings().pow(), d));
-    }).onSuccess(challenge -> Replies.json(ctx, 200, challenge)).onFailure(ctx::fail);
+    String event = ContextKeys.EVENT.get(ctx);
+    EventInfo info = ContextKeys.EVENT_INFO.get(ctx);
+    if (!ProofOfWork.asked(info.settings())) {
+      throw ApiError.notFound("pow_off", "event '" + event + "' asks for no proof of work");
+    }
+    difficulty.now(info, System.currentTimeMillis()).map(d -> pow.challenge(event, info.settings().pow(), d))
+        .onSuccess(challenge -> Replies.json(ctx, 200, challenge)).onFailure(ctx::fail);
   }
 
   private void me(RoutingContext ctx) {
-    String event = Checks.event(ctx);
-    String visitor = Checks.claims(ctx).visitor();
+    String event = ContextKeys.EVENT.get(ctx);
+    String visitor = ContextKeys.CLAIMS.get(ctx).visitor();
     long now = System.currentTimeMillis();
     // the stock board is read from Redis once per node and event, then kept by the broadcasts
-    Future.all(catalog.get(event), board.get(event, stock))
-        .compose(all -> line.status(event, visitor, now)
-            .onSuccess(state -> Replies.json(ctx, 200, status(all.resultAt(0), visitor, Checks.token(ctx), state))))
+    board.get(event, stock)
+        .compose(told -> line.status(event, visitor, now))
+        .onSuccess(state -> Replies.json(ctx, 200,
+            status(ContextKeys.EVENT_INFO.get(ctx), visitor, ContextKeys.TOKEN.get(ctx), state)))
         .onFailure(ctx::fail);
   }
 
   private void leave(RoutingContext ctx) {
-    String event = Checks.event(ctx);
-    String visitor = Checks.claims(ctx).visitor();
-    catalog.get(event)
-        .compose(info -> line.leave(event, visitor, "left"))
+    String event = ContextKeys.EVENT.get(ctx);
+    String visitor = ContextKeys.CLAIMS.get(ctx).visitor();
+    line.leave(event, visitor, "left")
         .onSuccess(was -> {
           if (was != VisitorState.State.GONE) {
             Metrics.gone(event, "left").increment();
@@ -179,34 +184,33 @@ record VisitorRoutes(Checks checks, QueueStore line, EventRepository events, Eve
   }
 
   private void event(RoutingContext ctx) {
-    String event = Checks.event(ctx);
-    catalog.get(event)
-        .compose(info -> Future.all(line.counts(event, System.currentTimeMillis()), stock.stock(event),
-                board.get(event, stock))
-            .onSuccess(all -> {
-              QueueCounts c = all.resultAt(0);
-              Stock left = all.resultAt(1);
-              StockBoard.Told told = all.resultAt(2);
-              Replies.json(ctx, 200, new JsonObject()
-                .put("id", info.id())
-                .put("name", info.name())
-                .put("opensAt", info.opensAt() == null ? null : info.opensAt().toString())
-                .put("opening", opening(info, c.opened()))
-                .put("maxSeatsPerHold", info.settings().maxSeatsPerHold())
-                .put("holdSeconds", info.settings().holdSeconds())
-                .put("progress", new JsonObject()
-                    .put("waiting", c.waiting())
-                    .put("active", c.active())
-                    .put("admittedTotal", c.admittedTotal())
-                    .put("admitPerMinute", info.settings().admitPerMinute())
-                    .put("queueing", c.queueing())
-                    .put("rate", c.trafficRate()))
-                .put("sale", told.sale() == null ? left.state() : told.sale().getString("state"))
-                .put("stock", left.loaded() ? left.toJson() : null)
-                .put("ended", told.sale() == null || told.sale().getString("reason") == null ? null
-                    : new JsonObject().put("reason", told.sale().getString("reason"))
-                        .put("message", told.sale().getString("message"))));
-            }))
+    String event = ContextKeys.EVENT.get(ctx);
+    EventInfo info = ContextKeys.EVENT_INFO.get(ctx);
+    Future.all(line.counts(event, System.currentTimeMillis()), stock.stock(event), board.get(event, stock))
+        .onSuccess(all -> {
+          QueueCounts c = all.resultAt(0);
+          Stock left = all.resultAt(1);
+          StockBoard.Told told = all.resultAt(2);
+          Replies.json(ctx, 200, new JsonObject()
+              .put("id", info.id())
+              .put("name", info.name())
+              .put("opensAt", info.opensAt() == null ? null : info.opensAt().toString())
+              .put("opening", opening(info, c.opened()))
+              .put("maxSeatsPerHold", info.settings().maxSeatsPerHold())
+              .put("holdSeconds", info.settings().holdSeconds())
+              .put("progress", new JsonObject()
+                  .put("waiting", c.waiting())
+                  .put("active", c.active())
+                  .put("admittedTotal", c.admittedTotal())
+                  .put("admitPerMinute", info.settings().admitPerMinute())
+                  .put("queueing", c.queueing())
+                  .put("rate", c.trafficRate()))
+              .put("sale", told.sale() == null ? left.state() : told.sale().getString("state"))
+              .put("stock", left.loaded() ? left.toJson() : null)
+              .put("ended", told.sale() == null || told.sale().getString("reason") == null ? null
+                  : new JsonObject().put("reason", told.sale().getString("reason"))
+                      .put("message", told.sale().getString("message"))));
+        })
         .onFailure(ctx::fail);
   }
 

@@ -1,0 +1,30 @@
+package dev.foyer.ingress;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.function.Supplier;
+
+/**
+ * Runs a check that waits on something (Redis, PostgreSQL, the pass keys) with the request paused:
+ * a body handler may follow on the route, and nothing of the body may arrive while the check runs.
+ * Then the request goes on, or fails with the check's refusal.
+ */
+final class PausedCheck {
+
+  private PausedCheck() {
+  }
+
+  /** {@code check} starts the check; whatever may throw at once belongs before this call, not in it. */
+  static void run(RoutingContext ctx, Supplier<Future<?>> check) {
+    ctx.request().pause();
+    check.get().onComplete(ar -> {
+      ctx.request().resume();
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        ctx.next();
+      }
+    });
+  }
+}
