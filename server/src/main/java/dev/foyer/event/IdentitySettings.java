@@ -3,7 +3,6 @@ package dev.foyer.event;
 import dev.foyer.common.ApiError;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -17,7 +16,7 @@ public record IdentitySettings(Mode mode, String jwksUrl, String publicKey, Stri
     OFF, OPTIONAL, REQUIRED;
 
     public String wire() {
-      return name().toLowerCase(Locale.ROOT);
+      return SettingGroup.wire(this);
     }
   }
 
@@ -28,26 +27,8 @@ public record IdentitySettings(Mode mode, String jwksUrl, String publicKey, Stri
   }
 
   IdentitySettings merge(Object value) {
-    if (!(value instanceof JsonObject json)) {
-      throw ApiError.badRequest("invalid_setting", "identity must be an object like {\"mode\": \"required\", ...}");
-    }
-    for (String key : json.fieldNames()) {
-      if (!KEYS.contains(key)) {
-        throw ApiError.badRequest("unknown_setting", "unknown identity setting '" + key + "'; known are " + KEYS);
-      }
-    }
-    Mode m = mode;
-    if (json.containsKey("mode")) {
-      m = null;
-      for (Mode candidate : Mode.values()) {
-        if (candidate.wire().equals(json.getValue("mode"))) {
-          m = candidate;
-        }
-      }
-      if (m == null) {
-        throw ApiError.badRequest("invalid_setting", "identity mode must be off, optional or required");
-      }
-    }
+    JsonObject json = SettingGroup.object(value, "identity", KEYS, "{\"mode\": \"required\", ...}");
+    Mode m = SettingGroup.mode(json, "identity", mode, Mode.values());
     IdentitySettings s = new IdentitySettings(m, text(json, "jwksUrl", jwksUrl, 2000),
         text(json, "publicKey", publicKey, 8000), text(json, "issuer", issuer, 500));
     if (s.mode != Mode.OFF && s.jwksUrl == null && s.publicKey == null) {

@@ -3,7 +3,6 @@ package dev.foyer.event;
 import dev.foyer.common.ApiError;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -18,7 +17,7 @@ public record PowSettings(Mode mode, int difficulty, int maxDifficulty, int rate
     OFF, FIXED, ADAPTIVE;
 
     public String wire() {
-      return name().toLowerCase(Locale.ROOT);
+      return SettingGroup.wire(this);
     }
   }
 
@@ -38,26 +37,8 @@ public record PowSettings(Mode mode, int difficulty, int maxDifficulty, int rate
   }
 
   PowSettings merge(Object value) {
-    if (!(value instanceof JsonObject json)) {
-      throw ApiError.badRequest("invalid_setting", "pow must be an object like {\"mode\": \"adaptive\"}");
-    }
-    for (String key : json.fieldNames()) {
-      if (!KEYS.contains(key)) {
-        throw ApiError.badRequest("unknown_setting", "unknown pow setting '" + key + "'; known are " + KEYS);
-      }
-    }
-    Mode m = mode;
-    if (json.containsKey("mode")) {
-      m = null;
-      for (Mode candidate : Mode.values()) {
-        if (candidate.wire().equals(json.getValue("mode"))) {
-          m = candidate;
-        }
-      }
-      if (m == null) {
-        throw ApiError.badRequest("invalid_setting", "pow mode must be off, fixed or adaptive");
-      }
-    }
+    JsonObject json = SettingGroup.object(value, "pow", KEYS, "{\"mode\": \"adaptive\"}");
+    Mode m = SettingGroup.mode(json, "pow", mode, Mode.values());
     PowSettings s = new PowSettings(m,
         EventSettings.integer(json, "difficulty", difficulty, 1, 10_000_000),
         EventSettings.integer(json, "maxDifficulty", maxDifficulty, 1, 10_000_000),
