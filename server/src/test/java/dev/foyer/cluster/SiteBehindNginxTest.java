@@ -25,8 +25,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,13 +63,6 @@ class SiteBehindNginxTest {
     }
   }
 
-  private static <R> R await(Future<R> f) {
-    try {
-      return f.await(10, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within 10 s", e);
-    }
-  }
 
   @Test
   void aBuyerIsSentToWaitComesBackWithTheCookieAndIsRefusedOnceGone(Vertx vertx) throws Exception {

@@ -16,9 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,13 +39,6 @@ class SeatCacheTest {
 
   private static final JsonObject OPEN = new JsonObject().put("gate", "off").put("maxActive", 1000);
 
-  private static <R> R await(Future<R> f) {
-    try {
-      return f.await(60, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within 60 s", e);
-    }
-  }
 
   private static long cachedSeats(ApiClient api) {
     return await(readCachedSeats(api));

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -90,9 +91,6 @@ class SeatMapTest {
     api.close();
   }
 
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.await(20, TimeUnit.SECONDS);
-  }
 
   /** An event of rows x 50 seats in section A, everyone let straight in. */
   private void createEvent(int rows) throws Exception {

@@ -2,7 +2,6 @@ package dev.foyer.ingress;
 
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.FoyerCluster;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -15,9 +14,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -35,13 +33,6 @@ class EventUpdateTest {
   @RegisterExtension
   static final FoyerCluster cluster = FoyerCluster.nodes(1);
 
-  private static <R> R await(Future<R> f) {
-    try {
-      return f.await(60, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within 60 s", e);
-    }
-  }
 
   private static HttpResponse<Buffer> put(String event, JsonObject body) {
     return await(cluster.api().admin(HttpMethod.PUT, "/api/admin/events/" + event).sendJsonObject(body));

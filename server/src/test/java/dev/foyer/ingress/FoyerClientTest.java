@@ -3,7 +3,6 @@ package dev.foyer.ingress;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.Chromium;
 import dev.foyer.support.FoyerCluster;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -16,8 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,13 +51,6 @@ class FoyerClientTest {
     }
   }
 
-  private static <R> R await(Future<R> f) {
-    try {
-      return f.await(30, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer within 30 s", e);
-    }
-  }
 
   @Test
   void aSitesOwnPageJoinsHearsItsPlaceAndAdmissionAndLeaves(Vertx vertx) throws Exception {

@@ -16,6 +16,21 @@ public final class Waits {
     return done.future();
   }
 
+  /** How long a test waits for one answer: ample for a loaded two-core machine, short of CI's patience. */
+  public static final long ANSWER_SECONDS = 60;
+
+  /**
+   * The result of {@code future}, waited for on the test's own thread (never an event loop); its
+   * failure is thrown as it is, and no answer within {@link #ANSWER_SECONDS} fails the test.
+   */
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.await(ANSWER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer within " + ANSWER_SECONDS + " s", e);
+    }
+  }
+
   /** Reads until {@code ok} holds (every 100 ms), failing with the last value after the timeout. */
   public static <T> Future<T> until(Vertx vertx, java.util.function.Supplier<Future<T>> read,
                                     java.util.function.Predicate<T> ok, long timeoutMillis) {
