@@ -5,6 +5,7 @@ import dev.foyer.common.WholeNumbers;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +18,15 @@ final class LayoutFields {
   private static final Pattern RANGE = Pattern.compile("([0-9]{1,5})(?:-([0-9]{1,5}))?");
 
   private LayoutFields() {
+  }
+
+  /** Refuses the first field of {@code json} that is not {@code known}, as unknown "in {@code what}". */
+  static void knownFields(JsonObject json, Set<String> known, String at, String what) {
+    for (String key : json.fieldNames()) {
+      if (!known.contains(key)) {
+        throw invalid(at + "." + key, "unknown field '" + key + "' in " + what);
+      }
+    }
   }
 
   static int whole(JsonObject json, String key, int min, int max, String at) {

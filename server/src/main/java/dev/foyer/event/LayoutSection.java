@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import static dev.foyer.event.LayoutFields.categoryOf;
 import static dev.foyer.event.LayoutFields.invalid;
+import static dev.foyer.event.LayoutFields.knownFields;
 import static dev.foyer.event.LayoutFields.number;
 import static dev.foyer.event.LayoutFields.range;
 import static dev.foyer.event.LayoutFields.whole;
@@ -52,11 +53,7 @@ record LayoutSection(String name, String at, Double x, double y, int rank, Strin
     if (!(sections.getValue(index) instanceof JsonObject section)) {
       throw invalid(at, "each section must be an object");
     }
-    for (String key : section.fieldNames()) {
-      if (!SECTION_KEYS.contains(key)) {
-        throw invalid(at + "." + key, "unknown field '" + key + "' in a section");
-      }
-    }
+    knownFields(section, SECTION_KEYS, at, "a section");
     if (!(section.getValue("name") instanceof String name) || !SECTION_NAME.matcher(name).matches()) {
       throw invalid(at + ".name", "a section name is 1 to 16 letters or digits");
     }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import static dev.foyer.event.LayoutFields.invalid;
+import static dev.foyer.event.LayoutFields.knownFields;
 
 /**
  * Expands the compact layout spec into seats:
@@ -136,11 +137,7 @@ public final class SeatLayout {
       if (!(list.getValue(i) instanceof JsonObject c)) {
         throw invalid(at, "each category must be an object {id, name, price}");
       }
-      for (String key : c.fieldNames()) {
-        if (!CATEGORY_KEYS.contains(key)) {
-          throw invalid(at + "." + key, "unknown field '" + key + "' in a category");
-        }
-      }
+      knownFields(c, CATEGORY_KEYS, at, "a category");
       if (!(c.getValue("id") instanceof String id) || !CATEGORY_ID.matcher(id).matches()) {
         throw invalid(at + ".id", "a category id is 1 to 24 letters, digits or '_'");
       }
