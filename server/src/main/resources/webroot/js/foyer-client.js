@@ -31,9 +31,13 @@
  * silent for 8 s is given up and replaced. A lost connection is retried with backoff (1 s doubling
  * to 30 s), and at once when the page becomes visible again, the browser goes online or the page is
  * restored from the back-forward cache.
+ *
+ * Sites load this as one file, so it stays one; its parts are marked by section comments (// ---).
  */
 (function (global) {
   'use strict';
+
+  // --- Timings ---
 
   /** The bridge sends a SockJS heartbeat every 5 s: silence this long means the socket is dead. */
   const SILENCE_MILLIS = 8000;
@@ -44,6 +48,8 @@
   const MAX_BACKOFF_MILLIS = 30000;
   /** Solutions refused in a row (pow_invalid, pow_reused, pow_stale) before the join backs off. */
   const MAX_POW_REFUSALS = 3;
+
+  // --- The line: its state, its listeners and the connection state the page is told ---
 
   function Line(options) {
     this.base = (options.base || '').replace(/\/$/, '');
@@ -78,9 +84,6 @@
     this.wake = this.wake.bind(this);
   }
 
-  /** Between rank frames the page counts down by itself; the server corrects it when it drifts. */
-  const COUNT_EVERY_MILLIS = 1000;
-
   Line.prototype.on = function (name, listener) {
     if (!this.listeners[name]) throw new Error('FoyerClient: no event "' + name + '"');
     this.listeners[name].push(listener);
@@ -104,6 +107,8 @@
     this.connection = state;
     this.emit('connection', {state: state, lastHeard: this.lastHeard || null});
   };
+
+  // --- Requests to the REST API ---
 
   /** fetch, given up after REQUEST_MILLIS (a dead network answers nothing rather than an error). */
   Line.prototype.fetch = function (url, init) {
@@ -139,6 +144,8 @@
     }
     return key;
   };
+
+  // --- Joining (or rejoining), and trying again after a backoff ---
 
   /** Joins, or with the stored token rejoins (keeping the place), then connects to the bridge. */
   Line.prototype.start = function (attempt) {
@@ -240,6 +247,8 @@
     this.retryAt = null;
   };
 
+  // --- What the line is told, by a REST answer or a bridge frame ---
+
   /** A VisitorStatus from the REST API, as the bridge's messages would say it. */
   Line.prototype.status = function (s) {
     this.visitor = s.visitor;
@@ -291,6 +300,11 @@
     }
   };
 
+  // --- The position shown between rank frames ---
+
+  /** Between rank frames the page counts down by itself; the server corrects it when it drifts. */
+  const COUNT_EVERY_MILLIS = 1000;
+
   /** Emits what the page shows now (position.js), if it differs from what was last emitted. */
   Line.prototype.showRank = function () {
     const m = this.rank;
@@ -328,6 +342,8 @@
       this.timer = null;
     }
   };
+
+  // --- The bridge socket ---
 
   Line.prototype.connect = function () {
     const self = this;
@@ -397,6 +413,8 @@
     }
   };
 
+  // --- Watching the socket: silence, an unanswered register, the page waking up ---
+
   /** Whether the bridge is live and was heard lately. */
   Line.prototype.healthy = function () {
     return !!(this.bus && this.bus.live && Date.now() - this.lastHeard <= SILENCE_MILLIS);
@@ -447,6 +465,8 @@
     this.start();
   };
 
+  // --- Leaving, and going back to the site with the pass ---
+
   /** Leaves the line, or frees the active slot, at once. */
   Line.prototype.leave = function () {
     const self = this;
@@ -477,6 +497,8 @@
         return res.body.location;
       });
   };
+
+  // --- The entry point ---
 
   global.FoyerClient = {
     join: function (options) {

@@ -46,7 +46,7 @@ final class SeatMaps {
   /** One event's seats as this node keeps them; dropped whole ({@link SeatCache}). */
   private final class Cached {
     Future<SeatPlan> plan;
-    Future<SeatMapRender.Layout> layout;
+    Future<SeatMapLayout> layout;
     Rendering rendering;
   }
 
@@ -134,13 +134,13 @@ final class SeatMaps {
   }
 
   /** The layout compiled for rendering, read from PostgreSQL once per change of the event. */
-  Future<SeatMapRender.Layout> layout(String event) {
+  Future<SeatMapLayout> layout(String event) {
     Cached cached = cached(event);
     if (cached.layout != null) {
       return cached.layout;
     }
-    Future<SeatMapRender.Layout> compiled = Future.all(events.seats(event), plan(event))
-        .compose(all -> vertx.executeBlocking(() -> SeatMapRender.Layout.compile(all.resultAt(0),
+    Future<SeatMapLayout> compiled = Future.all(events.seats(event), plan(event))
+        .compose(all -> vertx.executeBlocking(() -> SeatMapLayout.compile(all.resultAt(0),
             all.<SeatPlan>resultAt(1).plan), false));
     cached.layout = compiled;
     compiled.onFailure(err -> {
@@ -247,7 +247,7 @@ final class SeatMaps {
       });
     }
 
-    private Future<SeatMapRender.Snapshot> whole(SeatMapRender.Layout layout) {
+    private Future<SeatMapRender.Snapshot> whole(SeatMapLayout layout) {
       return store.statuses(event)
           .compose(statuses -> statuses != null ? Future.succeededFuture(statuses)
               : load(event).compose(n -> store.statuses(event)))

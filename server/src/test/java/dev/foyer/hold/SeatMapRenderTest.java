@@ -62,7 +62,7 @@ class SeatMapRenderTest {
   @Test
   void theWholeMapIsThePlainJsonAndItsGzipDecompressesToTheSameBytes() throws Exception {
     JsonArray seats = layout(20, 45); // 2,700 seats: several chunks, the last one short
-    SeatMapRender.Layout layout = SeatMapRender.Layout.compile(seats);
+    SeatMapLayout layout = SeatMapLayout.compile(seats);
     Set<String> held = Set.of("A-1-1", "B-3-7", "Box1-20-45", "nowhere-1-1");
     Set<String> sold = Set.of("A-1-2", "B-20-1");
     SeatMapRender.Snapshot s = SeatMapRender.full(layout, "abc123", 42, held, sold);
@@ -76,7 +76,7 @@ class SeatMapRenderTest {
   @Test
   void aNextVersionEqualsTheWholeMapRenderedAtThatVersion() throws Exception {
     JsonArray seats = layout(30, 40);
-    SeatMapRender.Layout layout = SeatMapRender.Layout.compile(seats);
+    SeatMapLayout layout = SeatMapLayout.compile(seats);
     Random random = new Random(7);
     Set<String> held = new java.util.HashSet<>();
     Set<String> sold = new java.util.HashSet<>();
@@ -111,8 +111,8 @@ class SeatMapRenderTest {
     moved.getJsonObject(4).put("x", 99.0);
     JsonArray sold = seats.copy();
     sold.getJsonObject(4).put("status", "sold");
-    String hash = SeatMapRender.Layout.compile(seats).hash;
-    assertNotEquals(hash, SeatMapRender.Layout.compile(moved).hash);
-    assertEquals(hash, SeatMapRender.Layout.compile(sold).hash);
+    String hash = SeatMapLayout.compile(seats).hash;
+    assertNotEquals(hash, SeatMapLayout.compile(moved).hash);
+    assertEquals(hash, SeatMapLayout.compile(sold).hash);
   }
 }
