@@ -43,6 +43,7 @@ public class HoldVerticle extends VerticleBase {
   private Redis redis;
   private Pool pg;
   private HoldStore store;
+  private SeatMapStore seatMap;
   private EventRepository events;
   private EventCatalog catalog;
   private SeatMaps maps;
@@ -63,9 +64,10 @@ public class HoldVerticle extends VerticleBase {
     redis = RedisClients.open(vertx, config.redis());
     pg = PgPools.open(vertx, config.pg(), "hold", 4);
     store = new HoldStore(redis, config.keyPrefix());
+    seatMap = new SeatMapStore(redis, config.keyPrefix());
     events = new EventRepository(pg);
     catalog = new EventCatalog(events, UnknownEvents.of(vertx));
-    maps = new SeatMaps(vertx, store, new ReservationRepository(pg), events, config.caches());
+    maps = new SeatMaps(vertx, seatMap, new ReservationRepository(pg), events, config.caches());
     Metrics.cachedSeats(maps::cachedSeats);
     outbox = new Outbox(vertx.eventBus());
     holds = new Holds(store, new ReservationRepository(pg), catalog, maps, outbox, vertx.eventBus());
@@ -157,7 +159,7 @@ public class HoldVerticle extends VerticleBase {
   /** Keeps foyer_seats{event,status} current for the events this node knows. */
   private void countSeats() {
     for (String event : known) {
-      store.counts(event).onSuccess(c -> seatGauges.computeIfAbsent(event, SeatGauges::new).set(c));
+      seatMap.counts(event).onSuccess(c -> seatGauges.computeIfAbsent(event, SeatGauges::new).set(c));
     }
   }
 }

@@ -23,7 +23,7 @@ final class SeatGauges {
         .description("Seats by status").register(Metrics.registry());
   }
 
-  void set(HoldStore.Counts counts) {
+  void set(SeatMapStore.Counts counts) {
     held.set(counts.held());
     sold.set(counts.sold());
     free.set(Math.max(0, counts.seats() - counts.held() - counts.sold()));

@@ -37,7 +37,7 @@ final class SeatMaps {
   private static final Logger LOG = LoggerFactory.getLogger(SeatMaps.class);
 
   private final Vertx vertx;
-  private final HoldStore store;
+  private final SeatMapStore store;
   private final ReservationRepository reservations;
   private final EventRepository events;
   private final SeatCache<Cached> cache;
@@ -50,7 +50,7 @@ final class SeatMaps {
     Rendering rendering;
   }
 
-  SeatMaps(Vertx vertx, HoldStore store, ReservationRepository reservations, EventRepository events,
+  SeatMaps(Vertx vertx, SeatMapStore store, ReservationRepository reservations, EventRepository events,
            FoyerConfig.Caches limits) {
     this.vertx = vertx;
     this.store = store;
@@ -90,8 +90,8 @@ final class SeatMaps {
             .compose(all -> {
               SeatPlan plan = all.resultAt(0);
               java.util.Map<String, Long> sold = all.resultAt(1);
-              List<HoldStore.StandingSpec> standing = plan.plan.standing().stream()
-                  .map(a -> new HoldStore.StandingSpec(a.section(), a.capacity(), sold.getOrDefault(a.section(), 0L)))
+              List<SeatMapStore.StandingSpec> standing = plan.plan.standing().stream()
+                  .map(a -> new SeatMapStore.StandingSpec(a.section(), a.capacity(), sold.getOrDefault(a.section(), 0L)))
                   .toList();
               return store.loadRows(event, plan.token, plan.rows, standing, plan.plan);
             })

@@ -21,7 +21,7 @@ final class SeatPlan {
 
   final SeatLayout.Plan plan;
   private final Map<String, Seat> seats = new HashMap<>();
-  final List<HoldStore.RowSpec> rows = new ArrayList<>();
+  final List<SeatMapStore.RowSpec> rows = new ArrayList<>();
   final String token;
 
   SeatPlan(SeatLayout.Plan plan) {
@@ -40,7 +40,7 @@ final class SeatPlan {
             : SeatLayout.COMPANION.equals(s.accessible()) ? 'c' : '0';
       }
       Seat first = list.get(0);
-      HoldStore.RowSpec spec = new HoldStore.RowSpec(row, first.rank(),
+      SeatMapStore.RowSpec spec = new SeatMapStore.RowSpec(row, first.rank(),
           first.category() == null ? "" : first.category(), new String(pattern));
       rows.add(spec);
       crc.update(spec.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
