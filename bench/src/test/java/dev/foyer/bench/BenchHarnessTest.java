@@ -358,6 +358,7 @@ class BenchHarnessTest {
     }
     JsonObject stalledBy = r.getJsonObject("stalledRequestsBy");
     assertEquals(r.getLong("stalledRequests"), stalledBy.fieldNames().stream().mapToLong(stalledBy::getLong).sum());
+    assertTrue(BotsBench.table(r).contains("hoarder, no limits: 40 joins -> 40 joined"), BotsBench.table(r));
   }
 
   private JsonObject harnessStats(String event) throws Exception {
