@@ -49,7 +49,7 @@ public final class Bench {
     Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2));
     try {
       if (args[0].equals("wait-worker")) {
-        WaitWorker.main(vertx, Integer.parseInt(options.getOrDefault("port", "8080")));
+        WaitWorker.work(vertx, Integer.parseInt(options.getOrDefault("port", "8080")));
         return;
       }
       JsonObject result = run(vertx, args[0], options);

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 record WaitWorker(Process process, BufferedReader out, PrintWriter in) {
 
   /** The worker's side, in its own process. */
-  static void main(Vertx vertx, int port) throws Exception {
+  static void work(Vertx vertx, int port) throws Exception {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
     List<Api.Joined> visitors = new ArrayList<>();
     String line;

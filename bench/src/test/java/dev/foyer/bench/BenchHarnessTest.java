@@ -1,7 +1,6 @@
 package dev.foyer.bench;
 
 import dev.foyer.support.FoyerCluster;
-import dev.foyer.support.TestServices;
 import dev.foyer.support.TestSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
