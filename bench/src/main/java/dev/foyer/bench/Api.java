@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The calls the line scenarios share: an admin call, joins in batches, a visitor's register frame. */
+/** The calls the scenarios share: one request and its answer, joins in batches, a visitor's register frame. */
 final class Api {
 
   /** A joined visitor: its id and queue token. */
@@ -20,17 +20,24 @@ final class Api {
   private Api() {
   }
 
-  /** An admin call; fails on any answer from 300 up, saying what the node answered. */
-  static Future<JsonObject> admin(HttpClient http, String adminKey, HttpMethod method, String path, JsonObject body) {
-    return http.request(new RequestOptions().setMethod(method).setURI(path)
-            .putHeader("Authorization", "Bearer " + adminKey))
+  /**
+   * {status, body}: the body as JSON, an empty object when there is none or it is not a JSON object.
+   * {@code auth} is the whole Authorization header (a pass, a token or the admin key), or null.
+   */
+  static Future<JsonObject> call(HttpClient http, HttpMethod method, String path, String auth, JsonObject body) {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
+    if (auth != null) {
+      options.putHeader("Authorization", auth);
+    }
+    return http.request(options)
         .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
-        .compose(resp -> resp.body().map(b -> {
-          if (resp.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " answered " + resp.statusCode() + ": " + b);
-          }
-          return b.length() == 0 ? new JsonObject() : new JsonObject(b);
-        }));
+        .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode())
+            .put("body", b.length() == 0 || b.getByte(0) != '{' ? new JsonObject() : new JsonObject(b))));
+  }
+
+  /** An admin call on a path of its own; fails on any answer from 300 up (see AdminCalls). */
+  static Future<JsonObject> admin(HttpClient http, String adminKey, HttpMethod method, String path, JsonObject body) {
+    return AdminCalls.over(http, adminKey).call(method, path, body);
   }
 
   /** {@code n} joins, {@code batch} at a time, in the order the node answered each batch's requests. */
@@ -47,6 +54,29 @@ final class Api {
       joins.forEach(f -> all.add(f.result()));
     }
     return all;
+  }
+
+  /**
+   * The passes of {@code n} visitors let straight in (an event with the gate off), 200 joins at a
+   * time; fails when one was not let in.
+   */
+  static List<String> passes(HttpClient http, String event, int n) throws Exception {
+    List<String> passes = new ArrayList<>(n);
+    for (int from = 0; from < n; from += 200) {
+      List<Future<JsonObject>> joins = new ArrayList<>();
+      for (int i = from; i < Math.min(n, from + 200); i++) {
+        joins.add(call(http, HttpMethod.POST, "/api/events/" + event + "/visitors", null, null));
+      }
+      Future.all(joins).await(120, TimeUnit.SECONDS);
+      for (Future<JsonObject> j : joins) {
+        String pass = j.result().getJsonObject("body").getString("pass");
+        if (pass == null) {
+          throw new IllegalStateException("a visitor was not let straight in: " + j.result().encode());
+        }
+        passes.add(pass);
+      }
+    }
+    return passes;
   }
 
   /** The frame a waiting page sends to listen on its own address (as foyer-client.js does). */

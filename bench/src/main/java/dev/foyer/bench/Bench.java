@@ -1,24 +1,13 @@
 package dev.foyer.bench;
 
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Benchmarks against a running foyer (loopback only), bounded in count and time. They speak only
@@ -38,7 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -jar bench/target/foyer-bench.jar bots --port 8080 --admin-key K --bot-joins 5000 --fans 50 --seconds 15
  *   java -jar bench/target/foyer-bench.jar chance --port 8080 --admin-key K --runs 5 --visitors 1000 --seats 300
  * </pre>
- * Each prints a summary and writes its figures as JSON under bench-results/.
+ * Each prints a summary and writes its figures as JSON under bench-results/. Each command runs the
+ * class named for it: {@link SurgeBench}, {@link ForwardAuthBench}, {@link TickBench},
+ * {@link WaitBench} (wait and poll), {@link LineBench}, {@link HoldsBench}, {@link SeatViewBench},
+ * {@link SeatMapBench}, {@link BestBench}, {@link EtaBench}, {@link BotsBench} and {@link ChanceBench}.
  */
 public final class Bench {
 
@@ -57,7 +49,7 @@ public final class Bench {
     Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2));
     try {
       if (args[0].equals("wait-worker")) {
-        VisitorSwarm.worker(vertx, Integer.parseInt(options.getOrDefault("port", "8080")));
+        WaitWorker.work(vertx, Integer.parseInt(options.getOrDefault("port", "8080")));
         return;
       }
       JsonObject result = run(vertx, args[0], options);
@@ -78,14 +70,15 @@ public final class Bench {
     int port = Integer.parseInt(o.getOrDefault("port", "8080"));
     String adminKey = o.get("admin-key");
     JsonObject result = switch (scenario) {
-      case "surge" -> surge(vertx, o);
+      case "surge" -> new SurgeBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("seconds", "10")),
+          Integer.parseInt(o.getOrDefault("concurrency", "64")), o.get("event"));
       case "forwardauth" -> new ForwardAuthBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("visitors", "200")),
           Integer.parseInt(o.getOrDefault("concurrency", "32")), Integer.parseInt(o.getOrDefault("seconds", "5")),
           Integer.parseInt(o.getOrDefault("rounds", "3")));
       case "tick" -> new TickBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("waiting", "10000")),
           Integer.parseInt(o.getOrDefault("paused-ticks", "5")), Integer.parseInt(o.getOrDefault("ticks", "20")),
           Integer.parseInt(o.getOrDefault("admit-per-minute", "6000")));
-      case "holds" -> new SeatSwarm(vertx, port, adminKey).holds(Integer.parseInt(o.getOrDefault("visitors", "500")),
+      case "holds" -> new HoldsBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("visitors", "500")),
           Integer.parseInt(o.getOrDefault("seats", "100")), Integer.parseInt(o.getOrDefault("seconds", "10")),
           Integer.parseInt(o.getOrDefault("concurrency", "64")));
       case "seatmap" -> new SeatMapBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("seats", "50000")),
@@ -94,18 +87,18 @@ public final class Bench {
       case "best" -> new BestBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("seats", "50000")),
           Integer.parseInt(o.getOrDefault("buyers", "500")), Integer.parseInt(o.getOrDefault("seconds", "10")),
           Integer.parseInt(o.getOrDefault("rounds", "2")), Double.parseDouble(o.getOrDefault("prefill", "0.8")));
-      case "seatview" -> new SeatSwarm(vertx, port, adminKey).seatView(Integer.parseInt(o.getOrDefault("viewers", "1000")),
+      case "seatview" -> new SeatViewBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("viewers", "1000")),
           Integer.parseInt(o.getOrDefault("changes", "50")));
       case "wait" -> Integer.parseInt(o.getOrDefault("stalled", "0")) > 0
-          ? VisitorSwarm.compare(vertx, port, adminKey, Integer.parseInt(o.getOrDefault("visitors", "1000")),
+          ? WaitBench.compare(vertx, port, adminKey, Integer.parseInt(o.getOrDefault("visitors", "1000")),
               Integer.parseInt(o.getOrDefault("seconds", "30")), Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
               Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")), o.get("server-pid"), stall(o))
-          : new VisitorSwarm(vertx, port, adminKey).run(false,
+          : new WaitBench(vertx, port, adminKey).run(false,
               Integer.parseInt(o.getOrDefault("visitors", "1000")), Integer.parseInt(o.getOrDefault("seconds", "30")),
               Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
               Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")),
               Integer.parseInt(o.getOrDefault("processes", "1")), o.get("server-pid"), stall(o));
-      case "line" -> LineSwarm.compare(vertx, port, adminKey, new LineSwarm.Script(
+      case "line" -> LineBench.compare(vertx, port, adminKey, new LineBench.Script(
           Integer.parseInt(o.getOrDefault("visitors", "10000")), Integer.parseInt(o.getOrDefault("seconds", "60")),
           Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
           Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")), Integer.parseInt(o.getOrDefault("max-active", "400")),
@@ -113,16 +106,16 @@ public final class Bench {
           Double.parseDouble(o.getOrDefault("leaves-per-second", "3")), Integer.parseInt(o.getOrDefault("samples-per-second", "20")),
           Double.parseDouble(o.getOrDefault("pause-at", "0.4")), Double.parseDouble(o.getOrDefault("pause-for", "0.15"))),
           o.get("server-pid"));
-      case "poll" -> new VisitorSwarm(vertx, port, adminKey).run(true,
+      case "poll" -> new WaitBench(vertx, port, adminKey).run(true,
           Integer.parseInt(o.getOrDefault("visitors", "1000")), Integer.parseInt(o.getOrDefault("seconds", "30")),
           Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
           Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")),
-          Integer.parseInt(o.getOrDefault("processes", "1")), o.get("server-pid"));
+          Integer.parseInt(o.getOrDefault("processes", "1")), o.get("server-pid"), WaitBench.Stall.NONE);
       case "eta" -> new EtaBench(vertx, port, adminKey).run(Integer.parseInt(o.getOrDefault("runs", "5")),
           Integer.parseInt(o.getOrDefault("visitors", "300")), Integer.parseInt(o.getOrDefault("max-active", "30")),
           Integer.parseInt(o.getOrDefault("dwell-min", "3")), Integer.parseInt(o.getOrDefault("dwell-max", "12")),
           Integer.parseInt(o.getOrDefault("look-every", "5")), Integer.parseInt(o.getOrDefault("rank-push-millis", "1000")));
-      case "bots" -> new BotsBench(vertx, port, adminKey).run(BotsBench.Options.of(o));
+      case "bots" -> new BotsBench(vertx, port, adminKey).run(BotsOptions.of(o));
       case "chance" -> new ChanceBench(vertx, port, adminKey).run(ChanceBench.Options.of(o));
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
@@ -131,10 +124,10 @@ public final class Bench {
 
   /**
    * {@code --stalled N --seat-churn C --seats S --heap-limit-mb L --heap-every SECONDS}: see
-   * VisitorSwarm.Stall. A plain {@code wait} reads the heap only before and after the sale, as it did.
+   * WaitBench.Stall. A plain {@code wait} reads the heap only before and after the sale, as it did.
    */
-  private static VisitorSwarm.Stall stall(Map<String, String> o) {
-    return new VisitorSwarm.Stall(Integer.parseInt(o.getOrDefault("stalled", "0")),
+  private static WaitBench.Stall stall(Map<String, String> o) {
+    return new WaitBench.Stall(Integer.parseInt(o.getOrDefault("stalled", "0")),
         Integer.parseInt(o.getOrDefault("seat-churn", "0")), Integer.parseInt(o.getOrDefault("seats", "1000")),
         Long.parseLong(o.getOrDefault("heap-limit-mb", "0")) << 20,
         Long.parseLong(o.getOrDefault("heap-every", o.containsKey("stalled") ? "10" : "0")) * 1000);
@@ -159,7 +152,7 @@ public final class Bench {
           r.getDouble("serverCpuSecondsPer1000VisitorMinutes"), r.getLong("serverHeapBytes") >> 20,
           r.getLong("heapPerVisitorBytes"));
       case "wait-stalled" -> stalledSummary(r);
-      case "line" -> LineSwarm.summary(r);
+      case "line" -> LineBench.summary(r);
       case "holds" -> String.format("holds: %d attempts/s, %d held/s, confirm p99 %s ms, %d errors",
           r.getLong("holdAttemptsPerSecond"), r.getLong("holdsPerSecond"),
           r.getJsonObject("confirmLatencyMillis").getValue("p99"), r.getLong("errors"));
@@ -244,71 +237,5 @@ public final class Bench {
 
   private static String mib(Long bytes) {
     return bytes == null ? "?" : String.valueOf(bytes >> 20);
-  }
-
-  /** N concurrent clients join as fast as they can for a fixed time: joins/s, latency, errors. */
-  static JsonObject surge(Vertx vertx, Map<String, String> o) throws Exception {
-    int port = Integer.parseInt(o.getOrDefault("port", "8080"));
-    int seconds = Integer.parseInt(o.getOrDefault("seconds", "10"));
-    int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "64"));
-    String event = o.getOrDefault("event", "bench-surge-" + System.currentTimeMillis() % 100000);
-    String adminKey = o.get("admin-key");
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(45).setDefaultHost("127.0.0.1").setDefaultPort(port)
-        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
-    JsonObject body = new JsonObject().put("name", "Surge benchmark")
-        .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
-            .put("rows", 1).put("seatsPerRow", 1))))
-        .put("settings", new JsonObject().put("stockPacing", false).put("paused", true).put("gate", "on"));
-    int created = http.request(new RequestOptions().setMethod(HttpMethod.PUT).setURI("/api/admin/events/" + event)
-            .putHeader("Authorization", "Bearer " + adminKey))
-        .compose(req -> req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
-        .map(r -> r.statusCode())
-        .await(30, TimeUnit.SECONDS);
-    if (created != 201 && created != 200) {
-      throw new IllegalStateException("could not create the benchmark event: HTTP " + created + " (check --admin-key)");
-    }
-    Latencies latencies = new Latencies();
-    AtomicLong errors = new AtomicLong();
-    AtomicLong ok = new AtomicLong();
-    long start = System.nanoTime();
-    long end = start + TimeUnit.SECONDS.toNanos(seconds);
-    List<Future<Void>> loops = new ArrayList<>();
-    for (int i = 0; i < concurrency; i++) {
-      Promise<Void> done = Promise.promise();
-      loops.add(done.future());
-      joinLoop(http, event, end, latencies, ok, errors, done);
-    }
-    Future.all(loops).await(seconds + 60L, TimeUnit.SECONDS);
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    http.close();
-    return new JsonObject()
-        .put("scenario", "surge")
-        .put("event", event)
-        .put("concurrency", concurrency)
-        .put("seconds", elapsed)
-        .put("joins", ok.get())
-        .put("errors", errors.get())
-        .put("joinsPerSecond", Math.round(ok.get() / elapsed))
-        .put("latencyMillis", latencies.summaryMillis());
-  }
-
-  private static void joinLoop(HttpClient http, String event, long end, Latencies latencies, AtomicLong ok,
-                               AtomicLong errors, Promise<Void> done) {
-    if (System.nanoTime() >= end) {
-      done.complete();
-      return;
-    }
-    long t0 = System.nanoTime();
-    http.request(HttpMethod.POST, "/api/events/" + event + "/visitors")
-        .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
-        .onComplete(ar -> {
-          if (ar.succeeded() && ar.result() == 201) {
-            ok.incrementAndGet();
-            latencies.add((System.nanoTime() - t0) / 1000);
-          } else {
-            errors.incrementAndGet();
-          }
-          joinLoop(http, event, end, latencies, ok, errors, done);
-        });
   }
 }

@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -42,14 +41,10 @@ final class BestBench {
   private static final int ROWS_PER_SECTION = 50;
   private static final int FILL_PER_HOLD = 50;
 
-  private final Vertx vertx;
-  private final int port;
   private final String adminKey;
   private final HttpClient http;
 
   BestBench(Vertx vertx, int port, String adminKey) {
-    this.vertx = vertx;
-    this.port = port;
     this.adminKey = adminKey;
     this.http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(60).setDefaultHost("127.0.0.1")
         .setDefaultPort(port).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
@@ -76,7 +71,7 @@ final class BestBench {
         free.add(row + "-" + n);
       }
     }
-    List<String> passes = admit(event, buyers);
+    List<String> passes = Api.passes(http, event, buyers);
     JsonObject phases = new JsonObject();
     Map<String, List<JsonObject>> runs = new TreeMap<>();
     for (int round = 0; round < rounds; round++) {
@@ -91,15 +86,11 @@ final class BestBench {
         .put("prefilledSeats", filledRows * PER_ROW).put("buyers", buyers).put("seconds", seconds).put("rounds", rounds)
         .put("phases", phases)
         .put("ratios", new JsonObject()
-            .put("p50BestOverExact", ratio(best.getJsonObject("latencyMillis").getDouble("p50"),
+            .put("p50BestOverExact", Figures.ratio(best.getJsonObject("latencyMillis").getDouble("p50"),
                 exact.getJsonObject("latencyMillis").getDouble("p50")))
-            .put("p99BestOverExact", ratio(best.getJsonObject("latencyMillis").getDouble("p99"),
+            .put("p99BestOverExact", Figures.ratio(best.getJsonObject("latencyMillis").getDouble("p99"),
                 exact.getJsonObject("latencyMillis").getDouble("p99")))
-            .put("holdsPerSecondBestOverExact", ratio(best.getDouble("holdsPerSecond"), exact.getDouble("holdsPerSecond"))));
-  }
-
-  private static Double ratio(Double a, Double b) {
-    return a == null || b == null || b == 0 ? null : Math.round(a / b * 100) / 100.0;
+            .put("holdsPerSecondBestOverExact", Figures.ratio(best.getDouble("holdsPerSecond"), exact.getDouble("holdsPerSecond"))));
   }
 
   /** The rounds of one phase as one: all latencies, holds over all seconds. */
@@ -163,7 +154,7 @@ final class BestBench {
       body = new JsonObject().put("seats", new JsonArray().add(free.get(at)).add(free.get(at + 1)));
     }
     long sent = System.nanoTime();
-    call(HttpMethod.POST, "/api/events/" + event + "/holds", "Bearer " + pass, body).onComplete(ar -> {
+    Api.call(http, HttpMethod.POST, "/api/events/" + event + "/holds", "Bearer " + pass, body).onComplete(ar -> {
       latency.add((System.nanoTime() - sent) / 1000);
       if (ar.failed()) {
         errors.incrementAndGet();
@@ -187,22 +178,11 @@ final class BestBench {
   }
 
   private String createEvent(int rows) throws Exception {
-    String event = "bench-best-" + System.currentTimeMillis() % 1_000_000;
-    JsonArray sections = new JsonArray();
-    for (int s = 0; s * ROWS_PER_SECTION < rows; s++) {
-      sections.add(new JsonObject().put("name", "S" + s).put("rows", Math.min(ROWS_PER_SECTION, rows - s * ROWS_PER_SECTION))
-          .put("seatsPerRow", PER_ROW));
-    }
-    JsonObject body = new JsonObject().put("name", "Best available benchmark")
-        .put("seats", new JsonObject().put("sections", sections))
-        .put("settings", new JsonObject().put("gate", "off").put("stockPacing", false).put("maxActive", 1_000_000).put("admitPerMinute", 0)
-            .put("activeSeconds", 3600).put("graceSeconds", 3600).put("holdSeconds", 3600)
-            .put("maxSeatsPerHold", FILL_PER_HOLD));
-    int status = call(HttpMethod.PUT, "/api/admin/events/" + event, "Bearer " + adminKey, body)
-        .map(r -> r.getInteger("status")).await(60, TimeUnit.SECONDS);
-    if (status != 201) {
-      throw new IllegalStateException("could not create the benchmark event: HTTP " + status);
-    }
+    String event = AdminCalls.over(http, adminKey).create("bench-best-" + System.currentTimeMillis() % 1_000_000,
+        "Best available benchmark", AdminCalls.sections(rows, PER_ROW, ROWS_PER_SECTION), AdminCalls.straightIn()
+            .put("admitPerMinute", 0).put("graceSeconds", 3600).put("holdSeconds", 3600)
+            .put("maxSeatsPerHold", FILL_PER_HOLD))
+        .await(60, TimeUnit.SECONDS);
     Thread.sleep(3000); // the node loads the new seat map and its rows index
     return event;
   }
@@ -219,11 +199,11 @@ final class BestBench {
         holds.add(seats);
       }
     }
-    List<String> fillers = admit(event, holds.size());
+    List<String> fillers = Api.passes(http, event, holds.size());
     for (int from = 0; from < holds.size(); from += 100) {
       List<Future<JsonObject>> batch = new ArrayList<>();
       for (int i = from; i < Math.min(holds.size(), from + 100); i++) {
-        batch.add(call(HttpMethod.POST, "/api/events/" + event + "/holds", "Bearer " + fillers.get(i),
+        batch.add(Api.call(http, HttpMethod.POST, "/api/events/" + event + "/holds", "Bearer " + fillers.get(i),
             new JsonObject().put("seats", new JsonArray(new ArrayList<Object>(holds.get(i))))));
       }
       Future.all(batch).await(120, TimeUnit.SECONDS);
@@ -233,36 +213,5 @@ final class BestBench {
         }
       }
     }
-  }
-
-  private List<String> admit(String event, int n) throws Exception {
-    List<String> passes = new ArrayList<>();
-    for (int from = 0; from < n; from += 200) {
-      List<Future<JsonObject>> joins = new ArrayList<>();
-      for (int i = from; i < Math.min(n, from + 200); i++) {
-        joins.add(call(HttpMethod.POST, "/api/events/" + event + "/visitors", null, null));
-      }
-      Future.all(joins).await(120, TimeUnit.SECONDS);
-      for (Future<JsonObject> j : joins) {
-        String pass = j.result().getJsonObject("body").getString("pass");
-        if (pass == null) {
-          throw new IllegalStateException("a visitor was not let straight in: " + j.result().encode());
-        }
-        passes.add(pass);
-      }
-    }
-    return passes;
-  }
-
-  /** {status, body}. */
-  private Future<JsonObject> call(HttpMethod method, String path, String auth, JsonObject body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
-    if (auth != null) {
-      options.putHeader("Authorization", auth);
-    }
-    return http.request(options)
-        .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
-        .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode())
-            .put("body", b.length() == 0 ? new JsonObject() : new JsonObject(b))));
   }
 }

@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -42,17 +41,8 @@ final class ForwardAuthBench {
     String event = "bench-forwardauth-" + System.currentTimeMillis() % 100000;
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
         .setKeepAlive(true).setIdleTimeout(45), new PoolOptions().setHttp1MaxSize(concurrency));
-    JsonObject body = new JsonObject().put("name", "Forward-auth benchmark")
-        .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
-            .put("rows", 1).put("seatsPerRow", 1))))
-        .put("settings", new JsonObject().put("gate", "off").put("stockPacing", false).put("maxActive", 1_000_000).put("admitPerMinute", 0)
-            .put("activeSeconds", 3600));
-    int created = http.request(new RequestOptions().setMethod(HttpMethod.PUT).setURI("/api/admin/events/" + event)
-            .putHeader("Authorization", "Bearer " + adminKey).putHeader("Content-Type", "application/json"))
-        .compose(req -> req.send(body.toBuffer()).map(r -> r.statusCode())).await(30, TimeUnit.SECONDS);
-    if (created != 201 && created != 200) {
-      throw new IllegalStateException("could not create the benchmark event: HTTP " + created + " (check --admin-key)");
-    }
+    AdminCalls.over(http, adminKey).put(event, "Forward-auth benchmark", AdminCalls.section("A", 1, 1),
+        AdminCalls.straightIn().put("admitPerMinute", 0)).await(30, TimeUnit.SECONDS);
     List<String> passes = new ArrayList<>();
     for (int i = 0; i < visitors; i++) {
       JsonObject status = http.request(HttpMethod.POST, "/api/events/" + event + "/visitors")
@@ -89,14 +79,10 @@ final class ForwardAuthBench {
     for (String base : List.of("jwks", "health")) {
       JsonObject b = byPhase.getJsonObject(base);
       out.put("authOver_" + base, new JsonObject()
-          .put("requestsPerSecond", ratio(auth.getDouble("requestsPerSecond"), b.getDouble("requestsPerSecond")))
-          .put("p99", ratio(auth.getJsonObject("latencyMillis").getDouble("p99"), b.getJsonObject("latencyMillis").getDouble("p99"))));
+          .put("requestsPerSecond", Figures.ratio(auth.getDouble("requestsPerSecond"), b.getDouble("requestsPerSecond")))
+          .put("p99", Figures.ratio(auth.getJsonObject("latencyMillis").getDouble("p99"), b.getJsonObject("latencyMillis").getDouble("p99"))));
     }
     return out;
-  }
-
-  private static Double ratio(Double a, Double b) {
-    return a == null || b == null || b == 0 ? null : Math.round(a / b * 100) / 100.0;
   }
 
   private static double[] loadAverage() {

@@ -47,8 +47,6 @@ final class SeatMapBench {
   private static final int PER_ROW = 100;
   private static final int ROWS_PER_SECTION = 50;
   private static final List<String> PHASES = List.of("idle", "browser", "gzip", "plain", "control");
-  /** Probes are sent on schedule whether or not earlier ones came back, up to this many at once. */
-  private static final int MAX_PROBES_IN_FLIGHT = 64;
 
   private final Vertx vertx;
   private final String adminKey;
@@ -72,16 +70,16 @@ final class SeatMapBench {
     String loadBefore = loadAverage();
     int rows = (seats + PER_ROW - 1) / PER_ROW;
     String event = createEvent(rows);
-    List<String> passes = admit(event, Math.max(1, Math.min(8, holdsPerSecond)));
+    List<String> passes = Api.passes(http, event, Math.max(1, Math.min(8, holdsPerSecond)));
     JsonObject check = checkMap(event, rows * PER_ROW);
 
     Vertx probeVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     HttpClient probeHttp = probeVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(port).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(MAX_PROBES_IN_FLIGHT));
+        .setDefaultPort(port).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(Probes.MAX_IN_FLIGHT));
     // the phases take turns, round after round, so a neighbour's burst on a shared machine falls on
     // all of them alike rather than on one
-    java.util.Map<String, Stats> stats = new java.util.LinkedHashMap<>();
-    PHASES.forEach(phase -> stats.put(phase, new Stats()));
+    java.util.Map<String, SeatMapStats> stats = new java.util.LinkedHashMap<>();
+    PHASES.forEach(phase -> stats.put(phase, new SeatMapStats()));
     try {
       for (int round = 0; round < rounds; round++) {
         for (String phase : PHASES) {
@@ -118,36 +116,11 @@ final class SeatMapBench {
   }
 
   private String createEvent(int rows) throws Exception {
-    String event = "bench-seatmap-" + System.currentTimeMillis() % 1_000_000;
-    JsonArray sections = new JsonArray();
-    for (int s = 0, left = rows; left > 0; s++, left -= ROWS_PER_SECTION) {
-      sections.add(new JsonObject().put("name", "S" + s).put("rows", Math.min(ROWS_PER_SECTION, left))
-          .put("seatsPerRow", PER_ROW));
-    }
-    JsonObject body = new JsonObject().put("name", "Seat map benchmark")
-        .put("seats", new JsonObject().put("sections", sections))
-        .put("settings", new JsonObject().put("gate", "off").put("stockPacing", false).put("maxActive", 1_000_000).put("activeSeconds", 3600)
-            .put("graceSeconds", 3600).put("holdSeconds", 3600));
-    int status = send(HttpMethod.PUT, "/api/admin/events/" + event, "Bearer " + adminKey, body)
-        .map(r -> r.getInteger("status")).await(60, TimeUnit.SECONDS);
-    if (status != 201) {
-      throw new IllegalStateException("could not create the benchmark event: HTTP " + status + " (check --admin-key)");
-    }
+    String event = AdminCalls.over(http, adminKey).create("bench-seatmap-" + System.currentTimeMillis() % 1_000_000,
+        "Seat map benchmark", AdminCalls.sections(rows, PER_ROW, ROWS_PER_SECTION),
+        AdminCalls.straightIn().put("graceSeconds", 3600).put("holdSeconds", 3600)).await(60, TimeUnit.SECONDS);
     Thread.sleep(1500); // the node's hold verticle loads the new seat map
     return event;
-  }
-
-  private List<String> admit(String event, int n) throws Exception {
-    List<String> passes = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      JsonObject r = send(HttpMethod.POST, "/api/events/" + event + "/visitors", null, null).await(30, TimeUnit.SECONDS);
-      String pass = r.getJsonObject("body").getString("pass");
-      if (pass == null) {
-        throw new IllegalStateException("a visitor was not let straight in: " + r.encode());
-      }
-      passes.add(pass);
-    }
-    return passes;
   }
 
   /** One load of each kind, read whole: the map has every seat, and gzip (if answered) is the same JSON. */
@@ -208,46 +181,9 @@ final class SeatMapBench {
     }
   }
 
-  /** One phase's figures, summed over its rounds. */
-  private static final class Stats {
-    final Latencies probe = new Latencies();
-    final Latencies loadLatency = new Latencies();
-    final AtomicLong probeErrors = new AtomicLong();
-    final AtomicLong probesSkipped = new AtomicLong();
-    final AtomicLong full = new AtomicLong();
-    final AtomicLong notModified = new AtomicLong();
-    final AtomicLong loadErrors = new AtomicLong();
-    final AtomicLong bytes = new AtomicLong();
-    final AtomicLong holds = new AtomicLong();
-    final AtomicLong holdErrors = new AtomicLong();
-    double seconds;
-    double cpuSeconds;
-
-    JsonObject toJson() {
-      long loads = full.get() + notModified.get();
-      return new JsonObject()
-          .put("seconds", Math.round(seconds * 100) / 100.0)
-          .put("probeMillis", probe.summaryMillis())
-          .put("probeErrors", probeErrors.get())
-          .put("probesSkipped", probesSkipped.get())
-          .put("loads", loads)
-          .put("loadsPerSecond", Math.round(loads / seconds * 10) / 10.0)
-          .put("fullLoads", full.get())
-          .put("notModified", notModified.get())
-          .put("loadErrors", loadErrors.get())
-          .put("bytesReceived", bytes.get())
-          .put("bytesPerLoad", loads == 0 ? 0 : bytes.get() / loads)
-          .put("loadMillis", loadLatency.summaryMillis())
-          .put("holds", holds.get())
-          .put("holdErrors", holdErrors.get())
-          .put("serverCpuSeconds", Math.round(cpuSeconds * 100) / 100.0)
-          .put("serverCpuMillisPerLoad", loads == 0 ? null : Math.round(cpuSeconds * 1e6 / loads) / 1000.0);
-    }
-  }
-
   private void phase(String event, int rows, String phase, int clients, int seconds, int probeMillis,
                      int holdsPerSecond, List<String> passes, Vertx probeVertx, HttpClient probeHttp, Random random,
-                     Stats st) throws Exception {
+                     SeatMapStats st) throws Exception {
     ServerMetrics before = ServerMetrics.read(http).await(10, TimeUnit.SECONDS);
     long start = System.nanoTime();
     long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -282,80 +218,6 @@ final class SeatMapBench {
       return f[0] + " " + f[1] + " " + f[2];
     } catch (IOException | RuntimeException e) {
       return null;
-    }
-  }
-
-  /**
-   * One other request every probeMillis on a fixed schedule, sent whether or not the earlier ones
-   * came back (a slow server must not thin out its own samples), each timed from when it was sent.
-   * Past {@link #MAX_PROBES_IN_FLIGHT} outstanding, a due probe is skipped and counted.
-   */
-  private static final class Probes {
-    private final Vertx vertx;
-    private final HttpClient http;
-    private final String event;
-    private final long end;
-    private final long interval;
-    private final Latencies latencies;
-    private final AtomicLong errors;
-    private final AtomicLong skipped;
-    private final Promise<Void> done;
-    private long due;
-    private int inFlight;
-    private boolean sending = true;
-
-    Probes(Vertx vertx, HttpClient http, String event, long start, long end, int probeMillis, Latencies latencies,
-           AtomicLong errors, AtomicLong skipped, Promise<Void> done) {
-      this.vertx = vertx;
-      this.due = start;
-      this.http = http;
-      this.event = event;
-      this.end = end;
-      this.interval = TimeUnit.MILLISECONDS.toNanos(probeMillis);
-      this.latencies = latencies;
-      this.errors = errors;
-      this.skipped = skipped;
-      this.done = done;
-    }
-
-    void tick() {
-      long now = System.nanoTime();
-      while (due <= now && due < end) {
-        if (inFlight >= MAX_PROBES_IN_FLIGHT) {
-          skipped.incrementAndGet();
-        } else {
-          send();
-        }
-        due += interval;
-      }
-      if (due >= end) {
-        sending = false;
-        finishIfDone();
-        return;
-      }
-      vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - now)), id -> tick());
-    }
-
-    private void send() {
-      inFlight++;
-      long sentAt = System.nanoTime();
-      http.request(HttpMethod.GET, "/api/events/" + event)
-          .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
-          .onComplete(ar -> {
-            inFlight--;
-            if (ar.succeeded() && ar.result() == 200) {
-              latencies.add((System.nanoTime() - sentAt) / 1000);
-            } else {
-              errors.incrementAndGet();
-            }
-            finishIfDone();
-          });
-    }
-
-    private void finishIfDone() {
-      if (!sending && inFlight == 0) {
-        done.tryComplete();
-      }
     }
   }
 
@@ -405,7 +267,7 @@ final class SeatMapBench {
       }
     }
     String pass = passes.get(random.nextInt(passes.size()));
-    send(HttpMethod.POST, "/api/events/" + event + "/holds", "Bearer " + pass, new JsonObject().put("seats", pick))
+    Api.call(http, HttpMethod.POST, "/api/events/" + event + "/holds", "Bearer " + pass, new JsonObject().put("seats", pick))
         .onComplete(ar -> {
           // a seat another visitor holds is a 409, a normal outcome in a sale
           if (ar.succeeded() && (ar.result().getInteger("status") == 201 || ar.result().getInteger("status") == 409)) {
@@ -416,17 +278,5 @@ final class SeatMapBench {
           holdLoop(event, passes, rows, random, end, intervalNanos, Math.max(due + intervalNanos, System.nanoTime()),
               holds, errors, done);
         });
-  }
-
-  /** {status, body}. */
-  private Future<JsonObject> send(HttpMethod method, String path, String auth, JsonObject body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
-    if (auth != null) {
-      options.putHeader("Authorization", auth);
-    }
-    return http.request(options)
-        .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
-        .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode())
-            .put("body", b.length() == 0 ? new JsonObject() : new JsonObject(b))));
   }
 }

@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -16,9 +15,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -42,51 +39,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class TickBench {
 
-  /** Cumulative count and sum of the admission script's timer on the node, at one scrape. */
-  private record Snapshot(long count, double seconds) {
-  }
-
-  /** One tick of the event as its progress message told it, and what /metrics said about it. */
-  private static final class Tick {
-    final long at;
-    final long admitted;
-    final long waitingBefore;
-    final long waitingAfter;
-    final long admittedTotal;
-    final long admitPerMinute;
-    final long intervalMillis;
-    /** The tick before, until this one is resolved. */
-    Tick previous;
-    /** When the next tick started (its message's {@code at}); null until that message came. */
-    Long nextAt;
-    /** The scrape after this tick's message: null when none was made (one was under way). */
-    Snapshot snapshot;
-    long scrapedAt;
-    boolean scrapeDone;
-    Long runs;
-    Double millis;
-
-    Tick(JsonObject frame, JsonObject previous) {
-      at = frame.getLong("at");
-      admittedTotal = frame.getLong("admittedTotal");
-      waitingAfter = frame.getLong("waiting");
-      admitPerMinute = frame.getLong("admitPerMinute");
-      admitted = previous == null ? 0 : admittedTotal - previous.getLong("admittedTotal");
-      waitingBefore = previous == null ? -1 : previous.getLong("waiting");
-      intervalMillis = previous == null ? -1 : at - previous.getLong("at");
-    }
-
-    boolean timed() {
-      return millis != null;
-    }
-  }
-
   private enum Phase { FILLING, PAUSED, RESUMING, STEADY, BURST, DONE }
 
   private final Vertx vertx;
   private final int port;
-  private final String adminKey;
   private final HttpClient http;
+  private final AdminCalls admin;
 
   // the fields below are used on the bridge socket's event loop only
   private Phase phase = Phase.FILLING;
@@ -94,10 +52,7 @@ final class TickBench {
   private int pausedWanted;
   private int steadyWanted;
   private String event;
-  private JsonObject lastFrame;
-  private Tick lastTick;
-  private final Deque<Tick> pending = new ArrayDeque<>();
-  private boolean scraping;
+  private TickScrapes scrapes;
   private final List<Tick> paused = new ArrayList<>();
   private final List<Tick> steady = new ArrayList<>();
   private Tick burst;
@@ -109,9 +64,9 @@ final class TickBench {
   TickBench(Vertx vertx, int port, String adminKey) {
     this.vertx = vertx;
     this.port = port;
-    this.adminKey = adminKey;
     this.http = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(45).setDefaultHost("127.0.0.1")
         .setDefaultPort(port).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(200).setMaxWaitQueueSize(-1));
+    this.admin = AdminCalls.over(http, adminKey);
   }
 
   JsonObject run(int waiting, int pausedTicks, int ticks, int admitPerMinute) throws Exception {
@@ -125,18 +80,15 @@ final class TickBench {
     this.pausedWanted = pausedTicks;
     this.steadyWanted = ticks;
     this.event = "bench-tick-" + System.currentTimeMillis() % 1_000_000;
-    JsonObject created = call(HttpMethod.PUT, "/api/admin/events/" + event, new JsonObject()
-        .put("name", "Tick benchmark")
-        .put("seats", new JsonObject().put("sections", new JsonArray().add(new JsonObject().put("name", "A")
-            .put("rows", 1).put("seatsPerRow", 1))))
-        // paused: every joiner waits; nobody expires or is reaped while the run lasts
-        .put("settings", new JsonObject().put("paused", true).put("gate", "on").put("stockPacing", false).put("maxActive", 1_000_000)
-            .put("admitPerMinute", admitPerMinute).put("activeSeconds", 3600).put("graceSeconds", 3600)
+    this.scrapes = new TickScrapes(http, this::handle, done::tryFail);
+    // paused: every joiner waits; nobody expires or is reaped while the run lasts
+    admin.create(event, "Tick benchmark", AdminCalls.section("A", 1, 1), new JsonObject().put("paused", true)
+            .put("gate", "on").put("stockPacing", false).put("maxActive", 1_000_000).put("admitPerMinute", admitPerMinute)
+            .put("activeSeconds", 3600).put("graceSeconds", 3600)
             // every tick's progress to the socket: the harness times each tick from it
-            .put("progressPushMillis", 0)))
+            .put("progressPushMillis", 0))
         .await(30, TimeUnit.SECONDS);
-    int events = call(HttpMethod.GET, "/api/admin/events", null).await(10, TimeUnit.SECONDS)
-        .getJsonArray("events").size();
+    int events = admin.events().await(10, TimeUnit.SECONDS).getJsonArray("events").size();
 
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(port));
@@ -251,53 +203,7 @@ final class TickBench {
       return;
     }
     lastFrameAt = System.currentTimeMillis();
-    Tick tick = new Tick(body, lastFrame);
-    lastFrame = body;
-    tick.previous = lastTick;
-    if (lastTick != null) {
-      lastTick.nextAt = tick.at;
-    }
-    lastTick = tick;
-    pending.add(tick);
-    if (scraping) {
-      // this tick's run may or may not be in the scrape under way: this tick and the next go untimed
-      tick.scrapeDone = true;
-    } else {
-      scraping = true;
-      scrape().onComplete(ar -> {
-        scraping = false;
-        if (ar.failed()) {
-          done.tryFail(ar.cause());
-          return;
-        }
-        tick.snapshot = ar.result();
-        tick.scrapedAt = System.currentTimeMillis();
-        tick.scrapeDone = true;
-        resolve();
-      });
-    }
-    resolve();
-  }
-
-  /**
-   * Ticks in the order they came, each once its own scrape is back and the next tick's message has
-   * come. A tick is timed from the scrapes after its message and after the one before: the earlier
-   * one came back before this tick started, so it cannot hold this tick's run, and this one came back
-   * before the next tick started, so it cannot hold the next one's (the node and the harness read the
-   * same clock on loopback). Anything else would be a guess, so the tick goes untimed.
-   */
-  private void resolve() {
-    while (!pending.isEmpty() && pending.peek().scrapeDone && pending.peek().nextAt != null) {
-      Tick t = pending.poll();
-      Tick before = t.previous;
-      t.previous = null;
-      if (t.snapshot != null && before != null && before.snapshot != null
-          && before.scrapedAt < t.at && t.scrapedAt < t.nextAt) {
-        t.runs = t.snapshot.count() - before.snapshot.count();
-        t.millis = Math.round((t.snapshot.seconds() - before.snapshot.seconds()) * 1e6) / 1000.0; // to the µs
-      }
-      handle(t);
-    }
+    scrapes.progress(body);
   }
 
   private void handle(Tick t) {
@@ -360,37 +266,8 @@ final class TickBench {
   }
 
   private Future<Void> settings(JsonObject change) {
-    return call(HttpMethod.PUT, "/api/admin/events/" + event + "/settings", change)
+    return admin.settings(event, change)
         .<Void>mapEmpty()
         .onFailure(done::tryFail);
-  }
-
-  private Future<Snapshot> scrape() {
-    return http.request(HttpMethod.GET, "/metrics")
-        .compose(req -> req.send().compose(resp -> resp.body()))
-        .map(body -> {
-          long count = 0;
-          double seconds = 0;
-          for (String line : body.toString().split("\n")) {
-            if (line.startsWith("foyer_redis_script_seconds_count{script=\"admit\"")) {
-              count = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            } else if (line.startsWith("foyer_redis_script_seconds_sum{script=\"admit\"")) {
-              seconds = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-          }
-          return new Snapshot(count, seconds);
-        });
-  }
-
-  private Future<JsonObject> call(HttpMethod method, String path, JsonObject body) {
-    return http.request(new RequestOptions().setMethod(method).setURI(path)
-            .putHeader("Authorization", "Bearer " + adminKey))
-        .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body.toBuffer()))
-        .compose(resp -> resp.body().map(b -> {
-          if (resp.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " answered " + resp.statusCode() + ": " + b);
-          }
-          return b.length() == 0 ? new JsonObject() : new JsonObject(b);
-        }));
   }
 }
