@@ -19,6 +19,11 @@ final class Latencies {
     values[size++] = micros;
   }
 
+  /** Forgets what was recorded (a warm-up's figures). */
+  synchronized void reset() {
+    size = 0;
+  }
+
   synchronized int count() {
     return size;
   }
