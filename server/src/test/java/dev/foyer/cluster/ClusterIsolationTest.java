@@ -5,11 +5,9 @@ import dev.foyer.support.ApiClient;
 import dev.foyer.support.NodeProcess;
 import dev.foyer.support.TestSetup;
 import dev.foyer.support.Waits;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,8 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -80,73 +78,61 @@ class ClusterIsolationTest {
   }
 
   /** One visitor joins the node's line and is admitted by that node's own ticks. */
-  private static Future<JsonObject> admittedThrough(Vertx vertx, ApiClient api, String event) {
-    return api.join(event).compose(joined -> {
-      String token = joined.bodyAsJsonObject().getString("token");
-      return Waits.until(vertx, () -> api.me(event, token).map(r -> r.bodyAsJsonObject()),
-          status -> "active".equals(status.getString("state")), 20_000);
-    });
+  private static JsonObject admittedThrough(ApiClient api, String event) throws Exception {
+    String token = await(api.join(event)).bodyAsJsonObject().getString("token");
+    return Waits.until("the visitor is admitted", 20_000, () -> await(api.me(event, token)).bodyAsJsonObject(),
+        status -> "active".equals(status.getString("state")));
   }
 
   private static final JsonObject QUEUEING = new JsonObject().put("gate", "on").put("maxActive", 1)
       .put("admitPerMinute", 0);
 
   @Test
-  void unrelatedNodesOnOneMachineNeverMeetAndEachAdmitsItsOwnLine(Vertx vertx, VertxTestContext ctx)
-      throws Exception {
+  void unrelatedNodesOnOneMachineNeverMeetAndEachAdmitsItsOwnLine(Vertx vertx) throws Exception {
     NodeProcess a = up(NodeProcess.start(setup(), null, Map.of()));
     NodeProcess b = up(NodeProcess.start(setup(), null, Map.of()));
     ApiClient apiA = api(vertx, a);
     ApiClient apiB = api(vertx, b);
     // one event id on both: joined in one cluster, one node's ticks would hold its lock for both
-    apiA.createEvent(EVENT, QUEUEING).await(10, TimeUnit.SECONDS);
-    apiB.createEvent(EVENT, QUEUEING).await(10, TimeUnit.SECONDS);
-    JsonObject inA = admittedThrough(vertx, apiA, EVENT).await(30, TimeUnit.SECONDS);
-    JsonObject inB = admittedThrough(vertx, apiB, EVENT).await(30, TimeUnit.SECONDS);
-    ctx.verify(() -> {
-      assertNotEquals(clusterName(a), clusterName(b), "each named after its own state");
-      assertTrue(a.line("Cluster '").contains("derived from the state"), a.line("Cluster '"));
-      assertTrue(a.line("foyer is up").contains("1 nodes in the cluster"), a.line("foyer is up"));
-      assertTrue(b.line("foyer is up").contains("1 nodes in the cluster"), b.line("foyer is up"));
-      assertFalse(a.logged("joined the cluster") || b.logged("joined the cluster"), "they never met");
-      assertNotNull(inA.getString("pass"));
-      assertNotNull(inB.getString("pass"));
-    });
-    ctx.completeNow();
+    await(apiA.createEvent(EVENT, QUEUEING));
+    await(apiB.createEvent(EVENT, QUEUEING));
+    JsonObject inA = admittedThrough(apiA, EVENT);
+    JsonObject inB = admittedThrough(apiB, EVENT);
+    assertNotEquals(clusterName(a), clusterName(b), "each named after its own state");
+    assertTrue(a.line("Cluster '").contains("derived from the state"), a.line("Cluster '"));
+    assertTrue(a.line("foyer is up").contains("1 nodes in the cluster"), a.line("foyer is up"));
+    assertTrue(b.line("foyer is up").contains("1 nodes in the cluster"), b.line("foyer is up"));
+    assertFalse(a.logged("joined the cluster") || b.logged("joined the cluster"), "they never met");
+    assertNotNull(inA.getString("pass"));
+    assertNotNull(inB.getString("pass"));
   }
 
   @Test
-  void nodesServingTheSameStateJoinByTheNameTheyDeriveAlike(VertxTestContext ctx) throws Exception {
+  void nodesServingTheSameStateJoinByTheNameTheyDeriveAlike() throws Exception {
     TestSetup shared = setup();
     NodeProcess a = up(NodeProcess.start(shared, null, Map.of()));
     NodeProcess b = up(NodeProcess.start(shared, null, Map.of()));
-    ctx.verify(() -> {
-      assertEquals(clusterName(a), clusterName(b));
-      assertTrue(b.line("foyer is up").contains("2 nodes in the cluster"), b.line("foyer is up"));
-      assertTrue(a.awaitLog("joined the cluster (2 nodes now)", 10_000), a.log().toString());
-    });
-    ctx.completeNow();
+    assertEquals(clusterName(a), clusterName(b));
+    assertTrue(b.line("foyer is up").contains("2 nodes in the cluster"), b.line("foyer is up"));
+    assertTrue(a.awaitLog("joined the cluster (2 nodes now)", 10_000), a.log().toString());
   }
 
   @Test
-  void aNameSharedByNodesOfOtherStateStillKeepsThemApart(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void aNameSharedByNodesOfOtherStateStillKeepsThemApart(Vertx vertx) throws Exception {
     String name = TestSetup.clusterName(ClusterIsolationTest.class);
     NodeProcess a = up(NodeProcess.start(setup(), name, Map.of()));
     NodeProcess b = NodeProcess.start(setup(), name, Map.of());
     nodes.add(b);
     Integer exit = b.awaitExit(120_000);
-    ctx.verify(() -> {
-      assertEquals(2, exit, "the newcomer refused to stay: " + b.log());
-      String refusal = b.line("refuses cluster");
-      assertNotNull(refusal, b.log().toString());
-      assertTrue(refusal.contains("serves other state"), refusal);
-      assertFalse(b.logged("foyer is up"), "it served nothing");
-      assertTrue(a.awaitLog("Refused node", 10_000), "the cluster it met says so: " + a.log());
-    });
+    assertEquals(2, exit, "the newcomer refused to stay: " + b.log());
+    String refusal = b.line("refuses cluster");
+    assertNotNull(refusal, b.log().toString());
+    assertTrue(refusal.contains("serves other state"), refusal);
+    assertFalse(b.logged("foyer is up"), "it served nothing");
+    assertTrue(a.awaitLog("Refused node", 10_000), "the cluster it met says so: " + a.log());
     ApiClient apiA = api(vertx, a);
-    apiA.createEvent(EVENT, QUEUEING).await(10, TimeUnit.SECONDS);
-    admittedThrough(vertx, apiA, EVENT).await(30, TimeUnit.SECONDS);
-    ctx.completeNow();
+    await(apiA.createEvent(EVENT, QUEUEING));
+    admittedThrough(apiA, EVENT);
   }
 
   /**
@@ -154,25 +140,21 @@ class ClusterIsolationTest {
    * nothing configured, both reading the shipped cluster.xml, as in the report.
    */
   @Test
-  void twoDevModeInstancesStayAloneAndEachAdmitsItsOwnDemo(Vertx vertx, VertxTestContext ctx,
-                                                          @TempDir Path first, @TempDir Path second)
+  void twoDevModeInstancesStayAloneAndEachAdmitsItsOwnDemo(Vertx vertx, @TempDir Path first, @TempDir Path second)
       throws Exception {
     Path shipped = Path.of("..", "cluster.xml");
     Files.copy(shipped, first.resolve("cluster.xml"));
     Files.copy(shipped, second.resolve("cluster.xml"));
     NodeProcess a = up(NodeProcess.startDevMode(first));
     NodeProcess b = up(NodeProcess.startDevMode(second));
-    JsonObject inA = admittedThrough(vertx, api(vertx, a), DemoEvent.ID).await(30, TimeUnit.SECONDS);
-    JsonObject inB = admittedThrough(vertx, api(vertx, b), DemoEvent.ID).await(30, TimeUnit.SECONDS);
-    ctx.verify(() -> {
-      assertTrue(a.line("Cluster '").contains("dev mode"), a.line("Cluster '"));
-      assertNotEquals(clusterName(a), clusterName(b));
-      assertTrue(a.line("foyer is up").contains("1 nodes in the cluster"), a.line("foyer is up"));
-      assertTrue(b.line("foyer is up").contains("1 nodes in the cluster"), b.line("foyer is up"));
-      assertFalse(a.logged("joined the cluster") || b.logged("joined the cluster"), "they never met");
-      assertNotNull(inA.getString("pass"));
-      assertNotNull(inB.getString("pass"));
-    });
-    ctx.completeNow();
+    JsonObject inA = admittedThrough(api(vertx, a), DemoEvent.ID);
+    JsonObject inB = admittedThrough(api(vertx, b), DemoEvent.ID);
+    assertTrue(a.line("Cluster '").contains("dev mode"), a.line("Cluster '"));
+    assertNotEquals(clusterName(a), clusterName(b));
+    assertTrue(a.line("foyer is up").contains("1 nodes in the cluster"), a.line("foyer is up"));
+    assertTrue(b.line("foyer is up").contains("1 nodes in the cluster"), b.line("foyer is up"));
+    assertFalse(a.logged("joined the cluster") || b.logged("joined the cluster"), "they never met");
+    assertNotNull(inA.getString("pass"));
+    assertNotNull(inB.getString("pass"));
   }
 }

@@ -7,15 +7,16 @@ import dev.foyer.support.TestNode;
 import dev.foyer.support.TestSetup;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -30,111 +31,81 @@ class PassTest {
   @RegisterExtension
   static final FoyerCluster cluster = FoyerCluster.nodes(2);
 
-  @Test
-  void anAdmittedVisitorsPassVerifiesAgainstTheJwksOfAnyNode(Vertx vertx, VertxTestContext ctx) {
-    ApiClient apiA = cluster.api(0);
-    ApiClient apiB = cluster.api(1);
-    apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120))
-        .compose(v -> apiA.join(EVENT))
-        .compose(joined -> apiB.me(EVENT, joined.bodyAsJsonObject().getString("token")))
-        .compose(status -> apiA.request(HttpMethod.GET, "/.well-known/jwks.json").send()
-            .compose(jwksA -> apiB.request(HttpMethod.GET, "/.well-known/jwks.json").send().map(jwksB -> {
-              ctx.verify(() -> {
-                JsonObject body = status.bodyAsJsonObject();
-                assertEquals("active", body.getString("state"));
-                assertEquals(jwksA.bodyAsJsonObject(), jwksB.bodyAsJsonObject(), "every node publishes the same key");
-                JsonObject jwk = jwksA.bodyAsJsonObject().getJsonArray("keys").getJsonObject(0);
-                String pass = body.getString("pass");
-                String[] parts = pass.split("\\.");
-                JsonObject header = new JsonObject(decode(parts[0]));
-                JsonObject claims = new JsonObject(decode(parts[1]));
-                assertEquals("RS256", header.getString("alg"));
-                assertEquals(jwk.getString("kid"), header.getString("kid"));
-                assertTrue(verify(jwk, parts[0] + "." + parts[1], parts[2]), "signature verifies");
-                assertFalse(verify(jwk, parts[0] + "." + parts[1].replace('A', 'B') + "x", parts[2]));
-                assertEquals("foyer", claims.getString("iss"));
-                assertEquals(EVENT, claims.getString("aud"));
-                assertEquals(body.getString("visitor"), claims.getString("sub"));
-                assertEquals(body.getLong("activeUntil") / 1000, claims.getLong("exp"));
-              });
-              return null;
-            })))
-        .onComplete(ctx.succeedingThenComplete());
+  private static JsonObject jwks(ApiClient api) {
+    return await(api.request(HttpMethod.GET, "/.well-known/jwks.json").send()).bodyAsJsonObject();
   }
 
   @Test
-  void aNodeWithAnotherSecretRefusesToStartInsteadOfMakingANewKey(Vertx vertx, VertxTestContext ctx) {
+  void anAdmittedVisitorsPassVerifiesAgainstTheJwksOfAnyNode() {
+    ApiClient apiA = cluster.api(0);
+    ApiClient apiB = cluster.api(1);
+    await(apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120)));
+    String token = await(apiA.join(EVENT)).bodyAsJsonObject().getString("token");
+    JsonObject body = await(apiB.me(EVENT, token)).bodyAsJsonObject();
+    JsonObject jwksA = jwks(apiA);
+    JsonObject jwksB = jwks(apiB);
+    assertEquals("active", body.getString("state"));
+    assertEquals(jwksA, jwksB, "every node publishes the same key");
+    JsonObject jwk = jwksA.getJsonArray("keys").getJsonObject(0);
+    String pass = body.getString("pass");
+    String[] parts = pass.split("\\.");
+    JsonObject header = new JsonObject(decode(parts[0]));
+    JsonObject claims = new JsonObject(decode(parts[1]));
+    assertEquals("RS256", header.getString("alg"));
+    assertEquals(jwk.getString("kid"), header.getString("kid"));
+    assertTrue(verify(jwk, parts[0] + "." + parts[1], parts[2]), "signature verifies");
+    assertFalse(verify(jwk, parts[0] + "." + parts[1].replace('A', 'B') + "x", parts[2]));
+    assertEquals("foyer", claims.getString("iss"));
+    assertEquals(EVENT, claims.getString("aud"));
+    assertEquals(body.getString("visitor"), claims.getString("sub"));
+    assertEquals(body.getLong("activeUntil") / 1000, claims.getLong("exp"));
+  }
+
+  @Test
+  void aNodeWithAnotherSecretRefusesToStartInsteadOfMakingANewKey() {
     ApiClient apiA = cluster.api(0);
     TestNode nodeB = cluster.node(1);
     TestSetup setup = cluster.setup();
     var foreign = setup.config().withKeys(TestSetup.ADMIN_KEY, "not-the-cluster-secret-42");
-    nodeB.undeploy()
-        .compose(v -> apiA.request(HttpMethod.GET, "/.well-known/jwks.json").send())
-        .compose(before -> nodeB.deploy(foreign)
-            .transform(started -> {
-              ctx.verify(() -> {
-                assertTrue(started.failed(), "a node that cannot open the stored key must not start");
-                assertInstanceOf(PassKeyException.class, started.cause());
-                assertTrue(started.cause().getMessage().contains("sealed under another FOYER_SECRET"),
-                    started.cause().getMessage());
-              });
-              return apiA.request(HttpMethod.GET, "/.well-known/jwks.json").send();
-            })
-            .map(after -> {
-              ctx.verify(() -> assertEquals(before.bodyAsJsonObject(), after.bodyAsJsonObject(),
-                  "the cluster's key is untouched"));
-              return null;
-            }))
-        .onComplete(ctx.succeedingThenComplete());
+    await(nodeB.undeploy());
+    JsonObject before = jwks(apiA);
+    Future<Void> started = nodeB.deploy(foreign);
+    // awaited whichever way it ends: how it ended is what is checked
+    await(started.otherwiseEmpty());
+    assertTrue(started.failed(), "a node that cannot open the stored key must not start");
+    assertInstanceOf(PassKeyException.class, started.cause());
+    assertTrue(started.cause().getMessage().contains("sealed under another FOYER_SECRET"),
+        started.cause().getMessage());
+    assertEquals(before, jwks(apiA), "the cluster's key is untouched");
   }
 
   @Test
-  void afterARotationThroughTheAdminApiEveryNodeServesBothKeysAndPassesSignedBeforeStillHold(Vertx vertx,
-                                                                                           VertxTestContext ctx) {
+  void afterARotationThroughTheAdminApiEveryNodeServesBothKeysAndPassesSignedBeforeStillHold() throws Exception {
     ApiClient apiA = cluster.api(0);
     ApiClient apiB = cluster.api(1);
-    String[] before = new String[2];
-    JsonObject[] rotated = new JsonObject[1];
-    apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120))
-        .compose(v -> apiA.admitted(EVENT))
-        .compose(visitor -> {
-          before[0] = visitor.getString("pass");
-          before[1] = visitor.getString("token");
-          return apiA.request(HttpMethod.POST, "/api/admin/pass-keys/rotate").send()
-              .compose(r -> r.statusCode() != 401 ? Future.failedFuture("a rotate without the admin key must get 401")
-                  : Future.succeededFuture());
-        })
-        .compose(v -> apiA.admin(HttpMethod.POST, "/api/admin/pass-keys/rotate").send())
-        .compose(rotation -> {
-          rotated[0] = rotation.bodyAsJsonObject();
-          ctx.verify(() -> assertEquals(200, rotation.statusCode(), rotation.bodyAsString()));
-          // node B hears of it on the event bus, no restart
-          return Waits.until(vertx, () -> apiB.request(HttpMethod.GET, "/.well-known/jwks.json").send()
-              .map(r -> r.bodyAsJsonObject()), set -> set.getJsonArray("keys").size() == 2, 5000);
-        })
-        .compose(jwks -> apiB.hold(EVENT, before[0], "A-1-1")
-            .compose(held -> apiB.me(EVENT, before[1]).map(status -> {
-              ctx.verify(() -> {
-                assertEquals(rotated[0].getString("current"), jwks.getJsonArray("keys").getJsonObject(0).getString("kid"));
-                assertEquals(rotated[0].getString("previous"), jwks.getJsonArray("keys").getJsonObject(1).getString("kid"));
-                assertEquals(201, held.statusCode(), "a pass signed before the rotation still holds seats: "
-                    + held.bodyAsString());
-                String fresh = status.bodyAsJsonObject().getString("pass");
-                assertEquals(rotated[0].getString("current"),
-                    new JsonObject(decode(fresh.split("\\.")[0])).getString("kid"), "node B signs with the new key");
-                assertEquals(status.bodyAsJsonObject().getString("visitor"),
-                    Jwks.verifiedClaims(jwks, fresh).getString("sub"));
-                assertEquals(status.bodyAsJsonObject().getString("visitor"),
-                    Jwks.verifiedClaims(jwks, before[0]).getString("sub"));
-              });
-              return null;
-            })))
-        .onComplete(ctx.succeedingThenComplete());
-  }
-
-  private static io.vertx.core.Future<Void> restart(TestNode node) {
-    var config = node.config();
-    return node.undeploy().compose(v -> node.deploy(config));
+    await(apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("activeSeconds", 120)));
+    JsonObject visitor = await(apiA.admitted(EVENT));
+    String passBefore = visitor.getString("pass");
+    String token = visitor.getString("token");
+    assertEquals(401, await(apiA.request(HttpMethod.POST, "/api/admin/pass-keys/rotate").send()).statusCode(),
+        "a rotate without the admin key must get 401");
+    HttpResponse<Buffer> rotation = await(apiA.admin(HttpMethod.POST, "/api/admin/pass-keys/rotate").send());
+    JsonObject rotated = rotation.bodyAsJsonObject();
+    assertEquals(200, rotation.statusCode(), rotation.bodyAsString());
+    // node B hears of it on the event bus, no restart
+    JsonObject jwks = Waits.until("node B serves both keys", 5000, () -> jwks(apiB),
+        set -> set.getJsonArray("keys").size() == 2);
+    HttpResponse<Buffer> held = await(apiB.hold(EVENT, passBefore, "A-1-1"));
+    JsonObject status = await(apiB.me(EVENT, token)).bodyAsJsonObject();
+    assertEquals(rotated.getString("current"), jwks.getJsonArray("keys").getJsonObject(0).getString("kid"));
+    assertEquals(rotated.getString("previous"), jwks.getJsonArray("keys").getJsonObject(1).getString("kid"));
+    assertEquals(201, held.statusCode(), "a pass signed before the rotation still holds seats: "
+        + held.bodyAsString());
+    String fresh = status.getString("pass");
+    assertEquals(rotated.getString("current"),
+        new JsonObject(decode(fresh.split("\\.")[0])).getString("kid"), "node B signs with the new key");
+    assertEquals(status.getString("visitor"), Jwks.verifiedClaims(jwks, fresh).getString("sub"));
+    assertEquals(status.getString("visitor"), Jwks.verifiedClaims(jwks, passBefore).getString("sub"));
   }
 
   private static String decode(String part) {

@@ -4,12 +4,9 @@ import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
 import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.Waits;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -22,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -53,186 +51,135 @@ class AwayTest {
   }
 
   @Test
-  void anAwayVisitorKeepsThePlaceIsSteppedOverAndIsLetInAtTheNextTickOnceBack(Vertx vertx, VertxTestContext ctx) {
+  void anAwayVisitorKeepsThePlaceIsSteppedOverAndIsLetInAtTheNextTickOnceBack(Vertx vertx) throws Exception {
     ApiClient api = cluster.api();
-    List<JsonObject> v = new ArrayList<>();
-    BridgeClient[] sockets = new BridgeClient[3];
-    api.createEvent(EVENT, ONE_SLOT.copy())
-        .compose(x -> joinAll(api, v, 3))
-        // the first never opens a socket nor asks: away after a second; the other two stay connected
-        .compose(x -> connect(vertx, v.get(1)).map(b -> sockets[1] = b))
-        .compose(x -> connect(vertx, v.get(2)).map(b -> sockets[2] = b))
-        .compose(x -> Waits.until(vertx, () -> isAway(v.get(0)), away -> away, 10_000))
-        .compose(x -> api.putEvent(EVENT, new JsonObject().put("paused", false)))
-        .compose(x -> sockets[1].nextMessage(address(v.get(1)), "admitted", 10_000))
-        // the third moves up to 2, not 1: the away visitor is still ahead, positions count them
-        .compose(x -> Waits.until(vertx, () -> lastRank(sockets[2], v.get(2)), r -> r.getLong("position") == 2,
-            10_000))
-        .compose(x -> Future.all(isAway(v.get(0)), gone(v.get(0))))
-        .compose(all -> {
-          ctx.verify(() -> {
-            assertTrue(all.<Boolean>resultAt(0), "stepped over, still away");
-            assertNull(all.resultAt(1), "and still in line");
-          });
-          // back with a socket: the register answers the place, kept
-          return connect(vertx, v.get(0)).map(b -> sockets[0] = b);
-        })
-        .compose(x -> lastRank(sockets[0], v.get(0)))
-        .compose(rank -> {
-          ctx.verify(() -> assertEquals(1L, rank.getLong("position"), "back at the front of the line"));
-          return isAway(v.get(0));
-        })
-        .compose(away -> {
-          ctx.verify(() -> assertFalse(away, "present again"));
-          // the slot frees: the one back gets it at the next tick, ahead of the one who waited connected
-          return api.leave(EVENT, v.get(1).getString("token"));
-        })
-        .compose(x -> sockets[0].nextMessage(address(v.get(0)), "admitted", 10_000))
-        .compose(x -> me(v.get(2)))
-        .onComplete(ctx.succeeding(third -> ctx.verify(() -> {
-          assertEquals("waiting", third.getString("state"));
-          assertEquals(1L, third.getLong("position"));
-          ctx.completeNow();
-        })));
+    await(api.createEvent(EVENT, ONE_SLOT.copy()));
+    List<JsonObject> v = joinAll(api, 3);
+    // the first never opens a socket nor asks: away after a second; the other two stay connected
+    BridgeClient second = connect(vertx, v.get(1));
+    BridgeClient third = connect(vertx, v.get(2));
+    Waits.until("the first is away", 10_000, () -> isAway(v.get(0)));
+    await(api.putEvent(EVENT, new JsonObject().put("paused", false)));
+    await(second.nextMessage(address(v.get(1)), "admitted", 10_000));
+    // the third moves up to 2, not 1: the away visitor is still ahead, positions count them
+    Waits.until("the third moves up to 2", 10_000, () -> lastRank(third, v.get(2)).getLong("position") == 2);
+    assertTrue(isAway(v.get(0)), "stepped over, still away");
+    assertNull(gone(v.get(0)), "and still in line");
+
+    // back with a socket: the register answers the place, kept
+    BridgeClient first = connect(vertx, v.get(0));
+    assertEquals(1L, lastRank(first, v.get(0)).getLong("position"), "back at the front of the line");
+    assertFalse(isAway(v.get(0)), "present again");
+    // the slot frees: the one back gets it at the next tick, ahead of the one who waited connected
+    await(api.leave(EVENT, v.get(1).getString("token")));
+    await(first.nextMessage(address(v.get(0)), "admitted", 10_000));
+    JsonObject stillWaiting = me(v.get(2));
+    assertEquals("waiting", stillWaiting.getString("state"));
+    assertEquals(1L, stillWaiting.getLong("position"));
   }
 
   @Test
-  void aVisitorBackByAskingIsToldThePlaceWasKeptOnceAndTheTurnThatPassedIsTheirs(Vertx vertx,
-                                                                               VertxTestContext ctx) {
+  void aVisitorBackByAskingIsToldThePlaceWasKeptOnceAndTheTurnThatPassedIsTheirs(Vertx vertx) throws Exception {
     ApiClient api = cluster.api();
-    List<JsonObject> v = new ArrayList<>();
-    BridgeClient[] second = new BridgeClient[1];
-    api.createEvent(EVENT, ONE_SLOT.copy().put("awaySeconds", 120))
-        .compose(x -> joinAll(api, v, 2))
-        .compose(x -> connect(vertx, v.get(1)).map(b -> second[0] = b))
-        .compose(x -> Waits.until(vertx, () -> isAway(v.get(0)), away -> away, 10_000))
-        .compose(x -> api.rejoin(EVENT, v.get(0).getString("token")).map(HttpResponse::bodyAsJsonObject))
-        .compose(back -> {
-          ctx.verify(() -> {
-            assertEquals("waiting", back.getString("state"));
-            assertEquals(1L, back.getLong("position"));
-            assertEquals(Boolean.TRUE, back.getBoolean("returned"), "told the place was kept");
-            assertEquals(120, back.getInteger("awaySeconds"), "and how long one may be away");
-          });
-          return me(v.get(0));
-        })
-        .compose(again -> {
-          ctx.verify(() -> assertNull(again.getValue("returned"), "said once, on return"));
-          return api.putEvent(EVENT, new JsonObject().put("paused", false));
-        })
-        // kept present by asking; the turn is theirs, not the connected visitor's behind
-        .compose(x -> Waits.until(vertx, () -> me(v.get(0)), s -> "active".equals(s.getString("state")), 10_000))
-        .compose(x -> me(v.get(1)))
-        .onComplete(ctx.succeeding(behind -> ctx.verify(() -> {
-          assertEquals("waiting", behind.getString("state"));
-          assertEquals(1L, behind.getLong("position"));
-          ctx.completeNow();
-        })));
+    await(api.createEvent(EVENT, ONE_SLOT.copy().put("awaySeconds", 120)));
+    List<JsonObject> v = joinAll(api, 2);
+    connect(vertx, v.get(1));
+    Waits.until("the first is away", 10_000, () -> isAway(v.get(0)));
+    JsonObject back = await(api.rejoin(EVENT, v.get(0).getString("token"))).bodyAsJsonObject();
+    assertEquals("waiting", back.getString("state"));
+    assertEquals(1L, back.getLong("position"));
+    assertEquals(Boolean.TRUE, back.getBoolean("returned"), "told the place was kept");
+    assertEquals(120, back.getInteger("awaySeconds"), "and how long one may be away");
+    assertNull(me(v.get(0)).getValue("returned"), "said once, on return");
+    await(api.putEvent(EVENT, new JsonObject().put("paused", false)));
+    // kept present by asking; the turn is theirs, not the connected visitor's behind
+    Waits.until("the first is admitted", 10_000, () -> "active".equals(me(v.get(0)).getString("state")));
+    JsonObject behind = me(v.get(1));
+    assertEquals("waiting", behind.getString("state"));
+    assertEquals(1L, behind.getLong("position"));
   }
 
   @Test
-  void aVisitorAwayPastAwaySecondsLosesThePlace(Vertx vertx, VertxTestContext ctx) {
+  void aVisitorAwayPastAwaySecondsLosesThePlace(Vertx vertx) throws Exception {
     ApiClient api = cluster.api();
-    List<JsonObject> v = new ArrayList<>();
-    api.createEvent(EVENT, ONE_SLOT.copy().put("awaySeconds", 3))
-        .compose(x -> joinAll(api, v, 2))
-        .compose(x -> connect(vertx, v.get(1)))
-        .compose(x -> Waits.until(vertx, () -> isAway(v.get(0)), away -> away, 10_000))
-        .compose(x -> {
-          long awaySince = System.currentTimeMillis();
-          return Waits.until(vertx, () -> gone(v.get(0)), "disconnected"::equals, 15_000)
-              .map(reason -> System.currentTimeMillis() - awaySince);
-        })
-        .compose(after -> {
-          ctx.verify(() -> assertTrue(after >= 1000, "away for a while first (" + after + " ms)"));
-          return Future.all(me(v.get(0)), me(v.get(1)));
-        })
-        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-          JsonObject first = all.resultAt(0);
-          JsonObject second = all.resultAt(1);
-          assertEquals("gone", first.getString("state"));
-          assertEquals("disconnected", first.getString("reason"));
-          assertEquals(1L, second.getLong("position"), "the one behind moved up");
-          ctx.completeNow();
-        })));
+    await(api.createEvent(EVENT, ONE_SLOT.copy().put("awaySeconds", 3)));
+    List<JsonObject> v = joinAll(api, 2);
+    connect(vertx, v.get(1));
+    Waits.until("the first is away", 10_000, () -> isAway(v.get(0)));
+    long awaySince = System.currentTimeMillis();
+    Waits.until("the first lost the place", 15_000, () -> "disconnected".equals(gone(v.get(0))));
+    long after = System.currentTimeMillis() - awaySince;
+    assertTrue(after >= 1000, "away for a while first (" + after + " ms)");
+    JsonObject first = me(v.get(0));
+    JsonObject second = me(v.get(1));
+    assertEquals("gone", first.getString("state"));
+    assertEquals("disconnected", first.getString("reason"));
+    assertEquals(1L, second.getLong("position"), "the one behind moved up");
   }
 
   @Test
-  void anAdmittedVisitorNotSeenPastGraceSecondsFreesTheSlotForTheNextPresentVisitor(Vertx vertx,
-                                                                                   VertxTestContext ctx) {
+  void anAdmittedVisitorNotSeenPastGraceSecondsFreesTheSlotForTheNextPresentVisitor(Vertx vertx) throws Exception {
     ApiClient api = cluster.api();
-    List<JsonObject> v = new ArrayList<>();
-    BridgeClient[] second = new BridgeClient[1];
-    BridgeClient[] first = new BridgeClient[1];
-    api.createEvent(EVENT, ONE_SLOT.copy())
-        .compose(x -> joinAll(api, v, 2))
-        .compose(x -> connect(vertx, v.get(0)).map(b -> first[0] = b))
-        .compose(x -> connect(vertx, v.get(1)).map(b -> second[0] = b))
-        .compose(x -> api.putEvent(EVENT, new JsonObject().put("paused", false)))
-        .compose(x -> first[0].nextMessage(address(v.get(0)), "admitted", 10_000))
-        // admitted, then gone for good (the page closed)
-        .compose(x -> first[0].close())
-        .compose(x -> second[0].nextMessage(address(v.get(1)), "admitted", 15_000))
-        .compose(x -> Future.all(gone(v.get(0)), api.stats(EVENT)))
-        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-          assertEquals("disconnected", all.resultAt(0), "away does not apply to an admitted visitor");
-          assertEquals(1L, all.<JsonObject>resultAt(1).getLong("active"), "the slot went to the next one");
-          ctx.completeNow();
-        })));
+    await(api.createEvent(EVENT, ONE_SLOT.copy()));
+    List<JsonObject> v = joinAll(api, 2);
+    BridgeClient first = connect(vertx, v.get(0));
+    BridgeClient second = connect(vertx, v.get(1));
+    await(api.putEvent(EVENT, new JsonObject().put("paused", false)));
+    await(first.nextMessage(address(v.get(0)), "admitted", 10_000));
+    // admitted, then gone for good (the page closed)
+    await(first.close());
+    await(second.nextMessage(address(v.get(1)), "admitted", 15_000));
+    assertEquals("disconnected", gone(v.get(0)), "away does not apply to an admitted visitor");
+    assertEquals(1L, await(api.stats(EVENT)).getLong("active"), "the slot went to the next one");
   }
 
-  private Future<Void> joinAll(ApiClient api, List<JsonObject> into, int n) {
-    Future<Void> chain = Future.succeededFuture();
+  /** {@code n} visitors joined one after another, in line in that order. */
+  private List<JsonObject> joinAll(ApiClient api, int n) {
+    List<JsonObject> joined = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      chain = chain.compose(x -> api.join(EVENT)).map(r -> {
-        into.add(r.bodyAsJsonObject());
-        return null;
-      });
+      joined.add(await(api.join(EVENT)).bodyAsJsonObject());
     }
-    return chain;
+    return joined;
   }
 
-  private Future<BridgeClient> connect(Vertx vertx, JsonObject visitor) {
-    return BridgeClient.connect(vertx, cluster.node().port()).compose(b -> {
-      bridges.add(b);
-      return b.registerVisitor(visitor.getString("visitor"), visitor.getString("token")).map(b);
-    });
+  private BridgeClient connect(Vertx vertx, JsonObject visitor) {
+    BridgeClient b = await(BridgeClient.connect(vertx, cluster.node().port()));
+    bridges.add(b);
+    await(b.registerVisitor(visitor.getString("visitor"), visitor.getString("token")));
+    return b;
   }
 
   /** The latest rank frame the socket got for the visitor, waiting for the first one if none came yet. */
-  private Future<JsonObject> lastRank(BridgeClient socket, JsonObject visitor) {
+  private JsonObject lastRank(BridgeClient socket, JsonObject visitor) {
     String address = address(visitor);
-    return socket.next(f -> address.equals(f.getString("address")) && f.getJsonObject("body") != null
-            && "rank".equals(f.getJsonObject("body").getString("type")), 5_000)
-        .map(first -> {
-          JsonObject last = first.getJsonObject("body");
-          for (JsonObject f : socket.received()) {
-            if (address.equals(f.getString("address")) && f.getJsonObject("body") != null
-                && "rank".equals(f.getJsonObject("body").getString("type"))) {
-              last = f.getJsonObject("body");
-            }
-          }
-          return last;
-        });
+    JsonObject last = await(socket.next(f -> address.equals(f.getString("address")) && f.getJsonObject("body") != null
+        && "rank".equals(f.getJsonObject("body").getString("type")), 5_000)).getJsonObject("body");
+    for (JsonObject f : socket.received()) {
+      if (address.equals(f.getString("address")) && f.getJsonObject("body") != null
+          && "rank".equals(f.getJsonObject("body").getString("type"))) {
+        last = f.getJsonObject("body");
+      }
+    }
+    return last;
   }
 
   private static String address(JsonObject visitor) {
     return "foyer.visitor." + visitor.getString("visitor");
   }
 
-  private Future<JsonObject> me(JsonObject visitor) {
-    return cluster.api().me(EVENT, visitor.getString("token")).map(HttpResponse::bodyAsJsonObject);
+  private JsonObject me(JsonObject visitor) {
+    return await(cluster.api().me(EVENT, visitor.getString("token"))).bodyAsJsonObject();
   }
 
   /** Read straight from Redis, so looking does not renew the visitor's presence. */
-  private Future<Boolean> isAway(JsonObject visitor) {
-    return cluster.redis().send(Request.cmd(Command.ZSCORE).arg(key("away")).arg(visitor.getString("visitor")))
-        .map(r -> r != null);
+  private boolean isAway(JsonObject visitor) {
+    return await(cluster.redis().send(Request.cmd(Command.ZSCORE).arg(key("away")).arg(visitor.getString("visitor"))))
+        != null;
   }
 
-  private Future<String> gone(JsonObject visitor) {
-    return cluster.redis().send(Request.cmd(Command.HGET).arg(key("gone")).arg(visitor.getString("visitor")))
-        .map(r -> r == null ? null : r.toString());
+  private String gone(JsonObject visitor) {
+    Response r = await(cluster.redis().send(Request.cmd(Command.HGET).arg(key("gone")).arg(visitor.getString("visitor"))));
+    return r == null ? null : r.toString();
   }
 
   private String key(String name) {

@@ -3,14 +3,13 @@ package dev.foyer.queue;
 import dev.foyer.line.ShuffleOrder;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.FoyerCluster;
+import dev.foyer.support.Waits;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -22,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -43,111 +43,87 @@ class OpeningTest {
    * pre-queue); {@link #openNow} brings the opening forward once they are. Nobody is admitted, so
    * the line only moves in.
    */
-  private Future<Instant> createOpening(String order) {
+  private Instant createOpening(String order) {
     Instant opensAt = Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     JsonObject body = new JsonObject().put("name", "Midnight sale").put("opensAt", opensAt.toString())
         .put("seats", ApiClient.layout(2, 2))
         .put("settings", new JsonObject().put("opening", order).put("paused", true).put("gate", "on"));
-    return cluster.api().admin(HttpMethod.PUT, "/api/admin/events/" + EVENT).sendJsonObject(body).map(opensAt);
+    await(cluster.api().admin(HttpMethod.PUT, "/api/admin/events/" + EVENT).sendJsonObject(body));
+    return opensAt;
   }
 
   /** The opening brought forward to now (an admin's partial update: the layout and settings stay). */
-  private Future<Void> openNow() {
-    return cluster.api().admin(HttpMethod.PUT, "/api/admin/events/" + EVENT)
-        .sendJsonObject(new JsonObject().put("opensAt", Instant.now().toString())).mapEmpty();
+  private void openNow() {
+    await(cluster.api().admin(HttpMethod.PUT, "/api/admin/events/" + EVENT)
+        .sendJsonObject(new JsonObject().put("opensAt", Instant.now().toString())));
   }
 
-  private Future<List<JsonObject>> joinMany(int n) {
+  private List<JsonObject> joinMany(int n) {
     ApiClient api = cluster.api();
     List<Future<HttpResponse<Buffer>>> joins = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       joins.add(api.join(EVENT));
     }
-    return Future.all(joins).map(all -> joins.stream().map(f -> f.result().bodyAsJsonObject()).toList());
+    await(Future.all(joins));
+    return joins.stream().map(f -> f.result().bodyAsJsonObject()).toList();
   }
 
-  private Future<List<String>> zrange(String key) {
+  private List<String> zrange(String key) {
     String name = cluster.setup().prefix() + ":{" + EVENT + "}:" + key;
-    return cluster.redis().send(Request.cmd(Command.ZRANGE).arg(name).arg(0).arg(-1))
-        .map(r -> {
-          List<String> out = new ArrayList<>();
-          for (Response item : r) {
-            out.add(item.toString());
-          }
-          return out;
-        });
+    List<String> out = new ArrayList<>();
+    for (Response item : await(cluster.redis().send(Request.cmd(Command.ZRANGE).arg(name).arg(0).arg(-1)))) {
+      out.add(item.toString());
+    }
+    return out;
   }
 
-  private Future<JsonObject> event() {
-    return cluster.api().request(HttpMethod.GET, "/api/events/" + EVENT).send().map(HttpResponse::bodyAsJsonObject);
+  private JsonObject event() {
+    return await(cluster.api().request(HttpMethod.GET, "/api/events/" + EVENT).send()).bodyAsJsonObject();
   }
 
-  private Future<Void> untilOpened(Vertx vertx) {
-    return AdmissionTest.pollUntil(vertx, this::event, e -> e.getJsonObject("opening").getBoolean("opened"), 15_000)
-        .mapEmpty();
+  private void untilOpened() throws Exception {
+    Waits.until("the event opened", 15_000, () -> event().getJsonObject("opening").getBoolean("opened"));
   }
 
   @Test
-  void fifoKeepsArrivalOrderAndLaterJoinersComeAfterEveryone(Vertx vertx, VertxTestContext ctx) {
-    List<String> arrival = new ArrayList<>();
-    List<JsonObject> late = new ArrayList<>();
-    createOpening("fifo")
-        .compose(opensAt -> joinMany(EARLY).map(early -> {
-          ctx.verify(() -> {
-            JsonObject one = early.get(0);
-            assertEquals("waiting", one.getString("state"));
-            assertNull(one.getValue("position"), "no position before the opening");
-            assertEquals(opensAt.toString(), one.getString("opensAt"));
-          });
-          return null;
-        }))
-        .compose(v -> zrange("prequeue")).map(arrival::addAll)
-        .compose(v -> openNow())
-        .compose(v -> untilOpened(vertx))
-        .compose(v -> joinMany(10)).map(late::addAll)
-        .compose(v -> zrange("waiting"))
-        .onComplete(ctx.succeeding(line -> ctx.verify(() -> {
-          assertEquals(EARLY, arrival.size());
-          assertEquals(arrival, line.subList(0, EARLY), "the pre-queue keeps its arrival order");
-          late.forEach(l -> assertTrue(l.getLong("position") > EARLY, "a later joiner comes after all: " + l));
-          ctx.completeNow();
-        })));
+  void fifoKeepsArrivalOrderAndLaterJoinersComeAfterEveryone() throws Exception {
+    Instant opensAt = createOpening("fifo");
+    JsonObject one = joinMany(EARLY).get(0);
+    assertEquals("waiting", one.getString("state"));
+    assertNull(one.getValue("position"), "no position before the opening");
+    assertEquals(opensAt.toString(), one.getString("opensAt"));
+    List<String> arrival = zrange("prequeue");
+    openNow();
+    untilOpened();
+    List<JsonObject> late = joinMany(10);
+    List<String> line = zrange("waiting");
+    assertEquals(EARLY, arrival.size());
+    assertEquals(arrival, line.subList(0, EARLY), "the pre-queue keeps its arrival order");
+    late.forEach(l -> assertTrue(l.getLong("position") > EARLY, "a later joiner comes after all: " + l));
   }
 
   @Test
-  void shuffleGivesTheOrderThePublishedSeedReproducesExactly(Vertx vertx, VertxTestContext ctx) {
-    List<String> arrival = new ArrayList<>();
-    String[] commitment = new String[1];
-    List<JsonObject> late = new ArrayList<>();
-    createOpening("shuffle")
-        .compose(opensAt -> joinMany(EARLY))
-        .compose(v -> event()).map(before -> {
-          ctx.verify(() -> {
-            JsonObject opening = before.getJsonObject("opening");
-            assertEquals("shuffle", opening.getString("order"));
-            assertFalse(opening.getBoolean("opened"));
-            assertFalse(opening.containsKey("seed"), "the seed stays secret until the opening");
-            commitment[0] = opening.getString("commitment");
-            assertEquals(64, commitment[0].length());
-          });
-          return null;
-        })
-        .compose(v -> zrange("prequeue")).map(arrival::addAll)
-        .compose(v -> openNow())
-        .compose(v -> untilOpened(vertx))
-        .compose(v -> joinMany(10)).map(late::addAll)
-        .compose(v -> event().compose(after -> zrange("waiting").map(line -> {
-          ctx.verify(() -> {
-            String seed = after.getJsonObject("opening").getString("seed");
-            assertEquals(commitment[0], ShuffleOrder.commitment(seed), "the seed matches the commitment");
-            List<String> recomputed = ShuffleOrder.order(seed, arrival);
-            assertEquals(recomputed, line.subList(0, EARLY), "the published seed reproduces the order exactly");
-            assertNotEquals(arrival, line.subList(0, EARLY), "arriving early gave no edge");
-            late.forEach(l -> assertTrue(l.getLong("position") > EARLY, "a later joiner comes after all: " + l));
-          });
-          return null;
-        })))
-        .onComplete(ctx.succeedingThenComplete());
+  void shuffleGivesTheOrderThePublishedSeedReproducesExactly() throws Exception {
+    createOpening("shuffle");
+    joinMany(EARLY);
+    JsonObject opening = event().getJsonObject("opening");
+    assertEquals("shuffle", opening.getString("order"));
+    assertFalse(opening.getBoolean("opened"));
+    assertFalse(opening.containsKey("seed"), "the seed stays secret until the opening");
+    String commitment = opening.getString("commitment");
+    assertEquals(64, commitment.length());
+    List<String> arrival = zrange("prequeue");
+    openNow();
+    untilOpened();
+    List<JsonObject> late = joinMany(10);
+    JsonObject after = event();
+    List<String> line = zrange("waiting");
+    String seed = after.getJsonObject("opening").getString("seed");
+    assertEquals(commitment, ShuffleOrder.commitment(seed), "the seed matches the commitment");
+    List<String> recomputed = ShuffleOrder.order(seed, arrival);
+    assertEquals(recomputed, line.subList(0, EARLY), "the published seed reproduces the order exactly");
+    assertNotEquals(arrival, line.subList(0, EARLY), "arriving early gave no edge");
+    late.forEach(l -> assertTrue(l.getLong("position") > EARLY, "a later joiner comes after all: " + l));
   }
 
 }

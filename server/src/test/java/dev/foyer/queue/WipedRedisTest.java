@@ -3,14 +3,11 @@ package dev.foyer.queue;
 import dev.foyer.support.BridgeClient;
 import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.Waits;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +16,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,73 +44,61 @@ class WipedRedisTest {
     }
   }
 
-  private Future<Boolean> marked(String event) {
-    return cluster.redis().send(Request.cmd(Command.HEXISTS).arg(cluster.setup().prefix() + ":{" + event + "}:meta").arg("generation"))
-        .map(r -> r.toInteger() == 1);
+  private boolean marked(String event) {
+    return await(cluster.redis().send(Request.cmd(Command.HEXISTS)
+        .arg(cluster.setup().prefix() + ":{" + event + "}:meta").arg("generation"))).toInteger() == 1;
   }
 
-  private Future<String> resets(String event) {
-    return cluster.api().request(HttpMethod.GET, "/metrics").send().map(r -> r.bodyAsString().lines()
+  private String resets(String event) {
+    return await(cluster.api().request(HttpMethod.GET, "/metrics").send()).bodyAsString().lines()
         .filter(l -> l.startsWith("foyer_redis_resets_total{") && l.contains("event=\"" + event + "\""))
-        .findFirst().orElse("none"));
+        .findFirst().orElse("none");
   }
 
   @Test
-  void aWipedRedisIsNoticedSalesAreKeptAndEveryoneConnectedIsToldToJoinAgain(Vertx vertx, VertxTestContext ctx) {
+  void aWipedRedisIsNoticedSalesAreKeptAndEveryoneConnectedIsToldToJoinAgain(Vertx vertx) throws Exception {
+    await(cluster.api().createEvent(EVENT, new JsonObject().put("gate", "off").put("admitPerMinute", 0)
+        .put("activeSeconds", 120)));
+    await(cluster.api().createEvent(QUIET, new JsonObject()));
+    String pass = await(cluster.api().admitted(EVENT)).getString("pass");
+    String holdId = await(cluster.api().hold(EVENT, pass, "A-1-1")).bodyAsJsonObject().getString("holdId");
+    await(cluster.api().confirm(EVENT, pass, holdId));
+    await(cluster.api().putEvent(EVENT, new JsonObject().put("gate", "on").put("paused", true)));
     List<JsonObject> waiting = new ArrayList<>();
-    String[] pass = new String[1];
-    cluster.api().createEvent(EVENT, new JsonObject().put("gate", "off").put("admitPerMinute", 0).put("activeSeconds", 120))
-        .compose(v -> cluster.api().createEvent(QUIET, new JsonObject()))
-        .compose(v -> cluster.api().admitted(EVENT))
-        .compose(buyer -> {
-          pass[0] = buyer.getString("pass");
-          return cluster.api().hold(EVENT, pass[0], "A-1-1");
-        })
-        .compose(held -> cluster.api().confirm(EVENT, pass[0], held.bodyAsJsonObject().getString("holdId")))
-        .compose(sold -> cluster.api().putEvent(EVENT, new JsonObject().put("gate", "on").put("paused", true)))
-        .compose(v -> cluster.api().join(EVENT)).map(r -> waiting.add(r.bodyAsJsonObject()))
-        .compose(v -> cluster.api().join(EVENT)).map(r -> waiting.add(r.bodyAsJsonObject()))
-        .compose(v -> BridgeClient.connect(vertx, cluster.node().port()))
-        .compose(b -> {
-          bridge = b;
-          JsonObject second = waiting.get(1);
-          return b.registerVisitor(second.getString("visitor"), second.getString("token"))
-              .compose(x -> b.nextMessage("foyer.visitor." + second.getString("visitor"), "rank", 5000));
-        })
-        .compose(rank -> Waits.until(vertx, () -> marked(EVENT).compose(a -> marked(QUIET).map(b -> a && b)),
-            both -> both, 10_000))
-        // what a Redis restarted without its data looks like to foyer: none of this test's keys
-        .compose(v -> cluster.setup().redisKeys(cluster.redis()).compose(keys -> {
-          Request del = Request.cmd(Command.DEL);
-          keys.forEach(del::arg);
-          return cluster.redis().send(del);
-        }))
-        .compose(v -> bridge.nextMessage("foyer.visitor." + waiting.get(1).getString("visitor"), "gone", 10_000))
-        .compose(gone -> Waits.until(vertx, () -> cluster.api().seatStatuses(EVENT), seats -> "sold".equals(seats.get("A-1-1")),
-                10_000)
-            .compose(seats -> cluster.api().join(EVENT))
-            .compose(rejoin -> resets(EVENT).compose(wiped -> resets(QUIET).map(quiet -> {
-              ctx.verify(() -> {
-                assertEquals("reset", gone.getString("reason"), "told what happened, never left a stale position");
-                assertEquals("waiting", rejoin.bodyAsJsonObject().getString("state"));
-                assertEquals(1L, rejoin.bodyAsJsonObject().getLong("position"), "the line starts again");
-                assertTrue(wiped.endsWith(" 1.0"), "one reset counted: " + wiped);
-                assertTrue(quiet.endsWith(" 1.0"), "every event's loss is noticed, one alarm each: " + quiet);
-              });
-              return null;
-            }))))
-        .onComplete(ctx.succeedingThenComplete());
+    waiting.add(await(cluster.api().join(EVENT)).bodyAsJsonObject());
+    waiting.add(await(cluster.api().join(EVENT)).bodyAsJsonObject());
+    bridge = await(BridgeClient.connect(vertx, cluster.node().port()));
+    JsonObject second = waiting.get(1);
+    String address = "foyer.visitor." + second.getString("visitor");
+    await(bridge.registerVisitor(second.getString("visitor"), second.getString("token")));
+    await(bridge.nextMessage(address, "rank", 5000));
+    Waits.until("both events are marked", 10_000, () -> marked(EVENT) && marked(QUIET));
+
+    // what a Redis restarted without its data looks like to foyer: none of this test's keys
+    Request del = Request.cmd(Command.DEL);
+    await(cluster.setup().redisKeys(cluster.redis())).forEach(del::arg);
+    await(cluster.redis().send(del));
+
+    JsonObject gone = await(bridge.nextMessage(address, "gone", 10_000));
+    Waits.until("the seat sold before the wipe shows sold", 10_000, () -> {
+      Map<String, String> seats = await(cluster.api().seatStatuses(EVENT));
+      return "sold".equals(seats.get("A-1-1"));
+    });
+    JsonObject rejoin = await(cluster.api().join(EVENT)).bodyAsJsonObject();
+    String wiped = resets(EVENT);
+    String quiet = resets(QUIET);
+    assertEquals("reset", gone.getString("reason"), "told what happened, never left a stale position");
+    assertEquals("waiting", rejoin.getString("state"));
+    assertEquals(1L, rejoin.getLong("position"), "the line starts again");
+    assertTrue(wiped.endsWith(" 1.0"), "one reset counted: " + wiped);
+    assertTrue(quiet.endsWith(" 1.0"), "every event's loss is noticed, one alarm each: " + quiet);
   }
 
   @Test
-  void aNewEventIsMarkedWithoutAnAlarm(Vertx vertx, VertxTestContext ctx) {
+  void aNewEventIsMarkedWithoutAnAlarm() throws Exception {
     String fresh = "first-night";
-    cluster.api().createEvent(fresh, new JsonObject())
-        .compose(v -> Waits.until(vertx, () -> marked(fresh), done -> done, 10_000))
-        .compose(v -> resets(fresh))
-        .onComplete(ctx.succeeding(line -> ctx.verify(() -> {
-          assertEquals("none", line, "a first marking is no reset");
-          ctx.completeNow();
-        })));
+    await(cluster.api().createEvent(fresh, new JsonObject()));
+    Waits.until("the new event is marked", 10_000, () -> marked(fresh));
+    assertEquals("none", resets(fresh), "a first marking is no reset");
   }
 }

@@ -65,4 +65,28 @@ public final class Waits {
       Thread.sleep(100);
     }
   }
+
+  /** A read a blocking test repeats; it may itself block (an HTTP call awaited) and throw. */
+  @FunctionalInterface
+  public interface Read<T> {
+    T get() throws Exception;
+  }
+
+  /**
+   * For a test that blocks its own thread: reads every 100 ms until {@code ok} holds of what was
+   * read, and returns that value; fails with {@code what} and the last value read after the timeout.
+   */
+  public static <T> T until(String what, long timeoutMillis, Read<T> read, java.util.function.Predicate<T> ok)
+      throws Exception {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    T value = read.get();
+    while (!ok.test(value)) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError(what + ": not within " + timeoutMillis + " ms; last: " + value);
+      }
+      Thread.sleep(100);
+      value = read.get();
+    }
+    return value;
+  }
 }
