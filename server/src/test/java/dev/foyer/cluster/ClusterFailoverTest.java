@@ -1,29 +1,25 @@
 package dev.foyer.cluster;
 
+import dev.foyer.FoyerConfig;
 import dev.foyer.common.Keys;
 import dev.foyer.common.RedisClients;
-
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.FailoverRun;
 import dev.foyer.support.LocalRedisCluster;
 import dev.foyer.support.SaleAudit;
+import dev.foyer.support.SaleFailover;
 import dev.foyer.support.SaleUnderLoad;
-import dev.foyer.support.TestNode;
 import dev.foyer.support.TestServices;
-import dev.foyer.support.TestSetup;
-import dev.foyer.FoyerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,49 +37,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterFailoverTest {
 
   private static final String EVENT = "cluster-sale";
-  private static LocalRedisCluster redis;
-  private static TestNode node;
-  private final TestSetup setup = new TestSetup();
 
-  @BeforeAll
-  static void start() throws Exception {
+  @RegisterExtension
+  static final SaleFailover<LocalRedisCluster> failover = SaleFailover.over(ClusterFailoverTest.class, () -> {
     Assumptions.assumeTrue(LocalRedisCluster.available(),
         "redis-server and redis-cli are not installed here; skipping the Redis Cluster failover test");
     // a node unanswered for a second is failing; DEBUG SLEEP (from loopback) stands in for a stalled replica
-    redis = LocalRedisCluster.start(3, 1, "--cluster-node-timeout", "1000", "--enable-debug-command", "local");
-    node = TestNode.start(TestSetup.clusterName(ClusterFailoverTest.class));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) {
-      node.close();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-  }
-
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-  }
+    return LocalRedisCluster.start(3, 1, "--cluster-node-timeout", "1000", "--enable-debug-command", "local");
+  });
 
   @Test
   void theMasterOfTheSalesSlotDiesAndItsReplicaTakesOver(Vertx vertx) throws Exception {
-    int waitReplicas = Integer.getInteger("foyer.failover.waitReplicas", 1);
-    FoyerConfig config = setup.config().withServers(redis.urls(), TestServices.pgUrl()).withRedisWaitReplicas(waitReplicas);
-    node.deploy(config).await(60, TimeUnit.SECONDS);
-    Keys keys = new Keys(setup.prefix(), EVENT);
+    LocalRedisCluster redis = failover.redis();
+    FoyerConfig config = failover.deploy(redis.urls());
+    Keys keys = new Keys(failover.setup().prefix(), EVENT);
     int master = redis.masterOf(keys.waiting());
     int replica = redis.replicaOf(master);
-    ApiClient api = new ApiClient(vertx, node.port());
+    ApiClient api = failover.api();
     SaleUnderLoad.Shape shape = SaleUnderLoad.Shape.small();
-    SaleUnderLoad sale = new SaleUnderLoad(vertx, List.of(api), EVENT, shape);
-    sale.create(node.vertx().eventBus()).await(20, TimeUnit.SECONDS);
+    SaleUnderLoad sale = failover.sale(EVENT, shape);
 
-    if (waitReplicas > 0) {
+    if (failover.waitReplicas() > 0) {
       // WAIT has no key: sent alone the client would give it to any master. In the script's batch it
       // goes where the script went, so only a stalled replica of this very master holds it up.
       assertEquals(201, api.join(EVENT).await(10, TimeUnit.SECONDS).statusCode());
@@ -106,56 +80,31 @@ class ClusterFailoverTest {
     // an event whose slot lives on another master, joined all along: does its shard notice the failover?
     String other = null;
     for (int i = 0; other == null; i++) {
-      if (redis.masterOf(new Keys(setup.prefix(), "other-" + i).waiting()) != master) {
+      if (redis.masterOf(new Keys(failover.setup().prefix(), "other-" + i).waiting()) != master) {
         other = "other-" + i;
       }
     }
-    SaleUnderLoad otherShard = new SaleUnderLoad(vertx, List.of(api), other,
+    SaleUnderLoad otherShard = failover.alongside(other,
         new SaleUnderLoad.Shape(shape.maxActive(), shape.activeSeconds(), 1, 50, 0, 100, 1, 10));
-    otherShard.create(node.vertx().eventBus()).await(20, TimeUnit.SECONDS);
 
-    String loadBefore = SaleAudit.loadAverage();
-    long unreplicatedAtStart = SaleAudit.unreplicatedWrites();
-    long startedAt = System.currentTimeMillis();
-    sale.start();
-    otherShard.start();
-    assertTrue(SaleAudit.await(() -> sale.joinsAnswered201() >= 150 && sale.confirmations() >= 5, 30_000),
-        "the sale got going: " + sale.joinsAnswered201() + " joins, " + sale.confirmations() + " sales");
-
+    failover.start();
     Redis onReplica = Redis.createClient(vertx, "redis://127.0.0.1:" + replica);
-    long unreplicatedBefore = SaleAudit.unreplicatedWrites() - unreplicatedAtStart;
-    long killedAt = System.currentTimeMillis();
-    redis.kill(master);
+    failover.kill(() -> redis.kill(master));
     // the replica's own word that it took over: ROLE answers "master"
     assertTrue(SaleAudit.await(() -> "master".equals(role(onReplica)), 30_000), "the replica was promoted");
     long promotedAt = System.currentTimeMillis();
     onReplica.close();
-    assertTrue(SaleAudit.await(() -> sale.firstJoinAnsweredAfter(killedAt) > 0, 30_000),
-        "joins work again after the failover: " + sale.unexpected());
-    assertTrue(SaleAudit.await(() -> sale.confirmationsAfter(promotedAt) >= 5
-            && sale.admissionsNoticedAfter(promotedAt) >= 15, 20_000),
-        "sales go on after the failover: " + sale.confirmationsAfter(promotedAt) + " sales, "
-            + sale.admissionsNoticedAfter(promotedAt) + " admissions");
-    sale.stop();
-    otherShard.stop();
-    long stoppedAt = System.currentTimeMillis();
-    String loadAfter = SaleAudit.loadAverage();
+    failover.goesOnAfter(promotedAt);
+    failover.stop();
 
     assertEquals(replica, redis.masterOf(keys.waiting()), "the replica serves the sale's slot now");
-    List<String> lost = sale.lostJoins(api).await(60, TimeUnit.SECONDS);
-    Redis cluster = RedisClients.open(vertx, config.withServers(
-        redis.urls().stream().filter(u -> !u.endsWith(":" + master)).toList(), TestServices.pgUrl()).redis());
-    var pg = setup.pg(vertx);
-    SaleAudit audit = SaleAudit.of(sale, pg, cluster, keys, EVENT);
-    cluster.close();
-    pg.close();
-    FailoverRun run = new FailoverRun("Cluster failover", waitReplicas, "the replica's ROLE says master", sale, shape,
-        audit, lost, startedAt, killedAt, promotedAt, stoppedAt, unreplicatedBefore, loadBefore, loadAfter);
+    FailoverRun run = failover.run("Cluster failover", "the replica's ROLE says master",
+        clients -> RedisClients.open(clients, config.withServers(
+            redis.urls().stream().filter(u -> !u.endsWith(":" + master)).toList(), TestServices.pgUrl()).redis()));
     run.print();
     long otherBack = otherShard.firstJoinAnsweredAfter(promotedAt);
     System.out.printf("Cluster failover: an event on another master meanwhile: %d joins answered 503; its first join "
             + "sent after the promotion answered 201 %d ms after it%n", otherShard.joins503(), otherBack - promotedAt);
-    api.close();
     assertEquals(List.of(), otherShard.unexpected(), "the other shard's event answered 2xx or 503 only");
     run.check();
   }
