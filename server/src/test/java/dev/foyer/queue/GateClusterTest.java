@@ -32,6 +32,7 @@ class GateClusterTest {
   private static final String EVENT = "rush-hour";
   /** Between two reads of the stats: a tick (200 ms) is read several times over. */
   private static final long READ_EVERY_MILLIS = 20;
+  private static final int DEBOUNCE_SECONDS = 5;
 
   // no lock: both nodes decide every tick, only the stored once-per-tick rule keeps them apart
   @RegisterExtension
@@ -50,13 +51,15 @@ class GateClusterTest {
     Promise<Void> stopWatching = Promise.promise();
     AtomicInteger sent = new AtomicInteger();
     long[] loadWindow = new long[2];
-    // on at 40 req/s, off at 10, spike 1000 (not reached), 2 s debounce
+    // on at 40 req/s, off at 10, spike 1000 (not reached); a debounce longer than the load, so it is what
+    // keeps the gate on, and the gate stays on long enough for a slow read of the stats to see it
     JsonObject settings = new JsonObject().put("gateOnRate", 40).put("gateOffRate", 10).put("spikeRate", 1000)
-        .put("gateDebounceSeconds", 2);
+        .put("gateDebounceSeconds", DEBOUNCE_SECONDS);
     apiA.createEvent(EVENT, settings)
         .compose(v -> Waits.sleep(vertx, 1000)) // decided open by then: before its first tick the stats say queueing
         .compose(v -> {
-          // the admin stats count no traffic: reading them does not move the gate
+          // the admin stats count no traffic: reading them does not move the gate; the first read is sent
+          // before the load, so a gate on without it would be the first turn
           watch(vertx, List.of(apiA, apiB), 0, samples, stopWatching.future());
           // bounded load: about 100 requests a second for 3 seconds, spread over both nodes
           loadWindow[0] = System.currentTimeMillis();
@@ -75,7 +78,7 @@ class GateClusterTest {
           return done.future();
         })
         .compose(v -> Waits.until(vertx, () -> Future.succeededFuture(turns(samples)), turns -> turns.size() >= 3,
-            10_000))
+            30_000))
         .eventually(() -> {
           stopWatching.tryComplete();
           return Future.succeededFuture();
@@ -89,19 +92,15 @@ class GateClusterTest {
           Sample on = turns.get(1);
           Sample off = turns.get(2);
           Sample lastOpen = before(samples, on);
-          Sample lastOn = before(samples, off);
-          assertTrue(lastOpen.sentAt() >= loadWindow[0], "still open once the load began: " + lastOpen);
-          // a read's rate is the last complete second's, which a node adds to once that second is over
-          long peak = samples.subList(samples.indexOf(on), samples.indexOf(off)).stream().mapToLong(Sample::rate)
-              .max().orElseThrow();
-          assertTrue(peak >= 40, "on while the rate reached 40 or more: " + peak);
-          assertTrue(lastOn.sentAt() >= loadWindow[1], "still on once the load ended: " + lastOn);
+          // the first read to see it off again saw it after the load, whenever it was sent
+          assertTrue(off.answeredAt() >= loadWindow[1], "off before the load ended: " + off);
           assertTrue(off.rate() <= 10, "turned off under a rate at or below 10: " + off);
           // the gate was on at most from the last read that still saw it open to the first that saw it closed again
-          assertTrue(off.answeredAt() - lastOpen.sentAt() >= 2000, "off within the debounce: " + turns);
-          System.out.printf("gate: %d requests in %d ms; seen on %d ms after the load began at %d req/s, "
-                  + "off %d ms after it ended at %d req/s; %d reads of the stats%n",
-              sent.get() * 2, loadWindow[1] - loadWindow[0], on.answeredAt() - loadWindow[0], on.rate(),
+          assertTrue(off.answeredAt() - lastOpen.sentAt() >= DEBOUNCE_SECONDS * 1000L, "off within the debounce: "
+              + turns);
+          System.out.printf("gate: %d requests in %d ms; seen on %d ms after the load began, off %d ms after it "
+                  + "ended at %d req/s; %d reads of the stats%n",
+              sent.get() * 2, loadWindow[1] - loadWindow[0], on.answeredAt() - loadWindow[0],
               off.answeredAt() - loadWindow[1], off.rate(), samples.size());
           ctx.completeNow();
         })));
