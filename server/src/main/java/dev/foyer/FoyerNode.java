@@ -6,7 +6,9 @@ import dev.foyer.common.PgPools;
 import dev.foyer.devmode.DemoEvent;
 import dev.foyer.hold.HoldVerticle;
 import dev.foyer.ingress.IngressVerticle;
+import dev.foyer.pass.PassKeyWatch;
 import dev.foyer.pass.PassKeys;
+import dev.foyer.pass.Passes;
 import dev.foyer.push.PushVerticle;
 import dev.foyer.queue.QueueVerticle;
 import dev.foyer.queue.Ticking;
@@ -23,7 +25,9 @@ import java.util.EnumSet;
 
 /**
  * One foyer node on a (clustered) Vert.x: migrates the schema, settles the pass key, then deploys
- * the verticles. Main uses it, and so do tests that start several nodes in one JVM.
+ * the verticles. The node signs and checks passes with one {@link Passes} (one key ring, one cache
+ * of recent passes), shared by push and every ingress instance. Main uses it, and so do tests that
+ * start several nodes in one JVM.
  */
 public final class FoyerNode {
 
@@ -51,10 +55,12 @@ public final class FoyerNode {
         .compose(v -> new PassKeys(vertx, config).resolve(setup))
         .compose(key -> (config.demo() ? DemoEvent.ensure(setup) : Future.<Void>succeededFuture()).map(key))
         .eventually(setup::close)
-        .compose(key -> vertx.deployVerticle(() -> new QueueVerticle(config, ticking), new DeploymentOptions())
+        .map(key -> new Passes(vertx, key))
+        .compose(passes -> vertx.deployVerticle(() -> new PassKeyWatch(config, passes), new DeploymentOptions())
+            .compose(id -> vertx.deployVerticle(() -> new QueueVerticle(config, ticking), new DeploymentOptions()))
             .compose(id -> vertx.deployVerticle(() -> new HoldVerticle(config), new DeploymentOptions()))
-            .compose(id -> vertx.deployVerticle(() -> new PushVerticle(config, key), new DeploymentOptions()))
-            .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, key),
+            .compose(id -> vertx.deployVerticle(() -> new PushVerticle(config, passes), new DeploymentOptions()))
+            .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, passes),
                 new DeploymentOptions().setInstances(config.http().instances())))
             .compose(id -> vertx.deployVerticle(() -> new SplitWatch(config.redis(), config.keyPrefix()), new DeploymentOptions())))
         .mapEmpty();

@@ -20,15 +20,11 @@ public final class Addresses {
   public static final String ADMISSIONS = "foyer.internal.admissions";
   /** {@link Departures}: visitors who left the line or the active set. */
   public static final String DEPARTURES = "foyer.internal.departures";
-  /** {@link GateDecision}: every recorded gate decision, one per event and tick cluster-wide. */
-  public static final String GATE_DECISIONS = "foyer.internal.gate-decisions";
-  /** {@link RankRound}: one summary per node, event and rank round. */
-  public static final String RANK_ROUNDS = "foyer.internal.rank-rounds";
   /** {@link HoldNotices}: what happened to visitors' holds, for whichever node holds their sockets. */
   public static final String HOLD_NOTICES = "foyer.internal.hold-notices";
   /** {@link LineReset}: Redis lost an event's live state; it starts again. */
   public static final String LINE_RESETS = "foyer.internal.line-resets";
-  /** The new signing key's kid after a rotation, so every verticle that signs or checks passes reloads. */
+  /** The new signing key's kid after a rotation: every node reloads the ring its passes use. */
   public static final String PASS_KEYS_ROTATED = "foyer.internal.pass-keys-rotated";
   /** The event id (a string) whenever an event or its settings change, so every cache drops its copy. */
   public static final String EVENT_CHANGED = "foyer.internal.event-changed";

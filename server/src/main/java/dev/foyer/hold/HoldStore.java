@@ -14,8 +14,6 @@ import java.util.List;
 /** Seat holds in Redis (hold, best available, standing, release, expiry, confirmation), each one Lua script; the map as a whole is {@link SeatMapStore}'s. */
 public class HoldStore extends EventStore {
 
-  static final int MAX_BATCH = 1000;
-
   private static final LuaScript HOLD = LuaScript.load("hold");
   private static final LuaScript RELEASE = LuaScript.load("release");
   private static final LuaScript EXPIRE = LuaScript.load("expire_holds");
@@ -24,11 +22,11 @@ public class HoldStore extends EventStore {
   private static final LuaScript BEST = LuaScript.load("best");
   private static final LuaScript STANDING = LuaScript.load("standing");
 
+  static final int MAX_BATCH = 1000;
+
   public HoldStore(Redis redis, String prefix) {
     super(redis, prefix);
   }
-
-
 
   /** A seat whose status changed, with the seat-status version of that change. */
   public record Change(String seat, String status, long version) {

@@ -16,7 +16,6 @@ import dev.foyer.line.QueueStore;
 import dev.foyer.line.StockBoard;
 import dev.foyer.line.StockStore;
 import dev.foyer.line.SiteStore;
-import dev.foyer.pass.PassKeyRing;
 import dev.foyer.pass.PassKeys;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
@@ -34,14 +33,14 @@ import io.vertx.sqlclient.Pool;
 public class IngressVerticle extends VerticleBase {
 
   private final FoyerConfig config;
-  private final PassKeyRing passKeys;
+  private final Passes passes;
   private Redis redis;
   private Pool pg;
   private TrafficCounter traffic;
 
-  public IngressVerticle(FoyerConfig config, PassKeyRing passKeys) {
+  public IngressVerticle(FoyerConfig config, Passes passes) {
     this.config = config;
-    this.passKeys = passKeys;
+    this.passes = passes;
   }
 
   @Override
@@ -52,9 +51,7 @@ public class IngressVerticle extends VerticleBase {
     EventRepository events = new EventRepository(pg);
     EventCatalog catalog = new EventCatalog(events, UnknownEvents.of(vertx));
     QueueTokens tokens = new QueueTokens(config.access().secret(), config.access().tokenTtlSeconds());
-    Passes passes = new Passes(vertx, passKeys);
     PassKeys keys = new PassKeys(vertx, config);
-    keys.follow(pg, passes);
     traffic = new TrafficCounter(vertx, line);
     CorsPolicy cors = new CorsPolicy(catalog, events);
     cors.refresh();

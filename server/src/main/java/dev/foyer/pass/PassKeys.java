@@ -65,12 +65,13 @@ public final class PassKeys {
   /**
    * Keeps {@code passes} on the cluster's current ring: every node reloads when any node announces
    * a rotation on {@link Addresses#PASS_KEYS_ROTATED}; a failed reload keeps the ring it had.
+   * Completes once the cluster knows the subscription.
    */
-  public void follow(Pool pool, Passes passes) {
-    vertx.eventBus().<String>consumer(Addresses.PASS_KEYS_ROTATED, message -> reload(pool)
+  public Future<Void> follow(Pool pool, Passes passes) {
+    return vertx.eventBus().<String>consumer(Addresses.PASS_KEYS_ROTATED, message -> reload(pool)
         .onSuccess(passes::use)
         .onFailure(err -> LOG.warn("Could not load the pass keys after a rotation; this node goes on with the keys "
-            + "it has: {}", err.getMessage())));
+            + "it has: {}", err.getMessage()))).completion();
   }
 
   private Future<PassKeyRing> stored(Pool pool, Function<StoredKeyRing, Future<PassKeyRing>> work) {

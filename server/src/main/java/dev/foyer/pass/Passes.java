@@ -19,6 +19,11 @@ import java.util.Base64;
  * Signs passes: JWTs with iss {@code foyer}, aud the event, sub the visitor and exp = activeUntil,
  * verifiable by any JWT library through {@code /.well-known/jwks.json}. New passes are signed by the
  * ring's current key with its kid in the header; a pass signed by either key of the ring verifies.
+ *
+ * <p>One per node (FoyerNode makes it, PassKeyWatch keeps it on the current ring), shared by the push
+ * room and every ingress event loop: an admission pushed to a socket, the register after it and the
+ * visitor's status calls all hand out the one pass signed first ({@link #issue}). Safe across event
+ * loops: concurrent maps, the ring swapped whole, and the JWT library locks each key's signature.
  */
 public class Passes {
 

@@ -5,7 +5,6 @@ import dev.foyer.bus.Addresses;
 import dev.foyer.bus.Admissions;
 import dev.foyer.bus.Departures;
 import dev.foyer.bus.EventChanges;
-import dev.foyer.bus.GateDecision;
 import dev.foyer.bus.LineReset;
 import dev.foyer.bus.Progress;
 import dev.foyer.common.ClusterNodes;
@@ -204,17 +203,11 @@ public class QueueVerticle extends VerticleBase {
   private Future<GateKeeper.Verdict> decideGate(EventInfo event, long now) {
     long tick = now / config.tickMillis();
     return gate.decide(event, now, tick).onSuccess(verdict -> {
-      if (!verdict.decided()) {
-        return;
-      }
-      if (verdict.flippedBecause() != null) {
+      if (verdict.flippedBecause() != null) { // only the decision recorded for the tick flips
         LOG.info("Gate of event {} turned {}: {}", event.id(),
             verdict.queueing() ? "on (joiners wait in line)" : "off (joiners pass straight in)",
             verdict.flippedBecause());
       }
-      vertx.eventBus().publish(Addresses.GATE_DECISIONS, new GateDecision(event.id(), ClusterNodes.id(vertx), tick,
-          verdict.queueing(), verdict.flippedBecause() != null, verdict.rate(), event.settings().gate().wire(), now)
-          .toJson());
     });
   }
 

@@ -8,13 +8,11 @@ import dev.foyer.support.RedisSnapshot;
 import dev.foyer.support.StoredState;
 import dev.foyer.support.TestSetup;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -58,32 +57,29 @@ class BadInputTest {
   private JsonObject otherVisitor;
 
   @BeforeEach
-  void createEventsAndVisitors(VertxTestContext ctx) {
+  void createEventsAndVisitors() {
     ApiClient api = cluster.api();
     JsonObject paused = new JsonObject().put("paused", true).put("gate", "on");
-    api.createEvent(EVENT, paused)
-        .compose(v -> api.createEvent(OTHER, paused))
-        .compose(v -> setupJoin(EVENT)).map(r -> visitor = r.bodyAsJsonObject())
-        .compose(v -> setupJoin(EVENT))
-        .compose(v -> setupJoin(OTHER)).map(r -> otherVisitor = r.bodyAsJsonObject())
-        .onComplete(ctx.succeedingThenComplete());
+    await(api.createEvent(EVENT, paused));
+    await(api.createEvent(OTHER, paused));
+    visitor = setupJoin(EVENT).bodyAsJsonObject();
+    setupJoin(EVENT);
+    otherVisitor = setupJoin(OTHER).bodyAsJsonObject();
   }
 
-  private static Future<HttpResponse<Buffer>> setupJoin(String event) {
-    return cluster.api().request(HttpMethod.POST, "/api/events/" + event + "/visitors")
-        .putHeader("X-Forwarded-For", SETUP_CLIENT).send()
-        .map(r -> {
-          assertEquals(201, r.statusCode(), r.bodyAsString());
-          return r;
-        });
+  private static HttpResponse<Buffer> setupJoin(String event) {
+    HttpResponse<Buffer> r = await(cluster.api().request(HttpMethod.POST, "/api/events/" + event + "/visitors")
+        .putHeader("X-Forwarded-For", SETUP_CLIENT).send());
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    return r;
   }
 
   @Test
-  void malformedOrMistypedEventDefinitionsAreRejectedWithTheirCode(Vertx vertx, VertxTestContext ctx) {
+  void malformedOrMistypedEventDefinitionsAreRejectedWithTheirCode() {
     ApiClient api = cluster.api();
     String path = "/api/admin/events/" + EVENT;
     JsonObject seats = ApiClient.layout(2, 2);
-    expectAll(ctx, List.of(
+    expectAll(List.of(
         expect(() -> api.admin(HttpMethod.PUT, path).putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{\"name\": ")), 400, "invalid_json"),
         expect(() -> api.admin(HttpMethod.PUT, path).putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("[1, 2]")), 400, "invalid_json"),
         expect(() -> api.admin(HttpMethod.PUT, path).send(), 400, "invalid_json"),
@@ -118,11 +114,11 @@ class BadInputTest {
   }
 
   @Test
-  void adminCallsWithoutTheRightKeyGet401(Vertx vertx, VertxTestContext ctx) {
+  void adminCallsWithoutTheRightKeyGet401() {
     ApiClient api = cluster.api();
     String path = "/api/admin/events/" + EVENT;
     JsonObject body = new JsonObject().put("name", "Taken over").put("seats", ApiClient.layout(1, 1));
-    expectAll(ctx, List.of(
+    expectAll(List.of(
         expect(() -> api.request(HttpMethod.PUT, path).sendJsonObject(body), 401, "missing_admin_key"),
         expect(() -> api.request(HttpMethod.PUT, path).bearerTokenAuthentication("guess").sendJsonObject(body),
             401, "invalid_admin_key"),
@@ -132,10 +128,10 @@ class BadInputTest {
   }
 
   @Test
-  void badJoinsAreRejectedWithTheirCode(Vertx vertx, VertxTestContext ctx) {
+  void badJoinsAreRejectedWithTheirCode() {
     ApiClient api = cluster.api();
     String path = "/api/events/" + EVENT + "/visitors";
-    expectAll(ctx, List.of(
+    expectAll(List.of(
         expect(() -> api.request(HttpMethod.POST, path).putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{oops")), 400, "invalid_json"),
         expect(() -> api.request(HttpMethod.POST, path).sendBuffer(Buffer.buffer(new byte[20 * 1024])), 413, "body_too_large"),
         expect(() -> api.join("no-such-event"), 404, "unknown_event"),
@@ -145,7 +141,7 @@ class BadInputTest {
   }
 
   @Test
-  void forgedAlteredExpiredAndCrossEventTokensGet401(Vertx vertx, VertxTestContext ctx) {
+  void forgedAlteredExpiredAndCrossEventTokensGet401() {
     ApiClient api = cluster.api();
     String token = visitor.getString("token");
     String[] parts = token.split("\\.");
@@ -166,7 +162,7 @@ class BadInputTest {
         401, "missing_token"));
     expectations.add(expect(() -> api.request(HttpMethod.DELETE, "/api/events/" + EVENT + "/visitors/me")
         .putHeader("Authorization", "Basic dXNlcjpwYXNz").send(), 401, "invalid_token"));
-    expectAll(ctx, expectations);
+    expectAll(expectations);
   }
 
   private record Expectation(Supplier<Future<HttpResponse<Buffer>>> call, int status, String code) {
@@ -177,12 +173,12 @@ class BadInputTest {
   }
 
   @Test
-  void theContractsOtherRefusalsChangeNothingEither(Vertx vertx, VertxTestContext ctx) {
+  void theContractsOtherRefusalsChangeNothingEither() {
     ApiClient api = cluster.api();
     String path = "/api/admin/events/" + EVENT;
     JsonObject seats = ApiClient.layout(2, 2);
     String joins = "/api/events/" + EVENT + "/visitors";
-    expectAll(ctx, List.of(
+    expectAll(List.of(
         expect(() -> api.request(HttpMethod.POST, joins).putHeader("Content-Type", "text/plain")
             .sendBuffer(Buffer.buffer("{}")), 415, "unsupported_media_type"),
         expect(() -> api.admin(HttpMethod.PUT, path).putHeader("Content-Type", "application/x-www-form-urlencoded")
@@ -206,52 +202,41 @@ class BadInputTest {
   }
 
   @Test
-  void aWrongMethodIsToldWhichMethodsThePathTakes(Vertx vertx, VertxTestContext ctx) {
+  void aWrongMethodIsToldWhichMethodsThePathTakes() {
     ApiClient api = cluster.api();
-    api.request(HttpMethod.DELETE, "/api/events/" + EVENT).send()
-        .compose(event -> api.request(HttpMethod.PUT, "/api/events/" + EVENT + "/visitors/me").send()
-            .compose(me -> api.admin(HttpMethod.POST, "/api/admin/events/" + EVENT).send().map(admin -> {
-              ctx.verify(() -> {
-                assertEquals(405, event.statusCode());
-                assertEquals("GET, HEAD", event.getHeader("Allow"));
-                assertEquals(405, me.statusCode());
-                assertEquals("DELETE, GET, HEAD", me.getHeader("Allow"));
-                assertEquals(405, admin.statusCode());
-                assertEquals("PUT", admin.getHeader("Allow"));
-              });
-              return null;
-            })))
-        .onComplete(ctx.succeedingThenComplete());
+    HttpResponse<Buffer> event = await(api.request(HttpMethod.DELETE, "/api/events/" + EVENT).send());
+    HttpResponse<Buffer> me = await(api.request(HttpMethod.PUT, "/api/events/" + EVENT + "/visitors/me").send());
+    HttpResponse<Buffer> admin = await(api.admin(HttpMethod.POST, "/api/admin/events/" + EVENT).send());
+    assertEquals(405, event.statusCode());
+    assertEquals("GET, HEAD", event.getHeader("Allow"));
+    assertEquals(405, me.statusCode());
+    assertEquals("DELETE, GET, HEAD", me.getHeader("Allow"));
+    assertEquals(405, admin.statusCode());
+    assertEquals("PUT", admin.getHeader("Allow"));
   }
 
   /** Runs each bad call in turn, checking its answer and that the stored state did not move. */
-  private void expectAll(VertxTestContext ctx, List<Expectation> expectations) {
-    Future<Void> chain = Future.succeededFuture();
+  private void expectAll(List<Expectation> expectations) {
     for (Expectation e : expectations) {
-      chain = chain.compose(v -> snapshot()).compose(before -> e.call().get().compose(response -> {
-        ctx.verify(() -> {
-          assertEquals(e.status(), response.statusCode(), "answer: " + response.bodyAsString());
-          JsonObject body = response.bodyAsJsonObject();
-          assertEquals(e.code(), body.getString("error"));
-          assertEquals(true, body.getString("message") != null && !body.getString("message").isBlank());
-        });
-        return snapshot().map(after -> {
-          ctx.verify(() -> before.assertSameAs(after, "state changed after a " + e.code() + " answer"));
-          return null;
-        });
-      }));
+      StoredState before = snapshot();
+      HttpResponse<Buffer> response = await(e.call().get());
+      assertEquals(e.status(), response.statusCode(), "answer: " + response.bodyAsString());
+      JsonObject body = response.bodyAsJsonObject();
+      assertEquals(e.code(), body.getString("error"));
+      assertEquals(true, body.getString("message") != null && !body.getString("message").isBlank());
+      StoredState after = snapshot();
+      before.assertSameAs(after, "state changed after a " + e.code() + " answer");
     }
-    chain.onComplete(ctx.succeedingThenComplete());
   }
 
   /**
    * Everything stored: every Redis key of the test's prefix (limit buckets, spent proofs of work,
    * presence and pre-queue included) and both events' rows and seats in PostgreSQL.
    */
-  private Future<StoredState> snapshot() {
-    return StoredState.of(cluster.redis(), cluster.setup().prefix(), MOVING_ON_THEIR_OWN, cluster.pg(),
+  private StoredState snapshot() {
+    return await(StoredState.of(cluster.redis(), cluster.setup().prefix(), MOVING_ON_THEIR_OWN, cluster.pg(),
         "SELECT id, name, opens_at, settings::text, layout::text FROM events ORDER BY id",
-        "SELECT count(*), string_agg(event_id || seat_id || x || y, ',' ORDER BY event_id, seat_id) FROM seats");
+        "SELECT count(*), string_agg(event_id || seat_id || x || y, ',' ORDER BY event_id, seat_id) FROM seats"));
   }
 
 }

@@ -4,13 +4,14 @@ import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TestSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,9 +41,9 @@ class ExposureTest {
   private HttpClient http;
 
   @BeforeEach
-  void createEvent(Vertx vertx, VertxTestContext ctx) {
+  void createEvent(Vertx vertx) {
     http = vertx.createHttpClient();
-    cluster.api().createEvent(EVENT, new JsonObject().put("paused", true)).onComplete(ctx.succeedingThenComplete());
+    await(cluster.api().createEvent(EVENT, new JsonObject().put("paused", true)));
   }
 
   @AfterEach
@@ -60,83 +62,65 @@ class ExposureTest {
   }
 
   @Test
-  void withoutTheKeyOrAPassNoBodyIsReadTheAnswerComesFromTheHeaders(Vertx vertx, VertxTestContext ctx) {
-    headersOnly(HttpMethod.PUT, "/api/admin/events/" + EVENT, null)
-        .compose(noKey -> headersOnly(HttpMethod.PUT, "/api/admin/events/" + EVENT, "wrong")
-            .compose(wrongKey -> headersOnly(HttpMethod.POST, "/api/events/" + EVENT + "/holds", "not-a-pass")
-                .compose(badPass -> headersOnly(HttpMethod.PUT, "/api/admin/events/" + EVENT, TestSetup.ADMIN_KEY)
-                    .map(tooLarge -> {
-                      ctx.verify(() -> {
-                        assertEquals(401, noKey.statusCode(), "no key: refused before 100 MiB arrive");
-                        assertEquals(401, wrongKey.statusCode());
-                        assertEquals(403, badPass.statusCode());
-                        assertEquals(413, tooLarge.statusCode(), "with the key, too large from the header alone");
-                      });
-                      return null;
-                    }))))
-        .onComplete(ctx.succeedingThenComplete());
+  void withoutTheKeyOrAPassNoBodyIsReadTheAnswerComesFromTheHeaders() {
+    HttpClientResponse noKey = await(headersOnly(HttpMethod.PUT, "/api/admin/events/" + EVENT, null));
+    HttpClientResponse wrongKey = await(headersOnly(HttpMethod.PUT, "/api/admin/events/" + EVENT, "wrong"));
+    HttpClientResponse badPass = await(headersOnly(HttpMethod.POST, "/api/events/" + EVENT + "/holds", "not-a-pass"));
+    HttpClientResponse tooLarge = await(headersOnly(HttpMethod.PUT, "/api/admin/events/" + EVENT, TestSetup.ADMIN_KEY));
+    assertEquals(401, noKey.statusCode(), "no key: refused before 100 MiB arrive");
+    assertEquals(401, wrongKey.statusCode());
+    assertEquals(403, badPass.statusCode());
+    assertEquals(413, tooLarge.statusCode(), "with the key, too large from the header alone");
   }
 
   @Test
-  void guessingTheAdminKeyIsRefusedAfterTenTriesEvenWithTheRightKey(Vertx vertx, VertxTestContext ctx) {
+  void guessingTheAdminKeyIsRefusedAfterTenTriesEvenWithTheRightKey() {
     List<Integer> answers = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < AdminGuard.LIMIT + 2; i++) {
-      chain = chain.compose(v -> cluster.api().request(HttpMethod.GET, "/api/admin/events").bearerTokenAuthentication("guess")
-          .send().map(r -> {
-            answers.add(r.statusCode());
-            return null;
-          }));
+      answers.add(await(cluster.api().request(HttpMethod.GET, "/api/admin/events").bearerTokenAuthentication("guess")
+          .send()).statusCode());
     }
-    chain.compose(v -> cluster.api().admin(HttpMethod.GET, "/api/admin/events").send())
-        .onComplete(ctx.succeeding(right -> ctx.verify(() -> {
-          assertEquals(AdminGuard.LIMIT, answers.stream().filter(s -> s == 401).count(), answers.toString());
-          assertEquals(List.of(429, 429), answers.subList(AdminGuard.LIMIT, answers.size()));
-          assertEquals(429, right.statusCode(), "the right key tells a guesser nothing while blocked");
-          assertEquals("too_many_failures", right.bodyAsJsonObject().getString("error"));
-          long retryAfter = Long.parseLong(right.getHeader("Retry-After"));
-          assertTrue(retryAfter > 0 && retryAfter <= AdminGuard.WINDOW_MILLIS / 1000, "Retry-After " + retryAfter);
-          ctx.completeNow();
-        })));
+    HttpResponse<Buffer> right = await(cluster.api().admin(HttpMethod.GET, "/api/admin/events").send());
+    assertEquals(AdminGuard.LIMIT, answers.stream().filter(s -> s == 401).count(), answers.toString());
+    assertEquals(List.of(429, 429), answers.subList(AdminGuard.LIMIT, answers.size()));
+    assertEquals(429, right.statusCode(), "the right key tells a guesser nothing while blocked");
+    assertEquals("too_many_failures", right.bodyAsJsonObject().getString("error"));
+    long retryAfter = Long.parseLong(right.getHeader("Retry-After"));
+    assertTrue(retryAfter > 0 && retryAfter <= AdminGuard.WINDOW_MILLIS / 1000, "Retry-After " + retryAfter);
   }
 
   @Test
-  void everyAnswerCarriesTheBrowserSecurityHeaders(Vertx vertx, VertxTestContext ctx) {
+  void everyAnswerCarriesTheBrowserSecurityHeaders() {
     List<String> paths = List.of("/", "/admin", "/events/" + EVENT, "/events/" + EVENT + "/seats", "/js/waiting.js",
         "/api/events/" + EVENT, "/health");
-    List<Future<?>> checks = new ArrayList<>();
+    List<Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
     for (String path : paths) {
-      checks.add(cluster.api().request(HttpMethod.GET, path).send().map(r -> {
-        ctx.verify(() -> {
-          assertEquals(200, r.statusCode(), path);
-          assertEquals(SecurityHeaders.CONTENT_SECURITY_POLICY, r.getHeader("Content-Security-Policy"), path);
-          assertTrue(r.getHeader("Content-Security-Policy").contains("frame-ancestors 'none'"), path);
-          assertEquals("DENY", r.getHeader("X-Frame-Options"), path);
-          assertEquals("nosniff", r.getHeader("X-Content-Type-Options"), path);
-          assertEquals("no-referrer", r.getHeader("Referrer-Policy"), path);
-        });
-        return null;
-      }));
+      answers.add(cluster.api().request(HttpMethod.GET, path).send());
     }
-    Future.all(checks).onComplete(ctx.succeedingThenComplete());
+    await(Future.all(answers));
+    for (int i = 0; i < paths.size(); i++) {
+      String path = paths.get(i);
+      HttpResponse<Buffer> r = answers.get(i).result();
+      assertEquals(200, r.statusCode(), path);
+      assertEquals(SecurityHeaders.CONTENT_SECURITY_POLICY, r.getHeader("Content-Security-Policy"), path);
+      assertTrue(r.getHeader("Content-Security-Policy").contains("frame-ancestors 'none'"), path);
+      assertEquals("DENY", r.getHeader("X-Frame-Options"), path);
+      assertEquals("nosniff", r.getHeader("X-Content-Type-Options"), path);
+      assertEquals("no-referrer", r.getHeader("Referrer-Policy"), path);
+    }
   }
 
   @Test
-  void theKeysOfPassesAreCacheableAndTheBridgeAnswersOnlyItsOwnOrigin(Vertx vertx, VertxTestContext ctx) {
+  void theKeysOfPassesAreCacheableAndTheBridgeAnswersOnlyItsOwnOrigin() {
     String own = "http://127.0.0.1:" + cluster.node().port();
-    cluster.api().request(HttpMethod.GET, "/.well-known/jwks.json").send()
-        .compose(jwks -> cluster.api().request(HttpMethod.GET, "/eventbus/info").putHeader("Origin", "https://evil.example")
-            .send().compose(foreign -> cluster.api().request(HttpMethod.GET, "/eventbus/info").putHeader("Origin", own).send()
-                .map(same -> {
-                  ctx.verify(() -> {
-                    assertEquals("public, max-age=300", jwks.getHeader("Cache-Control"));
-                    assertEquals(200, foreign.statusCode());
-                    assertNull(foreign.getHeader("Access-Control-Allow-Origin"), "a foreign origin may not read it");
-                    assertNull(foreign.getHeader("Access-Control-Allow-Credentials"));
-                    assertEquals(own, same.getHeader("Access-Control-Allow-Origin"));
-                  });
-                  return null;
-                })))
-        .onComplete(ctx.succeedingThenComplete());
+    HttpResponse<Buffer> jwks = await(cluster.api().request(HttpMethod.GET, "/.well-known/jwks.json").send());
+    HttpResponse<Buffer> foreign = await(cluster.api().request(HttpMethod.GET, "/eventbus/info")
+        .putHeader("Origin", "https://evil.example").send());
+    HttpResponse<Buffer> same = await(cluster.api().request(HttpMethod.GET, "/eventbus/info").putHeader("Origin", own).send());
+    assertEquals("public, max-age=300", jwks.getHeader("Cache-Control"));
+    assertEquals(200, foreign.statusCode());
+    assertNull(foreign.getHeader("Access-Control-Allow-Origin"), "a foreign origin may not read it");
+    assertNull(foreign.getHeader("Access-Control-Allow-Credentials"));
+    assertEquals(own, same.getHeader("Access-Control-Allow-Origin"));
   }
 }

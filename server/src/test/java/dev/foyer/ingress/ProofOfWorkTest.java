@@ -4,13 +4,11 @@ import dev.foyer.support.ApiClient;
 import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import org.altcha.altcha.Altcha;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,86 +58,53 @@ class ProofOfWorkTest {
   }
 
   @Test
-  void aJoinWithoutASolvedChallengeIsRefusedAndASolvedOneJoinsOnce(Vertx vertx, VertxTestContext ctx) {
+  void aJoinWithoutASolvedChallengeIsRefusedAndASolvedOneJoinsOnce() throws Exception {
     String event = "pow-fixed";
     ApiClient a = cluster.api(0);
     ApiClient b = cluster.api(1);
     List<HttpResponse<Buffer>> answers = new ArrayList<>();
-    a.createEvent(event, FIXED)
-        .compose(v -> a.join(event)).onSuccess(answers::add)
-        .compose(v -> challenge(a, event))
-        .compose(c -> {
-          String solution;
-          try {
-            solution = solve(c);
-          } catch (Exception e) {
-            return Future.failedFuture(e);
-          }
-          // a solution is taken once, by whichever node sees it first
-          return joinWith(b, event, solution).onSuccess(answers::add)
-              .compose(v -> joinWith(a, event, solution)).onSuccess(answers::add)
-              .compose(v -> joinWith(a, event, "not-a-solution")).onSuccess(answers::add);
-        })
-        .compose(v -> cluster.api(0).request(HttpMethod.GET, "/metrics").send())
-        .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
-          assertEquals(403, answers.get(0).statusCode());
-          assertEquals("pow_required", answers.get(0).bodyAsJsonObject().getString("error"));
-          assertEquals("/api/events/pow-fixed/challenge", answers.get(0).bodyAsJsonObject().getString("challenge"));
-          assertEquals(201, answers.get(1).statusCode(), answers.get(1).bodyAsString());
-          assertEquals(403, answers.get(2).statusCode());
-          assertEquals("pow_reused", answers.get(2).bodyAsJsonObject().getString("error"));
-          assertEquals("pow_invalid", answers.get(3).bodyAsJsonObject().getString("error"));
-          String text = metrics.bodyAsString();
-          assertTrue(text.contains("foyer_pow_difficulty{event=\"pow-fixed\"} 2000.0"), "difficulty in /metrics");
-          assertTrue(text.contains("foyer_refused_total{reason=\"pow_required\"}"), "refusals in /metrics");
-          ctx.completeNow();
-        })));
+    await(a.createEvent(event, FIXED));
+    answers.add(await(a.join(event)));
+    String solution = solve(await(challenge(a, event)));
+    // a solution is taken once, by whichever node sees it first
+    answers.add(await(joinWith(b, event, solution)));
+    answers.add(await(joinWith(a, event, solution)));
+    answers.add(await(joinWith(a, event, "not-a-solution")));
+    HttpResponse<Buffer> metrics = await(cluster.api(0).request(HttpMethod.GET, "/metrics").send());
+    assertEquals(403, answers.get(0).statusCode());
+    assertEquals("pow_required", answers.get(0).bodyAsJsonObject().getString("error"));
+    assertEquals("/api/events/pow-fixed/challenge", answers.get(0).bodyAsJsonObject().getString("challenge"));
+    assertEquals(201, answers.get(1).statusCode(), answers.get(1).bodyAsString());
+    assertEquals(403, answers.get(2).statusCode());
+    assertEquals("pow_reused", answers.get(2).bodyAsJsonObject().getString("error"));
+    assertEquals("pow_invalid", answers.get(3).bodyAsJsonObject().getString("error"));
+    String text = metrics.bodyAsString();
+    assertTrue(text.contains("foyer_pow_difficulty{event=\"pow-fixed\"} 2000.0"), "difficulty in /metrics");
+    assertTrue(text.contains("foyer_refused_total{reason=\"pow_required\"}"), "refusals in /metrics");
   }
 
   @Test
-  void aMalformedIdempotencyKeyIsRefusedBeforeTheSolutionIsSpent(Vertx vertx, VertxTestContext ctx) {
+  void aMalformedIdempotencyKeyIsRefusedBeforeTheSolutionIsSpent() throws Exception {
     String event = "pow-bad-key";
     ApiClient api = cluster.api(0);
-    List<HttpResponse<Buffer>> answers = new ArrayList<>();
-    api.createEvent(event, FIXED)
-        .compose(v -> challenge(api, event))
-        .compose(c -> {
-          String solution;
-          try {
-            solution = solve(c);
-          } catch (Exception e) {
-            return Future.failedFuture(e);
-          }
-          return api.request(HttpMethod.POST, "/api/events/" + event + "/visitors").putHeader("Idempotency-Key", "short")
-              .sendJsonObject(new JsonObject().put("pow", solution)).onSuccess(answers::add)
-              .compose(v -> joinWith(api, event, solution)).onSuccess(answers::add);
-        })
-        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertEquals(400, answers.get(0).statusCode());
-          assertEquals("invalid_idempotency_key", answers.get(0).bodyAsJsonObject().getString("error"));
-          assertEquals(201, answers.get(1).statusCode(), "the refused join spent nothing: " + answers.get(1).bodyAsString());
-          ctx.completeNow();
-        })));
+    await(api.createEvent(event, FIXED));
+    String solution = solve(await(challenge(api, event)));
+    HttpResponse<Buffer> badKey = await(api.request(HttpMethod.POST, "/api/events/" + event + "/visitors")
+        .putHeader("Idempotency-Key", "short").sendJsonObject(new JsonObject().put("pow", solution)));
+    HttpResponse<Buffer> joined = await(joinWith(api, event, solution));
+    assertEquals(400, badKey.statusCode());
+    assertEquals("invalid_idempotency_key", badKey.bodyAsJsonObject().getString("error"));
+    assertEquals(201, joined.statusCode(), "the refused join spent nothing: " + joined.bodyAsString());
   }
 
   @Test
-  void aChallengeOfOneEventDoesNotJoinAnother(Vertx vertx, VertxTestContext ctx) {
+  void aChallengeOfOneEventDoesNotJoinAnother() throws Exception {
     ApiClient api = cluster.api(0);
-    api.createEvent("pow-one", FIXED)
-        .compose(v -> api.createEvent("pow-two", FIXED))
-        .compose(v -> challenge(api, "pow-one"))
-        .compose(c -> {
-          try {
-            return joinWith(api, "pow-two", solve(c));
-          } catch (Exception e) {
-            return Future.failedFuture(e);
-          }
-        })
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertEquals(403, r.statusCode());
-          assertEquals("pow_invalid", r.bodyAsJsonObject().getString("error"));
-          ctx.completeNow();
-        })));
+    await(api.createEvent("pow-one", FIXED));
+    await(api.createEvent("pow-two", FIXED));
+    HttpResponse<Buffer> r = await(joinWith(api, "pow-two", solve(await(challenge(api, "pow-one")))));
+    assertEquals(403, r.statusCode());
+    assertEquals("pow_invalid", r.bodyAsJsonObject().getString("error"));
   }
 
   /** Adaptive from 1,000, doubling every 20 requests a second, up to 64,000. */
@@ -149,86 +116,72 @@ class ProofOfWorkTest {
    * Real traffic on both nodes, 60 requests a round counted cluster-wide, until b issues at least
    * four times the base difficulty; gives b's challenge then.
    */
-  private static Future<JsonObject> surge(Vertx vertx, ApiClient a, ApiClient b, String event) {
-    return Waits.until(vertx, () -> {
+  private static JsonObject surge(ApiClient a, ApiClient b, String event) throws Exception {
+    JsonObject[] busy = {null};
+    Waits.until("b issues at least four times the base difficulty", 20_000, () -> {
       List<Future<HttpResponse<Buffer>>> load = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
         load.add(a.request(HttpMethod.GET, "/api/events/" + event).send());
         load.add(b.request(HttpMethod.GET, "/api/events/" + event).send());
       }
-      return Future.all(load).compose(v -> challenge(b, event));
-    }, c -> c.getLong("maxnumber") >= 4000, 20_000);
+      await(Future.all(load));
+      busy[0] = await(challenge(b, event));
+      return busy[0].getLong("maxnumber") >= 4000;
+    });
+    return busy[0];
   }
 
   @Test
-  void anAdaptiveChallengeGetsHarderWithTheClusterWideRate(Vertx vertx, VertxTestContext ctx) {
+  void anAdaptiveChallengeGetsHarderWithTheClusterWideRate() throws Exception {
     String event = "pow-adaptive";
     ApiClient a = cluster.api(0);
     ApiClient b = cluster.api(1);
-    a.createEvent(event, ADAPTIVE)
-        .compose(v -> challenge(a, event))
-        .compose(quiet -> surge(vertx, a, b, event).map(busy -> List.of(quiet, busy)))
-        .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
-          assertEquals(1000, both.get(0).getLong("maxnumber"), "quiet: the base difficulty");
-          assertTrue(both.get(1).getLong("maxnumber") <= 64_000, "never above maxDifficulty");
-          ctx.completeNow();
-        })));
+    await(a.createEvent(event, ADAPTIVE));
+    JsonObject quiet = await(challenge(a, event));
+    JsonObject busy = surge(a, b, event);
+    assertEquals(1000, quiet.getLong("maxnumber"), "quiet: the base difficulty");
+    assertTrue(busy.getLong("maxnumber") <= 64_000, "never above maxDifficulty");
   }
 
   @Test
-  void aCheapChallengeFetchedWhileQuietIsStaleInASurge(Vertx vertx, VertxTestContext ctx) {
+  void aCheapChallengeFetchedWhileQuietIsStaleInASurge() throws Exception {
     String event = "pow-stale";
     ApiClient a = cluster.api(0);
     ApiClient b = cluster.api(1);
     List<HttpResponse<Buffer>> answers = new ArrayList<>();
-    String[] cheap = new String[1];
-    a.createEvent(event, ADAPTIVE)
-        .compose(v -> challenge(a, event))
-        .compose(quiet -> {
-          ctx.verify(() -> assertEquals(1000, quiet.getLong("maxnumber"), "quiet: the base difficulty"));
-          try {
-            cheap[0] = solve(quiet);
-          } catch (Exception e) {
-            return Future.failedFuture(e);
-          }
-          // real traffic on both nodes until b issues at least four times the cheap difficulty
-          return surge(vertx, a, b, event);
-        })
-        // b reads the rate once a second: within it, b asks what its busy challenge asks
-        .compose(busy -> joinWith(b, event, cheap[0]).onSuccess(answers::add).map(busy))
-        .compose(busy -> challenge(b, event))
-        .compose(fresh -> {
-          try {
-            return joinWith(b, event, solve(fresh)).onSuccess(answers::add);
-          } catch (Exception e) {
-            return Future.failedFuture(e);
-          }
-        })
-        // the stale solution was not claimed: once the surge is over it is worth its place again
-        .compose(v -> Waits.until(vertx, () -> joinWith(a, event, cheap[0]), r -> r.statusCode() != 403
-            || !"pow_stale".equals(r.bodyAsJsonObject().getString("error")), 20_000)).onSuccess(answers::add)
-        .compose(v -> a.request(HttpMethod.GET, "/metrics").send())
-        .onComplete(ctx.succeeding(metrics -> ctx.verify(() -> {
-          JsonObject stale = answers.get(0).bodyAsJsonObject();
-          assertEquals(403, answers.get(0).statusCode(), stale.encode());
-          assertEquals("pow_stale", stale.getString("error"));
-          assertEquals("/api/events/pow-stale/challenge", stale.getString("challenge"));
-          assertEquals(201, answers.get(1).statusCode(), "a fresh challenge joins: " + answers.get(1).bodyAsString());
-          assertEquals(201, answers.get(2).statusCode(), "the refusal claimed nothing: " + answers.get(2).bodyAsString());
-          assertTrue(metrics.bodyAsString().contains("foyer_refused_total{reason=\"pow_stale\"}"), "refusals in /metrics");
-          ctx.completeNow();
-        })));
+    await(a.createEvent(event, ADAPTIVE));
+    JsonObject quiet = await(challenge(a, event));
+    assertEquals(1000, quiet.getLong("maxnumber"), "quiet: the base difficulty");
+    String cheap = solve(quiet);
+    // real traffic on both nodes until b issues at least four times the cheap difficulty
+    surge(a, b, event);
+    // b reads the rate once a second: within it, b asks what its busy challenge asks
+    answers.add(await(joinWith(b, event, cheap)));
+    answers.add(await(joinWith(b, event, solve(await(challenge(b, event))))));
+    // the stale solution was not claimed: once the surge is over it is worth its place again
+    AtomicReference<HttpResponse<Buffer>> later = new AtomicReference<>();
+    Waits.until("the cheap solution is no longer stale", 20_000, () -> {
+      HttpResponse<Buffer> r = await(joinWith(a, event, cheap));
+      later.set(r);
+      return r.statusCode() != 403 || !"pow_stale".equals(r.bodyAsJsonObject().getString("error"));
+    });
+    answers.add(later.get());
+    HttpResponse<Buffer> metrics = await(a.request(HttpMethod.GET, "/metrics").send());
+    JsonObject stale = answers.get(0).bodyAsJsonObject();
+    assertEquals(403, answers.get(0).statusCode(), stale.encode());
+    assertEquals("pow_stale", stale.getString("error"));
+    assertEquals("/api/events/pow-stale/challenge", stale.getString("challenge"));
+    assertEquals(201, answers.get(1).statusCode(), "a fresh challenge joins: " + answers.get(1).bodyAsString());
+    assertEquals(201, answers.get(2).statusCode(), "the refusal claimed nothing: " + answers.get(2).bodyAsString());
+    assertTrue(metrics.bodyAsString().contains("foyer_refused_total{reason=\"pow_stale\"}"), "refusals in /metrics");
   }
 
   @Test
-  void anEventWithoutProofOfWorkHasNoChallenge(Vertx vertx, VertxTestContext ctx) {
+  void anEventWithoutProofOfWorkHasNoChallenge() {
     ApiClient api = cluster.api(0);
-    api.createEvent("pow-none", new JsonObject())
-        .compose(v -> api.request(HttpMethod.GET, "/api/events/pow-none/challenge").send())
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertEquals(404, r.statusCode());
-          assertEquals("pow_off", r.bodyAsJsonObject().getString("error"));
-          ctx.completeNow();
-        })));
+    await(api.createEvent("pow-none", new JsonObject()));
+    HttpResponse<Buffer> r = await(api.request(HttpMethod.GET, "/api/events/pow-none/challenge").send());
+    assertEquals(404, r.statusCode());
+    assertEquals("pow_off", r.bodyAsJsonObject().getString("error"));
   }
 }

@@ -1,24 +1,23 @@
 package dev.foyer.ingress;
 
-import dev.foyer.support.ApiClient;
 import dev.foyer.support.Chromium;
+import dev.foyer.support.FoyerPages;
 import dev.foyer.support.TcpProxy;
-import dev.foyer.support.SingleNode;
-import dev.foyer.support.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import static dev.foyer.support.FoyerPages.LIVE;
+import static dev.foyer.support.FoyerPages.shot;
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,92 +27,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * shows offline at once), and back live, with the same place, as soon as the network is back; a
  * page becoming visible again reconnects at once instead of waiting out its backoff.
  */
+@ExtendWith(VertxExtension.class)
 class WaitingRoomOfflineTest {
 
-  private static final String LIVE = "document.getElementById('connection').dataset.state === 'live'";
-  private static SingleNode foyer;
-  private static TestNode node;
-  private static ApiClient api;
-  private static Vertx client;
-  private Chromium chromium;
+  @RegisterExtension
+  static final FoyerPages pages = FoyerPages.oneNode();
+
   private TcpProxy proxy;
 
-  @BeforeAll
-  static void start() throws Exception {
-    Chromium.assumeInstalled();
-    foyer = SingleNode.start(WaitingRoomOfflineTest.class);
-    node = foyer.node();
-    client = foyer.client();
-    api = foyer.api();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (foyer != null) {
-      foyer.close();
-    }
-  }
-
   @BeforeEach
-  void launch() throws Exception {
-    chromium = Chromium.launch(client);
+  void startProxy() {
     // the browser reaches the node through a network the test can take away
-    proxy = new TcpProxy(client, "127.0.0.1", node.port());
-    proxy.start().await(10, TimeUnit.SECONDS);
+    proxy = new TcpProxy(pages.vertx(), "127.0.0.1", pages.node().port());
+    await(proxy.start());
   }
 
   @AfterEach
-  void quit() throws Exception {
-    chromium.close();
-    proxy.close().await(10, TimeUnit.SECONDS);
+  void stopProxy() {
+    await(proxy.close());
   }
 
   /** An event nobody is admitted to, and a page waiting first in its line, live. */
-  private Chromium.Page waitingPage(String event) throws Exception {
-    api.createEvent(event, new JsonObject().put("gate", "on").put("maxActive", 1).put("admitPerMinute", 0)
-        .put("rankPushMillis", 200).put("paused", true)).await(10, TimeUnit.SECONDS);
-    Chromium.Page page = chromium.open("http://127.0.0.1:" + proxy.port() + "/events/" + event)
-        .await(20, TimeUnit.SECONDS);
-    Object position = page.waitFor(LIVE + " && document.getElementById('position').textContent", 20_000)
-        .await(25, TimeUnit.SECONDS);
-    assertEquals("1", position.toString(), "first in line");
-    return page;
+  private Chromium.Page waitingPage(String event) {
+    return pages.firstInLine(event, FoyerPages.oneAtATime().put("paused", true), proxy.port());
   }
 
-  private static String text(Chromium.Page page, String id) throws Exception {
-    return String.valueOf(page.eval("document.getElementById('" + id + "').textContent").await(10, TimeUnit.SECONDS));
-  }
-
-  /**
-   * Desktop or phone: a browser whose window is that size, so no device-metrics override is needed
-   * for the screenshots.
-   */
-  private void window(String size) throws Exception {
-    chromium.close();
-    chromium = Chromium.launch(client, size);
-  }
-
-  /**
-   * Kept for a person to look at: target/shots/{name}-{desktop|phone}.png. Taken last in a test:
-   * this headless Chromium sometimes never paints the frame for a page whose network went away
-   * (neither Page.captureScreenshot nor a screencast answers, and the tab's DevTools session stays
-   * stuck), so a shot that does not come is reported and the test's findings stand.
-   */
-  static void shot(Chromium.Page page, String name, String size) throws Exception {
-    Path dir = Path.of("target", "shots");
-    Files.createDirectories(dir);
-    Path file = dir.resolve(name + (size.startsWith("1280") ? "-desktop" : "-phone") + ".png");
-    try {
-      page.screenshot(file).await(15, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      System.out.println("Chromium painted no frame for " + file + "; no screenshot this run");
-    }
+  private static String text(Chromium.Page page, String id) {
+    return String.valueOf(await(page.eval("document.getElementById('" + id + "').textContent")));
   }
 
   @ParameterizedTest(name = "window {0}")
   @ValueSource(strings = {"1280,800", "390,844"})
   void aNetworkGoneSilentShowsReconnectingWithinSecondsAndTheSamePlaceOnceItIsBack(String size) throws Exception {
-    window(size);
+    pages.relaunch(size);
     String event = "silent-network-" + size.replace(',', 'x');
     Chromium.Page page = waitingPage(event);
     String visitor = String.valueOf(page.eval("foyerLine.visitor").await(10, TimeUnit.SECONDS));
@@ -141,7 +87,7 @@ class WaitingRoomOfflineTest {
   @ParameterizedTest(name = "window {0}")
   @ValueSource(strings = {"1280,800", "390,844"})
   void noNetworkAtAllShowsOfflineAtOnceAndGoesLiveWhenTheBrowserIsOnlineAgain(String size) throws Exception {
-    window(size);
+    pages.relaunch(size);
     String event = "no-network-" + size.replace(',', 'x');
     Chromium.Page page = waitingPage(event);
     page.call("Network.enable", new JsonObject()).await(10, TimeUnit.SECONDS);

@@ -1,21 +1,18 @@
 package dev.foyer.ingress;
 
-import dev.foyer.support.ApiClient;
 import dev.foyer.support.Chromium;
-import dev.foyer.support.SingleNode;
-import dev.foyer.support.TestNode;
-import io.vertx.core.Vertx;
+import dev.foyer.support.FoyerPages;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.concurrent.TimeUnit;
 
+import static dev.foyer.support.FoyerPages.shot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,49 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the line (and leaving frees the place), and admission is an unmistakable "it's your turn" (title,
  * a card with a button) before it goes on to book by itself.
  */
+@ExtendWith(VertxExtension.class)
 class WaitingRoomTurnTest {
 
-  private static final String LIVE = "document.getElementById('connection').dataset.state === 'live'";
-  private static SingleNode foyer;
-  private static TestNode node;
-  private static ApiClient api;
-  private static Vertx client;
-  private Chromium chromium;
+  @RegisterExtension
+  static final FoyerPages pages = FoyerPages.oneNode();
 
-  @BeforeAll
-  static void start() throws Exception {
-    Chromium.assumeInstalled();
-    foyer = SingleNode.start(WaitingRoomTurnTest.class);
-    node = foyer.node();
-    client = foyer.client();
-    api = foyer.api();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (foyer != null) {
-      foyer.close();
-    }
-  }
-
-  @BeforeEach
-  void launch() throws Exception {
-    chromium = Chromium.launch(client);
-  }
-
-  @AfterEach
-  void quit() {
-    chromium.close();
-  }
-
-  private Chromium.Page waitingPage(String event) throws Exception {
-    api.createEvent(event, new JsonObject().put("gate", "on").put("maxActive", 1).put("admitPerMinute", 0)
-        .put("activeSeconds", 300).put("rankPushMillis", 200).put("paused", true)).await(10, TimeUnit.SECONDS);
-    Chromium.Page page = chromium.open("http://127.0.0.1:" + node.port() + "/events/" + event).await(20, TimeUnit.SECONDS);
-    Object position = page.waitFor(LIVE + " && document.getElementById('position').textContent", 20_000)
-        .await(25, TimeUnit.SECONDS);
-    assertEquals("1", position.toString(), "first in line");
-    return page;
+  private static Chromium.Page waitingPage(String event) {
+    return pages.firstInLine(event, FoyerPages.oneAtATime().put("activeSeconds", 300).put("paused", true));
   }
 
   private static Object eval(Chromium.Page page, String js) throws Exception {
@@ -74,22 +36,21 @@ class WaitingRoomTurnTest {
   }
 
   private static long waiting(String event) throws Exception {
-    return api.stats(event).await(10, TimeUnit.SECONDS).getLong("waiting");
+    return pages.api().stats(event).await(10, TimeUnit.SECONDS).getLong("waiting");
   }
 
   @ParameterizedTest(name = "window {0}")
   @ValueSource(strings = {"1280,800", "390,844"})
   void admissionIsAnItsYourTurnMomentBeforeTheBookingPage(String size) throws Exception {
-    chromium.close();
-    chromium = Chromium.launch(client, size);
+    pages.relaunch(size);
     String event = "your-turn-" + size.replace(',', 'x');
     Chromium.Page page = waitingPage(event);
     Object away = eval(page, "document.getElementById('away').textContent");
     assertTrue(away.toString().replaceAll("\\s+", " ").contains("your place is kept while you are away for up to 10 minutes"),
         "the page says how long one may be away: " + away);
-    WaitingRoomOfflineTest.shot(page, "waiting", size);
+    shot(page, "waiting", size);
 
-    api.putEvent(event, new JsonObject().put("paused", false)).await(10, TimeUnit.SECONDS);
+    pages.api().putEvent(event, new JsonObject().put("paused", false)).await(10, TimeUnit.SECONDS);
     page.waitFor("!document.getElementById('turn-card').hidden", 15_000).await(20, TimeUnit.SECONDS);
     assertTrue(eval(page, "document.title").toString().startsWith("It's your turn!"), "the tab's title says it");
     assertEquals("Go to booking", eval(page, "document.getElementById('turn-go').textContent"));
@@ -97,7 +58,7 @@ class WaitingRoomTurnTest {
         "the time to book is told: " + eval(page, "document.getElementById('turn-time').textContent"));
     assertEquals(true, eval(page, "document.getElementById('waiting-card').hidden"
         + " && document.getElementById('leave').hidden"), "the line is over");
-    WaitingRoomOfflineTest.shot(page, "your-turn", size);
+    shot(page, "your-turn", size);
     // and on to book by itself after a few seconds, the pass kept for the seat page
     page.waitFor("location.pathname.endsWith('/seats') && 'ok'", 20_000).await(25, TimeUnit.SECONDS);
     Object pass = eval(page, "sessionStorage.getItem('foyer.pass." + event + "')");
@@ -108,7 +69,7 @@ class WaitingRoomTurnTest {
   void theButtonGoesToBookAtOnce() throws Exception {
     String event = "your-turn-button";
     Chromium.Page page = waitingPage(event);
-    api.putEvent(event, new JsonObject().put("paused", false)).await(10, TimeUnit.SECONDS);
+    pages.api().putEvent(event, new JsonObject().put("paused", false)).await(10, TimeUnit.SECONDS);
     page.waitFor("!document.getElementById('turn-card').hidden", 15_000).await(20, TimeUnit.SECONDS);
     long clicked = System.currentTimeMillis();
     eval(page, "document.getElementById('turn-go').click(); true");

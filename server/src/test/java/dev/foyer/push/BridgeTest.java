@@ -109,6 +109,34 @@ class BridgeTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  @Test
+  void theAdmissionPushedTheStatusAskedForAndTheStateOnRegisterHandOutTheOnePassTheNodeSigned(Vertx vertx)
+      throws Exception {
+    String event = "one-pass";
+    ApiClient api = cluster.api();
+    api.createEvent(event, new JsonObject().put("maxActive", 1).put("admitPerMinute", 0).put("activeSeconds", 120)
+        .put("paused", true)).await(10, TimeUnit.SECONDS);
+    JsonObject visitor = api.join(event).await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+    String address = "foyer.visitor." + visitor.getString("visitor");
+    BridgeClient waiting = bridge(vertx).await(10, TimeUnit.SECONDS);
+    waiting.registerVisitor(visitor.getString("visitor"), visitor.getString("token")).await(10, TimeUnit.SECONDS);
+    waiting.nextMessage(address, "rank", 5000).await(10, TimeUnit.SECONDS);
+    double signedBefore = api.metric("foyer_passes_signed_total").await(10, TimeUnit.SECONDS);
+
+    api.putEvent(event, new JsonObject().put("paused", false)).await(10, TimeUnit.SECONDS);
+    String pushed = waiting.nextMessage(address, "admitted", 8000).await(10, TimeUnit.SECONDS).getString("pass");
+    String asked = api.me(event, visitor.getString("token")).await(10, TimeUnit.SECONDS).bodyAsJsonObject()
+        .getString("pass");
+    BridgeClient again = bridge(vertx).await(10, TimeUnit.SECONDS);
+    again.registerVisitor(visitor.getString("visitor"), visitor.getString("token")).await(10, TimeUnit.SECONDS);
+    String told = again.nextMessage(address, "admitted", 5000).await(10, TimeUnit.SECONDS).getString("pass");
+
+    assertEquals(pushed, asked, "the status call hands out the pass the push room signed");
+    assertEquals(pushed, told, "so does the state sent on a register");
+    assertEquals(1.0, api.metric("foyer_passes_signed_total").await(10, TimeUnit.SECONDS) - signedBefore,
+        "one signature for the admission, whichever way the visitor asks");
+  }
+
   private static boolean isRank(JsonObject frame, long position) {
     return "rec".equals(frame.getString("type")) && frame.getJsonObject("body") != null
         && "rank".equals(frame.getJsonObject("body").getString("type"))

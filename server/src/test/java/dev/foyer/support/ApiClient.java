@@ -134,6 +134,13 @@ public final class ApiClient {
     });
   }
 
+  /** The sum of a counter's or gauge's series in the node's /metrics (0 when it has none yet). */
+  public Future<Double> metric(String name) {
+    return request(HttpMethod.GET, "/metrics").send().map(r -> r.bodyAsString().lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum());
+  }
+
   public HttpRequest<Buffer> admin(HttpMethod method, String path) {
     return request(method, path).bearerTokenAuthentication(TestSetup.ADMIN_KEY);
   }
