@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -191,12 +190,6 @@ class AdmissionTest {
     joins.forEach(f -> bodies.add(f.result().bodyAsJsonObject()));
     bodies.sort(Comparator.comparingLong(b -> b.getLong("position")));
     return bodies;
-  }
-
-  /** The chained form of {@link Waits#until}, for a test still written in chains (GateClusterTest). */
-  static <T> Future<T> pollUntil(Vertx vertx, Supplier<Future<T>> read, java.util.function.Predicate<T> ok,
-                                 long timeoutMillis) {
-    return Waits.until(vertx, read, ok, timeoutMillis);
   }
 
 }
