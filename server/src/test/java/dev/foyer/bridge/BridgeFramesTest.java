@@ -1,9 +1,8 @@
 package dev.foyer.bridge;
 
-import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
-import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
+import dev.foyer.support.BridgeSockets;
+import dev.foyer.support.FoyerCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -12,19 +11,17 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,50 +31,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BridgeFramesTest {
 
   private static final String EVENT = "odd-frames";
-  private static TestNode node;
-  private TestSetup setup;
-  private ApiClient api;
-  private final List<BridgeClient> bridges = new ArrayList<>();
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(BridgeFramesTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
+  @RegisterExtension
+  static final BridgeSockets bridges = BridgeSockets.closedAfterEachTest();
 
   @BeforeEach
-  void deploy(Vertx vertx) throws Exception {
-    setup = new TestSetup();
-    node.deploy(setup.config()).await(60, TimeUnit.SECONDS);
-    api = new ApiClient(vertx, node.port());
-    api.createEvent(EVENT, new JsonObject().put("paused", true)).await(10, TimeUnit.SECONDS);
+  void createEvent() {
+    await(cluster.api().createEvent(EVENT, new JsonObject().put("paused", true)));
   }
 
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    for (BridgeClient b : bridges) {
-      if (!b.isClosed()) {
-        b.close().await(5, TimeUnit.SECONDS);
-      }
-    }
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    api.close();
-  }
-
-  private BridgeClient bridge(Vertx vertx) throws Exception {
-    BridgeClient b = BridgeClient.connect(vertx, node.port(), new WebSocketClientOptions()
-        .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22)).await(10, TimeUnit.SECONDS);
-    bridges.add(b);
-    return b;
+  private BridgeClient bridge() {
+    return bridges.connect(cluster.node().port(), new WebSocketClientOptions()
+        .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
   }
 
   @Test
-  void everyMalformedFrameGetsAnErrFrameAndTheSocketGoesOn(Vertx vertx) throws Exception {
+  void everyMalformedFrameGetsAnErrFrameAndTheSocketGoesOn() {
     String visitor = "foyer.visitor.abc";
     Map<String, String> frames = new LinkedHashMap<>();
     frames.put("not json", "invalid_json");
@@ -106,45 +77,45 @@ class BridgeFramesTest {
     frames.put("{\"type\": \"register\", \"address\": \"foyer.event.x\", \"pad\": \"" + "x".repeat(5000) + "\"}",
         "frame_too_large");
 
-    BridgeClient b = bridge(vertx);
+    BridgeClient b = bridge();
     for (Map.Entry<String, String> f : frames.entrySet()) {
-      b.sendText(f.getKey()).await(5, TimeUnit.SECONDS);
-      JsonObject err = b.nextError(5000).await(10, TimeUnit.SECONDS);
+      await(b.sendText(f.getKey()));
+      JsonObject err = await(b.nextError(5000));
       String shown = f.getKey().length() > 80 ? f.getKey().substring(0, 80) + "..." : f.getKey();
       assertEquals(f.getValue(), err.getString("body"), shown);
       assertEquals(f.getValue(), err.getString("failureType"), shown);
       assertTrue(err.getString("message") != null && !err.getString("message").isEmpty(), shown);
     }
-    b.sendBinary(Buffer.buffer(new byte[] {(byte) 0xff, (byte) 0xfe, '{', '}'})).await(5, TimeUnit.SECONDS);
-    assertEquals("invalid_json", b.nextError(5000).await(10, TimeUnit.SECONDS).getString("body"), "bytes, not UTF-8");
+    await(b.sendBinary(Buffer.buffer(new byte[] {(byte) 0xff, (byte) 0xfe, '{', '}'})));
+    assertEquals("invalid_json", await(b.nextError(5000)).getString("body"), "bytes, not UTF-8");
 
-    b.register("foyer.event." + EVENT, null).await(5, TimeUnit.SECONDS);
-    JsonObject progress = b.nextMessage("foyer.event." + EVENT, "progress", 5000).await(10, TimeUnit.SECONDS);
+    await(b.register("foyer.event." + EVENT, null));
+    JsonObject progress = await(b.nextMessage("foyer.event." + EVENT, "progress", 5000));
     assertEquals(0L, progress.getLong("waiting"), "the socket still works");
     assertTrue(b.received().stream().noneMatch(f -> "err".equals(f.getString("type"))), "one err frame each");
   }
 
   @Test
-  void aMessageOverTheWebsocketsLimitIsRefusedWithAnErrFrame(Vertx vertx) throws Exception {
-    BridgeClient b = bridge(vertx);
+  void aMessageOverTheWebsocketsLimitIsRefusedWithAnErrFrame() {
+    BridgeClient b = bridge();
     String part = "x".repeat(60_000);
-    b.sendFrame(WebSocketFrame.textFrame("{\"type\": \"ping\", \"pad\": \"" + part, false)).await(5, TimeUnit.SECONDS);
+    await(b.sendFrame(WebSocketFrame.textFrame("{\"type\": \"ping\", \"pad\": \"" + part, false)));
     for (int i = 0; i < 4; i++) {
-      b.sendFrame(WebSocketFrame.continuationFrame(Buffer.buffer(part), false)).await(5, TimeUnit.SECONDS);
+      await(b.sendFrame(WebSocketFrame.continuationFrame(Buffer.buffer(part), false)));
     }
-    b.sendFrame(WebSocketFrame.continuationFrame(Buffer.buffer("\"}"), true)).await(5, TimeUnit.SECONDS);
-    assertEquals("frame_too_large", b.nextError(5000).await(10, TimeUnit.SECONDS).getString("body"),
+    await(b.sendFrame(WebSocketFrame.continuationFrame(Buffer.buffer("\"}"), true)));
+    assertEquals("frame_too_large", await(b.nextError(5000)).getString("body"),
         "300 KB in fragments");
-    b.sendText("{\"type\": \"register\", \"address\": \"foyer.event." + EVENT + "\"}").await(5, TimeUnit.SECONDS);
-    b.nextMessage("foyer.event." + EVENT, "progress", 5000).await(10, TimeUnit.SECONDS);
+    await(b.sendText("{\"type\": \"register\", \"address\": \"foyer.event." + EVENT + "\"}"));
+    await(b.nextMessage("foyer.event." + EVENT, "progress", 5000));
     assertFalse(b.isClosed());
   }
 
   @Test
-  void aSingleFrameOverTheWebsocketsFrameLimitClosesTheSocket(Vertx vertx) throws Exception {
-    BridgeClient b = bridge(vertx);
-    b.register("foyer.event." + EVENT, null).await(5, TimeUnit.SECONDS);
-    b.nextMessage("foyer.event." + EVENT, "progress", 5000).await(10, TimeUnit.SECONDS);
+  void aSingleFrameOverTheWebsocketsFrameLimitClosesTheSocket() throws Exception {
+    BridgeClient b = bridge();
+    await(b.register("foyer.event." + EVENT, null));
+    await(b.nextMessage("foyer.event." + EVENT, "progress", 5000));
     b.drop(frame -> "progress".equals(frame.getJsonObject("body", new JsonObject()).getString("type")));
     assertFalse(b.isClosed(), "the socket works before the large frame");
 
@@ -155,31 +126,30 @@ class BridgeFramesTest {
         "a 70 KB frame makes the server drop the connection without a close frame (Vert.x's frame limit is 64 KB)");
     assertEquals(List.of(), b.received(), "no answer to the large frame, no err frame, nothing after it");
 
-    BridgeClient next = bridge(vertx);
-    next.register("foyer.event." + EVENT, null).await(5, TimeUnit.SECONDS);
-    next.nextMessage("foyer.event." + EVENT, "progress", 5000).await(10, TimeUnit.SECONDS);
+    BridgeClient next = bridge();
+    await(next.register("foyer.event." + EVENT, null));
+    await(next.nextMessage("foyer.event." + EVENT, "progress", 5000));
   }
 
   @Test
-  void sockJsXhrSendIsReadAndItsBodyIsBounded(Vertx vertx) throws Exception {
+  void sockJsXhrSendIsReadAndItsBodyIsBounded(Vertx vertx) {
     // SockJS closes the connection after each poll
     WebClient web = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions().setKeepAlive(false));
     try {
       String base = "/eventbus/123/xhrsession/";
-      var open = web.request(HttpMethod.POST, node.port(), "127.0.0.1", base + "xhr").send()
-          .await(10, TimeUnit.SECONDS);
+      int port = cluster.node().port();
+      var open = await(web.request(HttpMethod.POST, port, "127.0.0.1", base + "xhr").send());
       assertEquals("o\n", open.bodyAsString(), "the session opens");
       String register = new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "register")
           .put("address", "foyer.event." + EVENT).encode()).encode();
-      var sent = web.request(HttpMethod.POST, node.port(), "127.0.0.1", base + "xhr_send")
-          .sendBuffer(Buffer.buffer(register)).await(10, TimeUnit.SECONDS);
+      var sent = await(web.request(HttpMethod.POST, port, "127.0.0.1", base + "xhr_send")
+          .sendBuffer(Buffer.buffer(register)));
       assertEquals(204, sent.statusCode(), sent.bodyAsString());
-      var poll = web.request(HttpMethod.POST, node.port(), "127.0.0.1", base + "xhr").send()
-          .await(10, TimeUnit.SECONDS);
+      var poll = await(web.request(HttpMethod.POST, port, "127.0.0.1", base + "xhr").send());
       assertTrue(poll.bodyAsString().contains("progress"), poll.bodyAsString());
 
-      var huge = web.request(HttpMethod.POST, node.port(), "127.0.0.1", base + "xhr_send")
-          .sendBuffer(Buffer.buffer("[\"" + "x".repeat(100_000) + "\"]")).await(10, TimeUnit.SECONDS);
+      var huge = await(web.request(HttpMethod.POST, port, "127.0.0.1", base + "xhr_send")
+          .sendBuffer(Buffer.buffer("[\"" + "x".repeat(100_000) + "\"]")));
       assertEquals(413, huge.statusCode(), huge.bodyAsString());
     } finally {
       web.close();

@@ -3,27 +3,25 @@ package dev.foyer.bridge;
 import dev.foyer.bus.Addresses;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
+import dev.foyer.support.BridgeSockets;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.StalledSocket;
 import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,39 +49,17 @@ class SlowSocketsTest {
   /** What a socket behind may keep on the node (in flight, one frame, held slots), with room for the JVM's noise. */
   private static final long HEAP_BOUND = 32L << 20;
 
-  private static TestNode node;
-  private TestSetup setup;
-  private ApiClient api;
-  private final List<BridgeClient> bridges = new ArrayList<>();
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
+  @RegisterExtension
+  static final BridgeSockets bridges = BridgeSockets.closedAfterEachTest();
+
   private final List<StalledSocket> stalled = new ArrayList<>();
   private BridgeClient probe;
 
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(SlowSocketsTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
-
-  @BeforeEach
-  void deploy(Vertx vertx) throws Exception {
-    setup = new TestSetup();
-    node.deploy(setup.config()).await(60, TimeUnit.SECONDS);
-    api = new ApiClient(vertx, node.port());
-  }
-
   @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
+  void closeStalledSockets() {
     stalled.forEach(StalledSocket::close);
-    for (BridgeClient b : bridges) {
-      b.close().await(5, TimeUnit.SECONDS);
-    }
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    api.close();
   }
 
   private record Visitor(String id, String token) {
@@ -93,16 +69,17 @@ class SlowSocketsTest {
   }
 
   @Test
-  void socketsThatNeverReadCannotTakeTheNodesHeapAndTheRestMissNothing(Vertx vertx) throws Exception {
+  void socketsThatNeverReadCannotTakeTheNodesHeapAndTheRestMissNothing() throws Exception {
+    TestNode node = cluster.node();
+    ApiClient api = cluster.api();
     Sockets sockets = Sockets.of(node.vertx());
     SlowSockets slow = sockets.slow();
     double closedBefore = slow.closedTotal();
     double coalescedBefore = slow.coalescedTotal();
-    api.createEvent(EVENT, new JsonObject().put("maxActive", 100_000).put("admitPerMinute", 600)
+    await(api.createEvent(EVENT, new JsonObject().put("maxActive", 100_000).put("admitPerMinute", 600)
         .put("activeSeconds", 600).put("graceSeconds", 600).put("rankPushMillis", 100).put("paused", true)
         // every progress to the sockets, as the flood below is made of them
-        .put("progressPushMillis", 0))
-        .await(10, TimeUnit.SECONDS);
+        .put("progressPushMillis", 0)));
     // in line: the readers first, then the one that will start reading again (admitted during the stall),
     // then the stalled ones, then the one that comes back still waiting
     List<Visitor> readers = join(READERS);
@@ -110,16 +87,18 @@ class SlowSocketsTest {
     List<Visitor> stalledVisitors = join(STALLED);
     Visitor waitingWhileStalled = join(1).get(0);
 
+    List<BridgeClient> readerSockets = new ArrayList<>();
     for (Visitor r : readers) {
-      BridgeClient b = bridge(vertx, new WebSocketClientOptions());
-      b.registerVisitor(r.id(), r.token()).await(5, TimeUnit.SECONDS);
-      b.nextMessage(r.address(), "rank", 5000).await(10, TimeUnit.SECONDS);
+      BridgeClient b = bridges.connect(node.port());
+      readerSockets.add(b);
+      await(b.registerVisitor(r.id(), r.token()));
+      await(b.nextMessage(r.address(), "rank", 5000));
     }
-    BridgeClient recovering = bridge(vertx, new WebSocketClientOptions().setReceiveBufferSize(4096));
-    recovering.register(Addresses.event(EVENT), null).await(5, TimeUnit.SECONDS);
+    BridgeClient recovering = bridges.connect(node.port(), new WebSocketClientOptions().setReceiveBufferSize(4096));
+    await(recovering.register(Addresses.event(EVENT), null));
     for (Visitor v : List.of(admittedWhileStalled, waitingWhileStalled)) {
-      recovering.registerVisitor(v.id(), v.token()).await(5, TimeUnit.SECONDS);
-      recovering.nextMessage(v.address(), "rank", 5000).await(10, TimeUnit.SECONDS);
+      await(recovering.registerVisitor(v.id(), v.token()));
+      await(recovering.nextMessage(v.address(), "rank", 5000));
     }
     recovering.pause();
     for (int i = 0; i < STALLED; i++) {
@@ -132,9 +111,9 @@ class SlowSocketsTest {
     Waits.until("every stalled socket registered", 60_000,
         () -> stalledVisitors.stream().allMatch(v -> sockets.isConnected(EVENT, v.id())));
     // a reader registered last gets each message after every stalled socket was handed it: the flood's pace
-    probe = bridge(vertx, new WebSocketClientOptions()).drop(f -> isFlood(f));
-    probe.register(Addresses.event(EVENT), null).await(5, TimeUnit.SECONDS);
-    probe.nextMessage(Addresses.event(EVENT), "progress", 5000).await(10, TimeUnit.SECONDS);
+    probe = bridges.connect(node.port()).drop(f -> isFlood(f));
+    await(probe.register(Addresses.event(EVENT), null));
+    await(probe.nextMessage(Addresses.event(EVENT), "progress", 5000));
     long baseline = liveHeap();
 
     int behindWanted = STALLED + 1;
@@ -147,15 +126,14 @@ class SlowSocketsTest {
         + " MB with " + STALLED + " sockets behind");
 
     // the sale runs while they are behind: ranks every 100 ms, a progress message every tick
-    api.putEvent(EVENT, new JsonObject().put("paused", false)).await(5, TimeUnit.SECONDS);
+    await(api.putEvent(EVENT, new JsonObject().put("paused", false)));
     for (int i = 0; i < READERS; i++) {
-      JsonObject admitted = bridges.get(i).nextMessage(readers.get(i).address(), "admitted", 15_000)
-          .await(20, TimeUnit.SECONDS);
+      JsonObject admitted = await(readerSockets.get(i).nextMessage(readers.get(i).address(), "admitted", 15_000));
       assertTrue(admitted.getLong("activeUntil") > System.currentTimeMillis());
     }
     Waits.until("the recovering socket's first visitor admitted", 30_000,
         () -> "active".equals(state(admittedWhileStalled).getString("state")));
-    api.putEvent(EVENT, new JsonObject().put("paused", true)).await(5, TimeUnit.SECONDS);
+    await(api.putEvent(EVENT, new JsonObject().put("paused", true)));
     // not a wait for anything: a second of rank rounds goes out to the sockets behind, so the heap is
     // measured under them; the bound must hold however long this is
     Thread.sleep(1000);
@@ -167,8 +145,7 @@ class SlowSocketsTest {
 
     long position = state(waitingWhileStalled).getLong("position");
     recovering.resume();
-    JsonObject admitted = recovering.nextMessage(admittedWhileStalled.address(), "admitted", 15_000)
-        .await(20, TimeUnit.SECONDS);
+    JsonObject admitted = await(recovering.nextMessage(admittedWhileStalled.address(), "admitted", 15_000));
     assertTrue(admitted.getString("pass").length() > 20, "the admission notice waited for it");
     Waits.until("the recovering socket caught up", 30_000, () -> latestRank(recovering, waitingWhileStalled) == position);
     // nothing must happen here: no older rank may arrive after the latest one. A second of rank
@@ -180,7 +157,7 @@ class SlowSocketsTest {
         .count(), "one admission notice, not two");
     for (int i = 0; i < READERS; i++) {
       Visitor r = readers.get(i);
-      assertEquals(0, bridges.get(i).received().stream().filter(f -> isMessage(f, r, "admitted")).count(),
+      assertEquals(0, readerSockets.get(i).received().stream().filter(f -> isMessage(f, r, "admitted")).count(),
           "one admission notice for each reader");
     }
 
@@ -200,32 +177,22 @@ class SlowSocketsTest {
         (whileBehind - baseline) >> 10, (after - baseline) >> 10, slow.coalescedTotal() - coalescedBefore);
   }
 
-  private BridgeClient bridge(Vertx vertx, WebSocketClientOptions options) throws Exception {
-    BridgeClient b = BridgeClient.connect(vertx, node.port(), options).await(10, TimeUnit.SECONDS);
-    bridges.add(b);
-    return b;
-  }
-
-  private List<Visitor> join(int n) throws Exception {
+  private List<Visitor> join(int n) {
     List<Visitor> out = new ArrayList<>();
     for (int from = 0; from < n; from += 50) {
       List<Future<Visitor>> batch = new ArrayList<>();
       for (int i = from; i < Math.min(n, from + 50); i++) {
-        batch.add(api.join(EVENT).map(r -> new Visitor(r.bodyAsJsonObject().getString("visitor"),
+        batch.add(cluster.api().join(EVENT).map(r -> new Visitor(r.bodyAsJsonObject().getString("visitor"),
             r.bodyAsJsonObject().getString("token"))));
       }
-      Future.all(batch).await(30, TimeUnit.SECONDS);
+      await(Future.all(batch));
       batch.forEach(f -> out.add(f.result()));
     }
     return out;
   }
 
   private JsonObject state(Visitor v) {
-    try {
-      return api.me(EVENT, v.token()).await(5, TimeUnit.SECONDS).bodyAsJsonObject();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("GET visitors/me did not answer", e);
-    }
+    return await(cluster.api().me(EVENT, v.token())).bodyAsJsonObject();
   }
 
   /** Progress messages as the queue room publishes them, padded, until that many sockets are behind. */
@@ -248,7 +215,7 @@ class SlowSocketsTest {
     String pad = "p".repeat(PAD);
     long seen = probe.dropped() + messages;
     for (int i = 0; i < messages; i++) {
-      node.vertx().eventBus().publish(Addresses.event(EVENT), new JsonObject().put("type", "progress")
+      cluster.node().vertx().eventBus().publish(Addresses.event(EVENT), new JsonObject().put("type", "progress")
           .put("waiting", STALLED).put("active", 0).put("admittedTotal", 0).put("admitPerMinute", 600)
           .put("queueing", true).put("at", System.currentTimeMillis()).put("pad", pad));
     }

@@ -3,14 +3,13 @@ package dev.foyer.hold;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.FoyerCluster;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +39,7 @@ class HoldRaceTest {
   static final FoyerCluster cluster = FoyerCluster.nodes(2);
 
   @Test
-  void twoHundredVisitorsOnTwoNodesRacingForFiftySeatsNeverShareOrDoubleSellASeat(Vertx vertx, VertxTestContext ctx) {
+  void twoHundredVisitorsOnTwoNodesRacingForFiftySeatsNeverShareOrDoubleSellASeat() {
     ApiClient apiA = cluster.api(0);
     ApiClient apiB = cluster.api(1);
     int visitors = 200;
@@ -56,57 +56,49 @@ class HoldRaceTest {
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
 
     // four times more buyers than seats, all let in at once: the race, not admission by stock, is under test
-    apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("maxActive", 1000).put("admitPerMinute", 0)
-            .put("stockPacing", false))
-        .compose(created -> {
-          List<Future<Void>> racers = new ArrayList<>();
-          for (int i = 0; i < visitors; i++) {
-            ApiClient api = i % 2 == 0 ? apiA : apiB;
-            Random random = new Random(i);
-            racers.add(api.admitted(EVENT).compose(v -> race(api, v, allSeats, random, 6, wonHolds,
-                reservationOf, conflicts, unexpected, problems)));
-          }
-          return Future.all(racers);
-        })
-        .compose(all -> Future.all(
-            apiA.seatStatuses(EVENT),
-            apiB.seatStatuses(EVENT),
-            cluster.pg().query("SELECT seat_id, hold_id, reservation_id::text FROM reservations WHERE event_id = '"
-                + EVENT + "'").execute(),
-            cluster.redis().send(Request.cmd(Command.HGETALL).arg(cluster.setup().prefix() + ":{" + EVENT + "}:sold"))))
-        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-          assertTrue(problems.isEmpty(), problems.size() + " unexpected answers, first: "
-              + problems.subList(0, Math.min(3, problems.size())));
-          assertEquals(0, unexpected.get());
-          // every successful hold was disjoint from every other: no seat was ever held by two
-          Map<String, String> holderOfSeat = new HashMap<>();
-          wonHolds.forEach((holdId, seats) -> seats.forEach(seat -> {
-            String before = holderOfSeat.put(seat, holdId);
-            assertEquals(null, before, "seat " + seat + " was held by " + before + " and " + holdId);
-          }));
-          Map<String, String> viewA = all.resultAt(0);
-          Map<String, String> viewB = all.resultAt(1);
-          io.vertx.sqlclient.RowSet<Row> rows = all.resultAt(2);
-          Response redisSold = all.resultAt(3);
-          Map<String, String> pgSold = new HashMap<>();
-          for (Row r : rows) {
-            assertEquals(null, pgSold.put(r.getString("seat_id"), r.getString("hold_id")), "sold twice");
-            assertEquals(reservationOf.get(r.getString("hold_id")), r.getString("reservation_id"));
-          }
-          assertEquals(holderOfSeat, pgSold, "PostgreSQL holds exactly the confirmed holds");
-          Set<String> redisSoldSeats = new HashSet<>(redisSold.getKeys());
-          assertEquals(pgSold.keySet(), redisSoldSeats, "Redis and PostgreSQL agree on what is sold");
-          assertEquals(viewA, viewB, "both nodes show the same seat map");
-          for (String seat : allSeats) {
-            String expected = pgSold.containsKey(seat) ? "sold" : "free";
-            assertEquals(expected, viewA.get(seat), "every seat ends either free or sold to exactly one");
-          }
-          assertTrue(pgSold.size() >= 40, "most seats were sold: " + pgSold.size());
-          assertTrue(conflicts.get() > 0, "the race produced conflicts");
-          System.out.printf("hold race: %d holds won, %d seats sold, %d conflicts (409)%n",
-              wonHolds.size(), pgSold.size(), conflicts.get());
-          ctx.completeNow();
-        })));
+    await(apiA.createEvent(EVENT, new JsonObject().put("gate", "off").put("maxActive", 1000).put("admitPerMinute", 0)
+        .put("stockPacing", false)));
+    List<Future<Void>> racers = new ArrayList<>();
+    for (int i = 0; i < visitors; i++) {
+      ApiClient api = i % 2 == 0 ? apiA : apiB;
+      Random random = new Random(i);
+      racers.add(api.admitted(EVENT).compose(v -> race(api, v, allSeats, random, 6, wonHolds,
+          reservationOf, conflicts, unexpected, problems)));
+    }
+    await(Future.all(racers));
+    Map<String, String> viewA = await(apiA.seatStatuses(EVENT));
+    Map<String, String> viewB = await(apiB.seatStatuses(EVENT));
+    RowSet<Row> rows = await(cluster.pg().query("SELECT seat_id, hold_id, reservation_id::text FROM reservations"
+        + " WHERE event_id = '" + EVENT + "'").execute());
+    Response redisSold = await(cluster.redis().send(Request.cmd(Command.HGETALL)
+        .arg(cluster.setup().prefix() + ":{" + EVENT + "}:sold")));
+
+    assertTrue(problems.isEmpty(), problems.size() + " unexpected answers, first: "
+        + problems.subList(0, Math.min(3, problems.size())));
+    assertEquals(0, unexpected.get());
+    // every successful hold was disjoint from every other: no seat was ever held by two
+    Map<String, String> holderOfSeat = new HashMap<>();
+    wonHolds.forEach((holdId, seats) -> seats.forEach(seat -> {
+      String before = holderOfSeat.put(seat, holdId);
+      assertEquals(null, before, "seat " + seat + " was held by " + before + " and " + holdId);
+    }));
+    Map<String, String> pgSold = new HashMap<>();
+    for (Row r : rows) {
+      assertEquals(null, pgSold.put(r.getString("seat_id"), r.getString("hold_id")), "sold twice");
+      assertEquals(reservationOf.get(r.getString("hold_id")), r.getString("reservation_id"));
+    }
+    assertEquals(holderOfSeat, pgSold, "PostgreSQL holds exactly the confirmed holds");
+    Set<String> redisSoldSeats = new HashSet<>(redisSold.getKeys());
+    assertEquals(pgSold.keySet(), redisSoldSeats, "Redis and PostgreSQL agree on what is sold");
+    assertEquals(viewA, viewB, "both nodes show the same seat map");
+    for (String seat : allSeats) {
+      String expected = pgSold.containsKey(seat) ? "sold" : "free";
+      assertEquals(expected, viewA.get(seat), "every seat ends either free or sold to exactly one");
+    }
+    assertTrue(pgSold.size() >= 40, "most seats were sold: " + pgSold.size());
+    assertTrue(conflicts.get() > 0, "the race produced conflicts");
+    System.out.printf("hold race: %d holds won, %d seats sold, %d conflicts (409)%n",
+        wonHolds.size(), pgSold.size(), conflicts.get());
   }
 
   /** Tries holds of 1 to 4 random seats until one succeeds (then confirms it) or tries run out. */

@@ -2,9 +2,9 @@ package dev.foyer.hold;
 
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
+import dev.foyer.support.BridgeSockets;
+import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.SeatFeed;
-import dev.foyer.support.TestNode;
-import dev.foyer.support.TestSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,15 +14,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,41 +53,17 @@ class SeatMapTest {
   private static final JsonObject OPEN = new JsonObject().put("gate", "off").put("maxActive", 1000)
       .put("maxSeatsPerHold", 50);
 
-  private static TestNode node;
-  private TestSetup setup;
+  @RegisterExtension
+  static final FoyerCluster cluster = FoyerCluster.nodes(1);
+  @RegisterExtension
+  static final BridgeSockets bridges = BridgeSockets.closedAfterEachTest();
+
   private ApiClient api;
-  private Redis redis;
-  private BridgeClient bridge;
-
-  @BeforeAll
-  static void startNode() {
-    node = TestNode.start(TestSetup.clusterName(SeatMapTest.class));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.close();
-  }
 
   @BeforeEach
-  void deploy(Vertx vertx) throws Exception {
-    setup = new TestSetup();
-    redis = setup.redis(vertx);
-    node.deploy(setup.config()).await(60, TimeUnit.SECONDS);
-    api = new ApiClient(vertx, node.port());
+  void client() {
+    api = cluster.api();
   }
-
-  @AfterEach
-  void undeploy(Vertx vertx) throws Exception {
-    if (bridge != null) {
-      bridge.close().otherwiseEmpty().await(5, TimeUnit.SECONDS);
-    }
-    node.undeploy().await(30, TimeUnit.SECONDS);
-    setup.cleanUp(vertx);
-    redis.close();
-    api.close();
-  }
-
 
   /** An event of rows x 50 seats in section A, everyone let straight in. */
   private void createEvent(int rows) throws Exception {
@@ -192,10 +165,9 @@ class SeatMapTest {
   }
 
   @Test
-  void changesSinceAVersionAreExactlyTheSeatsChangedAfterItAndTheLiveMessagesCarryTheirVersions(Vertx vertx)
-      throws Exception {
+  void changesSinceAVersionAreExactlyTheSeatsChangedAfterItAndTheLiveMessagesCarryTheirVersions() throws Exception {
     createEvent(5);
-    bridge = await(BridgeClient.connect(vertx, node.port()));
+    BridgeClient bridge = bridges.connect(cluster.node().port());
     await(bridge.register("foyer.seats." + EVENT, null));
     String a = pass();
     String b = pass();
@@ -283,8 +255,9 @@ class SeatMapTest {
     assertEquals(1050, statuses(whole).values().stream().filter("held"::equals).count());
 
     // Redis loses the map (and its version): the next read rebuilds it from PostgreSQL as a new generation
-    String base = setup.prefix() + ":{" + EVENT + "}:";
-    await(redis.send(Request.cmd(Command.DEL).arg(base + "seats").arg(base + "seat-version").arg(base + "seat-log")));
+    String base = cluster.setup().prefix() + ":{" + EVENT + "}:";
+    await(cluster.redis().send(Request.cmd(Command.DEL).arg(base + "seats").arg(base + "seat-version")
+        .arg(base + "seat-log")));
     JsonObject rebuilt = get(since(whole)).bodyAsJsonObject();
     assertNotNull(rebuilt.getJsonArray("seats"), rebuilt.encode());
     assertNotEquals(generation, rebuilt.getString("generation"));
@@ -303,7 +276,7 @@ class SeatMapTest {
     AtomicBoolean stop = new AtomicBoolean();
     List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     try {
-      ApiClient fast = new ApiClient(clients, node.port());
+      ApiClient fast = new ApiClient(clients, cluster.node().port());
       // each holder keeps to its own row, so after its hold answers nobody else can change those seats
       List<Future<Integer>> loops = new ArrayList<>();
       AtomicInteger made = new AtomicInteger();
@@ -329,7 +302,7 @@ class SeatMapTest {
         reads++;
       }
       stop.set(true);
-      int holds = Future.all(loops).await(60, TimeUnit.SECONDS).<Integer>list().stream().mapToInt(n -> n).sum();
+      int holds = await(Future.all(loops)).<Integer>list().stream().mapToInt(n -> n).sum();
       assertEquals(List.of(), problems);
       assertTrue(holds > 20, "holds made: " + holds);
       assertTrue(reads > 10, "reads made: " + reads);
@@ -339,8 +312,8 @@ class SeatMapTest {
           ((JsonObject) o).getString("status")));
       Map<String, String> truth = statuses(get(SEATS).bodyAsJsonObject());
       assertEquals(truth, followed, "full read + every change since = the map now");
-      Response heldInRedis = await(redis.send(Request.cmd(Command.HKEYS)
-          .arg(setup.prefix() + ":{" + EVENT + "}:hold-seats")));
+      Response heldInRedis = await(cluster.redis().send(Request.cmd(Command.HKEYS)
+          .arg(cluster.setup().prefix() + ":{" + EVENT + "}:hold-seats")));
       List<String> held = new ArrayList<>();
       heldInRedis.forEach(s -> held.add(s.toString()));
       assertEquals(held.stream().sorted().toList(),

@@ -2,28 +2,24 @@ package dev.foyer.hold;
 
 import dev.foyer.support.Chromium;
 import dev.foyer.support.FoyerCluster;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.vertx.junit5.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The seat page on a phone (390 x 844): best available first, a map that zooms until seats are big
@@ -47,10 +43,10 @@ class SeatPhoneTest {
   }
 
   @BeforeEach
-  void launchBrowserAndDeploy(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void launchBrowserAndDeploy(Vertx vertx) throws Exception {
     Files.createDirectories(SHOTS);
     phone = Chromium.launch(vertx);
-    cluster.deploy().onComplete(ctx.succeedingThenComplete());
+    await(cluster.deploy());
   }
 
   @AfterEach
@@ -89,107 +85,81 @@ class SeatPhoneTest {
   }
 
   @Test
-  @Timeout(value = 180, timeUnit = TimeUnit.SECONDS)
-  void onAPhoneBestAvailableComesFirstSeatsAreTappableOnlyAt24PxAndTheClocksStopWhenBooked(Vertx vertx,
-                                                                                         VertxTestContext ctx) {
+  void onAPhoneBestAvailableComesFirstSeatsAreTappableOnlyAt24PxAndTheClocksStopWhenBooked() throws Exception {
     String url = "http://127.0.0.1:" + cluster.node().port() + "/events/" + EVENT;
     String ready = "location.pathname.endsWith('/seats') && document.querySelectorAll('#map circle').length === 576"
         + " && document.getElementById('connection').dataset.state === 'live' && 'ready'";
-    Future<HttpResponse<Buffer>> created = cluster.api().putLayout(EVENT, layout(),
-        new JsonObject().put("gate", "off").put("maxActive", 10).put("holdSeconds", 900).put("activeSeconds", 120));
-    Chromium.Page[] page = new Chromium.Page[1];
-    created
-        .compose(r -> phone.open(url))
-        .compose(p -> {
-          page[0] = p;
-          return p.viewport(true);
-        })
-        .compose(v -> page[0].waitFor(ready, 40_000).recover(err -> page[0].screenshot(SHOTS.resolve("phone-not-ready.png"))
-            .compose(x -> page[0].eval(
-            "document.querySelectorAll('#map circle').length + ' ' + location.pathname + ' '"
-                + " + document.getElementById('connection').textContent + ' ' + document.body.innerText.slice(0, 300)")
-            .compose(state -> Future.failedFuture("the seat page never got ready: " + state)))))
-        .compose(v -> page[0].eval("[document.getElementById('best-card').getBoundingClientRect().top"
-            + " < document.getElementById('map').getBoundingClientRect().top,"
-            + " document.getElementById('legend').innerText, [...document.getElementById('best-what').options].map(o => o.text).join('|')]"))
-        .compose(first -> {
-          ctx.verify(() -> {
-            JsonArray facts = (JsonArray) first;
-            assertEquals(true, facts.getBoolean(0), "best available comes before the map");
-            assertTrue(facts.getString(1).contains("Front stalls") && facts.getString(1).contains("65"), facts.getString(1));
-            assertTrue(facts.getString(2).contains("Standing: Floor"), facts.getString(2));
-          });
-          return page[0].screenshot(SHOTS.resolve("phone-overview.png"));
-        })
-        // the whole map is too small to aim at: a tap zooms in instead of picking
-        .compose(v -> page[0].eval(rectOf("A-6-12") + ".width"))
-        .compose(small -> {
-          ctx.verify(() -> assertTrue(((Number) small).doubleValue() < 24, "overview seats are small: " + small));
-          return page[0].eval(tapAt("A-6-12"));
-        })
-        .compose(v -> page[0].eval("[" + rectOf("A-6-12") + ".width, document.querySelector('[data-seat=\"A-6-12\"]')"
-            + ".getAttribute('class')]"))
-        .compose(after -> {
-          ctx.verify(() -> {
-            JsonArray a = (JsonArray) after;
-            assertTrue(a.getDouble(0) >= 24, "after the tap a seat is at least 24 CSS px: " + a.getDouble(0));
-            assertTrue(a.getString(1).contains("free"), "the zooming tap picked nothing: " + a.getString(1));
-          });
-          return page[0].screenshot(SHOTS.resolve("phone-zoomed.png"));
-        })
-        .compose(v -> page[0].eval(tapAt("A-6-12")))
-        .compose(v -> page[0].waitFor("document.querySelector('[data-seat=\"A-6-12\"]').getAttribute('class').includes('mine')"
-            + " && document.getElementById('hold-price').textContent", 5000))
-        .compose(price -> {
-          ctx.verify(() -> assertTrue(price.toString().contains("39"), "the hold shows its price: " + price));
-          // best available: two front-stall seats, in place of the picked one
-          return page[0].eval("document.getElementById('best-count').value = '2';"
-              + " document.getElementById('best-what').value = 'front'; document.getElementById('find').click()");
-        })
-        .compose(v -> page[0].waitFor("document.getElementById('hold-seats').textContent.includes('A-1-')"
-            + " && document.getElementById('message').textContent", 5000))
-        .compose(message -> {
-          ctx.verify(() -> assertTrue(message.toString().contains("together"), message.toString()));
-          return page[0].eval("[document.getElementById('hold-seats').textContent, document.getElementById('hold-price').textContent,"
-              + " document.getElementById('hold-left').textContent, document.getElementById('time-left').textContent,"
-              + " document.querySelector('[data-seat=\"A-6-12\"]').getAttribute('class')]");
-        })
-        .compose(state -> {
-          ctx.verify(() -> {
-            JsonArray s = (JsonArray) state;
-            assertEquals("A-1-12, A-1-13", s.getString(0));
-            assertTrue(s.getString(1).contains("130"), s.getString(1));
-            assertTrue(seconds(s.getString(2)) <= seconds(s.getString(3)),
-                "the hold (held for 15 min) never shows more than the time to book: " + s.getString(2) + " vs " + s.getString(3));
-            assertTrue(s.getString(4).contains("free"), "the picked seat went back: " + s.getString(4));
-          });
-          return page[0].screenshot(SHOTS.resolve("phone-best.png"));
-        })
-        // the same page on a desktop, then back to the phone
-        .compose(v -> page[0].viewport(false))
-        .compose(v -> page[0].screenshot(SHOTS.resolve("desktop-best.png")))
-        .compose(v -> page[0].viewport(true))
-        .compose(v -> page[0].eval("document.getElementById('confirm').click()"))
-        .compose(v -> page[0].waitFor("!document.getElementById('done').hidden && document.getElementById('reserved-price').textContent", 10_000))
-        .compose(paid -> {
-          ctx.verify(() -> assertTrue(paid.toString().contains("130"), paid.toString()));
-          return page[0].eval("document.getElementById('time-left').textContent");
-        })
-        .compose(before -> vertx.timer(1500).map(before))
-        .compose(before -> page[0].eval("[document.getElementById('time-left').textContent,"
-            + " document.getElementById('clock-line').hidden, document.getElementById('connection').textContent]")
-            .map(after -> new JsonArray().add(before).add(after)))
-        .compose(both -> {
-          ctx.verify(() -> {
-            JsonArray after = ((JsonArray) both).getJsonArray(1);
-            assertEquals(((JsonArray) both).getString(0), after.getString(0), "the clock stopped once booked");
-            assertEquals(true, after.getBoolean(1), "no clock is shown once booked");
-            assertTrue(!after.getString(2).contains("Live"), "nothing says Live once booked");
-          });
-          return page[0].screenshot(SHOTS.resolve("phone-booked.png"));
-        })
-        .compose(v -> page[0].viewport(false))
-        .onComplete(ctx.succeeding(v -> ctx.completeNow()));
+    await(cluster.api().putLayout(EVENT, layout(),
+        new JsonObject().put("gate", "off").put("maxActive", 10).put("holdSeconds", 900).put("activeSeconds", 120)));
+    Chromium.Page page = await(phone.open(url));
+    await(page.viewport(true));
+    try {
+      await(page.waitFor(ready, 40_000));
+    } catch (Exception notReady) {
+      await(page.screenshot(SHOTS.resolve("phone-not-ready.png")));
+      Object state = await(page.eval("document.querySelectorAll('#map circle').length + ' ' + location.pathname + ' '"
+          + " + document.getElementById('connection').textContent + ' ' + document.body.innerText.slice(0, 300)"));
+      fail("the seat page never got ready: " + state, notReady);
+    }
+    JsonArray facts = (JsonArray) await(page.eval("[document.getElementById('best-card').getBoundingClientRect().top"
+        + " < document.getElementById('map').getBoundingClientRect().top,"
+        + " document.getElementById('legend').innerText,"
+        + " [...document.getElementById('best-what').options].map(o => o.text).join('|')]"));
+    assertEquals(true, facts.getBoolean(0), "best available comes before the map");
+    assertTrue(facts.getString(1).contains("Front stalls") && facts.getString(1).contains("65"), facts.getString(1));
+    assertTrue(facts.getString(2).contains("Standing: Floor"), facts.getString(2));
+    await(page.screenshot(SHOTS.resolve("phone-overview.png")));
+
+    // the whole map is too small to aim at: a tap zooms in instead of picking
+    Object small = await(page.eval(rectOf("A-6-12") + ".width"));
+    assertTrue(((Number) small).doubleValue() < 24, "overview seats are small: " + small);
+    await(page.eval(tapAt("A-6-12")));
+    JsonArray a = (JsonArray) await(page.eval("[" + rectOf("A-6-12") + ".width,"
+        + " document.querySelector('[data-seat=\"A-6-12\"]').getAttribute('class')]"));
+    assertTrue(a.getDouble(0) >= 24, "after the tap a seat is at least 24 CSS px: " + a.getDouble(0));
+    assertTrue(a.getString(1).contains("free"), "the zooming tap picked nothing: " + a.getString(1));
+    await(page.screenshot(SHOTS.resolve("phone-zoomed.png")));
+
+    await(page.eval(tapAt("A-6-12")));
+    Object price = await(page.waitFor("document.querySelector('[data-seat=\"A-6-12\"]').getAttribute('class')"
+        + ".includes('mine') && document.getElementById('hold-price').textContent", 5000));
+    assertTrue(price.toString().contains("39"), "the hold shows its price: " + price);
+    // best available: two front-stall seats, in place of the picked one
+    await(page.eval("document.getElementById('best-count').value = '2';"
+        + " document.getElementById('best-what').value = 'front'; document.getElementById('find').click()"));
+    Object message = await(page.waitFor("document.getElementById('hold-seats').textContent.includes('A-1-')"
+        + " && document.getElementById('message').textContent", 5000));
+    assertTrue(message.toString().contains("together"), message.toString());
+    JsonArray s = (JsonArray) await(page.eval("[document.getElementById('hold-seats').textContent,"
+        + " document.getElementById('hold-price').textContent, document.getElementById('hold-left').textContent,"
+        + " document.getElementById('time-left').textContent,"
+        + " document.querySelector('[data-seat=\"A-6-12\"]').getAttribute('class')]"));
+    assertEquals("A-1-12, A-1-13", s.getString(0));
+    assertTrue(s.getString(1).contains("130"), s.getString(1));
+    assertTrue(seconds(s.getString(2)) <= seconds(s.getString(3)),
+        "the hold (held for 15 min) never shows more than the time to book: " + s.getString(2) + " vs "
+            + s.getString(3));
+    assertTrue(s.getString(4).contains("free"), "the picked seat went back: " + s.getString(4));
+    await(page.screenshot(SHOTS.resolve("phone-best.png")));
+
+    // the same page on a desktop, then back to the phone
+    await(page.viewport(false));
+    await(page.screenshot(SHOTS.resolve("desktop-best.png")));
+    await(page.viewport(true));
+    await(page.eval("document.getElementById('confirm').click()"));
+    Object paid = await(page.waitFor("!document.getElementById('done').hidden"
+        + " && document.getElementById('reserved-price').textContent", 10_000));
+    assertTrue(paid.toString().contains("130"), paid.toString());
+    String before = (String) await(page.eval("document.getElementById('time-left').textContent"));
+    // nothing must change for a second and a half: a clock still running would have moved
+    Thread.sleep(1500);
+    JsonArray after = (JsonArray) await(page.eval("[document.getElementById('time-left').textContent,"
+        + " document.getElementById('clock-line').hidden, document.getElementById('connection').textContent]"));
+    assertEquals(before, after.getString(0), "the clock stopped once booked");
+    assertEquals(true, after.getBoolean(1), "no clock is shown once booked");
+    assertTrue(!after.getString(2).contains("Live"), "nothing says Live once booked");
+    await(page.screenshot(SHOTS.resolve("phone-booked.png")));
+    await(page.viewport(false));
   }
 
   private static int seconds(String mmss) {

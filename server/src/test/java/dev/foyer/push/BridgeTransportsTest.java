@@ -12,7 +12,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,8 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.concurrent.TimeUnit;
-
+import static dev.foyer.support.Waits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -58,53 +56,47 @@ class BridgeTransportsTest {
   }
 
   /** An event that admits nobody until it is resumed, and one visitor waiting first in its line. */
-  private static JsonObject waitingVisitor(String event) throws Exception {
-    api.createEvent(event, new JsonObject().put("gate", "on").put("maxActive", 1).put("admitPerMinute", 0)
-        .put("rankPushMillis", 200).put("paused", true)).await(10, TimeUnit.SECONDS);
-    JsonObject visitor = api.join(event).await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+  private static JsonObject waitingVisitor(String event) {
+    await(api.createEvent(event, new JsonObject().put("gate", "on").put("maxActive", 1).put("admitPerMinute", 0)
+        .put("rankPushMillis", 200).put("paused", true)));
+    JsonObject visitor = await(api.join(event)).bodyAsJsonObject();
     assertEquals("waiting", visitor.getString("state"), visitor.encode());
     return visitor;
   }
 
-  private static void resume(String event) throws Exception {
-    api.putEvent(event, new JsonObject().put("gate", "on").put("maxActive", 1).put("admitPerMinute", 0)
-        .put("rankPushMillis", 200).put("paused", false)).await(10, TimeUnit.SECONDS);
+  private static void resume(String event) {
+    await(api.putEvent(event, new JsonObject().put("gate", "on").put("maxActive", 1).put("admitPerMinute", 0)
+        .put("rankPushMillis", 200).put("paused", false)));
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"websocket", "xhr-streaming", "xhr-polling", "eventsource"})
-  void theOfficialClientInNodeGetsItsRankAndItsAdmission(String transport, VertxTestContext ctx) throws Exception {
+  void theOfficialClientInNodeGetsItsRankAndItsAdmission(String transport) throws Exception {
     String event = "node-" + transport;
     JsonObject visitor = waitingVisitor(event);
     try (NodeClients.Run run = NodeClients.visitor("http://127.0.0.1:" + node.port() + "/eventbus", transport,
         visitor.getString("visitor"), visitor.getString("token"), 30_000)) {
       JsonObject open = run.await("open", 15_000);
       JsonObject first = run.await("message", 10_000);
-      ctx.verify(() -> {
-        assertNotNull(open, "the socket opened: " + run);
-        assertEquals(transport, open.getString("transport"), "on the transport asked for: " + run);
-        assertNotNull(first, "the current state arrived after the register: " + run);
-        assertEquals("rank", first.getJsonObject("body").getString("type"), run.toString());
-        assertEquals(1L, first.getJsonObject("body").getLong("position"), run.toString());
-      });
+      assertNotNull(open, "the socket opened: " + run);
+      assertEquals(transport, open.getString("transport"), "on the transport asked for: " + run);
+      assertNotNull(first, "the current state arrived after the register: " + run);
+      assertEquals("rank", first.getJsonObject("body").getString("type"), run.toString());
+      assertEquals(1L, first.getJsonObject("body").getLong("position"), run.toString());
       resume(event);
       JsonObject end = run.await("end", 20_000);
-      ctx.verify(() -> {
-        assertNotNull(end, "the script finished: " + run);
-        assertEquals(0, end.getInteger("code"), "admitted, not " + end.getString("why") + ": " + run);
-        JsonObject admitted = run.messages().stream().filter(m -> "admitted".equals(m.getString("type")))
-            .findFirst().orElseThrow();
-        assertTrue(admitted.getString("pass").split("\\.").length == 3, "a pass (JWT): " + admitted);
-        assertTrue(run.lines().stream().noneMatch(l -> "error".equals(l.getString("event"))), run.toString());
-      });
-      ctx.completeNow();
+      assertNotNull(end, "the script finished: " + run);
+      assertEquals(0, end.getInteger("code"), "admitted, not " + end.getString("why") + ": " + run);
+      JsonObject admitted = run.messages().stream().filter(m -> "admitted".equals(m.getString("type")))
+          .findFirst().orElseThrow();
+      assertTrue(admitted.getString("pass").split("\\.").length == 3, "a pass (JWT): " + admitted);
+      assertTrue(run.lines().stream().noneMatch(l -> "error".equals(l.getString("event"))), run.toString());
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"websocket", "xhr-streaming", "xhr-polling", "eventsource"})
-  void theOfficialClientInChromiumGetsItsRankAndItsAdmission(String transport, VertxTestContext ctx)
-      throws Exception {
+  void theOfficialClientInChromiumGetsItsRankAndItsAdmission(String transport) throws Exception {
     Chromium.assumeInstalled();
     String event = "browser-" + transport;
     JsonObject visitor = waitingVisitor(event);
@@ -114,71 +106,60 @@ class BridgeTransportsTest {
       // a page of foyer's own origin, under its own security policy: the fallbacks' requests are
       // same-origin, as they are for foyer's pages
       String origin = "http://127.0.0.1:" + node.port();
-      Chromium.Page page = chromium.open(origin + "/").await(20, TimeUnit.SECONDS);
+      Chromium.Page page = await(chromium.open(origin + "/"));
       // until then the tab may still show about:blank, whose globals the navigation would wipe
-      page.waitFor("location.origin === '" + origin + "' && document.readyState === 'complete'", 10_000)
-          .await(15, TimeUnit.SECONDS);
-      page.eval(sockJs).await(10, TimeUnit.SECONDS);
-      page.eval(eventBus).await(10, TimeUnit.SECONDS);
-      page.eval("window.seen = []; window.bus = new EventBus('/eventbus', {transports: ['" + transport + "']});"
+      await(page.waitFor("location.origin === '" + origin + "' && document.readyState === 'complete'", 10_000));
+      await(page.eval(sockJs));
+      await(page.eval(eventBus));
+      await(page.eval("window.seen = []; window.bus = new EventBus('/eventbus', {transports: ['" + transport + "']});"
           + "bus.onopen = () => { seen.push({event: 'open', transport: bus.sockJSConn.transport});"
           + "  bus.registerHandler('foyer.visitor." + visitor.getString("visitor") + "', {token: '"
           + visitor.getString("token") + "'}, (err, msg) => seen.push(err ? {event: 'refused', err: err}"
           + "    : {event: 'message', body: msg.body})); };"
-          + "bus.onclose = e => seen.push({event: 'close', code: e.code, reason: e.reason}); true")
-          .await(10, TimeUnit.SECONDS);
-      page.waitFor("seen.some(s => s.event === 'message')", 15_000).await(20, TimeUnit.SECONDS);
+          + "bus.onclose = e => seen.push({event: 'close', code: e.code, reason: e.reason}); true"));
+      await(page.waitFor("seen.some(s => s.event === 'message')", 15_000));
       resume(event);
-      page.waitFor("seen.some(s => s.event === 'message' && s.body.type === 'admitted')", 15_000)
-          .await(20, TimeUnit.SECONDS);
-      JsonArray seen = new JsonArray(page.eval("JSON.stringify(seen)").await(10, TimeUnit.SECONDS).toString());
-      ctx.verify(() -> {
-        JsonObject open = seen.getJsonObject(0);
-        assertEquals("open", open.getString("event"), seen.encode());
-        assertEquals(transport, open.getString("transport"), "on the transport asked for: " + seen.encode());
-        JsonObject first = seen.getJsonObject(1).getJsonObject("body");
-        assertEquals("rank", first.getString("type"), seen.encode());
-        assertEquals(1L, first.getLong("position"), seen.encode());
-        assertTrue(seen.stream().noneMatch(s -> "close".equals(((JsonObject) s).getString("event"))),
-            "the socket stayed open: " + seen.encode());
-      });
-      page.eval("bus.close(); true").await(5, TimeUnit.SECONDS);
-      ctx.completeNow();
+      await(page.waitFor("seen.some(s => s.event === 'message' && s.body.type === 'admitted')", 15_000));
+      JsonArray seen = new JsonArray(await(page.eval("JSON.stringify(seen)")).toString());
+      JsonObject open = seen.getJsonObject(0);
+      assertEquals("open", open.getString("event"), seen.encode());
+      assertEquals(transport, open.getString("transport"), "on the transport asked for: " + seen.encode());
+      JsonObject first = seen.getJsonObject(1).getJsonObject("body");
+      assertEquals("rank", first.getString("type"), seen.encode());
+      assertEquals(1L, first.getLong("position"), seen.encode());
+      assertTrue(seen.stream().noneMatch(s -> "close".equals(((JsonObject) s).getString("event"))),
+          "the socket stayed open: " + seen.encode());
+      await(page.eval("bus.close(); true"));
     }
   }
 
   @Test
-  void theFallbacksPostsAreSmallAndOnlyFoyersOwnOriginMayReadTheAnswers(VertxTestContext ctx) throws Exception {
+  void theFallbacksPostsAreSmallAndOnlyFoyersOwnOriginMayReadTheAnswers() {
     String own = "http://127.0.0.1:" + node.port();
     String session = "/eventbus/000/" + java.util.UUID.randomUUID().toString().substring(0, 8);
     // a connection per request: SockJS closes the connection of a poll it answered
     WebClient http = WebClient.create(client, new WebClientOptions().setKeepAlive(false));
     try {
-      var opened = http.post(node.port(), "127.0.0.1", session + "/xhr").putHeader("Origin", own).send()
-          .await(10, TimeUnit.SECONDS);
+      var opened = await(http.post(node.port(), "127.0.0.1", session + "/xhr").putHeader("Origin", own).send());
       Buffer ping = Buffer.buffer(new JsonArray().add(new JsonObject().put("type", "ping").encode()).encode());
-      var sent = http.post(node.port(), "127.0.0.1", session + "/xhr_send").putHeader("Origin", own)
-          .putHeader("Content-Type", "text/plain").sendBuffer(ping).await(10, TimeUnit.SECONDS);
-      var foreign = http.post(node.port(), "127.0.0.1", session + "/xhr_send")
-          .putHeader("Origin", "https://evil.example").putHeader("Content-Type", "text/plain").sendBuffer(ping)
-          .await(10, TimeUnit.SECONDS);
+      var sent = await(http.post(node.port(), "127.0.0.1", session + "/xhr_send").putHeader("Origin", own)
+          .putHeader("Content-Type", "text/plain").sendBuffer(ping));
+      var foreign = await(http.post(node.port(), "127.0.0.1", session + "/xhr_send")
+          .putHeader("Origin", "https://evil.example").putHeader("Content-Type", "text/plain").sendBuffer(ping));
       // just past the limit: a body far larger would still be arriving when the node answers 413 and
       // closes, and the client could see the connection reset instead of the answer
       Buffer huge = Buffer.buffer(new JsonArray().add("x".repeat(8 * 1024)).encode());
-      var tooLarge = http.post(node.port(), "127.0.0.1", session + "/xhr_send").putHeader("Origin", own)
-          .putHeader("Content-Type", "text/plain").sendBuffer(huge).await(10, TimeUnit.SECONDS);
-      ctx.verify(() -> {
-        assertEquals(200, opened.statusCode());
-        assertEquals("o", opened.bodyAsString().trim(), "the session opened");
-        assertEquals(own, opened.getHeader("Access-Control-Allow-Origin"));
-        assertEquals(204, sent.statusCode(), "a frame sent up is taken: " + sent.bodyAsString());
-        assertEquals(own, sent.getHeader("Access-Control-Allow-Origin"));
-        assertNull(foreign.getHeader("Access-Control-Allow-Origin"), "another origin may not read the answer");
-        assertNull(foreign.getHeader("Access-Control-Allow-Credentials"));
-        assertEquals(413, tooLarge.statusCode(), "a body past the bridge's few KiB is refused");
-        assertEquals("body_too_large", tooLarge.bodyAsJsonObject().getString("error"));
-      });
-      ctx.completeNow();
+      var tooLarge = await(http.post(node.port(), "127.0.0.1", session + "/xhr_send").putHeader("Origin", own)
+          .putHeader("Content-Type", "text/plain").sendBuffer(huge));
+      assertEquals(200, opened.statusCode());
+      assertEquals("o", opened.bodyAsString().trim(), "the session opened");
+      assertEquals(own, opened.getHeader("Access-Control-Allow-Origin"));
+      assertEquals(204, sent.statusCode(), "a frame sent up is taken: " + sent.bodyAsString());
+      assertEquals(own, sent.getHeader("Access-Control-Allow-Origin"));
+      assertNull(foreign.getHeader("Access-Control-Allow-Origin"), "another origin may not read the answer");
+      assertNull(foreign.getHeader("Access-Control-Allow-Credentials"));
+      assertEquals(413, tooLarge.statusCode(), "a body past the bridge's few KiB is refused");
+      assertEquals("body_too_large", tooLarge.bodyAsJsonObject().getString("error"));
     } finally {
       http.close();
     }
