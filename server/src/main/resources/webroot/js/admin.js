@@ -135,6 +135,7 @@
     $('seats-free').textContent = s.seats.free;
     $('seats-held').textContent = s.seats.held;
     $('seats-sold').textContent = s.seats.sold;
+    $('completed').textContent = s.completed;
     window.FoyerAdminSale.show(s);
     if (document.activeElement !== $('gate-mode')) $('gate-mode').value = s.gate.mode;
     if (document.activeElement !== $('max-active') && !$('max-active').dataset.dirty) $('max-active').value = s.settings.maxActive;

@@ -201,6 +201,7 @@
       left: 'You left the line.',
       expired: 'Your time to book ran out.',
       confirmed: 'You have booked. Thank you!',
+      completed: 'You have booked. Thank you!',
       disconnected: 'You were away for longer than ' + duration(awaySeconds) + ' and lost your place' + lapse + '.',
       away: 'You were away for longer than ' + duration(awaySeconds) + ' and lost your place' + lapse + '.'
     };

@@ -20,6 +20,8 @@ public final class Addresses {
   public static final String ADMISSIONS = "foyer.internal.admissions";
   /** {@link Departures}: visitors who left the line or the active set. */
   public static final String DEPARTURES = "foyer.internal.departures";
+  /** {@link VisitExtended}: an admitted visitor's time was extended by the site. */
+  public static final String EXTENSIONS = "foyer.internal.extensions";
   /** {@link HoldNotices}: what happened to visitors' holds, for whichever node holds their sockets. */
   public static final String HOLD_NOTICES = "foyer.internal.hold-notices";
   /** {@link LineReset}: Redis lost an event's live state; it starts again. */

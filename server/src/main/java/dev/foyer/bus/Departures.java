@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Visitors who left the line or the active set, and why: left, expired, disconnected, confirmed.
+ * Visitors who left the line or the active set, and why: left, expired, disconnected, confirmed,
+ * completed (the site said they were done).
  * The hold room releases their holds (except after a confirmation); the push room tells them.
  */
 public record Departures(String event, String reason, List<String> visitors) {

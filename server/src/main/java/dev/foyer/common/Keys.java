@@ -47,6 +47,16 @@ public final class Keys {
     return base + "identity:" + identity;
   }
 
+  /** Seconds each admitted visitor's time was extended so far: hash visitor -> seconds (extend.lua). */
+  public String extended() {
+    return base + "extended";
+  }
+
+  /** The answer of one visitor's extension under its Idempotency-Key: string activeUntil, expires. */
+  public String extendKey(String visitor, String key) {
+    return base + "extend-key:" + visitor + ":" + key;
+  }
+
   /** Presence leases: zset visitor -> last seen (epoch ms), renewed by sockets and REST calls. */
   public String presence() {
     return base + "presence";
@@ -61,7 +71,7 @@ public final class Keys {
   }
 
   /**
-   * Event-wide counters and flags: hash (queueing, admittedTotal, tokens, tokensAt, rate, rateAt,
+   * Event-wide counters and flags: hash (queueing, admittedTotal, completed, tokens, tokensAt, rate, rateAt,
    * scanFrom, activeAfter, turnoverFreed, turnoverExposure).
    */
   public String meta() {

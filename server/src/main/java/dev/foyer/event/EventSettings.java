@@ -20,6 +20,7 @@ public record EventSettings(
     int maxActive,
     int admitPerMinute,
     int activeSeconds,
+    int maxExtendSeconds,
     int holdSeconds,
     int maxSeatsPerHold,
     int graceSeconds,
@@ -67,12 +68,12 @@ public record EventSettings(
     }
   }
 
-  private static final Set<String> KEYS = Set.of("maxActive", "admitPerMinute", "activeSeconds", "holdSeconds",
+  private static final Set<String> KEYS = Set.of("maxActive", "admitPerMinute", "activeSeconds", "maxExtendSeconds", "holdSeconds",
       "maxSeatsPerHold", "graceSeconds", "awaySeconds", "rankPushMillis", "progressPushMillis", "gate", "gateOnRate", "gateOffRate", "spikeRate",
       "gateDebounceSeconds", "opening", "paused", "stockPacing", "returnUrls", "corsOrigins", "limits", "pow", "identity");
 
   public static EventSettings defaults() {
-    return new EventSettings(5000, 6000, 600, 300, 4, 30, 600, 2000, 5000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false, true,
+    return new EventSettings(5000, 6000, 600, 300, 300, 4, 30, 600, 2000, 5000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false, true,
         List.of(), List.of(), ClientLimits.defaults(), PowSettings.defaults(), IdentitySettings.defaults());
   }
 
@@ -87,6 +88,7 @@ public record EventSettings(
         integer(json, "maxActive", maxActive, 1, 1_000_000),
         integer(json, "admitPerMinute", admitPerMinute, 0, 10_000_000),
         integer(json, "activeSeconds", activeSeconds, 1, 86_400),
+        integer(json, "maxExtendSeconds", maxExtendSeconds, 0, 86_400),
         integer(json, "holdSeconds", holdSeconds, 1, 3600),
         integer(json, "maxSeatsPerHold", maxSeatsPerHold, 1, 50),
         integer(json, "graceSeconds", graceSeconds, 1, 3600),
@@ -120,6 +122,7 @@ public record EventSettings(
         .put("maxActive", maxActive)
         .put("admitPerMinute", admitPerMinute)
         .put("activeSeconds", activeSeconds)
+        .put("maxExtendSeconds", maxExtendSeconds)
         .put("holdSeconds", holdSeconds)
         .put("maxSeatsPerHold", maxSeatsPerHold)
         .put("graceSeconds", graceSeconds)

@@ -175,6 +175,7 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
               .put("active", counts.active())
               .put("admittedTotal", counts.admittedTotal())
               .put("prequeued", counts.prequeued())
+              .put("completed", counts.completed())
               .put("admissionRate", counts.rate())
               .put("held", counts.held())
               .put("sold", sold)

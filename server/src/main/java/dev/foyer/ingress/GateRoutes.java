@@ -8,7 +8,6 @@ import dev.foyer.line.SiteStore;
 import dev.foyer.pass.Passes;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +31,6 @@ record GateRoutes(RouteChecks checks, SiteStore site, Passes passes) {
 
   /** A return code lives this long: enough for one redirect, too short to be worth stealing from a log. */
   static final long CODE_MILLIS = 60_000;
-  static final String COOKIE_PREFIX = "foyer_pass_";
   static final String DEFAULT_RETURN_PATH = "/.foyer/return";
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -94,7 +92,7 @@ record GateRoutes(RouteChecks checks, SiteStore site, Passes passes) {
 
   /** The site's cookie first (a site may use Authorization for its own users), then a bearer pass. */
   private static String presentedPass(RoutingContext ctx, String event) {
-    Cookie cookie = ctx.request().getCookie(COOKIE_PREFIX + event);
+    Cookie cookie = ctx.request().getCookie(PassCookies.name(event));
     if (cookie != null && !cookie.getValue().isEmpty()) {
       return cookie.getValue();
     }
@@ -236,12 +234,8 @@ record GateRoutes(RouteChecks checks, SiteStore site, Passes passes) {
     String event = ContextKeys.EVENT.get(ctx);
     String next = safeNext(ctx.request().getParam("next"));
     take(event, ctx.request().getParam("foyer_code")).onSuccess(admitted -> {
-      long now = System.currentTimeMillis();
-      boolean https = ctx.request().isSSL() || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
-      Cookie cookie = Cookie.cookie(COOKIE_PREFIX + event, passes.issue(event, admitted.visitor(), admitted.activeUntil()))
-          .setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.LAX).setSecure(https)
-          .setMaxAge(Math.max(1, (admitted.activeUntil() - now) / 1000));
-      ctx.response().addCookie(cookie);
+      ctx.response().addCookie(PassCookies.of(ctx, event,
+          passes.issue(event, admitted.visitor(), admitted.activeUntil()), admitted.activeUntil()));
       ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, next)
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
     }).onFailure(ctx::fail);

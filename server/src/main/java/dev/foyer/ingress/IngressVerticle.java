@@ -16,6 +16,7 @@ import dev.foyer.line.QueueStore;
 import dev.foyer.line.StockBoard;
 import dev.foyer.line.StockStore;
 import dev.foyer.line.SiteStore;
+import dev.foyer.line.VisitStore;
 import dev.foyer.pass.PassKeys;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
@@ -79,6 +80,7 @@ public class IngressVerticle extends VerticleBase {
         .mount(router);
     new VisitorRoutes(checks, line, events, tokens, passes, vertx.eventBus(), pow, difficulty, stock,
         StockBoard.of(vertx)).mount(router);
+    new SiteVisitRoutes(checks, new VisitStore(redis, config.keyPrefix()), passes, vertx.eventBus()).mount(router);
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
     new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), passes).mount(router);
     router.route("/eventbus/*").handler(cors::bridge);

@@ -146,7 +146,8 @@ public class QueueStore extends EventStore {
             k.prequeue()), List.of())
         .map(r -> new QueueCounts(r.get(0).toLong(), r.get(1).toLong(), Long.parseLong(r.get(2).toString()),
             decimal(r.get(3)), !"0".equals(r.get(4).toString()), Long.parseLong(r.get(5).toString()),
-            r.get(6).toLong(), r.get(7).toLong(), "1".equals(r.get(8).toString())));
+            r.get(6).toLong(), r.get(7).toLong(), "1".equals(r.get(8).toString()),
+            Long.parseLong(r.get(9).toString())));
   }
 
   /**

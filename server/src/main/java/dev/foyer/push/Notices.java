@@ -7,6 +7,7 @@ import dev.foyer.bus.Admissions;
 import dev.foyer.bus.Departures;
 import dev.foyer.bus.HoldNotices;
 import dev.foyer.bus.LineReset;
+import dev.foyer.bus.VisitExtended;
 import dev.foyer.pass.Passes;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -15,7 +16,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * What happened to particular visitors, told at once to those connected to this node: admissions
- * (with the pass), departures, hold notices and line resets. Each arrives as one cluster-wide batch;
+ * (with the pass), extensions of their time (an admission frame again, with the new time and pass),
+ * departures, hold notices and line resets. Each arrives as one cluster-wide batch;
  * every node picks out its own sockets' visitors. Runs on the push room's context only.
  */
 final class Notices {
@@ -34,6 +36,7 @@ final class Notices {
   Future<Void> listen(EventBus bus) {
     return Future.all(
         bus.<JsonObject>consumer(Addresses.ADMISSIONS, this::onAdmissions).completion(),
+        bus.<JsonObject>consumer(Addresses.EXTENSIONS, this::onExtension).completion(),
         bus.<JsonObject>consumer(Addresses.DEPARTURES, this::onDepartures).completion(),
         bus.<JsonObject>consumer(Addresses.HOLD_NOTICES, this::onHoldNotices).completion(),
         bus.<JsonObject>consumer(Addresses.LINE_RESETS, this::onLineReset).completion()).mapEmpty();
@@ -54,6 +57,18 @@ final class Notices {
     }
     delivery.send();
     rounds.lineMoved(batch.event());
+  }
+
+  /** A page showing the time to book counts to the new activeUntil; the pass it holds runs that long too. */
+  private void onExtension(Message<JsonObject> message) {
+    VisitExtended extended = VisitExtended.fromJson(message.body());
+    if (!sockets.isConnected(extended.event(), extended.visitor())) {
+      return;
+    }
+    Sockets.Delivery delivery = sockets.delivery();
+    delivery.toVisitor(extended.event(), extended.visitor(), Frames.admitted(extended.visitor(),
+        passes.issue(extended.event(), extended.visitor(), extended.activeUntil()), extended.activeUntil()));
+    delivery.send();
   }
 
   private void onDepartures(Message<JsonObject> message) {

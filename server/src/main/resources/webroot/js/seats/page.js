@@ -86,8 +86,12 @@ function booked(answer) {
 function onVisitorMessage(m) {
   if (m.type === 'hold' && basket.hold && m.holdId === basket.hold.holdId && m.status === 'expired') {
     basket.expired('Your hold ran out and the seats were released. Pick again.');
+  } else if (m.type === 'admitted' && m.activeUntil > activeUntil) {
+    // the site gave more time: count down to the new end, with the pass that runs until then
+    activeUntil = m.activeUntil;
+    api.pass = m.pass;
   } else if (m.type === 'gone' && m.reason !== 'confirmed') {
-    notAdmitted('Your time to book is over.');
+    notAdmitted(m.reason === 'completed' ? 'Your booking is complete.' : 'Your time to book is over.');
   }
 }
 

@@ -6,10 +6,12 @@ import dev.foyer.support.Nginx;
 import dev.foyer.support.TestServices;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -35,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The shipped docker/site-nginx.conf in front of a small origin and a foyer node: a buyer without a
  * pass is sent to the waiting room, waits, is admitted, comes back through the site's return path
  * with a single-use code, gets the cookie and is let through to the origin; once the site ends the
- * session with the pass, the proxy refuses the same cookie within a second.
+ * session with the pass, the proxy refuses the same cookie within a second. The site's backend,
+ * behind the same proxy, extends a visit (relaying the fresh cookie) and completes it.
  */
 @ExtendWith(VertxExtension.class)
 class SiteBehindNginxTest {
@@ -64,24 +67,29 @@ class SiteBehindNginxTest {
   }
 
 
+  /** The origin behind the shipped site-nginx.conf, in front of the node; the site's port. */
+  private int startSite(Vertx vertx, Handler<HttpServerRequest> site) throws Exception {
+    int port = TestServices.freePort();
+    origin = await(vertx.createHttpServer().requestHandler(site).listen(0, "127.0.0.1"));
+    nginx = Nginx.start("site-nginx.conf", Map.of(
+        "server nginx:80;", "server 127.0.0.1:" + cluster.node().port() + ";",
+        "server origin:8000;", "server 127.0.0.1:" + origin.actualPort() + ";",
+        "listen 8081;", "listen 127.0.0.1:" + port + ";",
+        "X-Foyer-Waiting-Room http://localhost:8080;", "X-Foyer-Waiting-Room http://127.0.0.1:" + cluster.node().port() + ";"));
+    return port;
+  }
+
   @Test
   void aBuyerIsSentToWaitComesBackWithTheCookieAndIsRefusedOnceGone(Vertx vertx) throws Exception {
-    int node = cluster.node().port();
-    int site = TestServices.freePort();
-    origin = await(vertx.createHttpServer().requestHandler(req -> req.response()
+    int site = startSite(vertx, req -> req.response()
         .putHeader("Content-Type", "text/plain")
         .end("origin " + req.uri() + " visitor=" + req.getHeader("X-Foyer-Visitor")
-            + " event=" + req.getHeader("X-Foyer-Event"))).listen(0, "127.0.0.1"));
+            + " event=" + req.getHeader("X-Foyer-Event")));
     String siteUrl = "http://127.0.0.1:" + site;
-    String foyerUrl = "http://127.0.0.1:" + node;
+    String foyerUrl = "http://127.0.0.1:" + cluster.node().port();
     ApiClient api = cluster.api();
     api.createEvent(EVENT, new JsonObject().put("gate", "on").put("paused", true).put("rankPushMillis", 200)
         .put("returnUrls", new JsonArray().add(siteUrl + "/.foyer/return"))).await(10, TimeUnit.SECONDS);
-    nginx = Nginx.start("site-nginx.conf", Map.of(
-        "server nginx:80;", "server 127.0.0.1:" + node + ";",
-        "server origin:8000;", "server 127.0.0.1:" + origin.actualPort() + ";",
-        "listen 8081;", "listen 127.0.0.1:" + site + ";",
-        "X-Foyer-Waiting-Room http://localhost:8080;", "X-Foyer-Waiting-Room " + foyerUrl + ";"));
     WebClient browser = WebClient.create(vertx);
     try {
       // no pass: sent to the waiting room, carrying the way back
@@ -144,6 +152,72 @@ class SiteBehindNginxTest {
       assertNotNull(forged.bodyAsJsonObject().getString("error"));
     } finally {
       browser.close();
+      api.close();
+    }
+  }
+
+  /**
+   * The site's backend, behind its proxy, gives a buyer whose payment is slow more time and ends the
+   * visit once paid: it calls foyer with the pass from the buyer's cookie and relays the fresh
+   * cookie of the extension, which the proxy's gate then takes; after the completion it refuses it.
+   */
+  @Test
+  void theSitesBackendExtendsThenCompletesTheVisitAndTheProxyFollows(Vertx vertx) throws Exception {
+    String cookieName = "foyer_pass_" + EVENT;
+    WebClient backend = WebClient.create(vertx);
+    int site = startSite(vertx, req -> {
+      String step = req.path().equals("/pay/slow") ? "extend" : req.path().equals("/pay/done") ? "complete" : null;
+      if (step == null) {
+        req.response().end("origin " + req.path());
+        return;
+      }
+      var call = backend.post(cluster.node().port(), "127.0.0.1", "/api/events/" + EVENT + "/visitors/me/" + step)
+          .bearerTokenAuthentication(req.getCookie(cookieName).getValue());
+      (step.equals("extend") ? call.sendJsonObject(new JsonObject().put("seconds", 90)) : call.send())
+          .onSuccess(r -> {
+            // the extension's fresh pass, as the cookie the proxy's gate reads, goes on to the browser
+            r.cookies().forEach(c -> req.response().headers().add("Set-Cookie", c));
+            req.response().setStatusCode(r.statusCode()).end(r.bodyAsString());
+          })
+          .onFailure(err -> req.response().setStatusCode(502).end(String.valueOf(err)));
+    });
+    String siteUrl = "http://127.0.0.1:" + site;
+    ApiClient api = cluster.api();
+    await(api.createEvent(EVENT, new JsonObject().put("gate", "off")
+        .put("returnUrls", new JsonArray().add(siteUrl + "/.foyer/return"))));
+    WebClient browser = WebClient.create(vertx);
+    try {
+      JsonObject visitor = await(api.admitted(EVENT));
+      String location = await(api.request(HttpMethod.POST, "/api/events/" + EVENT + "/visitors/me/return")
+          .bearerTokenAuthentication(visitor.getString("token"))
+          .sendJsonObject(new JsonObject().put("url", siteUrl + "/.foyer/return?next=/pay/"))).bodyAsJsonObject()
+          .getString("location");
+      HttpResponse<Buffer> entered = await(Waits.until(vertx, () -> browser.getAbs(location).followRedirects(false)
+          .send().recover(notYet -> Future.succeededFuture(null)), r -> r != null, 10_000));
+      String cookie = entered.cookies().get(0).split(";", 2)[0];
+
+      HttpResponse<Buffer> slow = await(browser.get(site, "127.0.0.1", "/pay/slow").putHeader("Cookie", cookie)
+          .followRedirects(false).send());
+      assertEquals(200, slow.statusCode(), slow.bodyAsString());
+      long later = slow.bodyAsJsonObject().getLong("activeUntil");
+      assertEquals(visitor.getLong("activeUntil") + 90_000, later);
+      String fresh = slow.cookies().get(0).split(";", 2)[0];
+      assertEquals(cookieName + "=" + slow.bodyAsJsonObject().getString("pass"), fresh, "relayed through the proxy");
+      HttpResponse<Buffer> through = await(browser.get(site, "127.0.0.1", "/pay/").putHeader("Cookie", fresh)
+          .followRedirects(false).send());
+      assertEquals(200, through.statusCode(), "the gate takes the fresh pass");
+
+      HttpResponse<Buffer> done = await(browser.get(site, "127.0.0.1", "/pay/done").putHeader("Cookie", fresh)
+          .followRedirects(false).send());
+      assertEquals(200, done.statusCode(), done.bodyAsString());
+      assertEquals("completed", done.bodyAsJsonObject().getString("reason"));
+      HttpResponse<Buffer> after = await(browser.get(site, "127.0.0.1", "/pay/").putHeader("Cookie", fresh)
+          .followRedirects(false).send());
+      assertEquals(302, after.statusCode(), "a completed visit is over at the gate");
+      assertEquals("completed", await(api.me(EVENT, visitor.getString("token"))).bodyAsJsonObject().getString("reason"));
+    } finally {
+      browser.close();
+      backend.close();
       api.close();
     }
   }
