@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shipped docker/site-nginx.conf in front of a small origin and a foyer node: a buyer without a
+ * The shipped site template (docker/templates/site.conf.template) in front of a small origin and a foyer node: a buyer without a
  * pass is sent to the waiting room, waits, is admitted, comes back through the site's return path
  * with a single-use code, gets the cookie and is let through to the origin; once the site ends the
  * session with the pass, the proxy refuses the same cookie within a second.
@@ -77,11 +77,8 @@ class SiteBehindNginxTest {
     ApiClient api = cluster.api();
     api.createEvent(EVENT, new JsonObject().put("gate", "on").put("paused", true).put("rankPushMillis", 200)
         .put("returnUrls", new JsonArray().add(siteUrl + "/.foyer/return"))).await(10, TimeUnit.SECONDS);
-    nginx = Nginx.start("site-nginx.conf", Map.of(
-        "server nginx:80;", "server 127.0.0.1:" + node + ";",
-        "server origin:8000;", "server 127.0.0.1:" + origin.actualPort() + ";",
-        "listen 8081;", "listen 127.0.0.1:" + site + ";",
-        "X-Foyer-Waiting-Room http://localhost:8080;", "X-Foyer-Waiting-Room " + foyerUrl + ";"));
+    nginx = Nginx.site(Map.of("FOYER_UPSTREAM", "127.0.0.1:" + node, "ORIGIN_UPSTREAM", "127.0.0.1:" + origin.actualPort(),
+        "SITE_LISTEN", "127.0.0.1:" + site, "WAITING_ROOM_ORIGIN", foyerUrl, "FOYER_EVENT", EVENT));
     WebClient browser = WebClient.create(vertx);
     try {
       // no pass: sent to the waiting room, carrying the way back

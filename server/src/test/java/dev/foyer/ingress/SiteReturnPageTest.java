@@ -83,11 +83,8 @@ class SiteReturnPageTest {
     ApiClient api = cluster.api();
     api.createEvent(EVENT, new JsonObject().put("gate", "on").put("paused", true).put("rankPushMillis", 200)
         .put("returnUrls", new JsonArray().add(siteUrl + "/.foyer/return"))).await(10, TimeUnit.SECONDS);
-    nginx = Nginx.start("site-nginx.conf", Map.of(
-        "server nginx:80;", "server 127.0.0.1:" + node + ";",
-        "server origin:8000;", "server 127.0.0.1:" + origin.actualPort() + ";",
-        "listen 8081;", "listen 127.0.0.1:" + site + ";",
-        "X-Foyer-Waiting-Room http://localhost:8080;", "X-Foyer-Waiting-Room " + foyerUrl + ";"));
+    nginx = Nginx.site(Map.of("FOYER_UPSTREAM", "127.0.0.1:" + node, "ORIGIN_UPSTREAM", "127.0.0.1:" + origin.actualPort(),
+        "SITE_LISTEN", "127.0.0.1:" + site, "WAITING_ROOM_ORIGIN", foyerUrl, "FOYER_EVENT", EVENT));
     chromium = Chromium.launch(vertx);
     try {
       Chromium.Page page = await(chromium.open(siteUrl + "/tickets/"));
