@@ -120,11 +120,14 @@ if [ -n "$setup" ]; then
 fi
 
 echo "site-example: the site asks $foyer_url's gate for event '$event' (foyer down: fail $foyer_down)"
-echo "site-example: the event's returnUrls must list http://localhost:$site_port/.foyer/return"
+if [ -z "$setup" ]; then
+  echo "site-example: the event's returnUrls must list http://localhost:$site_port/.foyer/return (--setup-event does it)"
+fi
 echo "site-example: open http://localhost:$site_port/tickets/   (Ctrl-C stops)"
-# until either stops, or this script is told to
-set +e
-wait -n "$origin_pid" "$nginx_pid"
-echo "site-example: a process ended by itself; see $dir/*.log" >&2
-tail -n 20 "$dir/error.log" "$dir/origin.log" >&2 2>/dev/null
+# until either stops by itself, or this script is told to (a short sleep, so Ctrl-C is heard at once)
+while kill -0 "$origin_pid" 2>/dev/null && kill -0 "$nginx_pid" 2>/dev/null; do
+  sleep 0.5
+done
+echo "site-example: a process ended by itself:" >&2
+tail -n 20 "$dir/error.log" "$dir/origin.log" >&2 || true
 exit 1

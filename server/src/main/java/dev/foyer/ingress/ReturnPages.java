@@ -83,9 +83,9 @@ final class ReturnPages {
           "Try again", "");
     }
     if ("invalid_return_code".equals(error.code())) {
-      return new Page(error.status(), "This way back has already been used",
-          "The link that brings you back from the waiting room works once, within a minute of your turn. "
-              + "This one was used already or has expired, or your time to book is over. "
+      return new Page(error.status(), "This way back no longer works",
+          "The link that brings you back from the waiting room works once, within a minute of your turn: "
+              + "this one was used already or has expired, or your time to book is over. "
               + "The waiting room knows whether it is still your turn.",
           "Back to the waiting room", room);
     }
