@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real Chromium walks the site's path: the protected origin behind the shipped nginx sends it to
  * foyer's waiting room, the page shows where it will go back to, waits, is admitted, returns to the
  * origin and is let through; once the visitor has left, the origin sends it to the waiting room
- * again; a foreign return URL is refused on the page.
+ * again; a foreign return URL is refused on the page, which says the visitor books on foyer's
+ * seat page instead, and its your-turn button says so and goes there.
  */
 @ExtendWith(VertxExtension.class)
 class SiteReturnPageTest {
@@ -128,7 +129,17 @@ class SiteReturnPageTest {
               + " + performance.getEntriesByType('resource').map(e => e.name + ' ' + e.responseStatus + ' ' + Math.round(e.duration)).join(', ')")
               .compose(state -> Future.failedFuture(err.getMessage() + "; page: " + state))));
       assertTrue(refused.toString().contains("return_url_not_allowed"), refused.toString());
+      assertTrue(refused.toString().contains("you book here instead"), refused.toString());
       await(page.screenshot(Path.of("target", "site-return-refused.png")));
+
+      // its turn: the button says what the page does (book here, not back to the site), and it does it
+      api.putEvent(EVENT, new JsonObject().put("paused", false)).await(10, TimeUnit.SECONDS);
+      Object button = await(page.waitFor("!document.getElementById('turn-card').hidden"
+          + " && document.getElementById('turn-go').textContent", 30_000));
+      assertEquals("Book here instead", button);
+      await(page.screenshot(Path.of("target", "site-return-refused-turn.png")));
+      await(page.eval("document.getElementById('turn-go').click()"));
+      await(page.waitFor("location.href === '" + foyerUrl + "/events/" + EVENT + "/seats'", 30_000));
     } finally {
       api.close();
     }
