@@ -164,9 +164,8 @@
     if (turn) return;
     $('back-again').hidden = true;
     const seconds = Math.max(0, Math.round((a.activeUntil - Date.now()) / 1000));
-    const way = window.FoyerWayBack && window.FoyerWayBack.target;
     $('turn-time').textContent = duration(seconds);
-    $('turn-go').textContent = way ? 'Go back to the site to book' : 'Go to booking';
+    $('turn-go').textContent = window.FoyerWayBack ? window.FoyerWayBack.label() : 'Go to booking';
     document.title = "It's your turn! · " + (eventName || 'foyer');
     show('turn-card');
     notify('You have ' + duration(seconds) + ' to book' + (eventName ? ' for ' + eventName : '') + '.');

@@ -4,7 +4,8 @@
  * trades the visitor's queue token for a single-use code carried back in the URL (never the pass
  * itself, so no long-lived token lands in the site's logs or the browser's history).
  *
- *   FoyerWayBack.go()  // on admission: true when the page is on its way back to the site
+ *   FoyerWayBack.go()     // on admission: true when the page is on its way back to the site
+ *   FoyerWayBack.label()  // what the your-turn button says it does
  */
 (function (global) {
   'use strict';
@@ -21,6 +22,14 @@
     el.hidden = false;
   }
 
+  let refused = false;
+
+  // what the your-turn button does: back to the site, or (no return asked for, or refused) booking here
+  function label() {
+    if (target === null) return 'Go to booking';
+    return refused ? 'Book here instead' : 'Go back to the site to book';
+  }
+
   // null: no return asked for; otherwise resolves to the allowed URL, or null when refused
   const checked = target === null ? null : fetch(api + '/return-url?url=' + encodeURIComponent(target))
     .then(r => r.json().then(body => ({ok: r.ok, body: body})))
@@ -29,8 +38,12 @@
         say('When it is your turn you go back to ' + res.body.host + ' to book.', false);
         return target;
       }
+      refused = true;
       say('This link asks to send you on to ' + target + ' afterwards, which this event does not allow ('
-        + (res.body.error || 'refused') + '). You can still wait here and book on this site.', true);
+        + (res.body.error || 'refused') + '), so you will not go there. You keep your place: when it is your turn, '
+        + 'you book here instead.', true);
+      // the your-turn button says what it will do
+      if ($('turn-go')) $('turn-go').textContent = label();
       return null;
     })
     .catch(() => target);
@@ -62,5 +75,5 @@
     return true;
   }
 
-  global.FoyerWayBack = {target: target, go: go};
+  global.FoyerWayBack = {target: target, go: go, label: label};
 })(window);

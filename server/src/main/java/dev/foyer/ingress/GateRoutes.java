@@ -48,7 +48,8 @@ record GateRoutes(RouteChecks checks, SiteStore site, Passes passes) {
     router.post("/api/events/:event/visitors/me/return").handler(body).handler(event::known)
         .handler(checks.tokens()::queueToken).handler(this::issueCode);
     router.post("/api/events/:event/return-codes").handler(body).handler(event::known).handler(this::exchange);
-    router.get("/api/events/:event/return").handler(event::known).handler(this::enter);
+    router.get("/api/events/:event/return").handler(event::known).handler(this::enter)
+        .failureHandler(ReturnPages::failed);
   }
 
   /**
@@ -126,12 +127,12 @@ record GateRoutes(RouteChecks checks, SiteStore site, Passes passes) {
    * URL against the event's allowlist.
    */
   static String waitingRoom(HttpServerRequest request, String event) {
-    String base = "";
-    SiteUrls.Parsed room = SiteUrls.parse(request.getHeader("X-Foyer-Waiting-Room"));
-    if (room != null && room.path().equals("/") && room.query() == null && room.fragment() == null) {
-      base = room.origin();
-    }
-    String page = base + "/events/" + event;
+    return waitingRoom(request, event, request.getHeader("X-Forwarded-Uri"));
+  }
+
+  /** The waiting room as above, with {@code next} as the page to go on to once back on the site. */
+  static String waitingRoom(HttpServerRequest request, String event, String next) {
+    String page = foyerOrigin(request) + "/events/" + event;
     String host = request.getHeader("X-Forwarded-Host");
     if (host == null || !FORWARDED_HOST.matcher(host).matches()) {
       return page;
@@ -141,8 +142,15 @@ record GateRoutes(RouteChecks checks, SiteStore site, Passes passes) {
     if (path == null || !RETURN_PATH.matcher(path).matches() || path.startsWith("//")) {
       path = DEFAULT_RETURN_PATH;
     }
-    String back = proto + "://" + host + path + "?next=" + encode(safeNext(request.getHeader("X-Forwarded-Uri")));
+    String back = proto + "://" + host + path + "?next=" + encode(safeNext(next));
     return page + "?return=" + encode(back);
+  }
+
+  /** Where browsers reach foyer's pages, as the proxy says (X-Foyer-Waiting-Room, an origin); "" for foyer's own. */
+  static String foyerOrigin(HttpServerRequest request) {
+    SiteUrls.Parsed room = SiteUrls.parse(request.getHeader("X-Foyer-Waiting-Room"));
+    return room != null && room.path().equals("/") && room.query() == null && room.fragment() == null
+        ? room.origin() : "";
   }
 
   /** A path on the site itself: one leading slash, never "//" or "/\" (which browsers read as another host). */
@@ -228,7 +236,7 @@ record GateRoutes(RouteChecks checks, SiteStore site, Passes passes) {
   /**
    * The site's return path, proxied to foyer: trades {@code foyer_code} for the pass, sets it as the
    * cookie the gate reads (on the site's host, since the site's proxy serves this answer), and
-   * sends the buyer on to {@code next}.
+   * sends the buyer on to {@code next}. A browser that cannot go on gets a page ({@link ReturnPages}).
    */
   private void enter(RoutingContext ctx) {
     String event = ContextKeys.EVENT.get(ctx);

@@ -3,26 +3,23 @@ package dev.foyer.cluster;
 import dev.foyer.support.ApiClient;
 import dev.foyer.support.BridgeClient;
 import dev.foyer.support.FoyerCluster;
+import dev.foyer.support.Nginx;
 import dev.foyer.support.TestNode;
 import dev.foyer.support.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The shipped docker/nginx.conf, with its upstreams pointed at two local nodes, passes `nginx -t`
@@ -31,26 +28,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class NginxFrontTest {
 
-  private static final String NGINX = "/usr/sbin/nginx";
-
   @RegisterExtension
   static final FoyerCluster cluster = FoyerCluster.nodes(2);
 
-  private Process nginx;
+  private Nginx nginx;
 
   @BeforeAll
   static void assumeNginx() {
-    if (!new File(NGINX).canExecute()) {
-      Assumptions.assumeTrue(System.getenv("CI") != null, "Debian's nginx is not installed; skipping");
-      throw new IllegalStateException("CI must have " + NGINX);
-    }
+    Nginx.assumeInstalled();
   }
 
   @AfterEach
   void stopNginx() throws Exception {
     if (nginx != null) {
-      nginx.destroy();
-      nginx.waitFor(10, TimeUnit.SECONDS);
+      nginx.close();
     }
   }
 
@@ -59,29 +50,12 @@ class NginxFrontTest {
     TestNode nodeA = cluster.node(0);
     TestNode nodeB = cluster.node(1);
     int port = TestServices.freePort();
-    Path dir = Files.createTempDirectory("foyer-nginx");
-    String shipped = Files.readString(Path.of("..", "docker", "nginx.conf"));
-    String local = shipped
-        .replace("server foyer1:8080", "server 127.0.0.1:" + nodeA.port())
-        .replace("server foyer2:8080", "server 127.0.0.1:" + nodeB.port())
-        .replaceAll("\\s*server foyer3:8080[^;]*;", "")
-        .replace("listen 80;", "listen 127.0.0.1:" + port + ";")
-        .replace("worker_connections 20000;", "worker_connections 1024;")
-        .replace("http {", "http {\n  access_log off;\n  client_body_temp_path " + dir + "/body;\n"
-            + "  proxy_temp_path " + dir + "/proxy;\n  fastcgi_temp_path " + dir + "/fastcgi;\n"
-            + "  uwsgi_temp_path " + dir + "/uwsgi;\n  scgi_temp_path " + dir + "/scgi;");
-    local = "pid " + dir + "/nginx.pid;\nerror_log " + dir + "/error.log;\n" + local;
-    Path conf = dir.resolve("nginx.conf");
-    Files.writeString(conf, local);
-
-    Process test = new ProcessBuilder(NGINX, "-t", "-c", conf.toString(), "-p", dir.toString())
-        .redirectErrorStream(true).start();
-    String testOutput = new String(test.getInputStream().readAllBytes());
-    assertTrue(test.waitFor(20, TimeUnit.SECONDS));
-    assertEquals(0, test.exitValue(), "nginx -t: " + testOutput);
-
-    nginx = new ProcessBuilder(NGINX, "-c", conf.toString(), "-p", dir.toString(), "-g", "daemon off;")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+    nginx = Nginx.start("nginx.conf", Map.of(
+        "server foyer1:8080", "server 127.0.0.1:" + nodeA.port(),
+        "server foyer2:8080", "server 127.0.0.1:" + nodeB.port(),
+        "server foyer3:8080 max_fails=1 fail_timeout=5s;", "",
+        "listen 80;", "listen 127.0.0.1:" + port + ";",
+        "worker_connections 20000;", "worker_connections 1024;"));
     ApiClient direct = cluster.api(0);
     ApiClient front = new ApiClient(vertx, port);
     try {

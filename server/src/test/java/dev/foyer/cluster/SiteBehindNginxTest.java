@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shipped docker/site-nginx.conf in front of a small origin and a foyer node: a buyer without a
+ * The shipped site template (docker/templates/site.conf.template) in front of a small origin and a foyer node: a buyer without a
  * pass is sent to the waiting room, waits, is admitted, comes back through the site's return path
  * with a single-use code, gets the cookie and is let through to the origin; once the site ends the
  * session with the pass, the proxy refuses the same cookie within a second. The site's backend,
@@ -66,16 +66,13 @@ class SiteBehindNginxTest {
     }
   }
 
-
-  /** The origin behind the shipped site-nginx.conf, in front of the node; the site's port. */
+  /** The origin behind the shipped site template, in front of the node; the site's port. */
   private int startSite(Vertx vertx, Handler<HttpServerRequest> site) throws Exception {
     int port = TestServices.freePort();
+    int node = cluster.node().port();
     origin = await(vertx.createHttpServer().requestHandler(site).listen(0, "127.0.0.1"));
-    nginx = Nginx.start("site-nginx.conf", Map.of(
-        "server nginx:80;", "server 127.0.0.1:" + cluster.node().port() + ";",
-        "server origin:8000;", "server 127.0.0.1:" + origin.actualPort() + ";",
-        "listen 8081;", "listen 127.0.0.1:" + port + ";",
-        "X-Foyer-Waiting-Room http://localhost:8080;", "X-Foyer-Waiting-Room http://127.0.0.1:" + cluster.node().port() + ";"));
+    nginx = Nginx.site(Map.of("FOYER_UPSTREAM", "127.0.0.1:" + node, "ORIGIN_UPSTREAM", "127.0.0.1:" + origin.actualPort(),
+        "SITE_LISTEN", "127.0.0.1:" + port, "WAITING_ROOM_ORIGIN", "http://127.0.0.1:" + node, "FOYER_EVENT", EVENT));
     return port;
   }
 

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real Chromium walks the site's path: the protected origin behind the shipped nginx sends it to
  * foyer's waiting room, the page shows where it will go back to, waits, is admitted, returns to the
  * origin and is let through; once the visitor has left, the origin sends it to the waiting room
- * again; a foreign return URL is refused on the page.
+ * again; a foreign return URL is refused on the page, which says the visitor books on foyer's
+ * seat page instead, and its your-turn button says so and goes there.
  */
 @ExtendWith(VertxExtension.class)
 class SiteReturnPageTest {
@@ -83,11 +84,8 @@ class SiteReturnPageTest {
     ApiClient api = cluster.api();
     api.createEvent(EVENT, new JsonObject().put("gate", "on").put("paused", true).put("rankPushMillis", 200)
         .put("returnUrls", new JsonArray().add(siteUrl + "/.foyer/return"))).await(10, TimeUnit.SECONDS);
-    nginx = Nginx.start("site-nginx.conf", Map.of(
-        "server nginx:80;", "server 127.0.0.1:" + node + ";",
-        "server origin:8000;", "server 127.0.0.1:" + origin.actualPort() + ";",
-        "listen 8081;", "listen 127.0.0.1:" + site + ";",
-        "X-Foyer-Waiting-Room http://localhost:8080;", "X-Foyer-Waiting-Room " + foyerUrl + ";"));
+    nginx = Nginx.site(Map.of("FOYER_UPSTREAM", "127.0.0.1:" + node, "ORIGIN_UPSTREAM", "127.0.0.1:" + origin.actualPort(),
+        "SITE_LISTEN", "127.0.0.1:" + site, "WAITING_ROOM_ORIGIN", foyerUrl, "FOYER_EVENT", EVENT));
     chromium = Chromium.launch(vertx);
     try {
       Chromium.Page page = await(chromium.open(siteUrl + "/tickets/"));
@@ -131,7 +129,17 @@ class SiteReturnPageTest {
               + " + performance.getEntriesByType('resource').map(e => e.name + ' ' + e.responseStatus + ' ' + Math.round(e.duration)).join(', ')")
               .compose(state -> Future.failedFuture(err.getMessage() + "; page: " + state))));
       assertTrue(refused.toString().contains("return_url_not_allowed"), refused.toString());
+      assertTrue(refused.toString().contains("you book here instead"), refused.toString());
       await(page.screenshot(Path.of("target", "site-return-refused.png")));
+
+      // its turn: the button says what the page does (book here, not back to the site), and it does it
+      api.putEvent(EVENT, new JsonObject().put("paused", false)).await(10, TimeUnit.SECONDS);
+      Object button = await(page.waitFor("!document.getElementById('turn-card').hidden"
+          + " && document.getElementById('turn-go').textContent", 30_000));
+      assertEquals("Book here instead", button);
+      await(page.screenshot(Path.of("target", "site-return-refused-turn.png")));
+      await(page.eval("document.getElementById('turn-go').click()"));
+      await(page.waitFor("location.href === '" + foyerUrl + "/events/" + EVENT + "/seats'", 30_000));
     } finally {
       api.close();
     }
