@@ -215,9 +215,28 @@
     }).catch(function (err) {
       self.starting = false;
       if (self.closed) return;
-      self.failed({code: 'unreachable', message: String(err && err.message || err)});
+      self.whyUnreachable(err);
     });
     return this;
+  };
+
+  /**
+   * A call the browser would not let through looks like a network failure. A plain read of the
+   * event (no preflight) tells the one cause the page can mend: foyer refuses it, readably, where the
+   * event does not list this page's origin in corsOrigins. That is said once and not retried.
+   */
+  Line.prototype.whyUnreachable = function (err) {
+    const self = this;
+    const unreachable = {code: 'unreachable', message: String(err && err.message || err)};
+    this.fetch(this.base + '/api/events/' + encodeURIComponent(this.event)).then(function (r) {
+      return r.status !== 403 ? null : r.json().catch(function () { return null; });
+    }, function () { return null; }).then(function (body) {
+      if (self.closed) return;
+      if (!body || body.error !== 'origin_not_allowed') return self.failed(unreachable);
+      self.stopWatching();
+      if (global.console) global.console.error('foyer: ' + body.message);
+      self.emit('error', {code: body.error, message: body.message, status: 403});
+    });
   };
 
   /** An attempt that did not get through: said, and the next one after the backoff. */

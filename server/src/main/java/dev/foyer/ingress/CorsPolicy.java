@@ -48,6 +48,7 @@ final class CorsPolicy {
   /**
    * On an event's calls: an Origin the event lists gets Access-Control-Allow-Origin; a preflight
    * (OPTIONS) is answered here, 204 for a listed origin and 403 {@code origin_not_allowed} otherwise.
+   * A plain read of the event from an unlisted origin is refused the same way, with the grant.
    */
   void api(RoutingContext ctx) {
     String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
@@ -68,13 +69,18 @@ final class CorsPolicy {
         response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
             .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
       }
-      if (!preflight) {
+      if (!preflight && !allowed && ar.succeeded() && isEventRead(ctx) && !"null".equals(origin)) {
+        // The one read a page makes without a preflight: refused where that page can read why, so
+        // an embedded client on a site missing from corsOrigins says so instead of "unreachable".
+        // It reveals nothing the public event page does not show.
+        response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        ctx.fail(notAllowed(origin));
+      } else if (!preflight) {
         ctx.next();
       } else if (ar.failed()) {
         ctx.fail(ar.cause());
       } else if (!allowed) {
-        ctx.fail(new ApiError(403, "origin_not_allowed", "the event does not take calls from " + origin
-            + "; its corsOrigins list the origins it does"));
+        ctx.fail(notAllowed(origin));
       } else {
         response.setStatusCode(204)
             .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, METHODS)
@@ -83,6 +89,16 @@ final class CorsPolicy {
             .end();
       }
     });
+  }
+
+  private static ApiError notAllowed(String origin) {
+    return new ApiError(403, "origin_not_allowed", "the event does not take calls from " + origin
+        + "; its corsOrigins list the origins it does");
+  }
+
+  private static boolean isEventRead(RoutingContext ctx) {
+    return ctx.request().method() == HttpMethod.GET
+        && ctx.request().path().equals("/api/events/" + ctx.pathParam("event"));
   }
 
   /**

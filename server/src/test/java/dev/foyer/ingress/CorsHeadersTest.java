@@ -154,4 +154,21 @@ class CorsHeadersTest {
       assertEquals(LISTED.equals(origin) ? LISTED : null, a.getHeader("Access-Control-Allow-Origin"), what);
     }
   }
+
+  /**
+   * A plain read of the event is the one call a page makes without a preflight: an unlisted origin
+   * is refused there in a way it can read (the grant on the refusal), so an embedded client can say
+   * why; a listed origin, or a call with no Origin, reads the event.
+   */
+  @Test
+  void anUnlistedOriginReadingTheEventIsToldWhyItIsRefused() {
+    Answer refused = await(send(HttpMethod.GET, "/api/events/" + EVENT, UNLISTED, false));
+    assertEquals(403, refused.status(), refused.headers().toString());
+    assertEquals(UNLISTED, refused.getHeader("Access-Control-Allow-Origin"), "the page may read why");
+    assertTrue(refused.variesOnOrigin(), refused.headers().toString());
+    Answer opaque = await(send(HttpMethod.GET, "/api/events/" + EVENT, "null", false));
+    assertNull(opaque.getHeader("Access-Control-Allow-Origin"), "an opaque origin is granted nothing");
+    assertEquals(LISTED, await(send(HttpMethod.GET, "/api/events/" + EVENT, LISTED, false)).getHeader("Access-Control-Allow-Origin"));
+    assertEquals(200, await(send(HttpMethod.GET, "/api/events/" + EVENT, null, false)).status());
+  }
 }
