@@ -76,13 +76,14 @@ public class IngressVerticle extends VerticleBase {
     site.mountInfrastructure(router);
     router.routeWithRegex("/api/events/(?<event>[^/]+)(?:/.*)?").handler(cors::api);
     StockStore stock = new StockStore(redis, config.keyPrefix());
-    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock)
-        .mount(router);
     new VisitorRoutes(checks, line, events, tokens, passes, vertx.eventBus(), pow, difficulty, stock,
         StockBoard.of(vertx)).mount(router);
     new SiteVisitRoutes(checks, new VisitStore(redis, config.keyPrefix()), passes, vertx.eventBus()).mount(router);
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
     new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), passes).mount(router);
+    // after the visitors' routes: every request walks the table in order, and joins come by the thousand
+    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock)
+        .mount(router);
     router.route("/eventbus/*").handler(cors::bridge);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
         config.clients(), stock).router());

@@ -33,7 +33,7 @@ final class Replies {
     }
     ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(body.encode());
+        .end(body.toBuffer());
   }
 
   static void noContent(RoutingContext ctx) {

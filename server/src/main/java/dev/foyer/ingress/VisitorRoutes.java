@@ -141,14 +141,9 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
     Eta.Estimate eta = state.position() == null ? null : Eta.of(state.position(), state.turnover(), event.settings());
     body.put("etaSeconds", eta == null ? null : eta.seconds()).put("eta", eta == null ? null : eta.toJson());
     StockBoard.Told told = board.get(event.id());
-    JsonObject stock = told == null ? null : told.stock();
-    if (stock != null) {
+    if (told != null && told.shown() != null) {
       // what the line was last told (at most 10 s old while it moves), from this node's memory
-      JsonObject shown = stock.copy();
-      shown.remove("type");
-      shown.remove("shoppers");
-      shown.remove("measured");
-      body.put("stock", shown);
+      body.put("stock", told.shown());
     }
     if (state.state() == VisitorState.State.WAITING && state.position() != null) {
       body.put("chance", board.chance(event.id(), state.position(), event.settings().maxSeatsPerHold()));

@@ -21,7 +21,26 @@ public final class StockBoard implements Shareable {
    * What the line was last told of one event: the stock frame and the sale frame (either may be
    * null), and the admissions so far as the last progress frame counted them (-1: none heard).
    */
-  public record Told(JsonObject stock, JsonObject sale, long admittedTotal) {
+  public record Told(JsonObject stock, JsonObject sale, long admittedTotal, JsonObject shown) {
+
+    Told(JsonObject stock, JsonObject sale, long admittedTotal) {
+      this(stock, sale, admittedTotal, shown(stock));
+    }
+
+    /**
+     * The stock as a visitor's status shows it (without the frame's type and the figures the
+     * chance is computed from), made once per frame rather than once per answer. Never changed.
+     */
+    private static JsonObject shown(JsonObject stock) {
+      if (stock == null) {
+        return null;
+      }
+      JsonObject shown = stock.copy();
+      shown.remove("type");
+      shown.remove("shoppers");
+      shown.remove("measured");
+      return shown;
+    }
   }
 
   private final Map<String, Told> told = new ConcurrentHashMap<>();

@@ -21,6 +21,8 @@ public final class QueueTokens {
 
   private final byte[] secret;
   private final long ttlSeconds;
+  /** One Mac per thread: a Mac is not thread-safe, and every event loop signs and verifies. */
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   public QueueTokens(String secret, long ttlSeconds) {
     if (secret == null || secret.length() < 16) {
@@ -90,10 +92,15 @@ public final class QueueTokens {
   }
 
   private String sign(String payload) {
+    // doFinal resets the Mac for the next token; finding a provider for a new one costs more than signing
+    return B64.encodeToString(macs.get().doFinal(("v1:" + payload).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      return B64.encodeToString(mac.doFinal(("v1:" + payload).getBytes(StandardCharsets.UTF_8)));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
