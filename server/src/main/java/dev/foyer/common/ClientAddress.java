@@ -21,6 +21,13 @@ public final class ClientAddress {
 
   private final List<Cidr> trusted;
   private final List<Cidr> unlimited;
+  /**
+   * Clients worked out lately, by peer and header: a busy client sends many requests, and parsing
+   * and printing addresses for each was a measurable part of a join. Emptied when full, so whoever
+   * sends fresh headers (only a trusted proxy's are read) costs at most its size.
+   */
+  private final java.util.Map<String, Client> recent = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int RECENT = 4096;
 
   public ClientAddress(List<String> trustedProxies, List<String> unlimitedClients) {
     this.trusted = parse(trustedProxies, "trustedProxies");
@@ -39,6 +46,19 @@ public final class ClientAddress {
 
   /** The client behind a connection from {@code peer} with this X-Forwarded-For (may be null). */
   public Client of(String peer, String forwardedFor) {
+    String key = forwardedFor == null ? String.valueOf(peer) : peer + "|" + forwardedFor;
+    Client known = recent.get(key);
+    if (known == null) {
+      if (recent.size() >= RECENT) {
+        recent.clear();
+      }
+      known = parse(peer, forwardedFor);
+      recent.put(key, known);
+    }
+    return known;
+  }
+
+  private Client parse(String peer, String forwardedFor) {
     byte[] peerBytes = bytes(peer);
     byte[] client = peerBytes;
     if (peerBytes != null && forwardedFor != null && matches(trusted, peerBytes)) {
