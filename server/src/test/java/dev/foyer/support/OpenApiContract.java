@@ -7,6 +7,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.common.dsl.SchemaType;
@@ -25,6 +27,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -75,6 +78,42 @@ public final class OpenApiContract {
     Set<String> out = new TreeSet<>();
     contract.operations().forEach(op -> out.add(op.getHttpMethod().name() + " " + op.getOpenAPIPath()));
     return out;
+  }
+
+  /**
+   * The operations a router takes: {@code METHOD /path/{param}}, or {@code ANY /path} for a route that
+   * takes every method. Regex routes and prefix mounts (checks, static files, the bridge) are no operations.
+   */
+  public static Set<String> routes(Router router) {
+    Set<String> out = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      if (route.getPath() == null || !route.isExactPath()) {
+        continue;
+      }
+      String template = route.getPath().replaceAll(":([A-Za-z]+)", "{$1}");
+      if (route.methods() == null || route.methods().isEmpty()) {
+        out.add("ANY " + template);
+      } else {
+        route.methods().forEach(m -> out.add(m.name() + " " + template));
+      }
+    }
+    return out;
+  }
+
+  /** Of {@link #routes}, those the document has no operation for (an {@code ANY} route needs one of any method). */
+  public List<String> undescribed(Set<String> routes) {
+    Set<String> operations = operations();
+    return routes.stream().filter(r -> r.startsWith("ANY ")
+        ? operations.stream().noneMatch(op -> path(op).equals(path(r))) : !operations.contains(r)).toList();
+  }
+
+  /** The document's operations that none of {@link #routes} takes. */
+  public List<String> unrouted(Set<String> routes) {
+    return operations().stream().filter(op -> !routes.contains(op) && !routes.contains("ANY " + path(op))).toList();
+  }
+
+  private static String path(String operation) {
+    return operation.substring(operation.indexOf(' ') + 1);
   }
 
   /** {@code operationId status} of every exchange checked so far. */
