@@ -38,6 +38,7 @@ public class IngressVerticle extends VerticleBase {
   private Redis redis;
   private Pool pg;
   private TrafficCounter traffic;
+  private Router router;
 
   public IngressVerticle(FoyerConfig config, Passes passes) {
     this.config = config;
@@ -71,7 +72,7 @@ public class IngressVerticle extends VerticleBase {
         new AdminGuard(config.access().adminKey(), client, redis, config.keyPrefix()), new LimitChecks(client, limiter),
         new JoinChecks(pow, difficulty, new Identities(vertx)), traffic);
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes, checks);
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
     router.routeWithRegex("/api/events/(?<event>[^/]+)(?:/.*)?").handler(cors::api);
@@ -94,6 +95,11 @@ public class IngressVerticle extends VerticleBase {
     router.errorHandler(405, unknown::answer);
 
     return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true).setCompressionContentSizeThreshold(1024)).requestHandler(router).listen(config.http().port());
+  }
+
+  /** The route table, once started: what OpenApiContractTest holds docs/openapi.yaml against. */
+  Router router() {
+    return router;
   }
 
   @Override

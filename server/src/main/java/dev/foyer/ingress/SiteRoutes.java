@@ -2,6 +2,7 @@ package dev.foyer.ingress;
 
 import dev.foyer.common.ApiError;
 import dev.foyer.pass.Passes;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -12,11 +13,13 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 /** What browsers and operators' tools fetch without the API: pages, the passes' keys, health, metrics. */
 record SiteRoutes(HealthChecks health, Passes passes, RouteChecks checks) {
 
-  /** Health, keys and metrics: mounted first, they answer even when everything else is busy. */
+  /** Health, keys, metrics and the REST contract: mounted first, they answer even when everything else is busy. */
   void mountInfrastructure(Router router) {
     router.get("/health").handler(this::health);
     router.get("/.well-known/jwks.json").handler(this::jwks);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    Buffer contract = OpenApiDocument.json();
+    router.get("/openapi.json").handler(ctx -> OpenApiDocument.serve(ctx, contract));
   }
 
   /** Pages and static files: mounted last, after every API route. */
