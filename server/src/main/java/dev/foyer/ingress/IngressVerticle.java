@@ -12,6 +12,7 @@ import dev.foyer.event.EventCatalog;
 import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
 import dev.foyer.line.GateKeeper;
+import dev.foyer.line.LaneStore;
 import dev.foyer.line.QueueStore;
 import dev.foyer.line.StockBoard;
 import dev.foyer.line.StockStore;
@@ -78,6 +79,7 @@ public class IngressVerticle extends VerticleBase {
     StockStore stock = new StockStore(redis, config.keyPrefix());
     new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock)
         .mount(router);
+    new CodeRoutes(checks, new LaneStore(redis, config.keyPrefix())).mount(router);
     new VisitorRoutes(checks, line, events, tokens, passes, vertx.eventBus(), pow, difficulty, stock,
         StockBoard.of(vertx)).mount(router);
     new SiteVisitRoutes(checks, new VisitStore(redis, config.keyPrefix()), passes, vertx.eventBus()).mount(router);

@@ -6,6 +6,7 @@ import dev.foyer.common.Metrics;
 import dev.foyer.event.EventInfo;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
+import dev.foyer.event.Lane;
 import dev.foyer.event.Stock;
 import dev.foyer.line.Eta;
 import dev.foyer.line.QueueCounts;
@@ -44,6 +45,7 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
     // 4xx changes nothing; a rejoin proved itself when it first joined
     router.post("/api/events/:event/visitors").handler(body).handler(event::known)
         .handler(checks.tokens()::optionalQueueToken).handler(newVisitorOnly(IdempotencyKeys::check))
+        .handler(newVisitorOnly(joins::code))
         .handler(traffic::countRequest).handler(newVisitorOnly(joins::powPresent))
         .handler(newVisitorOnly(checks.limits()::join)).handler(newVisitorOnly(joins::identity))
         .handler(newVisitorOnly(joins::powRedeem)).handler(this::join);
@@ -69,7 +71,8 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
       return;
     }
     line.join(event, QueueTokens.newVisitorId(), now, info.settings(), info.opensAtMillis(),
-            ContextKeys.IDEMPOTENCY_KEY.get(ctx), ContextKeys.IDENTITY.get(ctx))
+            ContextKeys.IDEMPOTENCY_KEY.get(ctx), ContextKeys.IDENTITY.get(ctx), ContextKeys.CLAIMED_LANE.get(ctx),
+            ContextKeys.CODE.get(ctx))
         .compose(joined -> {
           if (!joined.earlier()) {
             Metrics.joins(event).increment();
@@ -155,6 +158,10 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
     }
     if (state.state() == VisitorState.State.WAITING || state.state() == VisitorState.State.PREQUEUE) {
       body.put("awaySeconds", event.settings().awaySeconds());
+      if (!event.settings().lanes().isEmpty()) {
+        // the position is within this lane
+        body.put("lane", state.lane() != null ? state.lane() : Lane.GENERAL);
+      }
       if (state.returned()) {
         body.put("returned", true);
       }
