@@ -198,7 +198,7 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
           QueueCounts c = all.resultAt(0);
           Stock left = all.resultAt(1);
           StockBoard.Told told = all.resultAt(2);
-          Replies.json(ctx, 200, new JsonObject()
+          JsonObject body = new JsonObject()
               .put("id", info.id())
               .put("name", info.name())
               .put("opensAt", info.opensAt() == null ? null : info.opensAt().toString())
@@ -216,9 +216,26 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
               .put("stock", left.loaded() ? left.toJson() : null)
               .put("ended", told.sale() == null || told.sale().getString("reason") == null ? null
                   : new JsonObject().put("reason", told.sale().getString("reason"))
-                      .put("message", told.sale().getString("message"))));
+                      .put("message", told.sale().getString("message")));
+          if (!info.settings().lanes().isEmpty()) {
+            body.put("lanes", lanes(info));
+          }
+          Replies.json(ctx, 200, body);
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The event's lanes as a page may show them: when each opens and takes joins, and its share. */
+  private static JsonArray lanes(EventInfo info) {
+    JsonArray out = new JsonArray();
+    for (Lane lane : info.settings().lanes()) {
+      long opensAt = lane.opensAtMillis(info.opensAtMillis());
+      out.add(new JsonObject().put("name", lane.name())
+          .put("opensAt", opensAt == 0 ? null : java.time.Instant.ofEpochMilli(opensAt).toString())
+          .put("joinsFrom", lane.joinsFrom() == null ? null : lane.joinsFrom().toString()).put("share", lane.share())
+          .put("codes", !lane.general()).put("claim", lane.claim() != null));
+    }
+    return out;
   }
 
   /** How the pre-queue is ordered; for a shuffle, the commitment before and the seed after. */

@@ -269,6 +269,36 @@ class LaneTest {
     refusedAdmin(new JsonObject().put("lane", "presale").put("count", 10_001), "invalid_count");
     refusedAdmin(new JsonObject().put("lane", "presale").put("count", 1).put("uses", 0), "invalid_uses");
     assertEquals(1L, await(cluster.api().stats(EVENT)).getLong("waiting"), "one join went through, once");
+    JsonArray lanes = await(cluster.api().request(HttpMethod.GET, "/api/events/" + EVENT).send()).bodyAsJsonObject()
+        .getJsonArray("lanes");
+    assertEquals(List.of("general", "presale", "vip"), lanes.stream().map(l -> ((JsonObject) l).getString("name")).toList());
+    assertEquals(0.4, lanes.getJsonObject(0).getDouble("share"), 1e-9, "general takes what the others leave");
+  }
+
+  @Test
+  void badLanesAreRefusedAndChangeNothing() {
+    createEvent(null, new JsonObject().put("lanes", new JsonArray().add(lane("presale", 0.5))));
+    for (JsonArray bad : List.of(
+        new JsonArray().add(lane("presale", 0.7)).add(lane("members", 0.4)),
+        new JsonArray().add(lane("Pre Sale", 0.5)),
+        new JsonArray().add(lane("presale", 0.2)).add(lane("presale", 0.2)),
+        new JsonArray().add(lane("presale", 0)),
+        new JsonArray().add(lane("general", 0.5).put("opensAt", Instant.now().toString())),
+        new JsonArray().add(lane("presale", 0.5).put("opensAt", "tomorrow")),
+        new JsonArray().add(lane("members", 0.5).put("claim", new JsonObject().put("name", "tier").put("value", "m"))),
+        new JsonArray().add(lane("presale", 0.5).put("colour", "red")))) {
+      HttpResponse<Buffer> r = await(cluster.api().admin(HttpMethod.PUT, "/api/admin/events/" + EVENT + "/settings")
+          .sendJsonObject(new JsonObject().put("lanes", bad)));
+      assertEquals(400, r.statusCode(), bad.encode() + " -> " + r.bodyAsString());
+      assertTrue(Set.of("invalid_setting", "unknown_setting").contains(r.bodyAsJsonObject().getString("error")));
+    }
+    JsonArray kept = await(cluster.api().stats(EVENT)).getJsonObject("settings").getJsonArray("lanes");
+    assertEquals(List.of("general", "presale"), kept.stream().map(l -> ((JsonObject) l).getString("name")).toList());
+    // no lanes again: one line, as an event that never had any
+    settings(new JsonObject().put("lanes", new JsonArray()));
+    HttpResponse<Buffer> plain = await(join(0, new JsonObject(), null));
+    assertEquals(201, plain.statusCode(), plain.bodyAsString());
+    assertNull(plain.bodyAsJsonObject().getValue("lane"));
   }
 
   private static HttpResponse<Buffer> refused(Future<HttpResponse<Buffer>> answer, int status, String code) {
