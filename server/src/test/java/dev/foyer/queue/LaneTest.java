@@ -130,16 +130,16 @@ class LaneTest {
         .put("gate", "on").put("paused", true).put("graceSeconds", 600)
         .put("lanes", new JsonArray().add(lane("presale", 0.75).put("opensAt", now.minusSeconds(60).toString()))));
     String code = makeCodes("presale", 1, 100).get(0);
-    List<JsonObject> general = joined(joinMany(30, new JsonObject()));
-    List<JsonObject> presale = joined(joinMany(40, new JsonObject().put("code", code)));
+    List<JsonObject> general = joined(joinMany(40, new JsonObject()));
+    List<JsonObject> presale = joined(joinMany(60, new JsonObject().put("code", code)));
     general.forEach(v -> {
       assertEquals("general", v.getString("lane"));
       assertNull(v.getValue("position"), "the general lane has not opened: its joiners are in its pre-queue");
     });
-    assertEquals(LongStream.rangeClosed(1, 40).boxed().collect(Collectors.toSet()),
-        presale.stream().map(v -> v.getLong("position")).collect(Collectors.toSet()), "places 1 to 40 of the presale");
+    assertEquals(LongStream.rangeClosed(1, 60).boxed().collect(Collectors.toSet()),
+        presale.stream().map(v -> v.getLong("position")).collect(Collectors.toSet()), "places 1 to 60 of the presale");
     presale.forEach(v -> assertEquals("presale", v.getString("lane")));
-    assertEquals(60L, codesLeft("presale").get(code), "forty uses taken");
+    assertEquals(40L, codesLeft("presale").get(code), "sixty uses taken");
     Set<String> presaleIds = presale.stream().map(v -> v.getString("visitor")).collect(Collectors.toSet());
     Set<String> generalIds = general.stream().map(v -> v.getString("visitor")).collect(Collectors.toSet());
 
@@ -162,7 +162,7 @@ class LaneTest {
       HttpResponse<Buffer> opened = await(cluster.api().admin(HttpMethod.PUT, "/api/admin/events/" + EVENT)
           .sendJsonObject(new JsonObject().put("opensAt", Instant.now().toString())));
       assertEquals(200, opened.statusCode(), opened.bodyAsString());
-      Waits.until("the general pre-queue moved into the line", 60_000, () -> me(general.get(29)).getValue("position") != null);
+      Waits.until("the general pre-queue moved into the line", 60_000, () -> me(general.get(general.size() - 1)).getValue("position") != null);
       // the last presale visitor follows the line on a socket of the other node
       JsonObject last = presale.stream().filter(v -> "waiting".equals(me(v).getString("state")))
           .max(Comparator.comparingLong(v -> me(v).getLong("position"))).orElseThrow();
@@ -273,6 +273,34 @@ class LaneTest {
         .getJsonArray("lanes");
     assertEquals(List.of("general", "presale", "vip"), lanes.stream().map(l -> ((JsonObject) l).getString("name")).toList());
     assertEquals(0.4, lanes.getJsonObject(0).getDouble("share"), 1e-9, "general takes what the others leave");
+  }
+
+  @Test
+  void aShuffledOpeningDrawsEachLanesPreQueueWithinTheLane() throws Exception {
+    Instant opensAt = Instant.now().plusSeconds(3600);
+    createEvent(opensAt, new JsonObject().put("gate", "on").put("paused", true).put("opening", "shuffle")
+        .put("lanes", new JsonArray().add(lane("presale", 0.5))));
+    String code = makeCodes("presale", 1, 50).get(0);
+    List<JsonObject> general = joined(joinMany(20, new JsonObject()));
+    List<JsonObject> presale = joined(joinMany(20, new JsonObject().put("code", code)));
+    presale.forEach(v -> assertNull(v.getValue("position"), "in the presale's pre-queue"));
+    HttpResponse<Buffer> opened = await(cluster.api().admin(HttpMethod.PUT, "/api/admin/events/" + EVENT)
+        .sendJsonObject(new JsonObject().put("opensAt", Instant.now().toString())));
+    assertEquals(200, opened.statusCode(), opened.bodyAsString());
+    String seed = Waits.until("the seed is published at the opening", 60_000,
+        () -> await(cluster.api().request(HttpMethod.GET, "/api/events/" + EVENT).send()).bodyAsJsonObject()
+            .getJsonObject("opening").getString("seed"), java.util.Objects::nonNull);
+    Waits.until("both lanes opened", 60_000, () -> me(presale.get(19)).getValue("position") != null
+        && me(general.get(19)).getValue("position") != null);
+    for (List<JsonObject> lane : List.of(general, presale)) {
+      List<String> ids = lane.stream().map(v -> v.getString("visitor")).toList();
+      List<String> byPlace = new ArrayList<>(ids);
+      Map<String, Long> place = new HashMap<>();
+      lane.forEach(v -> place.put(v.getString("visitor"), me(v).getLong("position")));
+      byPlace.sort(Comparator.comparingLong(place::get));
+      assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(), byPlace.stream().map(place::get).toList());
+      assertEquals(dev.foyer.line.ShuffleOrder.order(seed, ids), byPlace, "the lane's draw, by the published seed");
+    }
   }
 
   @Test
