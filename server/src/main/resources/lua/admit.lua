@@ -23,12 +23,16 @@
 -- ARGV[8] rate window in seconds (the admission rate EWMA's time constant)
 -- ARGV[9] maxSkip, the most away visitors stepped over in one tick (the rest wait for the next)
 -- ARGV[10] turnover window in seconds (the turnover EWMAs' time constant)
+-- ARGV[11..] the event's lanes: their number (0: no lanes, one line as ever), then per lane its name
+--         and share; each lane is admitted from its own part of the line (lib/lanes.lua, lanes.admit)
+-- KEYS[15] lanes   hash  lane name -> index (lib/lanes.lua)
 -- Returns {admitted visitors, expired visitors, activeUntil, waiting, active, admittedTotal, rate or "",
 -- generation or "" (none: Redis never had this event's state, or lost it), {loaded 0/1, free, held,
 -- sold, buyers, holds, returned, returnsAt, sale, ended reason or "", ended message or ""} (the stock
 -- after the tick; lib/admission.lua)}.
 -- Keeps meta "sale" (lib/admission.lua, admission.sale) for joins and status reads.
 --#include admission
+--#include lanes
 local now = admission.now
 local paused = admission.paused
 local maxBatch = tonumber(ARGV[7])
@@ -63,20 +67,24 @@ if activeAfter >= 0 and dt > 0 then
 end
 
 local waitingBefore = redis.call('ZCARD', KEYS[1])
-local n = math.min(waitingBefore, maxBatch, admission.room(KEYS[2], KEYS[6], KEYS[4], stockKeys))
+local laneCount = tonumber(ARGV[11] or '0')
+local n = math.min(waitingBefore, maxBatch,
+    admission.room(KEYS[2], laneCount > 0 and '' or KEYS[6], KEYS[4], stockKeys))
 n = admission.take(KEYS[4], n)
 
--- The present visitors first in line: from past scannedTo on, in join order, the away ones stepped over.
+-- The present visitors first in line (of one lane: scores low to high): from past scanField on, in
+-- join order, the away ones stepped over. Answers how many it admitted.
 local admitted = {}
 local activeUntil = now + admission.activeMillis
-if n > 0 then
-  local scanned = redis.call('HGET', KEYS[4], 'scannedTo')
-  local from = scanned and ('(' .. scanned) or '-inf'
-  local skipped = 0
+local skipped = 0
+local function admitFrom(scanField, low, high, wanted)
+  local scanned = redis.call('HGET', KEYS[4], scanField)
+  local from = scanned and ('(' .. scanned) or low
+  local before = #admitted
   local last
-  while #admitted < n and skipped < maxSkip do
-    local front = redis.call('ZRANGEBYSCORE', KEYS[1], from, '+inf', 'WITHSCORES', 'LIMIT', 0,
-        math.min(n - #admitted + 16, n + maxSkip))
+  while #admitted - before < wanted and skipped < maxSkip do
+    local front = redis.call('ZRANGEBYSCORE', KEYS[1], from, high, 'WITHSCORES', 'LIMIT', 0,
+        math.min(wanted - (#admitted - before) + 16, wanted + maxSkip))
     if #front == 0 then
       break
     end
@@ -90,7 +98,7 @@ if n > 0 then
         redis.call('ZADD', KEYS[2], activeUntil, visitor)
         admitted[#admitted + 1] = visitor
       end
-      if #admitted == n or skipped == maxSkip then
+      if #admitted - before == wanted or skipped == maxSkip then
         break
       end
     end
@@ -98,7 +106,15 @@ if n > 0 then
   end
   if last then
     -- everyone in line up to the last one looked at was admitted or is away
-    redis.call('HSET', KEYS[4], 'scannedTo', last)
+    redis.call('HSET', KEYS[4], scanField, last)
+  end
+  return #admitted - before
+end
+if n > 0 then
+  if laneCount == 0 then
+    admitFrom('scannedTo', '-inf', '+inf', n)
+  else
+    lanes.admit(KEYS[15], KEYS[6], KEYS[1], KEYS[4], 11, n, admitFrom)
   end
   admission.giveBack(KEYS[4], n - #admitted)
 end

@@ -11,17 +11,18 @@
 -- ARGV[2..n] visitor ids
 -- Returns {waitingCount, activeCount, turnoverFreed or "", turnoverExposure or "", then one entry
 -- per visitor: position (1-based) when waiting, 0 when active, -1 when gone, -2 when in the
--- pre-queue}.
+-- pre-queue}; a position is within the visitor's lane (lib/lanes.lua).
 --#include away
+--#include lanes
 local now = ARGV[1]
 local out = {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]),
              redis.call('HGET', KEYS[4], 'turnoverFreed') or '', redis.call('HGET', KEYS[4], 'turnoverExposure') or ''}
 for i = 2, #ARGV do
   local visitor = ARGV[i]
-  local rank = redis.call('ZRANK', KEYS[1], visitor)
-  if rank then
+  local position = lanes.position(KEYS[1], visitor)
+  if position then
     away.present(KEYS[3], KEYS[6], KEYS[1], KEYS[4], visitor, now)
-    out[#out + 1] = rank + 1
+    out[#out + 1] = position
   elseif redis.call('ZSCORE', KEYS[2], visitor) then
     redis.call('ZADD', KEYS[3], now, visitor)
     out[#out + 1] = 0

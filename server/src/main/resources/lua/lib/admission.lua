@@ -106,9 +106,11 @@ function admission.stockRoom(keys, activeKey)
 end
 
 -- Free active slots: none while paused, before the opening (anyone in the pre-queue) or after the
--- sale ended (meta "ended"), never above maxActive nor what the stock can serve.
+-- sale ended (meta "ended"), never above maxActive nor what the stock can serve. An event with lanes
+-- passes "" for the pre-queue: each lane opens by itself (lib/lanes.lua).
 function admission.room(activeKey, prequeueKey, metaKey, stockKeys)
-  if admission.paused or redis.call('ZCARD', prequeueKey) > 0 or redis.call('HEXISTS', metaKey, 'ended') == 1 then
+  if admission.paused or (prequeueKey ~= '' and redis.call('ZCARD', prequeueKey) > 0)
+      or redis.call('HEXISTS', metaKey, 'ended') == 1 then
     return 0
   end
   local room = math.max(0, admission.maxActive - redis.call('ZCARD', activeKey))

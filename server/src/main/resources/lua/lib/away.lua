@@ -17,9 +17,12 @@ function away.present(presenceKey, awayKey, waitingKey, metaKey, visitor, now)
     return false
   end
   local seq = redis.call('ZSCORE', waitingKey, visitor)
-  local scanned = redis.call('HGET', metaKey, 'scannedTo')
+  -- each lane of the line is scanned by itself (lib/lanes.lua): its scannedTo is "scannedTo:index"
+  local lane = seq and math.floor(tonumber(seq) / 4294967296) or 0
+  local field = lane == 0 and 'scannedTo' or ('scannedTo:' .. lane)
+  local scanned = redis.call('HGET', metaKey, field)
   if seq and scanned and tonumber(seq) <= tonumber(scanned) then
-    redis.call('HSET', metaKey, 'scannedTo', tonumber(seq) - 1)
+    redis.call('HSET', metaKey, field, string.format('%.0f', tonumber(seq) - 1))
   end
   return true
 end

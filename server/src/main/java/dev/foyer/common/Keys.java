@@ -42,6 +42,16 @@ public final class Keys {
     return base + "join-key:" + key;
   }
 
+  /** The lanes visitors joined: hash lane name -> index, "#index" -> name, "#count" (lua/lib/lanes.lua). */
+  public String lanes() {
+    return base + "lanes";
+  }
+
+  /** Codes that enter a lane: hash code -> "lane|uses left|uses" (lua/lib/lanes.lua). */
+  public String codes() {
+    return base + "codes";
+  }
+
   /** The visitor of one identity (the booking site's user id, hashed): string, expires. */
   public String identity(String identity) {
     return base + "identity:" + identity;

@@ -29,7 +29,8 @@ public final class LuaScript {
    * The writes a visitor is told about and that Redis alone remembers, so a failover must not lose
    * them once answered: a join (the place in line), an admission (the pass already sent), a hold,
    * both steps of a confirmation (PostgreSQL has the sale, but Redis's record of it is what stops
-   * the seats from being held again) and an extension (the site holds a pass for the new time).
+   * the seats from being held again), an extension (the site holds a pass for the new time) and new
+   * lane codes (the operator hands them out).
    * They wait for a replica (see {@link ReplicatedRedis}). Not here: reads; presence renewals and
    * traffic counts, renewed every few seconds anyway; leaving, completing, reaping, expiry and
    * release, whose loss only keeps a place or a seat taken until the next sweep or expiry frees it
@@ -37,7 +38,7 @@ public final class LuaScript {
    * seed, in the same order).
    */
   static final Set<String> ACKNOWLEDGED = Set.of("join", "admit", "hold", "confirm_begin", "confirm_end",
-      "extend");
+      "extend", "codes_make");
 
   private final String name;
   private final String source;

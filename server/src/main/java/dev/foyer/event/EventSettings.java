@@ -39,7 +39,8 @@ public record EventSettings(
     List<String> corsOrigins,
     ClientLimits limits,
     PowSettings pow,
-    IdentitySettings identity) {
+    IdentitySettings identity,
+    List<Lane> lanes) {
 
   public enum Gate {
     AUTO, ON, OFF;
@@ -70,11 +71,11 @@ public record EventSettings(
 
   private static final Set<String> KEYS = Set.of("maxActive", "admitPerMinute", "activeSeconds", "maxExtendSeconds", "holdSeconds",
       "maxSeatsPerHold", "graceSeconds", "awaySeconds", "rankPushMillis", "progressPushMillis", "gate", "gateOnRate", "gateOffRate", "spikeRate",
-      "gateDebounceSeconds", "opening", "paused", "stockPacing", "returnUrls", "corsOrigins", "limits", "pow", "identity");
+      "gateDebounceSeconds", "opening", "paused", "stockPacing", "returnUrls", "corsOrigins", "limits", "pow", "identity", "lanes");
 
   public static EventSettings defaults() {
     return new EventSettings(5000, 6000, 600, 300, 300, 4, 30, 600, 2000, 5000, Gate.AUTO, 1200, 800, 1500, 180, Opening.FIFO, false, true,
-        List.of(), List.of(), ClientLimits.defaults(), PowSettings.defaults(), IdentitySettings.defaults());
+        List.of(), List.of(), ClientLimits.defaults(), PowSettings.defaults(), IdentitySettings.defaults(), List.of());
   }
 
   /** Applies the keys present in {@code json} over this; 400 with a clear code on anything wrong. */
@@ -107,12 +108,17 @@ public record EventSettings(
         list(json, "corsOrigins", corsOrigins, SiteUrls::originEntry),
         json.containsKey("limits") ? limits.merge(json.getValue("limits")) : limits,
         json.containsKey("pow") ? pow.merge(json.getValue("pow")) : pow,
-        json.containsKey("identity") ? identity.merge(json.getValue("identity")) : identity);
+        json.containsKey("identity") ? identity.merge(json.getValue("identity")) : identity,
+        json.containsKey("lanes") ? Lane.list(json.getValue("lanes")) : lanes);
     if (s.gateOffRate >= s.gateOnRate) {
       throw ApiError.badRequest("invalid_setting", "gateOffRate must be below gateOnRate");
     }
     if (s.spikeRate < s.gateOnRate) {
       throw ApiError.badRequest("invalid_setting", "spikeRate must be at or above gateOnRate");
+    }
+    if (s.identity.mode() == IdentitySettings.Mode.OFF && s.lanes.stream().anyMatch(l -> l.claim() != null)) {
+      throw ApiError.badRequest("invalid_setting", "a lane entered by an identity claim needs identity tokens "
+          + "(identity mode optional or required)");
     }
     return s;
   }
@@ -141,7 +147,8 @@ public record EventSettings(
         .put("corsOrigins", new JsonArray(new ArrayList<>(corsOrigins)))
         .put("limits", limits.toJson())
         .put("pow", pow.toJson())
-        .put("identity", identity.toJson());
+        .put("identity", identity.toJson())
+        .put("lanes", Lane.toJson(lanes));
   }
 
   public EventSettings withGate(Gate mode) {

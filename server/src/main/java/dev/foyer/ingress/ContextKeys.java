@@ -50,6 +50,10 @@ final class ContextKeys {
   static final Key<ProofOfWork.Solution> SOLUTION = new Key<>("foyer.pow-solution");
   /** The verified identity of a join, null without one. */
   static final Key<String> IDENTITY = new Key<>("foyer.identity");
+  /** The lane a join's verified identity claims (lane settings' {@code claim}), null for none. */
+  static final Key<String> CLAIMED_LANE = new Key<>("foyer.claimed-lane");
+  /** A join's code, as {@link JoinChecks#code} read it, null without one. */
+  static final Key<String> CODE = new Key<>("foyer.code");
   /** The hold a request asks for, once its body and its size are checked. */
   static final Key<HoldService.HoldAsk> HOLD_ASK = new Key<>("foyer.hold-ask");
 

@@ -73,7 +73,11 @@ final class Identities {
    * or, with {@code optional}, none is presented; 401 {@code identity_required} or
    * {@code identity_invalid} otherwise.
    */
-  Future<String> identify(String event, IdentitySettings settings, Object token) {
+  /** A verified identity: the hash of its {@code sub}, and the token's claims (a lane may follow one). */
+  record Identity(String hash, JsonObject claims) {
+  }
+
+  Future<Identity> identify(String event, IdentitySettings settings, Object token) {
     if (settings.mode() == IdentitySettings.Mode.OFF || (token == null && settings.mode() == IdentitySettings.Mode.OPTIONAL)) {
       return Future.succeededFuture(null);
     }
@@ -98,7 +102,7 @@ final class Identities {
               || (settings.issuer() != null && !settings.issuer().equals(claims.getString("iss")))) {
             return invalid();
           }
-          return Future.succeededFuture(hash(event + "\n" + sub));
+          return Future.succeededFuture(new Identity(hash(event + "\n" + sub), claims));
         });
   }
 

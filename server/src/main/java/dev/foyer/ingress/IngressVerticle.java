@@ -12,6 +12,7 @@ import dev.foyer.event.EventCatalog;
 import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
 import dev.foyer.line.GateKeeper;
+import dev.foyer.line.LaneStore;
 import dev.foyer.line.QueueStore;
 import dev.foyer.line.StockBoard;
 import dev.foyer.line.StockStore;
@@ -85,6 +86,7 @@ public class IngressVerticle extends VerticleBase {
     // after the visitors' routes: every request walks the table in order, and joins come by the thousand
     new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock)
         .mount(router);
+    new CodeRoutes(checks, new LaneStore(redis, config.keyPrefix())).mount(router);
     router.route("/eventbus/*").handler(cors::bridge);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
         config.clients(), stock).router());

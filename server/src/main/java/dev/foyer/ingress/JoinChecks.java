@@ -1,6 +1,9 @@
 package dev.foyer.ingress;
 
+import dev.foyer.common.ApiError;
 import dev.foyer.event.EventInfo;
+import dev.foyer.line.LaneStore;
+import dev.foyer.line.Lanes;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -69,10 +72,30 @@ record JoinChecks(ProofOfWork pow, PowDifficulty difficulty, Identities identiti
     Object token = field(ctx, "identity");
     identities.identify(ContextKeys.EVENT.get(ctx), ContextKeys.EVENT_INFO.get(ctx).settings().identity(), token)
         .onSuccess(identity -> {
-          ContextKeys.IDENTITY.put(ctx, identity);
+          if (identity != null) {
+            ContextKeys.IDENTITY.put(ctx, identity.hash());
+            ContextKeys.CLAIMED_LANE.put(ctx, Lanes.claimed(ContextKeys.EVENT_INFO.get(ctx).settings(), identity.claims()));
+          }
           ctx.next();
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The join's code (a lane's way in), read before anything is spent: 400 {@code invalid_code} for
+   * one that cannot be a code; whether it is known, and has a use left, the join itself says.
+   */
+  void code(RoutingContext ctx) {
+    Object code = field(ctx, "code");
+    if (code != null) {
+      String normal = LaneStore.normalize(code);
+      if (normal == null) {
+        ctx.fail(ApiError.badRequest("invalid_code", "code must be 4 to 64 letters, digits or dashes"));
+        return;
+      }
+      ContextKeys.CODE.put(ctx, normal);
+    }
+    ctx.next();
   }
 
   /** A field of the join's body (read once for the whole join), null without a body. */

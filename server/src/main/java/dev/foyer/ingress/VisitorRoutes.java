@@ -6,6 +6,7 @@ import dev.foyer.common.Metrics;
 import dev.foyer.event.EventInfo;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
+import dev.foyer.event.Lane;
 import dev.foyer.event.Stock;
 import dev.foyer.line.Eta;
 import dev.foyer.line.QueueCounts;
@@ -44,6 +45,7 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
     // 4xx changes nothing; a rejoin proved itself when it first joined
     router.post("/api/events/:event/visitors").handler(body).handler(event::known)
         .handler(checks.tokens()::optionalQueueToken).handler(newVisitorOnly(IdempotencyKeys::check))
+        .handler(newVisitorOnly(joins::code))
         .handler(traffic::countRequest).handler(newVisitorOnly(joins::powPresent))
         .handler(newVisitorOnly(checks.limits()::join)).handler(newVisitorOnly(joins::identity))
         .handler(newVisitorOnly(joins::powRedeem)).handler(this::join);
@@ -69,7 +71,8 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
       return;
     }
     line.join(event, QueueTokens.newVisitorId(), now, info.settings(), info.opensAtMillis(),
-            ContextKeys.IDEMPOTENCY_KEY.get(ctx), ContextKeys.IDENTITY.get(ctx))
+            ContextKeys.IDEMPOTENCY_KEY.get(ctx), ContextKeys.IDENTITY.get(ctx), ContextKeys.CLAIMED_LANE.get(ctx),
+            ContextKeys.CODE.get(ctx))
         .compose(joined -> {
           if (!joined.earlier()) {
             Metrics.joins(event).increment();
@@ -150,6 +153,10 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
     }
     if (state.state() == VisitorState.State.WAITING || state.state() == VisitorState.State.PREQUEUE) {
       body.put("awaySeconds", event.settings().awaySeconds());
+      if (!event.settings().lanes().isEmpty()) {
+        // the position is within this lane
+        body.put("lane", state.lane() != null ? state.lane() : Lane.GENERAL);
+      }
       if (state.returned()) {
         body.put("returned", true);
       }
@@ -186,7 +193,7 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
           QueueCounts c = all.resultAt(0);
           Stock left = all.resultAt(1);
           StockBoard.Told told = all.resultAt(2);
-          Replies.json(ctx, 200, new JsonObject()
+          JsonObject body = new JsonObject()
               .put("id", info.id())
               .put("name", info.name())
               .put("opensAt", info.opensAt() == null ? null : info.opensAt().toString())
@@ -204,9 +211,26 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
               .put("stock", left.loaded() ? left.toJson() : null)
               .put("ended", told.sale() == null || told.sale().getString("reason") == null ? null
                   : new JsonObject().put("reason", told.sale().getString("reason"))
-                      .put("message", told.sale().getString("message"))));
+                      .put("message", told.sale().getString("message")));
+          if (!info.settings().lanes().isEmpty()) {
+            body.put("lanes", lanes(info));
+          }
+          Replies.json(ctx, 200, body);
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The event's lanes as a page may show them: when each opens and takes joins, and its share. */
+  private static JsonArray lanes(EventInfo info) {
+    JsonArray out = new JsonArray();
+    for (Lane lane : info.settings().lanes()) {
+      long opensAt = lane.opensAtMillis(info.opensAtMillis());
+      out.add(new JsonObject().put("name", lane.name())
+          .put("opensAt", opensAt == 0 ? null : java.time.Instant.ofEpochMilli(opensAt).toString())
+          .put("joinsFrom", lane.joinsFrom() == null ? null : lane.joinsFrom().toString()).put("share", lane.share())
+          .put("codes", !lane.general()).put("claim", lane.claim() != null));
+    }
+    return out;
   }
 
   /** How the pre-queue is ordered; for a shuffle, the commitment before and the seed after. */

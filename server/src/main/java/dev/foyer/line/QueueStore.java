@@ -83,25 +83,42 @@ public class QueueStore extends EventStore {
    */
   public Future<Joined> join(String event, String visitor, long now, EventSettings settings, long opensAt,
                              String joinKey, String identity) {
+    return join(event, visitor, now, settings, opensAt, joinKey, identity, null, null);
+  }
+
+  /**
+   * As above, into a lane: the one {@code code} was made for (its use taken in the same step), else
+   * {@code claimedLane} (the identity's claim), else the general lane (see {@link Lanes}).
+   */
+  public Future<Joined> join(String event, String visitor, long now, EventSettings settings, long opensAt,
+                             String joinKey, String identity, String claimedLane, String code) {
     Keys k = keys(event);
     List<Object> args = new java.util.ArrayList<>(Admission.of(settings).args(now, visitor, opensAt,
         joinKey == null ? 0 : JOIN_KEY_MILLIS));
-    args.add(identity == null ? 0 : identityMillis(now, opensAt));
+    args.add(identity == null ? 0 : identityMillis(now, Math.max(opensAt, latestOpening(settings, opensAt))));
+    args.addAll(Lanes.joinArgs(settings, opensAt, claimedLane, code));
     List<String> keys = new java.util.ArrayList<>(List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(),
         k.prequeue(), k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)));
     keys.addAll(Admission.stockKeys(k));
+    keys.addAll(List.of(k.lanes(), k.codes()));
     return JOIN.run(redis, keys, args)
         .map(r -> switch (r.get(0).toString()) {
           case "existing", "identity" -> new Joined(r.get(1).toString(), null, true);
+          case "refused" -> throw Lanes.refusal(r.get(1).toString(), r.get(2).toString());
           case "ended" -> throw SaleEnd.refusal(r.get(1).toString(), r.get(2).toString());
           default -> new Joined(visitor, toState(r), false);
         });
   }
 
+  /** The latest lane opening: an identity is remembered until its lane's draw at least. */
+  private static long latestOpening(EventSettings settings, long opensAt) {
+    return settings.lanes().stream().mapToLong(l -> l.opensAtMillis(opensAt)).max().orElse(opensAt);
+  }
+
   public Future<VisitorState> status(String event, String visitor, long now) {
     Keys k = keys(event);
     return STATUS.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue(),
-            k.away()), List.of(visitor, now))
+            k.away(), k.lanes()), List.of(visitor, now))
         .map(QueueStore::toState);
   }
 
@@ -127,8 +144,11 @@ public class QueueStore extends EventStore {
     List<String> keys = new java.util.ArrayList<>(List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(),
         k.prequeue(), k.away()));
     keys.addAll(Admission.stockKeys(k));
-    return ADMIT.run(redis, keys, Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP,
-            TURNOVER_WINDOW_SECONDS))
+    keys.add(k.lanes());
+    List<Object> args = new ArrayList<>(Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP,
+        TURNOVER_WINDOW_SECONDS));
+    args.addAll(Lanes.admitArgs(settings));
+    return ADMIT.run(redis, keys, args)
         .map(r -> {
           Response s = r.get(8);
           return new TickResult(strings(r.get(0)), strings(r.get(1)), r.get(2).toLong(), r.get(3).toLong(),
@@ -208,13 +228,18 @@ public class QueueStore extends EventStore {
     Turnover turnover = turnover(r.get(3), r.get(4), r.get(5));
     boolean returned = "1".equals(r.get(6).toString());
     String sale = r.get(7).toString();
-    return switch (r.get(0).toString()) {
+    String lane = r.size() > 8 && !r.get(8).toString().isEmpty() ? r.get(8).toString() : null;
+    return withLane(lane, switch (r.get(0).toString()) {
       case "waiting" -> VisitorState.waiting(r.get(1).toLong(), waiting, turnover, returned).withSale(sale);
       case "active" -> VisitorState.active((long) Double.parseDouble(r.get(1).toString()), waiting, turnover)
           .withSale(sale);
       case "prequeue" -> VisitorState.prequeued(waiting, turnover, returned).withSale(sale);
       default -> VisitorState.gone(r.get(1).toString(), waiting, turnover).withSale(sale);
-    };
+    });
+  }
+
+  private static VisitorState withLane(String lane, VisitorState state) {
+    return lane == null ? state : state.withLane(lane);
   }
 
   private static Turnover turnover(Response active, Response freed, Response exposure) {

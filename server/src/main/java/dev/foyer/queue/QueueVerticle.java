@@ -16,6 +16,8 @@ import dev.foyer.event.EventInfo;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
 import dev.foyer.line.GateKeeper;
+import dev.foyer.line.LaneStore;
+import dev.foyer.line.Lanes;
 import dev.foyer.line.QueueStore;
 import dev.foyer.line.TickResult;
 import io.vertx.core.Future;
@@ -51,6 +53,7 @@ public class QueueVerticle extends VerticleBase {
   private Redis redis;
   private Pool pg;
   private QueueStore line;
+  private LaneStore lanes;
   private GateKeeper gate;
   private EventRepository events;
   private Generations generations;
@@ -81,6 +84,7 @@ public class QueueVerticle extends VerticleBase {
     redis = RedisClients.open(vertx, config.redis());
     pg = PgPools.open(vertx, config.pg(), "queue", 2);
     line = new QueueStore(redis, config.keyPrefix());
+    lanes = new LaneStore(redis, config.keyPrefix());
     stockWatch = new StockWatch(vertx, new dev.foyer.line.StockStore(redis, config.keyPrefix()));
     gate = new GateKeeper(redis, config.keyPrefix());
     events = new EventRepository(pg);
@@ -188,6 +192,9 @@ public class QueueVerticle extends VerticleBase {
   }
 
   private Future<Void> openIfDue(EventInfo event, long now) {
+    if (!event.settings().lanes().isEmpty()) {
+      return openLanesIfDue(event, now);
+    }
     if (event.opensAt() == null || now < event.opensAtMillis()) {
       return Future.succeededFuture();
     }
@@ -196,6 +203,19 @@ public class QueueVerticle extends VerticleBase {
         LOG.info("Event {} opened: {} visitors of the pre-queue moved into the line in {} order",
             event.id(), moved, event.settings().opening().wire());
       }
+      return null;
+    });
+  }
+
+  /** Each lane opens at its own time: its pre-queue moves into its part of the line. */
+  private Future<Void> openLanesIfDue(EventInfo event, long now) {
+    List<String> due = Lanes.due(event.settings(), event.opensAtMillis(), now);
+    if (due.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return lanes.open(event.id(), due, event.settings().opening(), event.openingSeed()).map(opened -> {
+      opened.forEach((lane, moved) -> LOG.info("Lane {} of event {} opened: {} visitors of its pre-queue moved "
+          + "into the line in {} order", lane, event.id(), moved, event.settings().opening().wire()));
       return null;
     });
   }
