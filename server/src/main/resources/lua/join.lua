@@ -11,6 +11,7 @@
 -- KEYS[7] join key string  the visitor an Idempotency-Key created (expires with ARGV[8])
 -- KEYS[8] identity string  the visitor of one identity (the booking site's user), expires with ARGV[10]
 -- KEYS[9..15] the stock's keys (lib/admission.lua, admission.stockKeys)
+-- KEYS[#KEYS-2..#KEYS] the report's keys (lib/report.lua), after all the others
 -- ARGV[1..6] the admission rule's inputs (see lib/admission.lua)
 -- ARGV[7] visitor id, new and random
 -- ARGV[8] opensAt, epoch ms (0: no scheduled opening)
@@ -23,12 +24,14 @@
 -- {"identity", visitor} when the identity already has a place (waiting, active or pre-queued): one
 -- person, one place, whichever device joins.
 --#include admission
+--#include report
 local now = admission.now
 local visitor = ARGV[7]
 local opensAt = tonumber(ARGV[8])
 local keyMillis = tonumber(ARGV[9])
 local identityMillis = tonumber(ARGV[10] or '0')
 local function answer(state, value, count)
+  report.joined(state, visitor, now, math.max(now, opensAt))
   return {state, value, count, redis.call('ZCARD', KEYS[3]), redis.call('HGET', KEYS[4], 'turnoverFreed') or '',
           redis.call('HGET', KEYS[4], 'turnoverExposure') or '', '0', redis.call('HGET', KEYS[4], 'sale') or 'on_sale'}
 end

@@ -11,8 +11,10 @@ import dev.foyer.common.PgPools;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
+import dev.foyer.event.SalesRepository;
 import dev.foyer.line.GateKeeper;
 import dev.foyer.line.QueueStore;
+import dev.foyer.line.ReportStore;
 import dev.foyer.line.StockBoard;
 import dev.foyer.line.StockStore;
 import dev.foyer.line.SiteStore;
@@ -38,6 +40,7 @@ public class IngressVerticle extends VerticleBase {
   private Redis redis;
   private Pool pg;
   private TrafficCounter traffic;
+  private RefusalCounter refusals;
 
   public IngressVerticle(FoyerConfig config, Passes passes) {
     this.config = config;
@@ -75,9 +78,12 @@ public class IngressVerticle extends VerticleBase {
     router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
     router.routeWithRegex("/api/events/(?<event>[^/]+)(?:/.*)?").handler(cors::api);
+    ReportStore report = new ReportStore(redis, config.keyPrefix());
+    refusals = new RefusalCounter(vertx, report);
+    router.route("/api/events/*").handler(refusals::watch);
     StockStore stock = new StockStore(redis, config.keyPrefix());
-    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock)
-        .mount(router);
+    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock,
+        new ReportRoutes(report, new SalesRepository(pg))).mount(router);
     new VisitorRoutes(checks, line, events, tokens, passes, vertx.eventBus(), pow, difficulty, stock,
         StockBoard.of(vertx)).mount(router);
     new SiteVisitRoutes(checks, new VisitStore(redis, config.keyPrefix()), passes, vertx.eventBus()).mount(router);
@@ -97,6 +103,6 @@ public class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return traffic.flush().eventually(() -> Future.join(redis.close(), pg.close()));
+    return Future.join(traffic.flush(), refusals.flush()).eventually(() -> Future.join(redis.close(), pg.close()));
   }
 }

@@ -90,6 +90,7 @@ public class QueueStore extends EventStore {
     List<String> keys = new java.util.ArrayList<>(List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(),
         k.prequeue(), k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)));
     keys.addAll(Admission.stockKeys(k));
+    keys.addAll(k.reportKeys());
     return JOIN.run(redis, keys, args)
         .map(r -> switch (r.get(0).toString()) {
           case "existing", "identity" -> new Joined(r.get(1).toString(), null, true);
@@ -108,7 +109,8 @@ public class QueueStore extends EventStore {
   /** Takes the visitor out; the answer is the state they were in ({@code GONE}: nothing changed). */
   public Future<VisitorState.State> leave(String event, String visitor, String reason) {
     Keys k = keys(event);
-    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away()),
+    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away(),
+            k.report(), k.joinedAt(), k.waits()),
             List.of(visitor, reason))
         .map(r -> VisitorState.State.valueOf(r.toString().toUpperCase()));
   }
@@ -127,6 +129,7 @@ public class QueueStore extends EventStore {
     List<String> keys = new java.util.ArrayList<>(List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(),
         k.prequeue(), k.away()));
     keys.addAll(Admission.stockKeys(k));
+    keys.addAll(k.reportKeys());
     return ADMIT.run(redis, keys, Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP,
             TURNOVER_WINDOW_SECONDS))
         .map(r -> {
@@ -156,7 +159,8 @@ public class QueueStore extends EventStore {
    */
   public Future<Reaped> reap(String event, long cutoff, long awayCutoff) {
     Keys k = keys(event);
-    return REAP.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away()),
+    return REAP.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away(),
+            k.report(), k.joinedAt(), k.waits()),
             List.of(cutoff, awayCutoff, MAX_BATCH))
         .map(r -> new Reaped(strings(r.get(0)), r.get(1).toLong()));
   }
