@@ -6,7 +6,8 @@
 (function (global) {
   'use strict';
   const NS = 'http://www.w3.org/2000/svg';
-  const W = 640, H = 230, LEFT = 58, RIGHT = 12, TOP = 14, BOTTOM = 34;
+  // a small drawing, so its text stays legible when the chart is as narrow as a phone
+  const W = 400, H = 220, LEFT = 46, RIGHT = 10, TOP = 26, BOTTOM = 40;
   const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440];
 
   function el(name, attrs, parent, text) {
@@ -57,15 +58,15 @@
       el('line', {x1: LEFT, x2: W - RIGHT, y1: y(v), y2: y(v)}, grid);
       el('text', {x: LEFT - 6, y: y(v) + 4, class: 'tick end'}, svg, format(v));
     }
-    el('text', {x: 4, y: TOP - 3, class: 'unit'}, svg, spec.unit);
+    el('text', {x: 4, y: TOP - 10, class: 'unit'}, svg, spec.unit);
 
-    const step = STEPS.find(s => span / s <= 7) || Math.ceil(span / 7);
+    const step = STEPS.find(s => span / s <= 5) || Math.ceil(span / 5);
     const axis = el('g', {class: 'axis'}, svg);
     el('line', {x1: LEFT, x2: W - RIGHT, y1: y(0), y2: y(0)}, axis);
     el('line', {x1: LEFT, x2: LEFT, y1: TOP, y2: y(0)}, axis);
     for (let m = Math.ceil(spec.from / step) * step; m <= spec.to + 1; m += step) {
       el('line', {x1: x(m), x2: x(m), y1: y(0), y2: y(0) + 4}, axis);
-      el('text', {x: x(m), y: H - BOTTOM + 17, class: 'tick middle'}, svg, clock(m));
+      el('text', {x: x(m), y: H - BOTTOM + 19, class: 'tick middle'}, svg, clock(m));
     }
     el('text', {x: W - RIGHT, y: H - 3, class: 'unit end'}, svg, 'time (UTC), per minute');
 

@@ -24,8 +24,9 @@
   function waitText(seconds) {
     if (seconds === null || seconds === undefined) return '–';
     if (seconds < 60) return seconds + ' s';
-    if (seconds < 3600) return Math.floor(seconds / 60) + ' min ' + (seconds % 60) + ' s';
-    return Math.floor(seconds / 3600) + ' h ' + Math.floor((seconds % 3600) / 60) + ' min';
+    const two = n => String(n).padStart(2, '0');
+    if (seconds < 3600) return Math.floor(seconds / 60) + ':' + two(seconds % 60) + ' min';
+    return Math.floor(seconds / 3600) + ':' + two(Math.floor((seconds % 3600) / 60)) + ' h';
   }
 
   /** One series per key of `pick(minute)` (an object of figures), named by `names` where it can. */

@@ -109,7 +109,7 @@ class AdminReportPageTest {
     assertEquals(String.valueOf(totals.getLong("seats")), await(page.eval(text("r-seats"))));
     assertTrue(await(page.eval(text("r-revenue"))).toString().replaceAll("[^0-9]", "")
         .equals(String.valueOf(totals.getLong("revenue"))), "revenue in euros: " + await(page.eval(text("r-revenue"))));
-    assertEquals("1 min 35 s", await(page.eval(text("r-wait-median"))), "the median of the waits");
+    assertEquals("1:35 min", await(page.eval(text("r-wait-median"))), "the median of the waits");
 
     // every chart has its axes, a unit and a legend; bars and lines cover the minutes
     for (String chart : List.of("report-flow", "report-departures", "report-holds", "report-revenue", "report-refusals")) {
