@@ -32,9 +32,9 @@ function report.count(now, figure, n)
   end
 end
 
+-- One wait from `since` to `now`; the caller renews the key's expiry once for all it records.
 local function waited(now, since)
   redis.call('HINCRBY', R.waits, string.format('%d', math.max(0, math.floor((now - since) / 1000))), 1)
-  redis.call('PEXPIRE', R.waits, KEEP_MILLIS)
 end
 
 -- A new visitor (never a retry): in line or pre-queued, waiting since `since`, or let straight in.
@@ -43,6 +43,7 @@ function report.joined(state, visitor, now, since)
   if state == 'active' then
     report.count(now, 'admitted', 1)
     waited(now, now)
+    redis.call('PEXPIRE', R.waits, KEEP_MILLIS)
   else
     redis.call('HSET', R.joinedAt, visitor, string.format('%d', since))
     redis.call('PEXPIRE', R.joinedAt, KEEP_MILLIS)
@@ -57,6 +58,9 @@ function report.admitted(visitors, now)
       redis.call('HDEL', R.joinedAt, visitor)
       waited(now, tonumber(since))
     end
+  end
+  if #visitors > 0 then
+    redis.call('PEXPIRE', R.waits, KEEP_MILLIS)
   end
   report.count(now, 'admitted', #visitors)
 end
