@@ -18,6 +18,7 @@
 --         opened and nobody is admitted
 -- KEYS[7] away     zset  visitor -> last seen (epoch ms), waiting visitors whose lease ran out
 -- KEYS[8..14] the stock's keys (lib/admission.lua, admission.stockKeys)
+-- KEYS[#KEYS-2..#KEYS] the report's keys (lib/report.lua), after all the others
 -- ARGV[1..6] the admission rule's inputs (see lib/admission.lua)
 -- ARGV[7] maxBatch, the most visitors expired or admitted in one tick
 -- ARGV[8] rate window in seconds (the admission rate EWMA's time constant)
@@ -33,6 +34,7 @@
 -- Keeps meta "sale" (lib/admission.lua, admission.sale) for joins and status reads.
 --#include admission
 --#include lanes
+--#include report
 local now = admission.now
 local paused = admission.paused
 local maxBatch = tonumber(ARGV[7])
@@ -52,6 +54,7 @@ for _, visitor in ipairs(expired) do
   redis.call('HSET', KEYS[3], visitor, 'expired')
   redis.call('ZREM', KEYS[5], visitor)
 end
+report.expired(#expired, now)
 
 -- Turnover: slots freed since the last tick, whatever freed them (expiry above, leaving, reaping,
 -- a confirmed booking), over the slot-seconds occupied meanwhile. Filling empty capacity frees
@@ -119,6 +122,7 @@ if n > 0 then
   admission.giveBack(KEYS[4], n - #admitted)
 end
 redis.call('HSET', KEYS[4], 'activeAfter', activeNow + #admitted)
+report.admitted(admitted, now)
 local admittedTotal
 if #admitted > 0 then
   admittedTotal = redis.call('HINCRBY', KEYS[4], 'admittedTotal', #admitted)

@@ -11,7 +11,7 @@
 -- for `wheelchair` takes a wheelchair seat and the seats next to it (companion seats only next to
 -- a wheelchair seat of the hold), together in one row. A retry with the same hold id (the same
 -- Idempotency-Key) gets the same hold back.
--- KEYS: the seat keys (lib/seat_keys)
+-- KEYS: the seat keys (lib/seat_keys), then the report's (lib/report.lua)
 -- ARGV[1] visitor, ARGV[2] holdId, ARGV[3] now (ms), ARGV[4] expiresAt (ms), ARGV[5] count,
 -- ARGV[6] category ("" any), ARGV[7] section ("" any), ARGV[8] accessible ("" or "wheelchair")
 -- Returns {"ok", changes, replacedHoldId or "", gen, version, {seats}, placement, expiresAt,
@@ -21,6 +21,7 @@
 --#include seat_version
 --#include seat_rows
 --#include hold_record
+--#include report
 local visitor, holdId, now, expiresAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local count, category, section, accessible = tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
 
@@ -276,6 +277,7 @@ for _, seat in ipairs(chosen) do
 end
 mark(chosen, 'held')
 holdRecord.put(holdId, visitor, expiresAt, chosen)
+report.held(holdId, oldHold, now)
 redis.call('HSET', K.holdPlacement, holdId, placement .. '|' .. otherSection)
 local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, changes)
 return {'ok', changes, oldHold or '', gen, version, chosen, placement, expiresAt, otherSection}

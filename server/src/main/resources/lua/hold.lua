@@ -1,6 +1,6 @@
 -- hold: holds all the requested seats for an active visitor, or none. A visitor has one hold per
 -- event: a new hold replaces the old one in the same step (seats in both stay held).
--- KEYS: the seat keys (lib/seat_keys)
+-- KEYS: the seat keys (lib/seat_keys), then the report's (lib/report.lua)
 -- ARGV[1] visitor, ARGV[2] new holdId, ARGV[3] now (ms), ARGV[4] expiresAt (ms), ARGV[5..] seat ids
 -- Returns {"ok", {seat, status, ...changes}, replacedHoldId or "", gen, version} or {error, {seats}}:
 -- the changes carry the one version this step gave them. Errors are
@@ -10,6 +10,7 @@
 --#include seat_version
 --#include seat_rows
 --#include hold_record
+--#include report
 local visitor, holdId, now, expiresAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 
 local activeUntil = redis.call('ZSCORE', K.active, visitor)
@@ -83,6 +84,7 @@ for i = 5, #ARGV do
   changes[#changes + 1] = 'held'
 end
 holdRecord.put(holdId, visitor, expiresAt, list)
+report.held(holdId, oldHold, now)
 seatRows.apply(changes)
 local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, changes)
 return {'ok', changes, oldHold or '', gen, version}

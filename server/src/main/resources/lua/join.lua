@@ -13,6 +13,7 @@
 -- KEYS[9..15] the stock's keys (lib/admission.lua, admission.stockKeys)
 -- KEYS[16] lanes   hash    lane name -> index, "#index" -> name (lib/lanes.lua)
 -- KEYS[17] codes   hash    code -> "lane|uses left|uses" (lib/lanes.lua)
+-- KEYS[#KEYS-2..#KEYS] the report's keys (lib/report.lua), after all the others
 -- ARGV[1..6] the admission rule's inputs (see lib/admission.lua)
 -- ARGV[7] visitor id, new and random
 -- ARGV[8] opensAt, epoch ms (0: no scheduled opening)
@@ -29,6 +30,7 @@
 -- person, one place, whichever device joins.
 --#include admission
 --#include lanes
+--#include report
 local now = admission.now
 local visitor = ARGV[7]
 local opensAt = tonumber(ARGV[8])
@@ -36,6 +38,7 @@ local keyMillis = tonumber(ARGV[9])
 local identityMillis = tonumber(ARGV[10] or '0')
 local lane
 local function answer(state, value, count)
+  report.joined(state, visitor, now, math.max(now, opensAt))
   return {state, value, count, redis.call('ZCARD', KEYS[3]), redis.call('HGET', KEYS[4], 'turnoverFreed') or '',
           redis.call('HGET', KEYS[4], 'turnoverExposure') or '', '0', redis.call('HGET', KEYS[4], 'sale') or 'on_sale',
           lane.name}

@@ -3,7 +3,7 @@
 -- the places as one token "@section:count" where a seat hold lists seats, so release, expiry and
 -- confirmation treat both alike; it replaces the visitor's hold in the same step. A retry with the
 -- same hold id (the same Idempotency-Key) gets the same hold back.
--- KEYS: the seat keys (lib/seat_keys)
+-- KEYS: the seat keys (lib/seat_keys), then the report's (lib/report.lua)
 -- ARGV[1] visitor, ARGV[2] holdId, ARGV[3] now (ms), ARGV[4] expiresAt (ms), ARGV[5] section,
 -- ARGV[6] count
 -- Returns {"ok", changes, replacedHoldId or "", gen, version, places left, expiresAt} or {error,
@@ -12,6 +12,7 @@
 --#include seat_version
 --#include seat_rows
 --#include hold_record
+--#include report
 local visitor, holdId, now, expiresAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local section, count = ARGV[5], tonumber(ARGV[6])
 local token = '@' .. section .. ':' .. count
@@ -60,6 +61,7 @@ if oldRecord then
 end
 redis.call('HINCRBY', K.standingHeld, section, count)
 holdRecord.put(holdId, visitor, expiresAt, {token})
+report.held(holdId, oldHold, now)
 seatRows.apply(changes)
 local gen, version = seatVersion.bump(K.seatVersion, K.seatLog, changes)
 return {'ok', changes, oldHold or '', gen, version, left(), expiresAt}

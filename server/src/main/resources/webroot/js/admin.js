@@ -25,6 +25,7 @@
   }
 
   window.FoyerAdminSale.wire(api, () => current, say);
+  window.FoyerAdminReport.wire(api);
 
   async function signIn(candidate) {
     key = candidate;
@@ -81,6 +82,7 @@
     };
     clearInterval(statsTimer);
     refreshStats();
+    window.FoyerAdminReport.open(event);
     statsTimer = setInterval(refreshStats, 3000);
   }
 

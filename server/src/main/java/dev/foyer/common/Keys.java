@@ -221,6 +221,36 @@ public final class Keys {
     return base + "standing-sold";
   }
 
+  // The sale's report (lua/lib/report.lua): counted where each fact happens, kept 30 days
+
+  /** The report's figures per minute: hash "epochMinute:figure" -> count (lua/lib/report.lua). */
+  public String report() {
+    return base + "report";
+  }
+
+  /** When each visitor in line began waiting: hash visitor -> epoch ms, only while they wait. */
+  public String joinedAt() {
+    return base + "report-joined-at";
+  }
+
+  /** How long admitted visitors waited: hash whole seconds -> admissions that waited that long. */
+  public String waits() {
+    return base + "report-waits";
+  }
+
+  /** Refusals per minute: hash "epochMinute:code" -> count, added by each node once a second. */
+  public String refusals() {
+    return base + "report-refusals";
+  }
+
+  /**
+   * The keys a script that counts for the report is given as its last three, in the order
+   * lua/lib/report.lua reads them, after whatever keys of its own it has.
+   */
+  public java.util.List<String> reportKeys() {
+    return java.util.List.of(report(), joinedAt(), waits());
+  }
+
   /**
    * The keys every script that changes a seat or a hold is given, in the order lua/lib/seat_keys.lua
    * names them: one list, so no script's header and call can disagree on a position.

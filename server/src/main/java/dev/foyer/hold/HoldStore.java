@@ -51,7 +51,7 @@ public class HoldStore extends EventStore {
     Keys k = keys(event);
     List<Object> args = new ArrayList<>(List.of(visitor, holdId, now, expiresAt));
     args.addAll(seats);
-    return HOLD.run(redis, k.seatKeys(), args)
+    return HOLD.run(redis, counted(k), args)
         .map(r -> "ok".equals(r.get(0).toString())
             ? new Outcome("ok", seats, changes(r.get(1), r.get(3), r.get(4)), r.get(2).toString())
             : new Outcome(r.get(0).toString(), strings(r.get(1)), Changes.NONE, null));
@@ -68,7 +68,7 @@ public class HoldStore extends EventStore {
   public Future<Best> best(String event, String visitor, String holdId, long now, long expiresAt,
                            dev.foyer.bus.HoldService.BestAsk ask) {
     Keys k = keys(event);
-    return BEST.run(redis, k.seatKeys(),
+    return BEST.run(redis, counted(k),
             List.of(visitor, holdId, now, expiresAt, ask.count(), ask.category(), ask.section(), ask.accessible()))
         .map(r -> "ok".equals(r.get(0).toString())
             ? new Best("ok", strings(r.get(5)), r.get(6).toString(), r.get(8).toInteger() == 1, r.get(7).toLong(),
@@ -86,7 +86,7 @@ public class HoldStore extends EventStore {
   public Future<StandingHold> standing(String event, String visitor, String holdId, long now, long expiresAt,
                                        String section, int count) {
     Keys k = keys(event);
-    return STANDING.run(redis, k.seatKeys(),
+    return STANDING.run(redis, counted(k),
             List.of(visitor, holdId, now, expiresAt, section, count))
         .map(r -> "ok".equals(r.get(0).toString())
             ? new StandingHold("ok", r.get(5).toLong(), r.get(6).toLong(), changes(r.get(1), r.get(3), r.get(4)),
@@ -136,12 +136,25 @@ public class HoldStore extends EventStore {
             : new Begin(r.get(0).toString(), null, List.of()));
   }
 
+  /** {@code sold}: what PostgreSQL recorded as sold, counted once for the sale's report. */
   public Future<Changes> confirmEnd(String event, String holdId, String reservationId, String visitor,
-                                    List<String> seats) {
+                                    List<String> seats, dev.foyer.bus.HoldService.Priced sold) {
     Keys k = keys(event);
-    return CONFIRM_END.run(redis, k.seatKeys(),
-            List.of(holdId, reservationId, visitor, String.join(",", seats)))
+    List<Object> args = new ArrayList<>(List.of(holdId, reservationId, visitor, String.join(",", seats)));
+    for (dev.foyer.bus.HoldService.Item item : sold.items()) {
+      args.add(item.category() == null ? "" : item.category());
+      args.add(item.count());
+      args.add(item.price() == null ? "" : item.price());
+    }
+    return CONFIRM_END.run(redis, counted(k), args)
         .map(r -> changes(r.get(0), r.get(1), r.get(2)));
+  }
+
+  /** The seat keys and, last, the report's, for the steps that count a hold or a sale (lua/lib/report.lua). */
+  private static List<String> counted(Keys k) {
+    List<String> keys = new ArrayList<>(k.seatKeys());
+    keys.addAll(k.reportKeys());
+    return keys;
   }
 
   private static Changes changes(Response flat, Response generation, Response version) {

@@ -234,7 +234,8 @@ record Holds(HoldStore store, ReservationRepository reservations, EventCatalog c
             now + COMMIT_DEADLINE_MILLIS);
       }
       return sale
-          .compose(v -> store.confirmEnd(event, holdId, begin.reservationId(), visitor, begin.seats()))
+          .compose(v -> store.confirmEnd(event, holdId, begin.reservationId(), visitor, begin.seats(),
+              reservation.priced()))
           .map(changes -> {
             Metrics.holds(event, "confirmed").increment();
             Metrics.gone(event, "confirmed").increment();

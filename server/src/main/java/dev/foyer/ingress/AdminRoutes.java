@@ -40,7 +40,7 @@ import java.util.Set;
  * ({@link EventChanges}), and logged with who made them.
  */
 record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog catalog, QueueStore line, GateKeeper gate,
-                   PassKeys passKeys, Pool pg, Vertx vertx, StockStore stock) {
+                   PassKeys passKeys, Pool pg, Vertx vertx, StockStore stock, ReportRoutes report) {
 
   static final int BODY_LIMIT = 8 * 1024 * 1024;
   private static final Set<String> EVENT_FIELDS = Set.of("name", "opensAt", "seats", "settings");
@@ -54,6 +54,8 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
     router.get("/api/admin/events").handler(this::list);
     router.put("/api/admin/events/:event").handler(body).handler(checks.event()::id).handler(this::putEvent);
     router.get("/api/admin/events/:event/stats").handler(checks.event()::stored).handler(this::stats);
+    router.get("/api/admin/events/:event/report").handler(checks.event()::stored).handler(report::report);
+    router.get("/api/admin/events/:event/reservations").handler(checks.event()::stored).handler(report::reservations);
     // the event is looked up before its body is read; a body handler must come first on its route
     router.put("/api/admin/events/:event/gate").handler(checks.event()::stored);
     router.put("/api/admin/events/:event/gate").handler(body).handler(this::putGate);

@@ -11,9 +11,11 @@ import dev.foyer.common.PgPools;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
+import dev.foyer.event.SalesRepository;
 import dev.foyer.line.GateKeeper;
 import dev.foyer.line.LaneStore;
 import dev.foyer.line.QueueStore;
+import dev.foyer.line.ReportStore;
 import dev.foyer.line.StockBoard;
 import dev.foyer.line.StockStore;
 import dev.foyer.line.SiteStore;
@@ -40,6 +42,7 @@ public class IngressVerticle extends VerticleBase {
   private Pool pg;
   private TrafficCounter traffic;
   private Router router;
+  private RefusalCounter refusals;
 
   public IngressVerticle(FoyerConfig config, Passes passes) {
     this.config = config;
@@ -77,6 +80,9 @@ public class IngressVerticle extends VerticleBase {
     router.route().handler(SecurityHeaders::apply);
     site.mountInfrastructure(router);
     router.routeWithRegex("/api/events/(?<event>[^/]+)(?:/.*)?").handler(cors::api);
+    ReportStore report = new ReportStore(redis, config.keyPrefix());
+    refusals = new RefusalCounter(vertx, report);
+    router.route("/api/events/*").handler(refusals::watch);
     StockStore stock = new StockStore(redis, config.keyPrefix());
     new VisitorRoutes(checks, line, events, tokens, passes, vertx.eventBus(), pow, difficulty, stock,
         StockBoard.of(vertx)).mount(router);
@@ -84,8 +90,8 @@ public class IngressVerticle extends VerticleBase {
     new HoldRoutes(checks, HoldService.client(vertx)).mount(router);
     new GateRoutes(checks, new SiteStore(redis, config.keyPrefix()), passes).mount(router);
     // after the visitors' routes: every request walks the table in order, and joins come by the thousand
-    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock)
-        .mount(router);
+    new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock,
+        new ReportRoutes(report, new SalesRepository(pg))).mount(router);
     new CodeRoutes(checks, new LaneStore(redis, config.keyPrefix())).mount(router);
     router.route("/eventbus/*").handler(cors::bridge);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
@@ -106,6 +112,6 @@ public class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return traffic.flush().eventually(() -> Future.join(redis.close(), pg.close()));
+    return Future.join(traffic.flush(), refusals.flush()).eventually(() -> Future.join(redis.close(), pg.close()));
   }
 }

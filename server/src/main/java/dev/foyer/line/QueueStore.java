@@ -101,6 +101,7 @@ public class QueueStore extends EventStore {
         k.prequeue(), k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)));
     keys.addAll(Admission.stockKeys(k));
     keys.addAll(List.of(k.lanes(), k.codes()));
+    keys.addAll(k.reportKeys());
     return JOIN.run(redis, keys, args)
         .map(r -> switch (r.get(0).toString()) {
           case "existing", "identity" -> new Joined(r.get(1).toString(), null, true);
@@ -125,7 +126,8 @@ public class QueueStore extends EventStore {
   /** Takes the visitor out; the answer is the state they were in ({@code GONE}: nothing changed). */
   public Future<VisitorState.State> leave(String event, String visitor, String reason) {
     Keys k = keys(event);
-    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away()),
+    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away(),
+            k.report(), k.joinedAt(), k.waits()),
             List.of(visitor, reason))
         .map(r -> VisitorState.State.valueOf(r.toString().toUpperCase()));
   }
@@ -145,6 +147,7 @@ public class QueueStore extends EventStore {
         k.prequeue(), k.away()));
     keys.addAll(Admission.stockKeys(k));
     keys.add(k.lanes());
+    keys.addAll(k.reportKeys());
     List<Object> args = new ArrayList<>(Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP,
         TURNOVER_WINDOW_SECONDS));
     args.addAll(Lanes.admitArgs(settings));
@@ -176,7 +179,8 @@ public class QueueStore extends EventStore {
    */
   public Future<Reaped> reap(String event, long cutoff, long awayCutoff) {
     Keys k = keys(event);
-    return REAP.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away()),
+    return REAP.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away(),
+            k.report(), k.joinedAt(), k.waits()),
             List.of(cutoff, awayCutoff, MAX_BATCH))
         .map(r -> new Reaped(strings(r.get(0)), r.get(1).toLong()));
   }

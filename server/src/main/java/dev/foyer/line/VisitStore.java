@@ -35,7 +35,7 @@ public class VisitStore extends EventStore {
   /** Takes an active visitor out as completed, freeing the slot; counted once, however often retried. */
   public Future<Completion> complete(String event, String visitor, long now) {
     Keys k = keys(event);
-    return COMPLETE.run(redis, List.of(k.active(), k.gone(), k.presence(), k.meta()), List.of(visitor, now))
+    return COMPLETE.run(redis, List.of(k.active(), k.gone(), k.presence(), k.meta(), k.report(), k.joinedAt(), k.waits()), List.of(visitor, now))
         .map(r -> switch (r.get(0).toString()) {
           case "completed" -> new Completion(Completion.Outcome.COMPLETED, "completed");
           case "again" -> new Completion(Completion.Outcome.AGAIN, "completed");

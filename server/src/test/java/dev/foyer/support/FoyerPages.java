@@ -73,6 +73,11 @@ public final class FoyerPages implements BeforeAllCallback, BeforeEachCallback, 
   }
 
   /** The node's address for {@code path}, as the browser reaches it. */
+  /** A Redis client for looking at (or writing) the test's keys; closed after the test. */
+  public io.vertx.redis.client.Redis redis() {
+    return cluster.redis();
+  }
+
   public String url(String path) {
     return "http://127.0.0.1:" + node().port() + path;
   }
