@@ -220,4 +220,12 @@ public final class Keys {
         confirmed(), active(), gone(), presence(), seatVersion(), seatLog(), rows(), rowMeta(), rowsOpen(), seatKind(),
         holdPlacement(), standing(), standingHeld(), standingSold(), stock(), stockNames());
   }
+
+  /**
+   * The event's announcement: hash (seq: the last id given, id, message, at, by of the current one;
+   * withdrawnAt once withdrawn). See lua/announce.lua.
+   */
+  public String announcement() {
+    return base + "announcement";
+  }
 }

@@ -50,6 +50,8 @@ final class ContextKeys {
   static final Key<ProofOfWork.Solution> SOLUTION = new Key<>("foyer.pow-solution");
   /** The verified identity of a join, null without one. */
   static final Key<String> IDENTITY = new Key<>("foyer.identity");
+  /** Who an admin call comes from, once {@link AdminGuard#check} knows the key. */
+  static final Key<dev.foyer.office.Operator> OPERATOR = new Key<>("foyer.operator");
   /** The hold a request asks for, once its body and its size are checked. */
   static final Key<HoldService.HoldAsk> HOLD_ASK = new Key<>("foyer.hold-ask");
 
