@@ -26,12 +26,13 @@ public final class AuditLog {
   }
 
   public Future<Void> record(Operator who, String client, String action, String event, JsonObject details) {
-    String json = details == null ? "{}" : details.encode();
-    if (json.length() > MAX_DETAILS) {
-      json = new JsonObject().put("truncated", json.substring(0, MAX_DETAILS)).encode();
+    JsonObject json = details == null ? new JsonObject() : details;
+    String encoded = json.encode();
+    if (encoded.length() > MAX_DETAILS) {
+      json = new JsonObject().put("truncated", encoded.substring(0, MAX_DETAILS));
     }
     return pg.preparedQuery("INSERT INTO admin_audit (key_id, key_name, role, client, action, event_id, details) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)")
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .execute(Tuple.of(who.keyId(), who.name(), who.role().wire(), client, action, event, json))
         .mapEmpty();
   }
@@ -41,7 +42,7 @@ public final class AuditLog {
    * older than entry {@code before} when given (the {@code next} of the page before).
    */
   public Future<JsonObject> read(String event, int limit, Long before) {
-    return pg.preparedQuery("SELECT id, at, key_id, key_name, role, client, action, event_id, details::text AS details "
+    return pg.preparedQuery("SELECT id, at, key_id, key_name, role, client, action, event_id, details "
             + "FROM admin_audit WHERE ($1::text IS NULL OR event_id = $1) AND ($2::bigint IS NULL OR id < $2) "
             + "ORDER BY id DESC LIMIT $3")
         .execute(Tuple.of(event, before, limit + 1))
@@ -67,6 +68,6 @@ public final class AuditLog {
         .put("client", r.getString("client"))
         .put("action", r.getString("action"))
         .put("event", r.getString("event_id"))
-        .put("details", new JsonObject(r.getString("details")));
+        .put("details", (JsonObject) r.getValue("details"));
   }
 }
