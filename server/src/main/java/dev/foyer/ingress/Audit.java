@@ -36,10 +36,13 @@ final class Audit {
     });
   }
 
-  /** Who made the call (every admin route runs after {@link AdminGuard#check}). */
+  /** Who made the call: every admin route runs after {@link AdminGuard#check}, which always says. */
   static Operator operator(RoutingContext ctx) {
     Operator who = ContextKeys.OPERATOR.get(ctx);
-    return who == null ? Operator.BOOTSTRAP : who;
+    if (who == null) {
+      throw new IllegalStateException("an admin route ran without AdminGuard.check before it");
+    }
+    return who;
   }
 
   /** As log lines name who made a change: the key and the client address. */

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * for the pages that register later: answered from memory, so a burst of registers costs Redis
  * nothing. What the node knows is read again from Redis when it is older than {@link #FRESH_MILLIS},
  * so a node that started after an announcement, or missed a notice, is right again within that time.
- * Only ever moves forward ({@link Announcement#newerThan}), whatever order the bus and Redis answer in.
+ * A notice and a read of Redis racing each other never put it back ({@link #take}).
  */
 public final class AnnouncementBoard implements Shareable {
 
@@ -49,16 +49,20 @@ public final class AnnouncementBoard implements Shareable {
     });
   }
 
+  /**
+   * A frame heard counts when it says more than what is known; a read from Redis counts when it
+   * started after what is known was learned (Redis is the truth then, even if it lost the
+   * announcement), else only when it says more.
+   */
   private Known take(String event, Announcement a, long at, boolean read) {
     return known.compute(event, (e, before) -> {
       if (a == null && !read) {
         return before;
       }
-      if (before == null || (a != null && a.newerThan(before.announcement()))) {
+      if (before == null || (read && before.at() < at) || (a != null && a.newerThan(before.announcement()))) {
         return new Known(a, at);
       }
-      // nothing newer: what was known is confirmed as of this read
-      return read ? new Known(before.announcement(), Math.max(at, before.at())) : before;
+      return before;
     });
   }
 }
