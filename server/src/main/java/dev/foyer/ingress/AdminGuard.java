@@ -21,8 +21,8 @@ import java.util.List;
  * The key on every admin call, and what its role allows. A key is the bootstrap admin's
  * ({@code FOYER_ADMIN_KEY}) or an operator key ({@link OperatorKeys}); {@link #check} finds whose it
  * is ({@link ContextKeys#OPERATOR}) for every path under {@code /api/admin}, and each route then
- * states the role it needs with {@link #requires}, its first handler. Whoever guesses is slowed: wrong keys are counted per
- * client address in Redis (so every node sees the same count), logged with the address, and past
+ * states the role it needs with {@link #requires}, its first handler. Whoever guesses is slowed:
+ * wrong keys are counted per client address in Redis (so every node sees the same count), logged with the address, and past
  * {@link #LIMIT} in a window every admin call from that address is refused until the window ends,
  * the right key included, so the answers tell a guesser nothing. Checked ahead of the admin routes'
  * body handlers: without the key a request costs its headers, no more.
