@@ -1,6 +1,8 @@
 /*
- * The admin console: the admin key lives in this tab's sessionStorage only. Numbers come live from
- * the event's progress broadcast (foyer.event.{event}) and, every few seconds, from the admin stats.
+ * The admin console: the key (the bootstrap admin's or an operator key) lives in this tab's
+ * sessionStorage only. Numbers come live from the event's progress broadcast (foyer.event.{event})
+ * and, every few seconds, from the admin stats. A call the key's role may not make is answered 403,
+ * and its message shown where the call was made.
  */
 (function () {
   'use strict';
@@ -26,6 +28,7 @@
 
   window.FoyerAdminSale.wire(api, () => current, say);
   window.FoyerAdminReport.wire(api);
+  window.FoyerAdminAnnounce.wire(api, () => current, say);
 
   async function signIn(candidate) {
     key = candidate;
@@ -34,13 +37,16 @@
       sessionStorage.removeItem('foyer.adminKey');
       $('login-form').hidden = false;
       $('console').hidden = true;
-      say('login-error', r.status === 401 ? 'That key is not right.' : 'Could not reach foyer (' + r.status + ').');
+      say('login-error', r.status === 401 ? 'That key is not right, or it was revoked.'
+        : (r.body.message || 'Could not reach foyer (' + r.status + ').'));
       return;
     }
     sessionStorage.setItem('foyer.adminKey', key);
     $('login-form').hidden = true;
     $('console').hidden = false;
     listEvents(r.body.events);
+    window.FoyerAdminKeys.wire(api);
+    window.FoyerAdminAudit.wire(api);
   }
 
   function listEvents(events) {
@@ -72,7 +78,11 @@
     opened.onopen = () => {
       $('connection').dataset.state = 'live';
       $('connection').textContent = 'Live';
-      opened.registerHandler('foyer.event.' + event, {}, (err, msg) => { if (!err) onProgress(msg.body); });
+      opened.registerHandler('foyer.event.' + event, {}, (err, msg) => {
+        if (err) return;
+        if (msg.body.type === 'progress') onProgress(msg.body);
+        else if (msg.body.type === 'announcement') window.FoyerAdminAnnounce.heard(msg.body);
+      });
     };
     opened.onclose = () => {
       if (bus !== opened) return;
@@ -80,6 +90,8 @@
       $('connection').textContent = 'Reconnecting…';
       setTimeout(() => { if (current === event && bus === opened) open(event, name); }, 2000);
     };
+    window.FoyerAdminAnnounce.show(api, event);
+    window.FoyerAdminAudit.show(event);
     clearInterval(statsTimer);
     refreshStats();
     window.FoyerAdminReport.open(event);
@@ -234,6 +246,11 @@
     say('create-message', r.status === 201 ? 'Created.' : r.status === 200 ? 'Updated.' : (r.body.message || 'Failed.'));
     const list = await api('GET', '/api/admin/events');
     if (list.status === 200) listEvents(list.body.events);
+  });
+
+  $('sign-out').addEventListener('click', () => {
+    sessionStorage.removeItem('foyer.adminKey');
+    location.reload();
   });
 
   $('login-form').addEventListener('submit', e => {

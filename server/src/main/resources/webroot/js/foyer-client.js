@@ -15,6 +15,7 @@
  *   line.on('connection', c => dot(c.state));     // connecting, live, reconnecting, offline
  *   line.on('sale', s => banner(s.state));        // on_sale, all_held (returnsAt), sold_out, ended (message)
  *   line.on('stock', s => left(s.categories));     // what is left per category (listening costs a frame at most every 10 s)
+ *   line.on('announcement', a => say(a.message));  // the operator's word to the line; null message: withdrawn
  *   line.on('error', e => say(e.message));
  *   line.leave();                                  // frees the place or the slot at once
  *   line.returnTo('https://tickets.example.com/.foyer/return').then(url => location.assign(url));
@@ -60,8 +61,10 @@
     this.identity = options.identity;
     this.pow = options.pow;
     this.transports = options.transports;
-    this.listeners = {position: [], admitted: [], left: [], error: [], connection: [], sale: [], stock: []};
+    this.listeners = {position: [], admitted: [], left: [], error: [], connection: [], sale: [], stock: [],
+      announcement: []};
     this.sale = null;         // where the sale stands, as last told
+    this.announcement = null; // the operator's announcement as last told: {id, message}
     this.visitor = null;
     this.state = 'joining';
     this.connection = 'connecting';
@@ -280,6 +283,15 @@
   };
 
   Line.prototype.message = function (m) {
+    if (m.type === 'announcement') {
+      // ids only grow; a withdrawal (message null) of the id shown is final, and a second tab or a
+      // register tells the same one again
+      const last = this.announcement;
+      if (last && (m.id < last.id || (m.id === last.id && (last.message === null || last.message === m.message)))) return;
+      this.announcement = {id: m.id, message: m.message == null ? null : m.message};
+      this.emit('announcement', {id: m.id, message: this.announcement.message, at: m.at || null});
+      return;
+    }
     if (m.type === 'sale') {
       // told again by every REST answer: a change only is news
       if (this.sale && this.sale.state === m.state && this.sale.message === m.message) return;

@@ -2,7 +2,8 @@
  * What the waiting page says about the tickets (js/foyer-client.js 'sale', 'stock' and the
  * position's chance): what is left per category and price, the chance of a ticket at this place,
  * and plainly when the sale is sold out (keep the place in case tickets come back, or leave),
- * when every ticket left is in someone's basket, or when the sale was ended.
+ * when every ticket left is in someone's basket, or when the sale was ended; and the organiser's
+ * announcement, as text (never HTML), until it is withdrawn.
  */
 (function (global) {
   'use strict';
@@ -106,5 +107,11 @@
     sale({state: shownState});
   }
 
-  global.FoyerSale = {sale: sale, stock: stock, chance: chance, keep: keep};
+  /** The operator's announcement ('announcement' of js/foyer-client.js): a null message hides it. */
+  function announcement(a) {
+    $('announcement-text').textContent = a.message || '';
+    $('announcement').hidden = !a.message;
+  }
+
+  global.FoyerSale = {sale: sale, stock: stock, chance: chance, keep: keep, announcement: announcement};
 })(window);

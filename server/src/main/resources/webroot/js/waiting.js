@@ -238,6 +238,7 @@
       .on('left', g => gone(g.reason))
       .on('sale', window.FoyerSale.sale)
       .on('stock', window.FoyerSale.stock)
+      .on('announcement', window.FoyerSale.announcement)
       .on('error', onError);
     // kept for a person (and a test) looking at the page's connection in the console
     window.foyerLine = line;

@@ -4,6 +4,8 @@ import dev.foyer.FoyerConfig;
 import dev.foyer.common.ClientAddress;
 import dev.foyer.common.Limiter;
 import dev.foyer.event.EventCatalog;
+import dev.foyer.line.AnnouncementBoard;
+import dev.foyer.line.AnnouncementStore;
 import dev.foyer.line.QueueStore;
 import dev.foyer.line.StockBoard;
 import dev.foyer.line.StockStore;
@@ -42,11 +44,13 @@ public final class Bridge {
   private final Registrations.Shared node;
 
   public Bridge(Vertx vertx, QueueTokens tokens, QueueStore line, EventCatalog catalog, Passes passes,
-                ClientAddress clients, Limiter limiter, FoyerConfig.Clients limits, StockStore stock) {
+                ClientAddress clients, Limiter limiter, FoyerConfig.Clients limits, StockStore stock,
+                AnnouncementStore announcements) {
     this.vertx = vertx;
     this.openings = new SocketOpenings(clients, limiter, limits);
     Sockets sockets = Sockets.of(vertx);
-    CurrentState current = new CurrentState(line, catalog, passes, sockets, StockBoard.of(vertx), stock);
+    CurrentState current = new CurrentState(line, catalog, passes, sockets, StockBoard.of(vertx), stock,
+        AnnouncementBoard.of(vertx), announcements);
     this.node = new Registrations.Shared(new BridgeGuard(tokens), catalog, sockets, current);
   }
 

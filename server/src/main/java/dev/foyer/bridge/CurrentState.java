@@ -2,6 +2,8 @@ package dev.foyer.bridge;
 
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventInfo;
+import dev.foyer.line.AnnouncementBoard;
+import dev.foyer.line.AnnouncementStore;
 import dev.foyer.line.StockBoard;
 import dev.foyer.line.StockStore;
 import dev.foyer.event.EventSettings;
@@ -14,10 +16,19 @@ import io.vertx.core.Future;
 
 /**
  * What a visitor who just registered is told first: where they stand right now, so a client that
- * reconnects is never left stale and never misses an admission.
+ * reconnects is never left stale and never misses an admission; then, as any page that registers to
+ * the event, the operator's announcement if there is one.
  */
 record CurrentState(QueueStore line, EventCatalog catalog, Passes passes, Sockets sockets, StockBoard stock,
-                    StockStore stockStore) {
+                    StockStore stockStore, AnnouncementBoard announcements, AnnouncementStore announcementStore) {
+
+  /**
+   * The event's announcement (or its withdrawal) as a frame on {@code address}, for a page that
+   * registers after it went out; null when the event never had one, so other pages cost nothing.
+   */
+  Future<String> announcement(String event, String address) {
+    return announcements.frame(event, announcementStore).map(body -> body == null ? null : Frames.rec(address, body));
+  }
 
   /** The frame; told to {@link Sockets#registered}, so the rank round after it counts the page from it. */
   Future<String> frame(String event, String visitor, long now) {

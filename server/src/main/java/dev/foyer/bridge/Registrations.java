@@ -1,5 +1,6 @@
 package dev.foyer.bridge;
 
+import dev.foyer.bus.Addresses;
 import dev.foyer.common.ApiError;
 import dev.foyer.common.Metrics;
 import dev.foyer.event.EventCatalog;
@@ -85,6 +86,21 @@ final class Registrations implements InboundFrames.Handler {
     if (latest != null) {
       sink.write(latest, address, true);
     }
+    if (address.startsWith(Addresses.EVENT_PREFIX)) {
+      announce(registration, address);
+    }
+  }
+
+  /** The event's announcement for a page that registers after it went out (see {@link CurrentState#announcement}). */
+  private void announce(BridgeGuard.Registration registration, String slot) {
+    node.current().announcement(registration.event(), registration.address())
+        .onSuccess(frame -> {
+          if (frame != null && !closed && registrations.get(registration.address()) == registration) {
+            sink.write(frame, slot, false);
+          }
+        })
+        .onFailure(err -> LOG.debug("Could not send the announcement of {}: {}", registration.event(),
+            err.getMessage()));
   }
 
   /** Takes one visitor register from the socket's budget (a token bucket); false when it is spent. */
@@ -134,7 +150,8 @@ final class Registrations implements InboundFrames.Handler {
     node.current().frame(registration.event(), registration.visitor(), System.currentTimeMillis())
         .onSuccess(frame -> sink.write(frame, registration.visitor(), false))
         .onFailure(err -> LOG.debug("Could not send the current state to {}: {}", registration.visitor(),
-            err.getMessage()));
+            err.getMessage()))
+        .onComplete(done -> announce(registration, registration.visitor()));
   }
 
   @Override

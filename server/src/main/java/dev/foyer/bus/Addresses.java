@@ -30,6 +30,8 @@ public final class Addresses {
   public static final String PASS_KEYS_ROTATED = "foyer.internal.pass-keys-rotated";
   /** The event id (a string) whenever an event or its settings change, so every cache drops its copy. */
   public static final String EVENT_CHANGED = "foyer.internal.event-changed";
+  /** The id of an operator key that was revoked (or created): every node drops its cached copy. */
+  public static final String OPERATOR_KEYS_CHANGED = "foyer.internal.operator-keys-changed";
 
   // ---- internal, node-local request-reply
 

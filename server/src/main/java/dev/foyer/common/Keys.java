@@ -52,6 +52,11 @@ public final class Keys {
     return base + "codes";
   }
 
+  /** The codes one Idempotency-Key made: string, comma-separated, expires (lua/codes_make.lua). */
+  public String codesMakeKey(String key) {
+    return base + "codes-key:" + key;
+  }
+
   /** The visitor of one identity (the booking site's user id, hashed): string, expires. */
   public String identity(String identity) {
     return base + "identity:" + identity;
@@ -259,5 +264,13 @@ public final class Keys {
     return java.util.List.of(seats(), sold(), holds(), holdByVisitor(), holdSeats(), holdExpiry(), confirming(),
         confirmed(), active(), gone(), presence(), seatVersion(), seatLog(), rows(), rowMeta(), rowsOpen(), seatKind(),
         holdPlacement(), standing(), standingHeld(), standingSold(), stock(), stockNames());
+  }
+
+  /**
+   * The event's announcement: hash (seq: the last id given, id, message, at, by of the current one;
+   * withdrawnAt once withdrawn). See lua/announce.lua.
+   */
+  public String announcement() {
+    return base + "announcement";
   }
 }

@@ -2,7 +2,12 @@ package dev.foyer.ingress;
 
 import dev.foyer.common.ApiError;
 import dev.foyer.common.LuaScript;
+import dev.foyer.office.Operator;
+import dev.foyer.office.OperatorKeys;
+import dev.foyer.office.Role;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.Redis;
 import org.slf4j.Logger;
@@ -13,8 +18,11 @@ import java.security.MessageDigest;
 import java.util.List;
 
 /**
- * The admin key on every admin call, and whoever guesses it slowed: wrong keys are counted per
- * client address in Redis (so every node sees the same count), logged with the address, and past
+ * The key on every admin call, and what its role allows. A key is the bootstrap admin's
+ * ({@code FOYER_ADMIN_KEY}) or an operator key ({@link OperatorKeys}); {@link #check} finds whose it
+ * is ({@link ContextKeys#OPERATOR}) for every path under {@code /api/admin}, and each route then
+ * states the role it needs with {@link #requires}, its first handler. Whoever guesses is slowed:
+ * wrong keys are counted per client address in Redis (so every node sees the same count), logged with the address, and past
  * {@link #LIMIT} in a window every admin call from that address is refused until the window ends,
  * the right key included, so the answers tell a guesser nothing. Checked ahead of the admin routes'
  * body handlers: without the key a request costs its headers, no more.
@@ -28,12 +36,14 @@ final class AdminGuard {
   private static final Logger LOG = LoggerFactory.getLogger(AdminGuard.class);
 
   private final byte[] adminKey;
+  private final OperatorKeys keys;
   private final RequestClient clients;
   private final Redis redis;
   private final String prefix;
 
-  AdminGuard(String adminKey, RequestClient clients, Redis redis, String prefix) {
+  AdminGuard(String adminKey, OperatorKeys keys, RequestClient clients, Redis redis, String prefix) {
     this.adminKey = adminKey.getBytes(StandardCharsets.UTF_8);
+    this.keys = keys;
     this.clients = clients;
     this.redis = redis;
     this.prefix = prefix;
@@ -58,12 +68,36 @@ final class AdminGuard {
         return Future.failedFuture(ApiError.unauthorized("missing_admin_key",
             "admin calls need 'Authorization: Bearer <admin key>'"));
       }
-      if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), adminKey)) {
-        return failed(address).compose(v -> Future.failedFuture(
-            ApiError.unauthorized("invalid_admin_key", "the admin key is wrong")));
+      if (MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), adminKey)) {
+        ContextKeys.OPERATOR.put(ctx, Operator.BOOTSTRAP);
+        return Future.succeededFuture();
       }
-      return Future.succeededFuture();
+      return keys.find(presented).compose(operator -> {
+        if (operator == null) {
+          return failed(address).compose(v -> Future.failedFuture(
+              ApiError.unauthorized("invalid_admin_key", "the admin key is wrong or revoked")));
+        }
+        ContextKeys.OPERATOR.put(ctx, operator);
+        return Future.succeededFuture();
+      });
     }));
+  }
+
+  /**
+   * The role a route needs, stated once as the route's first handler: a key of a lower role is
+   * refused with 403 {@code insufficient_role} before anything else of the request is looked at.
+   */
+  Handler<RoutingContext> requires(Role needed) {
+    return ctx -> {
+      Operator operator = ContextKeys.OPERATOR.get(ctx);
+      if (operator != null && operator.role().covers(needed)) {
+        ctx.next();
+        return;
+      }
+      ctx.fail(new ApiError(403, "insufficient_role", "this call needs a key of role " + needed.wire()
+          + " or above", new JsonObject().put("required", needed.wire())
+          .put("role", operator == null ? null : operator.role().wire())));
+    };
   }
 
   /**

@@ -29,6 +29,7 @@ import dev.foyer.event.Stock;
 import dev.foyer.line.SaleEnd;
 import dev.foyer.line.StockBoard;
 import dev.foyer.line.StockStore;
+import dev.foyer.office.Role;
 
 import java.util.List;
 import java.util.Set;
@@ -49,21 +50,29 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
-    // the key is checked before any body is read: without it a request costs its headers, no more
-    router.route("/api/admin/*").handler(checks.admin()::check);
-    router.get("/api/admin/events").handler(this::list);
+    AdminGuard admin = checks.admin();
+    // the key is checked before any body is read: without it a request costs its headers, no more;
+    // then each route's first handler states the role it needs
+    router.route("/api/admin/*").handler(admin::check);
+    router.get("/api/admin/events").handler(admin.requires(Role.VIEWER)).handler(this::list);
+    // a route's body handler must come before its other handlers: the role is checked on a route of its own
+    router.put("/api/admin/events/:event").handler(admin.requires(Role.ADMIN));
     router.put("/api/admin/events/:event").handler(body).handler(checks.event()::id).handler(this::putEvent);
-    router.get("/api/admin/events/:event/stats").handler(checks.event()::stored).handler(this::stats);
-    router.get("/api/admin/events/:event/report").handler(checks.event()::stored).handler(report::report);
-    router.get("/api/admin/events/:event/reservations").handler(checks.event()::stored).handler(report::reservations);
+    router.get("/api/admin/events/:event/stats").handler(admin.requires(Role.VIEWER)).handler(checks.event()::stored)
+        .handler(this::stats);
+    router.get("/api/admin/events/:event/report").handler(admin.requires(Role.VIEWER)).handler(checks.event()::stored)
+        .handler(report::report);
+    router.get("/api/admin/events/:event/reservations").handler(admin.requires(Role.VIEWER))
+        .handler(checks.event()::stored).handler(report::reservations);
     // the event is looked up before its body is read; a body handler must come first on its route
-    router.put("/api/admin/events/:event/gate").handler(checks.event()::stored);
+    router.put("/api/admin/events/:event/gate").handler(admin.requires(Role.OPERATOR)).handler(checks.event()::stored);
     router.put("/api/admin/events/:event/gate").handler(body).handler(this::putGate);
-    router.put("/api/admin/events/:event/settings").handler(checks.event()::stored);
+    router.put("/api/admin/events/:event/settings").handler(admin.requires(Role.OPERATOR))
+        .handler(checks.event()::stored);
     router.put("/api/admin/events/:event/settings").handler(body).handler(this::putSettings);
-    router.post("/api/admin/events/:event/end").handler(checks.event()::stored);
+    router.post("/api/admin/events/:event/end").handler(admin.requires(Role.OPERATOR)).handler(checks.event()::stored);
     router.post("/api/admin/events/:event/end").handler(body).handler(this::endSale);
-    router.post("/api/admin/pass-keys/rotate").handler(this::rotatePassKeys);
+    router.post("/api/admin/pass-keys/rotate").handler(admin.requires(Role.ADMIN)).handler(this::rotatePassKeys);
   }
 
   /**
@@ -74,6 +83,8 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
     passKeys.rotate(pg)
         .recover(err -> Future.failedFuture(err instanceof PassKeyException
             ? new ApiError(500, "pass_key_error", err.getMessage()) : err))
+        .compose(ring -> checks.audit().record(ctx, "pass_keys.rotate", null, new JsonObject()
+            .put("current", ring.current().kid())).map(ring))
         .onSuccess(ring -> {
           vertx.eventBus().publish(Addresses.PASS_KEYS_ROTATED, ring.current().kid());
           LOG.info("Pass keys rotated by {}: {} signs now, {} still verifies", who(ctx), ring.current().kid(),
@@ -111,6 +122,11 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
     JsonObject settingsJson = rawSettings == null ? new JsonObject() : (JsonObject) rawSettings;
     EventSettings.defaults().merge(settingsJson); // reject bad settings before reading anything
     List<Seat> seats = layout == null ? null : SeatLayout.expand(layout);
+    // the audit log keeps what changed, the layout as its seat count: a map can be megabytes
+    JsonObject changed = body.copy();
+    if (seats != null) {
+      changed.put("seats", seats.size());
+    }
     events.find(id)
         .compose(existing -> {
           if (existing == null && rawName == null) {
@@ -131,6 +147,8 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
               .compose(created -> gate.override(event).map(created))
               // every cache of this node current before the answer; other nodes hear it on the bus
               .compose(created -> EventChanges.announce(vertx, id).map(created))
+              .compose(created -> checks.audit().record(ctx, created ? "event.create" : "event.update", id, changed)
+                  .map(created))
               .compose(created -> seatCount.map(count -> {
                 LOG.info("Event {} {} by {}: {} seats{}, settings {}", id, created ? "created" : "updated", who(ctx),
                     count, layout == null ? " (layout kept)" : "", event.settings().toJson().encode());
@@ -203,6 +221,7 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
     events.saveSettings(id, updated.settings())
         .compose(v -> gate.override(updated))
         .compose(queueing -> EventChanges.announce(vertx, id).map(queueing))
+        .compose(queueing -> checks.audit().record(ctx, "gate.set", id, body).map(queueing))
         .onSuccess(queueing -> {
           LOG.info("Gate of event {} set to {} by {} (joiners {})", id, mode.wire(), who(ctx),
               queueing == null ? "wait or pass as traffic decides"
@@ -222,6 +241,7 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
     events.saveSettings(id, updated)
         .compose(v -> gate.override(new EventInfo(id, info.name(), info.opensAt(), updated, info.openingSeed())))
         .compose(queueing -> EventChanges.announce(vertx, id).map(queueing))
+        .compose(queueing -> checks.audit().record(ctx, "settings.update", id, changes).map(queueing))
         .onSuccess(queueing -> {
           if (changes.containsKey("paused") && updated.paused() != info.settings().paused()) {
             LOG.info("Admission of event {} {} by {}", id, updated.paused() ? "paused" : "resumed", who(ctx));
@@ -251,6 +271,7 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
     }
     SaleEnd end = new SaleEnd(r, m.strip());
     line.endSale(id, end)
+        .compose(v -> checks.audit().record(ctx, "sale.end", id, body))
         .onSuccess(v -> {
           LOG.info("Sale of event {} ended by {} ({}): nobody joins or is let in any more", id, who(ctx), r);
           Replies.json(ctx, 200, new JsonObject().put("event", id).put("sale", "ended").put("reason", r)
@@ -260,7 +281,6 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
   }
 
   private static String who(RoutingContext ctx) {
-    var client = ContextKeys.CLIENT.get(ctx);
-    return "admin at " + (client != null ? client.address() : ctx.request().remoteAddress().hostAddress());
+    return Audit.who(ctx);
   }
 }

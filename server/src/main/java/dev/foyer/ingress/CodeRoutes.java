@@ -5,6 +5,8 @@ import dev.foyer.common.WholeNumbers;
 import dev.foyer.event.EventInfo;
 import dev.foyer.event.Lane;
 import dev.foyer.line.LaneStore;
+import dev.foyer.office.Role;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -16,8 +18,9 @@ import org.slf4j.LoggerFactory;
 import java.util.Set;
 
 /**
- * The operator's codes for an event's lanes (with the admin key, checked by {@link AdminRoutes}'
- * guard on every {@code /api/admin} path): made in bulk, listed with their uses left, revoked.
+ * The operator's codes for an event's lanes: made in bulk (operators; a retry under the same
+ * Idempotency-Key makes none and answers the same codes), listed with their uses left (viewers and
+ * up), revoked (operators). Making and revoking are in the audit log.
  */
 record CodeRoutes(RouteChecks checks, LaneStore lanes) {
 
@@ -30,10 +33,14 @@ record CodeRoutes(RouteChecks checks, LaneStore lanes) {
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(16 * 1024);
     String codes = "/api/admin/events/:event/codes";
+    AdminGuard admin = checks.admin();
+    // a route's body handler must come before its other handlers: the role is checked on a route of its own
+    router.post(codes).handler(admin.requires(Role.OPERATOR));
     router.post(codes).handler(checks.event()::stored);
-    router.post(codes).handler(body).handler(this::make);
-    router.get(codes).handler(checks.event()::stored).handler(this::list);
-    router.delete(codes + "/:code").handler(checks.event()::stored).handler(this::revoke);
+    router.post(codes).handler(body).handler(IdempotencyKeys::check).handler(this::make);
+    router.get(codes).handler(admin.requires(Role.VIEWER)).handler(checks.event()::stored).handler(this::list);
+    router.delete(codes + "/:code").handler(admin.requires(Role.OPERATOR)).handler(checks.event()::stored)
+        .handler(this::revoke);
   }
 
   private void make(RoutingContext ctx) {
@@ -43,18 +50,23 @@ record CodeRoutes(RouteChecks checks, LaneStore lanes) {
     String lane = lane(event, body.getValue("lane"));
     int count = whole(body.getValue("count"), 1, MAX_PER_CALL, "invalid_count", "count");
     int uses = body.containsKey("uses") ? whole(body.getValue("uses"), 1, MAX_USES, "invalid_uses", "uses") : 1;
-    lanes.make(event.id(), lane, count, uses)
-        .onSuccess(made -> {
+    lanes.make(event.id(), lane, count, uses, ContextKeys.IDEMPOTENCY_KEY.get(ctx))
+        .compose(made -> {
           if (made == null) {
-            ctx.fail(new ApiError(409, "too_many_codes", "event '" + event.id() + "' would hold more than "
-                + LaneStore.MAX_CODES + " codes; revoke used ones first"));
-            return;
+            return Future.failedFuture(new ApiError(409, "too_many_codes", "event '" + event.id()
+                + "' would hold more than " + LaneStore.MAX_CODES + " codes; revoke used ones first"));
           }
-          LOG.info("{} codes of {} uses for lane {} of event {} made by {}", made.size(), uses, lane, event.id(),
-              who(ctx));
-          Replies.json(ctx, 201, new JsonObject().put("event", event.id()).put("lane", lane).put("uses", uses)
-              .put("codes", new JsonArray(new java.util.ArrayList<>(made))));
+          if (made.replayed()) {
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+            return Future.succeededFuture(made);
+          }
+          LOG.info("{} codes of {} uses for lane {} of event {} made by {}", made.codes().size(), uses, lane,
+              event.id(), Audit.who(ctx));
+          return checks.audit().record(ctx, "codes.make", event.id(), new JsonObject().put("lane", lane)
+              .put("count", made.codes().size()).put("uses", uses)).map(made);
         })
+        .onSuccess(made -> Replies.json(ctx, 201, new JsonObject().put("event", event.id()).put("lane", lane)
+            .put("uses", uses).put("codes", new JsonArray(new java.util.ArrayList<>(made.codes())))))
         .onFailure(ctx::fail);
   }
 
@@ -83,8 +95,9 @@ record CodeRoutes(RouteChecks checks, LaneStore lanes) {
             ctx.fail(ApiError.notFound("unknown_code", "there is no such code for event '" + event.id() + "'"));
             return;
           }
-          LOG.info("Code {}... of event {} revoked by {}", code.substring(0, 4), event.id(), who(ctx));
-          Replies.noContent(ctx);
+          LOG.info("Code {}... of event {} revoked by {}", code.substring(0, 4), event.id(), Audit.who(ctx));
+          checks.audit().record(ctx, "code.revoke", event.id(), new JsonObject().put("code", code.substring(0, 4) + "…"))
+              .onComplete(v -> Replies.noContent(ctx));
         })
         .onFailure(ctx::fail);
   }
@@ -107,8 +120,4 @@ record CodeRoutes(RouteChecks checks, LaneStore lanes) {
     return n.intValue();
   }
 
-  private static String who(RoutingContext ctx) {
-    var client = ContextKeys.CLIENT.get(ctx);
-    return "admin at " + (client != null ? client.address() : ctx.request().remoteAddress().hostAddress());
-  }
 }

@@ -54,6 +54,8 @@ final class ContextKeys {
   static final Key<String> CLAIMED_LANE = new Key<>("foyer.claimed-lane");
   /** A join's code, as {@link JoinChecks#code} read it, null without one. */
   static final Key<String> CODE = new Key<>("foyer.code");
+  /** Who an admin call comes from, once {@link AdminGuard#check} knows the key. */
+  static final Key<dev.foyer.office.Operator> OPERATOR = new Key<>("foyer.operator");
   /** The hold a request asks for, once its body and its size are checked. */
   static final Key<HoldService.HoldAsk> HOLD_ASK = new Key<>("foyer.hold-ask");
 

@@ -12,6 +12,7 @@ import dev.foyer.event.EventCatalog;
 import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.SalesRepository;
+import dev.foyer.line.AnnouncementStore;
 import dev.foyer.line.GateKeeper;
 import dev.foyer.line.LaneStore;
 import dev.foyer.line.QueueStore;
@@ -20,6 +21,8 @@ import dev.foyer.line.StockBoard;
 import dev.foyer.line.StockStore;
 import dev.foyer.line.SiteStore;
 import dev.foyer.line.VisitStore;
+import dev.foyer.office.AuditLog;
+import dev.foyer.office.OperatorKeys;
 import dev.foyer.pass.PassKeys;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
@@ -72,9 +75,13 @@ public class IngressVerticle extends VerticleBase {
     Limiter limiter = new Limiter(redis, config.keyPrefix());
     ProofOfWork pow = new ProofOfWork(config.access().secret(), redis, config.keyPrefix());
     PowDifficulty difficulty = new PowDifficulty(line);
+    OperatorKeys operatorKeys = new OperatorKeys(vertx, pg);
+    OperatorKeys.follow(vertx);
+    AuditLog auditLog = new AuditLog(pg);
     RouteChecks checks = new RouteChecks(new EventLookup(catalog, events), new TokenChecks(tokens, passes),
-        new AdminGuard(config.access().adminKey(), client, redis, config.keyPrefix()), new LimitChecks(client, limiter),
-        new JoinChecks(pow, difficulty, new Identities(vertx)), traffic);
+        new AdminGuard(config.access().adminKey(), operatorKeys, client, redis, config.keyPrefix()),
+        new LimitChecks(client, limiter), new JoinChecks(pow, difficulty, new Identities(vertx)), traffic,
+        new Audit(auditLog, client));
     SiteRoutes site = new SiteRoutes(new HealthChecks(vertx, redis, pg), passes, checks);
     router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
@@ -93,9 +100,13 @@ public class IngressVerticle extends VerticleBase {
     new AdminRoutes(checks, events, catalog, line, new GateKeeper(redis, config.keyPrefix()), keys, pg, vertx, stock,
         new ReportRoutes(report, new SalesRepository(pg))).mount(router);
     new CodeRoutes(checks, new LaneStore(redis, config.keyPrefix())).mount(router);
+    new KeyRoutes(checks, operatorKeys).mount(router);
+    new AuditRoutes(checks, auditLog).mount(router);
+    AnnouncementStore announcements = new AnnouncementStore(redis, config.keyPrefix());
+    new AnnouncementRoutes(checks, announcements, vertx).mount(router);
     router.route("/eventbus/*").handler(cors::bridge);
     router.route("/eventbus/*").subRouter(new Bridge(vertx, tokens, line, catalog, passes, clients, limiter,
-        config.clients(), stock).router());
+        config.clients(), stock, announcements).router());
     site.mountPages(router);
     router.route().failureHandler(Replies::failure);
     UnknownPaths unknown = new UnknownPaths(router);

@@ -59,20 +59,34 @@ public class LaneStore extends EventStore {
     });
   }
 
-  /** {@code count} new codes for {@code lane}; null when the event would hold more than {@link #MAX_CODES}. */
-  public Future<List<String>> make(String event, String lane, int count, int uses) {
-    List<Object> args = new ArrayList<>(List.of(lane, uses, MAX_CODES));
+  /** How long the codes one Idempotency-Key made are remembered: a retry within it makes none. */
+  static final long MAKE_KEY_MILLIS = 15 * 60_000L;
+
+  /** Codes one call made, or gave back again for a retry under the same Idempotency-Key. */
+  public record Made(List<String> codes, boolean replayed) {
+  }
+
+  /**
+   * {@code count} new codes for {@code lane}; null when the event would hold more than
+   * {@link #MAX_CODES}. With {@code idempotencyKey} (may be null), a retry answers the first call's codes.
+   */
+  public Future<Made> make(String event, String lane, int count, int uses, String idempotencyKey) {
+    Keys k = keys(event);
+    List<Object> args = new ArrayList<>(List.of(lane, uses, MAX_CODES, idempotencyKey == null ? 0 : MAKE_KEY_MILLIS));
     for (int i = 0; i < count; i++) {
       args.add(newCode());
     }
-    return CODES_MAKE.run(redis, List.of(keys(event).codes()), args).map(r -> {
-      if (r.type() != io.vertx.redis.client.ResponseType.MULTI) {
-        return null;
-      }
-      List<String> made = new ArrayList<>(r.size());
-      r.forEach(c -> made.add(c.toString()));
-      return made;
-    });
+    return CODES_MAKE.run(redis, List.of(k.codes(), k.codesMakeKey(idempotencyKey == null ? "-" : idempotencyKey)), args)
+        .map(r -> {
+          if (r.type() != io.vertx.redis.client.ResponseType.MULTI) {
+            return null;
+          }
+          List<String> codes = new ArrayList<>(r.size());
+          for (int i = 1; i < r.size(); i++) {
+            codes.add(r.get(i).toString());
+          }
+          return new Made(codes, "replayed".equals(r.get(0).toString()));
+        });
   }
 
   /** The event's codes, of one lane unless {@code lane} is null. */

@@ -6,6 +6,8 @@ import dev.foyer.bus.Addresses;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
+import dev.foyer.line.Announcement;
+import dev.foyer.line.AnnouncementBoard;
 import dev.foyer.line.StockBoard;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -18,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An event's broadcasts (progress, seat changes, stock, sale) received once per node, one clustered
+ * An event's broadcasts (progress, seat changes, stock, sale, announcements) received once per node, one clustered
  * subscription per address, and fanned out to the local sockets that listen: progress thinned out
  * ({@link ProgressFanOut}), stock and sale also kept on the node's {@link StockBoard}, where the sale
  * stands also sent to every visitor of the event. Runs on the push room's context only.
@@ -69,7 +71,10 @@ final class Broadcasts {
     if ("stock".equals(type) || "sale".equals(type)) {
       stockBoard.heard(event, msg.body());
     }
-    if ("sale".equals(type)) {
+    if (Announcement.TYPE.equals(type)) {
+      AnnouncementBoard.of(vertx).heard(event, msg.body());
+    }
+    if ("sale".equals(type) || Announcement.TYPE.equals(type)) {
       toEveryVisitor(event, msg.body());
     }
     if ("progress".equals(type)) {
@@ -95,8 +100,8 @@ final class Broadcasts {
   }
 
   /**
-   * Where the sale stands reaches every visitor of the event on this node, on their own address:
-   * rare (a change of state), and a page that listens to nothing else must hear it.
+   * Where the sale stands, and the operator's announcements, reach every visitor of the event on
+   * this node, on their own address: rare, and a page that listens to nothing else must hear them.
    */
   private void toEveryVisitor(String event, JsonObject sale) {
     Sockets.Delivery delivery = sockets.delivery();

@@ -83,8 +83,19 @@ function booked(answer) {
   closeSocket();
 }
 
+/** The organiser's announcement: ids only grow, and a withdrawal (null message) of the one shown is final. */
+let announced = {id: 0, message: null};
+function announce(m) {
+  if (m.id < announced.id || (m.id === announced.id && announced.message === null)) return;
+  announced = {id: m.id, message: m.message || null};
+  $('announcement-text').textContent = announced.message || '';
+  $('announcement').hidden = !announced.message;
+}
+
 function onVisitorMessage(m) {
-  if (m.type === 'hold' && basket.hold && m.holdId === basket.hold.holdId && m.status === 'expired') {
+  if (m.type === 'announcement') {
+    announce(m);
+  } else if (m.type === 'hold' && basket.hold && m.holdId === basket.hold.holdId && m.status === 'expired') {
     basket.expired('Your hold ran out and the seats were released. Pick again.');
   } else if (m.type === 'admitted' && m.activeUntil > activeUntil) {
     // the site gave more time: count down to the new end, with the pass that runs until then

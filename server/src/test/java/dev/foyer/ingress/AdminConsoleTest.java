@@ -119,4 +119,59 @@ class AdminConsoleTest {
     assertEquals(new io.vertx.core.json.JsonArray().add("https://tickets.example.com"),
         settings.getJsonArray("corsOrigins"));
   }
+
+  /**
+   * The console's audit log and announcement: an operator key signs in, tells the line something, a
+   * waiting page shows it (as text) until it is withdrawn, and the audit log lists each change with
+   * who made it.
+   */
+  @Test
+  void anOperatorAnnouncesToTheLineAndTheAuditLogShowsWhoDidWhat() throws Exception {
+    ApiClient api = pages.api();
+    Chromium.Page waiting = pages.firstInLine(EVENT, new JsonObject().put("gate", "on").put("paused", true));
+    JsonObject key = await(api.admin(io.vertx.core.http.HttpMethod.POST, "/api/admin/keys")
+        .sendJsonObject(new JsonObject().put("name", "Floor manager").put("role", "operator"))).bodyAsJsonObject();
+    Chromium.Page page = pages.open("/admin");
+    await(page.waitFor("!document.getElementById('login-form').hidden && 'form'", 10_000));
+    await(page.eval("document.getElementById('key').value = '" + key.getString("key") + "';"
+        + "document.getElementById('login').click()"));
+    await(page.waitFor(text("who") + ".includes('Floor manager (operator)')", 10_000));
+    assertTrue((Boolean) await(page.eval("document.getElementById('keys-card').hidden")), "keys are for admins");
+    await(page.waitFor("document.querySelector('[data-event=\"" + EVENT + "\"]') && 'listed'", 10_000));
+    await(page.eval("document.querySelector('[data-event=\"" + EVENT + "\"]').click()"));
+    await(page.waitFor("document.querySelector('#audit-rows tr[data-action=\"event.create\"]') && 'logged'", 10_000));
+
+    String message = "Doors open at 19:30 <b>sharp</b>";
+    await(page.eval("document.getElementById('announcement-message').value = '" + message + "';"
+        + "document.getElementById('announce').click()"));
+    await(page.waitFor(text("announcement-result") + ".includes('Posted')", 10_000));
+    Object shown = await(waiting.waitFor("!document.getElementById('announcement').hidden && "
+        + "document.getElementById('announcement-text').textContent", 15_000));
+    assertEquals(message, shown, "the waiting page shows it as text");
+    assertEquals(0L, ((Number) await(waiting.eval("document.querySelectorAll('#announcement b').length"))).longValue());
+    await(page.waitFor("document.querySelector('#audit-rows tr[data-action=\"announcement.post\"]') && 'logged'", 10_000));
+    assertTrue(((String) await(page.eval("document.querySelector('#audit-rows tr[data-action=\"announcement.post\"]')"
+        + ".textContent"))).contains("Floor manager (operator)"));
+    // a change the key may not make is refused and says why
+    await(page.eval("document.getElementById('new-id').value = 'other-night';"
+        + "document.getElementById('new-name').value = 'Other night';"
+        + "document.getElementById('create-form').requestSubmit()"));
+    await(page.waitFor(text("create-message") + ".includes('admin')", 10_000));
+
+    await(waiting.viewport(false));
+    FoyerPages.shot(waiting, "waiting-announcement", "1280,800");
+    await(waiting.viewport(true));
+    FoyerPages.shot(waiting, "waiting-announcement", "390,844");
+    await(page.viewport(false));
+    await(page.eval("document.getElementById('announcement-now').scrollIntoView({block: 'start'})"));
+    FoyerPages.shot(page, "admin-audit", "1280,800");
+    await(page.viewport(true));
+    await(page.eval("document.getElementById('audit-card').scrollIntoView({block: 'start'})"));
+    FoyerPages.shot(page, "admin-audit", "390,844");
+
+    await(page.eval("document.getElementById('withdraw').click()"));
+    await(waiting.waitFor("document.getElementById('announcement').hidden && 'hidden'", 15_000));
+    await(page.waitFor("document.querySelector('#audit-rows tr[data-action=\"announcement.withdraw\"]') && 'logged'",
+        10_000));
+  }
 }

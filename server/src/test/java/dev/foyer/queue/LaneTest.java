@@ -232,6 +232,16 @@ class LaneTest {
         .add(lane("presale", 0.5))
         .add(lane("vip", 0.1).put("joinsFrom", Instant.now().plusSeconds(3600).toString()))));
     List<String> codes = makeCodes("presale", 2, 1);
+    // making codes again under the same Idempotency-Key, on the other node, makes none
+    JsonObject make = new JsonObject().put("lane", "presale").put("count", 3).put("uses", 1);
+    HttpResponse<Buffer> made = await(cluster.api(0).admin(HttpMethod.POST, "/api/admin/events/" + EVENT + "/codes")
+        .putHeader("Idempotency-Key", "make-codes-0123456789").sendJsonObject(make));
+    HttpResponse<Buffer> again = await(cluster.api(1).admin(HttpMethod.POST, "/api/admin/events/" + EVENT + "/codes")
+        .putHeader("Idempotency-Key", "make-codes-0123456789").sendJsonObject(make));
+    assertEquals(201, again.statusCode(), again.bodyAsString());
+    assertEquals("true", again.getHeader("Idempotent-Replayed"));
+    assertEquals(made.bodyAsJsonObject().getJsonArray("codes"), again.bodyAsJsonObject().getJsonArray("codes"));
+    assertEquals(5, codesLeft("presale").size(), "two codes, then three once");
     String vip = makeCodes("vip", 1, 3).get(0);
 
     HttpResponse<Buffer> first = await(join(0, new JsonObject().put("code", codes.get(0)), "retry-key-0123456789"));

@@ -145,6 +145,11 @@ public final class ApiClient {
     return request(method, path).bearerTokenAuthentication(TestSetup.ADMIN_KEY);
   }
 
+  /** An admin call with an operator key of the test's making (see {@code POST /api/admin/keys}). */
+  public HttpRequest<Buffer> withKey(String key, HttpMethod method, String path) {
+    return request(method, path).bearerTokenAuthentication(key);
+  }
+
   public HttpRequest<Buffer> request(HttpMethod method, String path) {
     HttpRequest<Buffer> request = client.request(method, port, "127.0.0.1", path);
     return forwardedFor == null ? request : request.putHeader("X-Forwarded-For", forwardedFor);

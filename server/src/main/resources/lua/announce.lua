@@ -1,0 +1,12 @@
+-- announce: makes a message the event's announcement, replacing the one before if any, under the
+-- next id of the event: ids only grow, so a page can tell a newer announcement from an older one,
+-- and never restart, not even after Redis lost the hash: an id is at least the time it was posted.
+-- KEYS[1] announcement hash  seq (last id given), id, message, at, by (the current one), withdrawnAt
+-- ARGV[1] message
+-- ARGV[2] now, epoch ms
+-- ARGV[3] who posted it (the key's label)
+-- Returns the new id.
+local id = math.max(tonumber(redis.call('HGET', KEYS[1], 'seq') or '0') + 1, tonumber(ARGV[2]))
+redis.call('HSET', KEYS[1], 'seq', id, 'id', id, 'message', ARGV[1], 'at', ARGV[2], 'by', ARGV[3])
+redis.call('HDEL', KEYS[1], 'withdrawnAt')
+return id
