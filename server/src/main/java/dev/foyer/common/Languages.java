@@ -54,17 +54,42 @@ public final class Languages {
     return fromAcceptLanguage(request.getHeader(HttpHeaders.ACCEPT_LANGUAGE));
   }
 
+  /**
+   * The highest-weighted range whose primary tag foyer speaks ({@code ko-KR} is Korean), the first
+   * of equal weights; English when none. Read leniently: a browser's odd header (Chromium repeats a
+   * {@code q} it was handed) still counts for the ranges that can be read.
+   */
   public static String fromAcceptLanguage(String header) {
-    if (header == null || header.isBlank() || header.length() > 1000) {
+    if (header == null || header.length() > 1000) {
       return DEFAULT;
     }
-    try {
-      // q=0 ranges are dropped, the rest ordered by weight; lookup truncates ko-KR to ko
-      String found = Locale.lookupTag(Locale.LanguageRange.parse(header), SUPPORTED);
-      return found == null ? DEFAULT : found.toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException malformed) {
-      return DEFAULT;
+    String best = DEFAULT;
+    double bestWeight = 0;
+    for (String range : header.split(",")) {
+      String[] parts = range.split(";");
+      String primary = parts[0].trim().toLowerCase(Locale.ROOT).split("-")[0];
+      double weight = weight(parts);
+      if (supported(primary) && weight > bestWeight) {
+        best = primary;
+        bestWeight = weight;
+      }
     }
+    return best;
+  }
+
+  private static double weight(String[] parts) {
+    for (int i = 1; i < parts.length; i++) {
+      String param = parts[i].trim();
+      if (param.startsWith("q=")) {
+        try {
+          double q = Double.parseDouble(param.substring(2));
+          return q >= 0 && q <= 1 ? q : 0;
+        } catch (NumberFormatException e) {
+          return 0;
+        }
+      }
+    }
+    return 1;
   }
 
   /** A language's whole dictionary, as the pages get it. */

@@ -142,6 +142,8 @@ class EventLookTest {
     assertEquals("ko", strings("fr-FR, ko;q=0.5", null, ""));
     assertEquals("en", strings("fr-FR, de;q=0.5", null, ""));
     assertEquals("en", strings(null, null, ""));
+    assertEquals("ko", strings("ko-KR,ko;q=0.9;q=0.9,en;q=0.8;q=0.8", null, ""), "a header read leniently");
+    assertEquals("en", strings("ko;q=abc,en;q=0.1", null, ""));
     assertEquals("en", strings("ko;q=0, *", null, ""));
     assertEquals("en", strings("ko-KR", "en", ""), "the switch's cookie wins over the browser");
     assertEquals("ko", strings("en", "en", "?lang=ko"), "a link naming a language wins over both");
