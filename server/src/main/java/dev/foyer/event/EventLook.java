@@ -68,7 +68,16 @@ public record EventLook(Map<String, String> names, Map<String, String> messages,
     }
     JsonObject branding = json.getJsonObject("branding");
     return new EventLook(strings(json.getJsonObject("names")), strings(json.getJsonObject("messages")),
-        branding == null ? null : Branding.parse(branding));
+        branding == null ? null : storedBranding(branding));
+  }
+
+  /** Checked again on the way out: a row a later, stricter rule refuses shows no branding rather than failing the event. */
+  private static Branding storedBranding(JsonObject json) {
+    try {
+      return Branding.parse(json);
+    } catch (ApiError refused) {
+      return null;
+    }
   }
 
   private static Map<String, String> strings(JsonObject json) {
