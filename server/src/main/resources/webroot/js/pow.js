@@ -16,8 +16,9 @@ window.FoyerPow = (function () {
       widget.setAttribute('refetchonexpire', 'false');
       widget.setAttribute('hidefooter', '');
       widget.setAttribute('hidelogo', '');
+      const t = window.FoyerI18n.t;
       widget.setAttribute('strings', JSON.stringify({
-        label: 'Checking your browser', verifying: 'Checking your browser…', verified: 'Checked'}));
+        label: t('pow.label'), verifying: t('pow.verifying'), verified: t('pow.verified')}));
       widget.addEventListener('statechange', function (ev) {
         const state = ev.detail && ev.detail.state;
         if (state === 'verified') {

@@ -8,23 +8,18 @@
 (function (global) {
   'use strict';
   const $ = id => document.getElementById(id);
+  const I18n = global.FoyerI18n;
   let shownState = 'on_sale';
   let keeping = false;       // the visitor chose to keep the place in a sold-out sale
   let currency = null;
   let returnsTimer = null;
 
   function money(amount) {
-    if (amount == null || !currency) return '';
-    try {
-      return new Intl.NumberFormat(undefined, {style: 'currency', currency: currency}).format(amount / 100);
-    } catch (e) {
-      return (amount / 100).toFixed(2) + ' ' + currency;
-    }
+    return I18n.money(amount, currency);
   }
 
   function minutesUntil(at) {
-    const minutes = Math.max(1, Math.ceil((at - Date.now()) / 60000));
-    return minutes === 1 ? 'a minute' : minutes + ' minutes';
+    return () => I18n.t('sale.within', {n: Math.max(1, Math.ceil((at - Date.now()) / 60000))});
   }
 
   /** Where the sale stands: a banner in the waiting card, or the sold-out or ended card. */
@@ -36,26 +31,26 @@
     $('sold-out-card').hidden = true;
     $('ended-card').hidden = true;
     if (s.state === 'all_held') {
-      const say = () => {
-        banner.textContent = 'Every ticket left is in a buyer\'s basket right now. Some may come back'
-          + (s.returnsAt ? ' within ' + minutesUntil(s.returnsAt) : '') + ' if a buyer does not pay: keep your place.';
-      };
+      const say = () => I18n.set(banner, 'sale.allHeld', {within: s.returnsAt ? minutesUntil(s.returnsAt) : ''});
       say();
       returnsTimer = setInterval(say, 15000);
       banner.hidden = false;
     } else if (s.state === 'sold_out') {
       if (keeping) {
-        banner.textContent = 'Sold out. You are keeping your place: if tickets come back, you are let in in turn.';
+        I18n.set(banner, 'sale.keeping');
         banner.hidden = false;
       } else {
         $('sold-out-card').hidden = false;
       }
     } else if (s.state === 'ended') {
-      $('ended-text').textContent = s.message || 'This sale is over.';
+      // foyer's own default words are said in the page's language; an operator's message as written
+      const own = !s.message || s.message === I18n.english('sale.ended.' + s.reason);
+      if (own) I18n.set($('ended-text'), 'sale.ended.' + (s.reason === 'sold_out' ? 'sold_out' : 'over'));
+      else I18n.plain($('ended-text'), s.message);
       $('ended-card').hidden = false;
     }
     document.body.dataset.sale = s.state;
-    if (s.state === 'sold_out' || s.state === 'all_held') $('eta').textContent = 'when tickets come back';
+    if (s.state === 'sold_out' || s.state === 'all_held') I18n.set($('eta'), 'eta.returns');
   }
 
   /** What is left per category and price (and standing), from GET /api/events/{event} or a stock frame. */
@@ -67,16 +62,16 @@
     st.categories.forEach(c => {
       const li = document.createElement('li');
       const name = document.createElement('span');
-      name.textContent = (c.name || 'Tickets') + (c.price != null ? ' · ' + money(c.price) : '');
+      I18n.show(name, () => (c.name || I18n.t('stock.tickets')) + (c.price != null ? ' · ' + money(c.price) : ''));
       const left = document.createElement('strong');
       if (c.soldOut) {
-        left.textContent = 'sold out';
+        I18n.set(left, 'stock.soldOut');
         li.className = 'sold-out';
       } else if (c.free === 0) {
-        left.textContent = 'all in baskets';
+        I18n.set(left, 'stock.allHeld');
         li.className = 'held';
       } else {
-        left.textContent = c.free + ' left';
+        I18n.set(left, 'stock.left', {n: c.free});
       }
       li.appendChild(name);
       li.appendChild(left);
@@ -85,20 +80,16 @@
     $('stock-card').hidden = st.categories.length === 0;
   }
 
-  const chanceWords = {
-    likely: ['Tickets are likely to be left at your turn.', 'likely'],
-    uncertain: ['It is uncertain whether tickets will be left at your turn.', 'uncertain'],
-    unlikely: ['Tickets are unlikely to be left at your turn: most will be gone before it.', 'unlikely']
-  };
+  const chanceWords = ['likely', 'uncertain', 'unlikely'];
 
   /** The chance of a ticket at this place (null: nothing to say yet). */
   function chance(word) {
     const el = $('chance');
-    const w = chanceWords[word];
-    el.hidden = !w || shownState === 'ended';
-    if (w) {
-      el.textContent = w[0];
-      el.dataset.chance = w[1];
+    const known = chanceWords.includes(word);
+    el.hidden = !known || shownState === 'ended';
+    if (known) {
+      I18n.set(el, 'chance.' + word);
+      el.dataset.chance = word;
     }
   }
 

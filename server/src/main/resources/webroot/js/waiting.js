@@ -11,6 +11,7 @@
   // when this browser last heard the line live: how long it was away, across a closed tab too
   const seenKey = 'foyer.seen.' + event;
   const $ = id => document.getElementById(id);
+  const I18n = window.FoyerI18n;
   const forced = new URLSearchParams(location.search).get('transports');
   /** Seconds away that keep the place (the event's awaySeconds once its info is in). */
   let awaySeconds = 600;
@@ -25,47 +26,40 @@
     $('leave').hidden = card !== 'waiting-card';
   }
 
-  function duration(seconds) {
-    if (seconds < 60) return Math.max(1, Math.round(seconds)) + ' seconds';
-    const minutes = Math.round(seconds / 60);
-    if (minutes < 120) return minutes + (minutes === 1 ? ' minute' : ' minutes');
-    return Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
-  }
+  const duration = seconds => () => I18n.duration(seconds);
 
   function formatWait(seconds) {
-    if (seconds === null || seconds === undefined) return 'measuring…';
-    if (seconds < 60) return 'under a minute';
+    if (seconds === null || seconds === undefined) return ['eta.measuring'];
+    if (seconds < 60) return ['eta.underMinute'];
     const minutes = Math.round(seconds / 60);
-    if (minutes < 60) return minutes + ' min';
-    return Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
+    if (minutes < 60) return ['eta.minutes', {n: minutes}];
+    return ['time.hoursMinutes', {h: Math.floor(minutes / 60), m: minutes % 60}];
   }
 
-  /** The rank frame's eta ({status, low, high}) when it has one, else its single etaSeconds. */
+  /** The rank frame's eta ({status, low, high}) when it has one, else its single etaSeconds: [key, vars]. */
   function formatEta(p) {
     // nothing free: the wait is for tickets to come back, not for the line
     const sale = document.body.dataset.sale;
-    if (sale === 'sold_out' || sale === 'all_held') return 'when tickets come back';
+    if (sale === 'sold_out' || sale === 'all_held') return ['eta.returns'];
     const eta = p.eta;
     if (!eta || !eta.status) return formatWait(p.etaSeconds);
-    if (eta.status === 'paused') return 'paused';
-    if (eta.status !== 'estimate' || eta.high === null || eta.high === undefined) return 'measuring…';
-    if (eta.high < 60) return 'under a minute';
+    if (eta.status === 'paused') return ['eta.paused'];
+    if (eta.status !== 'estimate' || eta.high === null || eta.high === undefined) return ['eta.measuring'];
+    if (eta.high < 60) return ['eta.underMinute'];
     const low = Math.max(1, Math.floor(eta.low / 60));
     const high = Math.max(low, Math.ceil(eta.high / 60));
-    if (high >= 120) return 'about ' + Math.round(eta.low / 3600) + '–' + Math.round(eta.high / 3600) + ' h';
-    return low === high ? 'about ' + low + ' min' : 'about ' + low + '–' + high + ' min';
+    if (high >= 120) return ['eta.hours', {low: Math.round(eta.low / 3600), high: Math.round(eta.high / 3600)}];
+    return low === high ? ['eta.about', {n: low}] : ['eta.range', {low: low, high: high}];
   }
-
-  const connectionWords = {connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline'};
 
   function setConnection(state) {
     const el = $('connection');
     el.dataset.state = state;
-    el.textContent = connectionWords[state] || state;
+    if (I18n.has('conn.' + state)) I18n.set(el, 'conn.' + state);
+    else I18n.plain(el, state);
     const note = $('connection-note');
     note.hidden = state !== 'reconnecting' && state !== 'offline';
-    note.textContent = (state === 'offline' ? 'No network. ' : '') + 'Your place is kept for '
-      + duration(awaySeconds) + ' while you are away.';
+    I18n.set(note, state === 'offline' ? 'conn.noteOffline' : 'conn.note', {time: () => I18n.duration(awaySeconds)});
     $('waiting-card').classList.toggle('stale', state !== 'live');
   }
 
@@ -76,8 +70,9 @@
     $('opens').hidden = false;
     $('position').textContent = '–';
     $('ahead').textContent = '–';
+    delete $('ahead').dataset.n;
     $('waiting').textContent = waiting;
-    $('eta').textContent = 'after opening';
+    I18n.set($('eta'), 'eta.afterOpening');
     if (!opensAt && line && line.opensAt) opensAt = Date.parse(line.opensAt);
     if (!opensTimer && opensAt) {
       const tick = () => {
@@ -95,10 +90,11 @@
     if (p.prequeue) return renderPrequeue(p.waiting);
     const position = p.position;
     $('opens').hidden = true;
-    $('position').textContent = position;
-    $('ahead').textContent = Math.max(0, position - 1);
-    $('waiting').textContent = p.waiting;
-    $('eta').textContent = formatEta(p);
+    $('position').textContent = I18n.num(position);
+    $('ahead').textContent = I18n.num(Math.max(0, position - 1));
+    $('waiting').textContent = I18n.num(p.waiting);
+    I18n.set($('eta'), ...formatEta(p));
+    $('ahead').dataset.n = Math.max(0, position - 1);
     window.FoyerSale.chance(p.chance);
     let first = parseInt(localStorage.getItem(firstPositionKey), 10);
     if (!first || position > first) {
@@ -111,8 +107,7 @@
   /** Back after a lapse (a locked phone, a lost network, a closed tab): say that the place was kept. */
   function cameBack() {
     if (awaySince && Date.now() - awaySince > 15000 && !turn) {
-      $('back-again').textContent = 'Welcome back. You were away for ' + duration((Date.now() - awaySince) / 1000)
-        + ' and your place was kept.';
+      I18n.set($('back-again'), 'waiting.backAgain', {time: duration((Date.now() - awaySince) / 1000)});
       $('back-again').hidden = false;
     }
     awaySince = null;
@@ -142,7 +137,7 @@
     if (!localStorage.getItem(notifyKey) || !('Notification' in window)) return;
     if (Notification.permission !== 'granted') return;
     try {
-      new Notification("It's your turn", {body: text, tag: 'foyer-turn-' + event});
+      new Notification(I18n.t('turn.notifyTitle'), {body: text, tag: 'foyer-turn-' + event});
     } catch (e) {
       // Android's Chrome allows notifications only from a service worker: the title says it anyway
     }
@@ -152,9 +147,7 @@
     const asked = localStorage.getItem(notifyKey);
     $('notify').hidden = !!asked;
     $('notify-state').hidden = !asked;
-    $('notify-state').textContent = permission === 'denied' || asked === 'denied'
-      ? 'This browser does not notify this page: keep an eye on this tab.'
-      : 'You get a notification when it is your turn.';
+    I18n.set($('notify-state'), permission === 'denied' || asked === 'denied' ? 'notify.denied' : 'notify.on');
   }
 
   function admitted(a) {
@@ -164,11 +157,12 @@
     if (turn) return;
     $('back-again').hidden = true;
     const seconds = Math.max(0, Math.round((a.activeUntil - Date.now()) / 1000));
-    $('turn-time').textContent = duration(seconds);
-    $('turn-go').textContent = window.FoyerWayBack ? window.FoyerWayBack.label() : 'Go to booking';
-    document.title = "It's your turn! · " + (eventName || 'foyer');
+    I18n.show($('turn-time'), duration(seconds));
+    I18n.set($('turn-go'), window.FoyerWayBack ? window.FoyerWayBack.label() : 'turn.go');
+    I18n.title(() => I18n.t('turn.title', {name: eventName ? eventName() : 'foyer'}));
     show('turn-card');
-    notify('You have ' + duration(seconds) + ' to book' + (eventName ? ' for ' + eventName : '') + '.');
+    notify(eventName ? I18n.t('turn.notifyFor', {time: duration(seconds), name: eventName})
+      : I18n.t('turn.notify', {time: duration(seconds)}));
     let left = 6;
     $('turn-count').textContent = left;
     turn = setInterval(() => {
@@ -184,7 +178,7 @@
     clearInterval(turn);
     if (going) return;
     going = true;
-    $('turn-auto').textContent = 'On your way…';
+    I18n.set($('turn-auto'), 'turn.onTheWay');
     if (window.FoyerWayBack && window.FoyerWayBack.go()) return;
     location.assign('/events/' + encodeURIComponent(event) + '/seats');
   }
@@ -193,23 +187,17 @@
     clearInterval(turn);
     turn = null;
     localStorage.removeItem(firstPositionKey);
-    const lapse = awaySince ? ' (you were away for ' + duration((Date.now() - awaySince) / 1000) + ')' : '';
+    const lapsed = awaySince ? (Date.now() - awaySince) / 1000 : null;
+    const lapse = lapsed ? () => I18n.t('gone.lapse', {time: duration(lapsed)}) : '';
     localStorage.removeItem(seenKey);
     awaySince = null;
-    const words = {
-      left: 'You left the line.',
-      expired: 'Your time to book ran out.',
-      confirmed: 'You have booked. Thank you!',
-      completed: 'You have booked. Thank you!',
-      disconnected: 'You were away for longer than ' + duration(awaySeconds) + ' and lost your place' + lapse + '.',
-      away: 'You were away for longer than ' + duration(awaySeconds) + ' and lost your place' + lapse + '.'
-    };
-    $('gone-reason').textContent = words[reason] || 'You are no longer in line.';
+    const words = {left: 'gone.left', expired: 'gone.expired', confirmed: 'gone.booked', completed: 'gone.booked',
+      disconnected: 'gone.away', away: 'gone.away'};
+    I18n.set($('gone-reason'), words[reason] || 'gone.default', {allowed: duration(awaySeconds), lapse: lapse});
     $('back-again').hidden = true;
     $('sold-out-card').hidden = true;
     show('gone-card');
     setConnection('idle');
-    $('connection').textContent = 'Not in line';
     $('connection-note').hidden = true;
   }
 
@@ -217,10 +205,12 @@
     // a connection that did not get through is told by 'connection'; these are answers
     if (e.code === 'unreachable') return;
     if (e.status === 404) {
-      $('error-text').textContent = 'There is no such event.';
+      I18n.set($('error-text'), 'waiting.noEvent');
       show('error-card');
     } else if (e.status) {
-      $('error-text').textContent = e.message || e.code;
+      // the server's words are English: another language says it in its own, by code
+      I18n.show($('error-text'), () => I18n.lang === 'en' ? e.message || e.code
+        : I18n.t(I18n.has('errors.' + e.code) ? 'errors.' + e.code : 'errors.other', {code: e.code}));
       show('error-card');
     }
   }
@@ -249,8 +239,9 @@
     join();
   });
   $('leave').addEventListener('click', () => {
-    const ahead = $('ahead').textContent;
-    $('leave-place').textContent = /^\d+$/.test(ahead) ? ' (' + ahead + ' ahead of you now)' : '';
+    const ahead = $('ahead').dataset.n;
+    if (ahead) I18n.set($('leave-place'), 'leave.place', {n: Number(ahead)});
+    else I18n.plain($('leave-place'), '');
     show('leave-confirm');
   });
   $('leave-no').addEventListener('click', () => show('waiting-card'));
@@ -275,17 +266,17 @@
 
   fetch('/api/events/' + encodeURIComponent(event)).then(r => r.ok ? r.json() : null).then(info => {
     if (!info) return;
-    eventName = info.name;
-    $('name').textContent = info.name;
-    if (!turn) document.title = info.name + ' · foyer';
+    eventName = () => window.FoyerBrand.name(info);
+    window.FoyerBrand.apply(info);
+    if (!turn) I18n.title(() => eventName() + ' · foyer');
     if (info.opensAt) opensAt = Date.parse(info.opensAt);
     const away = info.awaySeconds || (info.settings && info.settings.awaySeconds);
     if (away > 0) awaySeconds = away;
-    $('away-time').textContent = duration(awaySeconds);
+    I18n.show($('away-time'), duration(awaySeconds));
     if (line) setConnection(line.connection);
     window.FoyerSale.stock(info.stock);
     if (info.opening && info.opening.order === 'shuffle') {
-      $('opening-order').textContent = 'in a fair random order (commitment ' + info.opening.commitment.slice(0, 12) + '…)';
+      I18n.set($('opening-order'), 'opens.shuffle', {commitment: info.opening.commitment.slice(0, 12)});
     }
   }).catch(() => {});
   offerNotification();

@@ -5,7 +5,7 @@
  * itself, so no long-lived token lands in the site's logs or the browser's history).
  *
  *   FoyerWayBack.go()     // on admission: true when the page is on its way back to the site
- *   FoyerWayBack.label()  // what the your-turn button says it does
+ *   FoyerWayBack.label()  // the words (a js/i18n.js key) of what the your-turn button does
  */
 (function (global) {
   'use strict';
@@ -13,11 +13,12 @@
   const target = new URLSearchParams(location.search).get('return');
   const api = '/api/events/' + encodeURIComponent(event);
   const $ = id => document.getElementById(id);
+  const I18n = global.FoyerI18n;
 
-  function say(text, refused) {
+  function say(key, vars, refused) {
     const el = $('way-back');
     if (!el) return;
-    el.textContent = text;
+    I18n.set(el, key, vars);
     el.dataset.state = refused ? 'refused' : 'ok';
     el.hidden = false;
   }
@@ -26,8 +27,8 @@
 
   // what the your-turn button does: back to the site, or (no return asked for, or refused) booking here
   function label() {
-    if (target === null) return 'Go to booking';
-    return refused ? 'Book here instead' : 'Go back to the site to book';
+    if (target === null) return 'turn.go';
+    return refused ? 'way.here' : 'way.back';
   }
 
   // null: no return asked for; otherwise resolves to the allowed URL, or null when refused
@@ -35,15 +36,13 @@
     .then(r => r.json().then(body => ({ok: r.ok, body: body})))
     .then(res => {
       if (res.ok) {
-        say('When it is your turn you go back to ' + res.body.host + ' to book.', false);
+        say('way.ok', {host: res.body.host}, false);
         return target;
       }
       refused = true;
-      say('This link asks to send you on to ' + target + ' afterwards, which this event does not allow ('
-        + (res.body.error || 'refused') + '), so you will not go there. You keep your place: when it is your turn, '
-        + 'you book here instead.', true);
+      say('way.refused', {url: target, code: res.body.error || 'refused'}, true);
       // the your-turn button says what it will do
-      if ($('turn-go')) $('turn-go').textContent = label();
+      if ($('turn-go')) I18n.set($('turn-go'), label());
       return null;
     })
     .catch(() => target);
@@ -60,7 +59,7 @@
         location.assign('/events/' + encodeURIComponent(event) + '/seats');
         return;
       }
-      say('Your turn: taking you back to the site…', false);
+      say('way.going', {}, false);
       const send = attempt => fetch(api + '/visitors/me/return', {
         method: 'POST',
         headers: {'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'},

@@ -22,7 +22,8 @@ public final class Migrations {
   /** In order; never edit one that has shipped, add the next. */
   static final List<String> FILES = List.of("V1__events_seats_reservations.sql", "V2__opening_seed.sql",
       "V3__pass_key_ring.sql",
-      "V4__event_generations.sql", "V5__prices_and_standing.sql", "V6__operator_keys_and_audit.sql");
+      "V4__event_generations.sql", "V5__prices_and_standing.sql", "V6__operator_keys_and_audit.sql",
+      "V7__event_look.sql");
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 

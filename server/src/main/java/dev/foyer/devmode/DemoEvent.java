@@ -1,6 +1,7 @@
 package dev.foyer.devmode;
 
 import dev.foyer.event.EventInfo;
+import dev.foyer.event.EventLook;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
 import dev.foyer.event.SeatLayout;
@@ -33,7 +34,9 @@ public final class DemoEvent {
       if (existing != null) {
         return Future.succeededFuture();
       }
-      return events.save(new EventInfo(ID, "Demo concert", null, settings), layout, SeatLayout.expand(layout))
+      // named in Korean too, so the pages' switch shows what an event's own names do
+      EventLook look = new EventLook(java.util.Map.of("ko", "데모 콘서트"), java.util.Map.of(), null);
+      return events.save(new EventInfo(ID, "Demo concert", null, settings, null, look), layout, SeatLayout.expand(layout))
           .onSuccess(created -> LOG.info("Dev mode: created the demo event '{}' (3 at a time, 6 admitted a minute)", ID))
           .mapEmpty();
     });

@@ -48,12 +48,13 @@ public class EventRepository {
     }
     OffsetDateTime opensAt = event.opensAt() == null ? null : event.opensAt().atOffset(ZoneOffset.UTC);
     return pool.withTransaction(conn -> conn
-        .preparedQuery("INSERT INTO events (id, name, opens_at, settings, layout, opening_seed) "
-            + "VALUES ($1, $2, $3, $4, $5, $6) "
+        .preparedQuery("INSERT INTO events (id, name, opens_at, settings, layout, opening_seed, look) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7) "
             + "ON CONFLICT (id) DO UPDATE SET name = excluded.name, opens_at = excluded.opens_at, "
-            + "settings = excluded.settings, layout = excluded.layout, updated_at = now() "
+            + "settings = excluded.settings, layout = excluded.layout, look = excluded.look, updated_at = now() "
             + "RETURNING (xmax = 0) AS created")
-        .execute(Tuple.of(event.id(), event.name(), opensAt, event.settings().toJson(), layout, newSeed()))
+        .execute(Tuple.of(event.id(), event.name(), opensAt, event.settings().toJson(), layout, newSeed())
+            .addValue(event.look().toJson()))
         .compose(created -> conn
             .preparedQuery("DELETE FROM seats WHERE event_id = $1 AND NOT (seat_id = ANY($2))")
             .execute(Tuple.tuple().addString(event.id()).addArrayOfString(ids))
@@ -70,11 +71,12 @@ public class EventRepository {
         .recover(Failures.postgres());
   }
 
-  /** Changes an existing event's name, opening and settings; its layout and seats stay as they are. */
+  /** Changes an existing event's name, opening, settings and look; its layout and seats stay as they are. */
   public Future<Void> update(EventInfo event) {
     OffsetDateTime opensAt = event.opensAt() == null ? null : event.opensAt().atOffset(ZoneOffset.UTC);
-    return pool.preparedQuery("UPDATE events SET name = $2, opens_at = $3, settings = $4, updated_at = now() WHERE id = $1")
-        .execute(Tuple.of(event.id(), event.name(), opensAt, event.settings().toJson()))
+    return pool.preparedQuery("UPDATE events SET name = $2, opens_at = $3, settings = $4, look = $5, updated_at = now() "
+            + "WHERE id = $1")
+        .execute(Tuple.of(event.id(), event.name(), opensAt, event.settings().toJson(), event.look().toJson()))
         .<Void>mapEmpty()
         .recover(Failures.postgres());
   }
@@ -82,14 +84,14 @@ public class EventRepository {
   /** The event, or null when there is none with that id. */
   public Future<EventInfo> find(String id) {
     Metrics.eventLookups().increment();
-    return pool.preparedQuery("SELECT id, name, opens_at, settings, opening_seed FROM events WHERE id = $1")
+    return pool.preparedQuery("SELECT id, name, opens_at, settings, opening_seed, look FROM events WHERE id = $1")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toEvent(rows.iterator().next()))
         .recover(Failures.postgres());
   }
 
   public Future<List<EventInfo>> list() {
-    return pool.query("SELECT id, name, opens_at, settings, opening_seed FROM events ORDER BY opens_at NULLS FIRST, id")
+    return pool.query("SELECT id, name, opens_at, settings, opening_seed, look FROM events ORDER BY opens_at NULLS FIRST, id")
         .execute()
         .map(rows -> {
           List<EventInfo> events = new ArrayList<>();
@@ -161,9 +163,11 @@ public class EventRepository {
     OffsetDateTime opensAt = r.getOffsetDateTime("opens_at");
     Object raw = r.getValue("settings");
     JsonObject settings = raw instanceof JsonObject j ? j : new JsonObject(String.valueOf(raw));
+    Object rawLook = r.getValue("look");
+    JsonObject look = rawLook == null ? null : rawLook instanceof JsonObject j ? j : new JsonObject(String.valueOf(rawLook));
     return new EventInfo(r.getString("id"), r.getString("name"),
         opensAt == null ? null : opensAt.toInstant(),
-        EventSettings.defaults().merge(settings), r.getString("opening_seed"));
+        EventSettings.defaults().merge(settings), r.getString("opening_seed"), EventLook.fromJson(look));
   }
 
   /** 256 random bits; kept for the life of the event (an update never changes it). */

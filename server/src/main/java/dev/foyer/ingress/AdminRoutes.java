@@ -4,6 +4,7 @@ import dev.foyer.bus.Addresses;
 import dev.foyer.common.ApiError;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventInfo;
+import dev.foyer.event.EventLook;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
 import dev.foyer.event.Seat;
@@ -44,7 +45,8 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
                    PassKeys passKeys, Pool pg, Vertx vertx, StockStore stock, ReportRoutes report) {
 
   static final int BODY_LIMIT = 8 * 1024 * 1024;
-  private static final Set<String> EVENT_FIELDS = Set.of("name", "opensAt", "seats", "settings");
+  private static final Set<String> EVENT_FIELDS = Set.of("name", "opensAt", "seats", "settings", "names", "messages",
+      "branding");
   private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
 
 
@@ -121,6 +123,7 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
     }
     JsonObject settingsJson = rawSettings == null ? new JsonObject() : (JsonObject) rawSettings;
     EventSettings.defaults().merge(settingsJson); // reject bad settings before reading anything
+    EventLook.change(body, EventLook.NONE); // and a bad look
     List<Seat> seats = layout == null ? null : SeatLayout.expand(layout);
     // the audit log keeps what changed, the layout as its seat count: a map can be megabytes
     JsonObject changed = body.copy();
@@ -139,7 +142,8 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
           String name = rawName != null ? ((String) rawName).trim() : existing.name();
           var opensAt = opensAtGiven || existing == null ? givenOpensAt : existing.opensAt();
           EventSettings base = existing == null ? EventSettings.defaults() : existing.settings();
-          EventInfo event = new EventInfo(id, name, opensAt, base.merge(settingsJson));
+          EventLook look = EventLook.change(body, existing == null ? EventLook.NONE : existing.look());
+          EventInfo event = new EventInfo(id, name, opensAt, base.merge(settingsJson), null, look);
           Future<Boolean> saved = layout != null ? events.save(event, layout, seats)
               : events.update(event).map(false);
           Future<Long> seatCount = seats != null ? Future.succeededFuture((long) seats.size()) : events.seatCount(id);
@@ -157,7 +161,8 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
                     .put("name", event.name())
                     .put("opensAt", opensAt == null ? null : opensAt.toString())
                     .put("seats", count)
-                    .put("settings", event.settings().toJson()));
+                    .put("settings", event.settings().toJson())
+                    .mergeIn(look.toJson()));
                 return created;
               }));
         })
@@ -171,7 +176,7 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
           JsonArray out = new JsonArray();
           list.forEach(e -> out.add(new JsonObject().put("id", e.id()).put("name", e.name())
               .put("opensAt", e.opensAt() == null ? null : e.opensAt().toString())
-              .put("settings", e.settings().toJson())));
+              .put("settings", e.settings().toJson()).mergeIn(e.look().toJson())));
           Replies.json(ctx, 200, new JsonObject().put("events", out));
         })
         .onFailure(ctx::fail);

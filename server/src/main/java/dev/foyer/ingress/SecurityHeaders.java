@@ -27,6 +27,15 @@ final class SecurityHeaders {
   private SecurityHeaders() {
   }
 
+  /**
+   * The policy of an event's own pages: as every answer's, with the origin of the event's https
+   * logo (checked by {@code dev.foyer.event.Branding}) allowed for images there and nowhere else.
+   */
+  static String policyWithImagesFrom(String origin) {
+    return origin == null ? CONTENT_SECURITY_POLICY
+        : CONTENT_SECURITY_POLICY.replace("img-src 'self' data:;", "img-src 'self' data: " + origin + ";");
+  }
+
   static void apply(RoutingContext ctx) {
     MultiMap headers = ctx.response().headers();
     headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);

@@ -1,6 +1,7 @@
 package dev.foyer.ingress;
 
 import dev.foyer.common.ApiError;
+import dev.foyer.event.EventInfo;
 import dev.foyer.pass.Passes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -28,6 +29,7 @@ record SiteRoutes(HealthChecks health, Passes passes, RouteChecks checks) {
         .failureHandler(SiteRoutes::noSuchEvent);
     router.get("/events/:event/seats").handler(checks.event()::known).handler(ctx -> page(ctx, "seats.html"))
         .failureHandler(SiteRoutes::noSuchEvent);
+    router.get(PageStrings.PATH).handler(PageStrings::script);
     router.get("/admin").handler(ctx -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .sendFile("webroot/admin.html"));
     StaticHandler webjars = StaticHandler.create("META-INF/resources/webjars");
@@ -40,6 +42,10 @@ record SiteRoutes(HealthChecks health, Passes passes, RouteChecks checks) {
   }
 
   private void page(RoutingContext ctx, String file) {
+    EventInfo info = ContextKeys.EVENT_INFO.get(ctx);
+    if (info != null && info.look().logoOrigin() != null) {
+      ctx.response().putHeader("Content-Security-Policy", SecurityHeaders.policyWithImagesFrom(info.look().logoOrigin()));
+    }
     ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").sendFile("webroot/" + file);
   }
 

@@ -179,6 +179,7 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
         .onSuccess(list -> {
           JsonArray out = new JsonArray();
           list.forEach(e -> out.add(new JsonObject().put("id", e.id()).put("name", e.name())
+              .put("names", e.look().toJson().getJsonObject("names"))
               .put("opensAt", e.opensAt() == null ? null : e.opensAt().toString())));
           Replies.json(ctx, 200, new JsonObject().put("events", out));
         })
@@ -211,7 +212,8 @@ record VisitorRoutes(RouteChecks checks, QueueStore line, EventRepository events
               .put("stock", left.loaded() ? left.toJson() : null)
               .put("ended", told.sale() == null || told.sale().getString("reason") == null ? null
                   : new JsonObject().put("reason", told.sale().getString("reason"))
-                      .put("message", told.sale().getString("message")));
+                      .put("message", told.sale().getString("message")))
+              .mergeIn(info.look().toJson());
           if (!info.settings().lanes().isEmpty()) {
             body.put("lanes", lanes(info));
           }

@@ -19,8 +19,9 @@ public record SaleEnd(String reason, String message) {
         new JsonObject().put("reason", reason));
   }
 
+  /** The English words of the pages' dictionary (the waiting page shows its own language's for these). */
   public static String defaultMessage(String reason) {
-    return "sold_out".equals(reason) ? "This sale is sold out: no tickets are left and none will come back."
-        : "This sale is over.";
+    return dev.foyer.common.Languages.text(dev.foyer.common.Languages.DEFAULT,
+        "sold_out".equals(reason) ? "sale.ended.sold_out" : "sale.ended.over");
   }
 }

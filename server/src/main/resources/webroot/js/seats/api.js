@@ -11,11 +11,10 @@ export function eventApi(event) {
   return api;
 }
 
+/** A price in the page's language (js/i18n.js). */
 export function money(amount, currency) {
-  if (amount == null || !currency) return '';
-  try {
-    return new Intl.NumberFormat(undefined, {style: 'currency', currency: currency}).format(amount / 100);
-  } catch (e) {
-    return (amount / 100).toFixed(2) + ' ' + currency;
-  }
+  return window.FoyerI18n.money(amount, currency);
 }
+
+/** The page's words (js/i18n.js, loaded before the modules). */
+export const I18n = window.FoyerI18n;

@@ -3,10 +3,10 @@
  * at a time, the latest wish winning), best available, release and confirm. A tap that loses a
  * race shows pending, then says so.
  */
-import {money} from './api.js';
+import {money, I18n} from './api.js';
 
 export class Basket {
-  /** say(text) shows a message; onChange() hears every change of the hold (the clock). */
+  /** say(key, vars) shows a message (js/i18n.js key; '' for none); onChange() hears every change of the hold. */
   constructor(doc, api, say, onChange, stock) {
     this.stock = stock;
     this.$ = id => doc.getElementById(id);
@@ -40,10 +40,10 @@ export class Basket {
     if (this.wanted.includes(id)) {
       this.wanted = this.wanted.filter(s => s !== id);
     } else if (map.status(id) !== 'free' && !this.held.includes(id)) {
-      this.say('That seat is not available.');
+      this.say('basket.unavailable');
       return;
     } else if (this.wanted.length >= this.maxSeats) {
-      this.say('You can hold up to ' + this.maxSeats + ' seats.');
+      this.say('basket.max', {n: this.maxSeats});
       return;
     } else {
       this.wanted.push(id);
@@ -63,7 +63,7 @@ export class Basket {
       ? this.api.call('POST', '/holds', {seats: asked})
       : (this.hold ? this.api.call('DELETE', '/holds/' + this.hold.holdId) : Promise.resolve({status: 204, body: {}}));
     request.then(r => this.synced(r)).catch(() => {
-      this.say('Connection problem; try again.');
+      this.say('basket.connection');
       this.wanted = this.held.slice();
     }).then(() => {
       this.inFlight = false;
@@ -83,17 +83,16 @@ export class Basket {
       const lost = r.body.seats || [];
       this.wanted = this.wanted.filter(s => !lost.includes(s));
       lost.forEach(s => { if (this.map.status(s) === 'free') this.map.apply({seat: s, status: 'held'}); });
-      this.say((lost.length === 1 ? 'Seat ' + lost[0] + ' was' : 'Seats ' + lost.join(', ') + ' were')
-        + ' just taken by someone else. Pick another.');
+      this.say('basket.taken', {n: lost.length, seats: lost.join(', ')});
       if (this.wanted.join() !== this.held.join()) this.dirty = true;
     } else if (r.status === 403) {
-      this.say('Your time to book is over.');
+      this.say('seats.over');
       this.wanted = [];
     } else if (r.status === 400 && r.body.error === 'companion_without_wheelchair') {
-      this.say('A companion seat goes with the wheelchair seat next to it: pick that one too.');
+      this.say('basket.companion');
       this.wanted = this.held.slice();
     } else {
-      this.say(r.body.message || 'Something went wrong; try again.');
+      this.sayServer(r.body, 'basket.wrong');
       this.wanted = this.held.slice();
     }
   }
@@ -104,10 +103,14 @@ export class Basket {
     this.held = list.slice();
     before.concat(this.held).forEach(id => this.map.paint(id));
     const standing = answer && answer.standing;
-    $('hold-seats').textContent = standing ? standing.count + ' standing in ' + standing.section
-      : this.held.length ? this.held.join(', ') : 'No seats held yet.';
-    $('hold-price').textContent = answer && answer.total && (this.held.length || standing)
-      ? 'Total ' + money(answer.total.amount, answer.total.currency) : '';
+    if (standing) I18n.set($('hold-seats'), 'seats.standingIn', {n: standing.count, section: standing.section});
+    else if (this.held.length) I18n.plain($('hold-seats'), this.held.join(', '));
+    else I18n.set($('hold-seats'), 'seats.noneHeld');
+    if (answer && answer.total && (this.held.length || standing)) {
+      I18n.set($('hold-price'), 'seats.total', {amount: () => money(answer.total.amount, answer.total.currency)});
+    } else {
+      I18n.plain($('hold-price'), '');
+    }
     const any = this.held.length > 0 || !!standing;
     $('confirm').disabled = !any;
     $('release').disabled = !any;
@@ -129,17 +132,16 @@ export class Basket {
         this.hold = {holdId: r.body.holdId, expiresAt: r.body.expiresAt};
         this.wanted = r.body.seats.slice();
         this.setHeld(r.body.seats, r.body);
-        this.say(placementText(r.body));
+        this.say(...placementText(r.body));
       } else if (r.status === 409 && (r.body.error === 'not_enough_seats' || r.body.error === 'standing_full')) {
-        this.say(r.body.error === 'standing_full'
-          ? 'Only ' + r.body.left + ' standing places are left there.'
-          : this.stock.whyNone(count, what));
+        if (r.body.error === 'standing_full') this.say('basket.standingFull', {n: r.body.left});
+        else this.say(...this.stock.whyNone(count, what));
       } else if (r.status === 403) {
-        this.say('Your time to book is over.');
+        this.say('seats.over');
       } else {
-        this.say(r.body.message || 'Something went wrong; try again.');
+        this.sayServer(r.body, 'basket.wrong');
       }
-    }).catch(() => this.say('Connection problem; try again.')).then(() => { $('find').disabled = false; });
+    }).catch(() => this.say('basket.connection')).then(() => { $('find').disabled = false; });
   }
 
   release() {
@@ -148,12 +150,18 @@ export class Basket {
     this.sync();
   }
 
-  /** The hold ran out (the server said so, or a confirmation found it gone). */
-  expired(text) {
+  /** The hold ran out (the server said so, or a confirmation found it gone): says `key`. */
+  expired(key) {
     this.hold = null;
     this.wanted = [];
     this.setHeld([]);
-    this.say(text);
+    this.say(key);
+  }
+
+  /** The server's own words (English) in English; in another language, the page's words for it. */
+  sayServer(body, key) {
+    if (I18n.lang === 'en' && body.message) this.say('', {}, body.message);
+    else this.say(key);
   }
 
   /** Buys the hold; booked(answer) hears a reservation. */
@@ -165,24 +173,19 @@ export class Basket {
       if (r.status === 201) {
         booked(r.body);
       } else if (r.status === 410) {
-        this.expired('Your hold had already run out. Pick again.');
+        this.expired('basket.expired');
       } else {
         $('confirm').disabled = false;
-        this.say(r.body.message || 'Could not confirm; try again.');
+        this.sayServer(r.body, 'basket.confirmFailed');
       }
-    }).catch(() => { $('confirm').disabled = false; this.say('Connection problem; try again.'); });
+    }).catch(() => { $('confirm').disabled = false; this.say('basket.connection'); });
   }
 }
 
+/** What best available did, as [key, vars] for say(). */
 function placementText(body) {
-  if (body.standing) return body.standing.count + ' standing places are yours for now.';
-  const where = body.otherSection ? ' (not in the section you asked for: it was full)' : '';
-  if (body.placement === 'together') return 'Found ' + body.seats.length + ' seats together' + where + '.';
-  if (body.placement === 'split') {
-    return 'No row had ' + body.seats.length + ' together: these are over two rows, one behind the other' + where + '.';
-  }
-  if (body.placement === 'orphan_allowed') {
-    return 'These were the last seats together; they leave a single seat free beside them' + where + '.';
-  }
-  return '';
+  if (body.standing) return ['place.standing', {n: body.standing.count}];
+  const vars = {n: body.seats.length, where: body.otherSection ? () => I18n.t('place.otherSection') : ''};
+  const keys = {together: 'place.together', split: 'place.split', orphan_allowed: 'place.orphan'};
+  return keys[body.placement] ? [keys[body.placement], vars] : [''];
 }

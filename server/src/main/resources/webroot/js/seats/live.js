@@ -79,7 +79,7 @@ export function connect(options) {
     current.onopen = () => {
       backoff = 1000;
       conn.dataset.state = 'live';
-      conn.textContent = 'Live';
+      window.FoyerI18n.set(conn, 'conn.live');
       Object.entries(options.handlers).forEach(([address, h]) =>
         current.registerHandler(address, h.headers || {}, (err, msg) => { if (!err) h.onMessage(msg.body); }));
       options.onOpen();
@@ -87,7 +87,7 @@ export function connect(options) {
     current.onclose = () => {
       if (bus !== current || closed) return;
       conn.dataset.state = 'offline';
-      conn.textContent = 'Reconnecting…';
+      window.FoyerI18n.set(conn, 'conn.reconnecting');
       setTimeout(open, backoff + Math.random() * 500);
       backoff = Math.min(backoff * 2, 30000);
     };

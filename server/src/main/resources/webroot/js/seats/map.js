@@ -4,7 +4,7 @@
  * older than what the map knows of a seat is ignored, so live messages and catch-up reads may
  * arrive in any order. How a seat looks beyond its status (yours, pending) is the basket's say.
  */
-import {money} from './api.js';
+import {money, I18n} from './api.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -18,6 +18,8 @@ export class SeatMap {
     this.onSold = onSold;
     this.seats = {};       // id -> {status, el, version, marks}
     this.categories = {};  // id -> {name, price, currency, index}
+    // a switch of language names every seat again (titles are drawn by hand, not one renderer each)
+    I18n.onChange(() => Object.values(this.seats).forEach(seat => { seat.title.textContent = this.title(seat.data); }));
   }
 
   has(id) {
@@ -64,15 +66,21 @@ export class SeatMap {
     this.legend.querySelectorAll('.extra').forEach(e => e.remove());
     (map.categories || []).forEach((c, i) => {
       this.categories[c.id] = {name: c.name, price: c.price, currency: c.currency, index: (i % 6) + 1};
-      this.what.add(new Option(c.name + ' · ' + money(c.price, c.currency), c.id));
-      this.addLegend('dot cat' + ((i % 6) + 1), c.name + ' ' + money(c.price, c.currency));
+      const option = new Option('', c.id);
+      this.what.add(option);
+      I18n.show(option, () => {
+        const label = c.name + ' · ' + money(c.price, c.currency);
+        return option.dataset.soldOut ? I18n.t('seats.optionSoldOut', {option: label}) : label;
+      });
+      this.addLegend('dot cat' + ((i % 6) + 1), () => c.name + ' ' + money(c.price, c.currency));
     });
     (map.standing || []).forEach(a => {
       const c = this.categories[a.category];
-      this.what.add(new Option('Standing: ' + a.section + (c ? ' · ' + money(c.price, c.currency) : ''),
-        'standing:' + a.section));
+      const option = new Option('', 'standing:' + a.section);
+      this.what.add(option);
+      I18n.show(option, () => I18n.t('map.standing', {section: a.section}) + (c ? ' · ' + money(c.price, c.currency) : ''));
     });
-    if (map.seats.some(s => s.accessible)) this.addLegend('dot access', 'wheelchair / companion');
+    if (map.seats.some(s => s.accessible)) this.addLegend('dot access', () => I18n.t('map.access'));
   }
 
   addLegend(cls, text) {
@@ -80,8 +88,9 @@ export class SeatMap {
     span.className = 'extra';
     const dot = document.createElement('i');
     dot.className = cls;
+    dot.dataset.slot = 'dot';
     span.appendChild(dot);
-    span.appendChild(document.createTextNode(text));
+    I18n.show(span, () => '{dot}' + text());
     this.legend.appendChild(span);
   }
 
@@ -116,7 +125,9 @@ export class SeatMap {
     r.setAttribute('class', 'area');
     r.dataset.area = a.section;
     this.svg.appendChild(r);
-    this.svg.appendChild(text(a.x, a.y + a.height / 2, 'area-label', a.section + ' · standing'));
+    const label = text(a.x, a.y + a.height / 2, 'area-label', '');
+    I18n.set(label, 'map.area', {section: a.section});
+    this.svg.appendChild(label);
   }
 
   drawSeat(s, version) {
@@ -128,16 +139,21 @@ export class SeatMap {
     c.dataset.seat = s.id;
     const title = document.createElementNS(SVG, 'title');
     const cat = s.category && this.categories[s.category];
-    title.textContent = 'Section ' + s.section + ', row ' + s.row + ', seat ' + s.number
-      + (cat ? ' · ' + cat.name + ' ' + money(cat.price, cat.currency) : '')
-      + (s.accessible ? ' · ' + s.accessible + ' seat' : '');
+    title.textContent = this.title(s);
     c.appendChild(title);
     this.svg.appendChild(c);
-    this.seats[s.id] = {status: s.status, el: c, version: version,
+    this.seats[s.id] = {status: s.status, el: c, version: version, title: title, data: s,
       marks: (cat ? ' cat' + cat.index : '') + (s.accessible ? ' ' + s.accessible : '')};
     this.paint(s.id);
   }
 }
+
+SeatMap.prototype.title = function (s) {
+  const cat = s.category && this.categories[s.category];
+  return I18n.t('map.seat', {section: s.section, row: s.row, number: s.number})
+    + (cat ? ' · ' + cat.name + ' ' + money(cat.price, cat.currency) : '')
+    + (s.accessible && I18n.has('map.' + s.accessible) ? ' · ' + I18n.t('map.' + s.accessible) : '');
+};
 
 function text(x, y, cls, content) {
   const t = document.createElementNS(SVG, 'text');

@@ -4,7 +4,7 @@
  * Best available comes first (a count and a category or standing area); picking on the map second.
  * The hold's clock never shows more than the time left to book, and everything stops once booked.
  */
-import {eventApi, money} from './api.js';
+import {eventApi, money, I18n} from './api.js';
 import {SeatMap} from './map.js';
 import {Camera} from './camera.js';
 import {Basket} from './basket.js';
@@ -20,9 +20,12 @@ let activeUntil = 0;       // the end of the visitor's time to book
 let clock = null;          // the countdown's interval
 let socket = null;
 
-function say(text) {
-  $('message').textContent = text;
-  $('message').hidden = !text;
+/** A message: a js/i18n.js key and its vars, or (the server's own words) a plain text; '' for none. */
+function say(key, vars, text) {
+  if (text) I18n.plain($('message'), text);
+  else if (key) I18n.set($('message'), key, vars);
+  else I18n.plain($('message'), '');
+  $('message').hidden = !key && !text;
 }
 
 const stock = new StockView(document);
@@ -54,9 +57,9 @@ function tick() {
   if (basket.hold) $('hold-left').textContent = mmss(Math.min(basket.hold.expiresAt, activeUntil) - Date.now());
 }
 
-function notAdmitted(text) {
+function notAdmitted(key) {
   $('booking').hidden = true;
-  $('not-admitted-text').textContent = text;
+  I18n.set($('not-admitted-text'), key);
   $('not-admitted').hidden = false;
   closeSocket();
 }
@@ -72,13 +75,16 @@ function booked(answer) {
   clock = null;
   $('clock-line').hidden = true;
   $('connection').dataset.state = 'done';
-  $('connection').textContent = 'Booked';
+  I18n.set($('connection'), 'conn.booked');
   $('booking').hidden = true;
   $('done').hidden = false;
   $('reservation').textContent = answer.reservationId;
-  $('reserved-seats').textContent = answer.standing
-    ? answer.standing.count + ' standing in ' + answer.standing.section : answer.seats.join(', ');
-  $('reserved-price').textContent = answer.total ? 'Paid ' + money(answer.total.amount, answer.total.currency) : '';
+  if (answer.standing) {
+    I18n.set($('reserved-seats'), 'seats.standingIn', {n: answer.standing.count, section: answer.standing.section});
+  } else {
+    I18n.plain($('reserved-seats'), answer.seats.join(', '));
+  }
+  if (answer.total) I18n.set($('reserved-price'), 'seats.paid', {amount: () => money(answer.total.amount, answer.total.currency)});
   localStorage.removeItem('foyer.token.' + event);
   closeSocket();
 }
@@ -96,13 +102,13 @@ function onVisitorMessage(m) {
   if (m.type === 'announcement') {
     announce(m);
   } else if (m.type === 'hold' && basket.hold && m.holdId === basket.hold.holdId && m.status === 'expired') {
-    basket.expired('Your hold ran out and the seats were released. Pick again.');
+    basket.expired('basket.ranOut');
   } else if (m.type === 'admitted' && m.activeUntil > activeUntil) {
     // the site gave more time: count down to the new end, with the pass that runs until then
     activeUntil = m.activeUntil;
     api.pass = m.pass;
   } else if (m.type === 'gone' && m.reason !== 'confirmed') {
-    notAdmitted(m.reason === 'completed' ? 'Your booking is complete.' : 'Your time to book is over.');
+    notAdmitted(m.reason === 'completed' ? 'seats.complete' : 'seats.over');
   }
 }
 
@@ -114,15 +120,16 @@ $('zoom-out').addEventListener('click', () => camera.zoom(1 / 1.6));
 $('zoom-fit').addEventListener('click', () => camera.fit());
 
 async function start() {
-  if (!token) return notAdmitted('You have not joined the line for this event yet.');
+  if (!token) return notAdmitted('seats.notJoined');
   const me = await fetch('/api/events/' + encodeURIComponent(event) + '/visitors/me',
     {headers: {Authorization: 'Bearer ' + token}}).then(r => r.ok ? r.json() : null).catch(() => null);
   if (!me || me.state !== 'active') {
-    return notAdmitted(me && me.state === 'waiting' ? 'It is not your turn yet.' : 'You are not in the booking flow.');
+    return notAdmitted(me && me.state === 'waiting' ? 'seats.notYet' : 'seats.notInFlow');
   }
   api.pass = me.pass;
   const info = await fetch('/api/events/' + encodeURIComponent(event)).then(r => r.json());
-  $('name').textContent = info.name;
+  window.FoyerBrand.apply(info);
+  I18n.title(() => I18n.t('seats.heading') + ' · ' + window.FoyerBrand.name(info));
   basket.maxSeats = info.maxSeatsPerHold || 4;
   $('max').textContent = basket.maxSeats;
   for (let n = 1; n <= basket.maxSeats; n++) $('best-count').add(new Option(String(n), String(n), n === 2, n === 2));

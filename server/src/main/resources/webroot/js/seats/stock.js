@@ -3,6 +3,8 @@
  * available marked sold out (and not offered) when it is, from GET /api/events/{event} and the
  * stock frames of foyer.stock.{event}.
  */
+import {I18n} from './api.js';
+
 export class StockView {
   constructor(doc) {
     this.banner = doc.getElementById('sold-out');
@@ -17,26 +19,23 @@ export class StockView {
     const out = stock.state === 'sold_out';
     const held = stock.state === 'all_held';
     this.banner.hidden = !(out || held);
-    this.banner.textContent = out ? 'Sold out: every seat has been sold.'
-      : 'Every seat left is in someone\'s basket right now; some may come back in a few minutes.';
+    I18n.set(this.banner, out ? 'seats.soldOut' : 'seats.allHeld');
     const soldOut = new Set((stock.categories || []).filter(c => c.soldOut).map(c => c.id));
     [...this.what.options].forEach(o => {
       if (!o.value || o.value.startsWith('standing:')) return;
-      if (!o.dataset.label) o.dataset.label = o.textContent;
       o.disabled = soldOut.has(o.value);
-      o.textContent = o.dataset.label + (o.disabled ? ' · sold out' : '');
+      o.dataset.soldOut = o.disabled ? 'true' : '';
+      I18n.refresh(o);
     });
     this.find.disabled = out;
   }
 
-  /** Why best available found nothing, in words: the whole house or the category sold out, or none together. */
+  /** Why best available found nothing, as [key, vars]: the whole house or the category sold out, or none together. */
   whyNone(count, category) {
     const s = this.stock;
-    if (s && s.free === 0) return s.held > 0 ? 'Every seat left is in someone\'s basket right now. Try again in a few minutes.'
-      : 'Sold out: no seats are left.';
+    if (s && s.free === 0) return [s.held > 0 ? 'none.allHeld' : 'none.soldOut'];
     const c = s && category && (s.categories || []).find(x => x.id === category);
-    if (c && c.free === 0) return (c.name || 'That category') + ' is sold out. Try another.';
-    return 'There are not ' + count + ' seats left together' + (category ? ' in that category' : '')
-      + '. Try fewer, or pick on the map.';
+    if (c && c.free === 0) return ['none.category', {name: () => c.name || I18n.t('none.thatCategory')}];
+    return [category ? 'none.togetherIn' : 'none.together', {n: count}];
   }
 }
