@@ -148,6 +148,6 @@ function admission.giveBack(metaKey, unused)
 end
 
 -- The gate: joiners pass straight in only while it is open (meta queueing = "0").
-function admission.gateOpen(metaKey)
-  return redis.call('HGET', metaKey, 'queueing') == '0'
+function admission.gateOpen(queueing)
+  return queueing == '0'
 end

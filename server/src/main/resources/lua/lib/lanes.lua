@@ -37,10 +37,15 @@ function lanes.position(key, visitor)
     return nil
   end
   local index = lanes.of(score)
+  return lanes.positionAt(key, visitor, index, score), index
+end
+
+-- As lanes.position, for a visitor whose lane and score the caller knows (it just placed them).
+function lanes.positionAt(key, visitor, index, score)
   if index == 0 then
-    return redis.call('ZRANK', key, visitor) + 1, 0
+    return redis.call('ZRANK', key, visitor) + 1
   end
-  return redis.call('ZCOUNT', key, lanes.low(index), score), index
+  return redis.call('ZCOUNT', key, lanes.low(index), score)
 end
 
 -- The lane's name ("" for general, which an event without lanes does not name).

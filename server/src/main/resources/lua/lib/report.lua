@@ -51,8 +51,8 @@ function report.joined(state, visitor, now, since)
     report.count(now, 'admitted', 1)
     waited(now, now)
   else
-    -- its expiry is renewed by every admission tick (report.admitted), not by each join
     redis.call('HSET', R.joinedAt, visitor, string.format('%d', since))
+    redis.call('PEXPIRE', R.joinedAt, KEEP_MILLIS)
   end
 end
 
@@ -68,7 +68,6 @@ function report.admitted(visitors, now)
   if #visitors > 0 then
     redis.call('PEXPIRE', R.waits, KEEP_MILLIS)
   end
-  redis.call('PEXPIRE', R.joinedAt, KEEP_MILLIS)
   report.count(now, 'admitted', #visitors)
 end
 
