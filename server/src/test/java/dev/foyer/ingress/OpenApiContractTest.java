@@ -65,10 +65,14 @@ class OpenApiContractTest {
   private void aSaleThroughEveryOperationAnswersAsTheContractSays() {
     infrastructure();
     admin();
+    String viewer = accounts();
     JsonObject a = visitors();
+    lanes(viewer);
+    announcements(viewer);
     holds(a);
     site();
     ending();
+    reports(viewer);
     Set<String> unexercised = new TreeSet<>(contract.document().getJsonObject("paths").stream()
         .flatMap(p -> ((JsonObject) p.getValue()).stream().filter(op -> op.getValue() instanceof JsonObject o
             && o.containsKey("operationId")).map(op -> ((JsonObject) op.getValue()).getString("operationId")))
@@ -84,6 +88,10 @@ class OpenApiContractTest {
     HttpResponse<Buffer> served = call(200, CONFORMS, HttpMethod.GET, "/openapi.json", null, null);
     assertEquals(contract.document(), served.bodyAsJsonObject(), "/openapi.json answers docs/openapi.yaml as JSON");
     call(200, CONFORMS, HttpMethod.GET, "/admin", null, null);
+    assertTrue(call(200, CONFORMS, HttpMethod.GET, "/i18n/strings.js?lang=ko", null, null).bodyAsString()
+        .contains("\"lang\":\"ko\""));
+    call(200, api, CONFORMS, HttpMethod.GET, "/i18n/strings.js", null, null,
+        headers("Cookie", "foyer_lang=ko", "Accept-Language", "en-GB,en;q=0.9"));
   }
 
   private void admin() {
@@ -105,10 +113,20 @@ class OpenApiContractTest {
     String key = TestSetup.ADMIN_KEY;
     call(201, CONFORMS, HttpMethod.PUT, "/api/admin/events/" + MAIN, key,
         new JsonObject().put("name", "Main").put("seats", layout).put("settings", settings));
-    call(200, CONFORMS, HttpMethod.PUT, "/api/admin/events/" + MAIN, key, new JsonObject().put("name", "Main event"));
+    call(200, CONFORMS, HttpMethod.PUT, "/api/admin/events/" + MAIN, key, new JsonObject().put("name", "Main event")
+        .put("names", new JsonObject().put("ko", "메인 공연")).put("messages", new JsonObject().put("en", "Four a head."))
+        .put("branding", new JsonObject().put("logo", "https://cdn.example.com/logo.png")
+            .put("colors", new JsonObject().put("accent", "#E40")).put("text", "Presented by us")));
+    call(400, VIOLATES, HttpMethod.PUT, "/api/admin/events/" + MAIN, key, new JsonObject().put("branding",
+        new JsonObject().put("colors", new JsonObject().put("accent", "red"))));
+    call(400, VIOLATES, HttpMethod.PUT, "/api/admin/events/" + MAIN, key, new JsonObject().put("names",
+        new JsonObject().put("fr", "Principal")));
+    JsonArray lanes = new JsonArray().add(new JsonObject().put("name", "presale").put("share", 0.5))
+        .add(new JsonObject().put("name", "vip").put("share", 0.1)
+            .put("joinsFrom", Instant.now().plusSeconds(3600).toString()));
     call(201, CONFORMS, HttpMethod.PUT, "/api/admin/events/" + LINE, key,
         new JsonObject().put("name", "Line").put("seats", ApiClient.layout(2, 5)).put("settings",
-            new JsonObject().put("gate", "on")));
+            new JsonObject().put("gate", "on").put("lanes", lanes)));
     call(201, CONFORMS, HttpMethod.PUT, "/api/admin/events/" + POW, key, new JsonObject().put("name", "Pow")
         .put("seats", ApiClient.layout(2, 5)).put("settings", new JsonObject()
             .put("pow", new JsonObject().put("mode", "fixed").put("difficulty", 1000))));
@@ -141,6 +159,8 @@ class OpenApiContractTest {
     call(200, CONFORMS, HttpMethod.GET, "/api/events", null, null);
     call(200, CONFORMS, HttpMethod.GET, "/api/events/" + MAIN, null, null);
     call(200, CONFORMS, HttpMethod.GET, "/api/events/" + SOON, null, null);
+    assertEquals(3, call(200, CONFORMS, HttpMethod.GET, "/api/events/" + LINE, null, null).bodyAsJsonObject()
+        .getJsonArray("lanes").size());
     call(404, CONFORMS, HttpMethod.GET, "/api/events/oa-none", null, null);
     call(400, VIOLATES, HttpMethod.GET, "/api/events/Not_An_Id", null, null);
     MultiMap keyed = headers("Idempotency-Key", "join-attempt-0001");
@@ -176,7 +196,7 @@ class OpenApiContractTest {
     JsonObject early = call(201, CONFORMS, HttpMethod.POST, "/api/events/" + SOON + "/visitors", null, null)
         .bodyAsJsonObject();
     call(200, CONFORMS, HttpMethod.GET, "/api/events/" + SOON + "/visitors/me", early.getString("token"), null);
-    call(200, CONFORMS, HttpMethod.GET, "/events/" + MAIN, null, null);
+    call(200, CONFORMS, HttpMethod.GET, "/events/" + MAIN + "?lang=ko", null, null);
     call(200, CONFORMS, HttpMethod.GET, "/events/" + MAIN + "/seats", null, null);
     call(404, CONFORMS, HttpMethod.GET, "/events/oa-none", null, null);
     call(404, CONFORMS, HttpMethod.GET, "/events/oa-none/seats", null, null);
@@ -268,6 +288,101 @@ class OpenApiContractTest {
         .put("message", "The tour is over."));
     call(400, VIOLATES, HttpMethod.POST, end, TestSetup.ADMIN_KEY, new JsonObject().put("reason", "bored"));
     call(410, CONFORMS, HttpMethod.POST, "/api/events/" + MAIN + "/visitors", null, null);
+  }
+
+  /** Operator keys, roles, who a key is and the audit log; answers a viewer's key. */
+  private String accounts() {
+    String key = TestSetup.ADMIN_KEY;
+    String keys = "/api/admin/keys";
+    String viewer = call(201, CONFORMS, HttpMethod.POST, keys, key, new JsonObject().put("name", "Door")
+        .put("role", "viewer")).bodyAsJsonObject().getString("key");
+    String spare = call(201, CONFORMS, HttpMethod.POST, keys, key, new JsonObject().put("name", "Spare")
+        .put("role", "operator")).bodyAsJsonObject().getString("id");
+    call(400, VIOLATES, HttpMethod.POST, keys, key, new JsonObject().put("name", "Boss").put("role", "boss"));
+    call(403, CONFORMS, HttpMethod.POST, keys, viewer, new JsonObject().put("name", "Me").put("role", "admin"));
+    call(200, CONFORMS, HttpMethod.GET, keys, key, null);
+    call(403, CONFORMS, HttpMethod.GET, keys, viewer, null);
+    assertEquals("viewer", call(200, CONFORMS, HttpMethod.GET, "/api/admin/me", viewer, null).bodyAsJsonObject()
+        .getString("role"));
+    call(401, CONFORMS, HttpMethod.GET, "/api/admin/me", null, null);
+    call(403, CONFORMS, HttpMethod.DELETE, keys + "/" + spare, viewer, null);
+    call(200, CONFORMS, HttpMethod.DELETE, keys + "/" + spare, key, null);
+    call(404, CONFORMS, HttpMethod.DELETE, keys + "/aaaaaaaa", key, null);
+    call(403, CONFORMS, HttpMethod.PUT, "/api/admin/events/" + MAIN, viewer, new JsonObject().put("name", "x"));
+    call(403, CONFORMS, HttpMethod.POST, "/api/admin/pass-keys/rotate", viewer, null);
+    long next = call(200, CONFORMS, HttpMethod.GET, "/api/admin/audit?event=" + MAIN + "&limit=1", viewer, null)
+        .bodyAsJsonObject().getLong("next");
+    call(200, CONFORMS, HttpMethod.GET, "/api/admin/audit?before=" + next, key, null);
+    call(400, VIOLATES, HttpMethod.GET, "/api/admin/audit?limit=0", key, null);
+    return viewer;
+  }
+
+  /** Codes for the line's lanes, and joins with them. */
+  private void lanes(String viewer) {
+    String key = TestSetup.ADMIN_KEY;
+    String codes = "/api/admin/events/" + LINE + "/codes";
+    Buffer two = new JsonObject().put("lane", "presale").put("count", 2).put("uses", 1).toBuffer();
+    MultiMap keyed = json(headers("Idempotency-Key", "make-codes-attempt-1"));
+    JsonArray made = call(201, api, CONFORMS, HttpMethod.POST, codes, key, two, keyed).bodyAsJsonObject()
+        .getJsonArray("codes");
+    HttpResponse<Buffer> again = call(201, api, CONFORMS, HttpMethod.POST, codes, key, two, keyed);
+    assertEquals("true", again.getHeader("Idempotent-Replayed"));
+    assertEquals(made, again.bodyAsJsonObject().getJsonArray("codes"));
+    call(400, CONFORMS, HttpMethod.POST, codes, key, new JsonObject().put("lane", "general").put("count", 1));
+    call(400, VIOLATES, HttpMethod.POST, codes, key, new JsonObject().put("lane", "presale").put("count", 0));
+    call(403, CONFORMS, HttpMethod.POST, codes, viewer, new JsonObject().put("lane", "presale").put("count", 1));
+    String vip = call(201, CONFORMS, HttpMethod.POST, codes, key, new JsonObject().put("lane", "vip").put("count", 1))
+        .bodyAsJsonObject().getJsonArray("codes").getString(0);
+    call(200, CONFORMS, HttpMethod.GET, codes + "?lane=presale", viewer, null);
+    call(404, CONFORMS, HttpMethod.GET, "/api/admin/events/oa-none/codes", key, null);
+    String join = "/api/events/" + LINE + "/visitors";
+    JsonObject entered = call(201, CONFORMS, HttpMethod.POST, join, null,
+        new JsonObject().put("code", made.getString(0).toLowerCase(java.util.Locale.ROOT))).bodyAsJsonObject();
+    assertEquals("presale", entered.getString("lane"), entered.encode());
+    call(409, CONFORMS, HttpMethod.POST, join, null, new JsonObject().put("code", made.getString(0)));
+    call(403, CONFORMS, HttpMethod.POST, join, null, new JsonObject().put("code", "NOT-A-CODE"));
+    call(400, VIOLATES, HttpMethod.POST, join, null, new JsonObject().put("code", "no!"));
+    call(403, CONFORMS, HttpMethod.POST, join, null, new JsonObject().put("code", vip));
+    call(403, CONFORMS, HttpMethod.DELETE, codes + "/" + made.getString(1), viewer, null);
+    call(204, CONFORMS, HttpMethod.DELETE, codes + "/" + made.getString(1), key, null);
+    call(404, CONFORMS, HttpMethod.DELETE, codes + "/" + made.getString(1), key, null);
+  }
+
+  private void announcements(String viewer) {
+    String key = TestSetup.ADMIN_KEY;
+    String path = "/api/admin/events/" + MAIN + "/announcements";
+    long id = call(201, CONFORMS, HttpMethod.POST, path, key, new JsonObject().put("message", "Doors at 19:30"))
+        .bodyAsJsonObject().getLong("id");
+    call(400, VIOLATES, HttpMethod.POST, path, key, new JsonObject().put("message", ""));
+    call(403, CONFORMS, HttpMethod.POST, path, viewer, new JsonObject().put("message", "Hello"));
+    assertEquals(id, call(200, CONFORMS, HttpMethod.GET, path, viewer, null).bodyAsJsonObject()
+        .getJsonObject("announcement").getLong("id"));
+    call(404, CONFORMS, HttpMethod.GET, "/api/admin/events/oa-none/announcements", key, null);
+    call(403, CONFORMS, HttpMethod.DELETE, path + "/" + id, viewer, null);
+    call(204, CONFORMS, HttpMethod.DELETE, path + "/" + id, key, null);
+    call(404, CONFORMS, HttpMethod.DELETE, path + "/" + (id + 1_000_000_000L), key, null);
+    assertEquals(null, call(200, CONFORMS, HttpMethod.GET, path, key, null).bodyAsJsonObject()
+        .getValue("announcement"));
+    call(204, CONFORMS, HttpMethod.DELETE, path, key, null);
+    call(403, CONFORMS, HttpMethod.DELETE, path, viewer, null);
+  }
+
+  /** The sale's report and its sales, JSON and CSV, once the main event's sale is over. */
+  private void reports(String viewer) {
+    String key = TestSetup.ADMIN_KEY;
+    String report = "/api/admin/events/" + MAIN + "/report";
+    assertEquals(1, call(200, CONFORMS, HttpMethod.GET, report, viewer, null).bodyAsJsonObject()
+        .getJsonObject("totals").getLong("purchases"));
+    assertTrue(call(200, CONFORMS, HttpMethod.GET, report + "?format=csv", key, null).bodyAsString()
+        .startsWith("minute,"));
+    call(400, VIOLATES, HttpMethod.GET, report + "?format=xml", key, null);
+    call(404, CONFORMS, HttpMethod.GET, "/api/admin/events/oa-none/report", key, null);
+    String sales = "/api/admin/events/" + MAIN + "/reservations";
+    assertEquals(1, call(200, CONFORMS, HttpMethod.GET, sales + "?limit=1", viewer, null).bodyAsJsonObject()
+        .getJsonArray("reservations").size());
+    assertTrue(call(200, CONFORMS, HttpMethod.GET, sales + "?format=csv", key, null).bodyAsString()
+        .startsWith("reservation_id,"));
+    call(400, VIOLATES, HttpMethod.GET, sales + "?limit=0", key, null);
   }
 
   private JsonObject join(String event) {

@@ -147,15 +147,18 @@ public final class OpenApiContract {
     Map<String, RequestParameter> inHeaders = new HashMap<>();
     Map<String, RequestParameter> inPath = new HashMap<>();
     Map<String, RequestParameter> inQuery = new HashMap<>();
+    Map<String, RequestParameter> inCookies = new HashMap<>();
+    Map<String, String> cookieValues = cookieValues(headers.get("Cookie"));
     for (Parameter p : op.getParameters()) {
       switch (p.getIn()) {
         case HEADER -> put(inHeaders, p, headers.get(p.getName()));
         case PATH -> put(inPath, p, pathValues.get(p.getName()));
         case QUERY -> put(inQuery, p, queryValues.get(p.getName()));
+        case COOKIE -> put(inCookies, p, cookieValues.get(p.getName()));
         default -> throw new AssertionError("no " + p.getIn() + " parameters are expected: " + p.getName());
       }
     }
-    var request = new ValidatableRequestImpl(Map.of(), inHeaders, inPath, inQuery,
+    var request = new ValidatableRequestImpl(inCookies, inHeaders, inPath, inQuery,
         body == null || body.length() == 0 ? null : new RequestParameterImpl(body), headers.get("Content-Type"));
     Throwable refusal = Waits.await(requests.validate(request, op.getOperationId()).map((Throwable) null)
         .otherwise(err -> err));
@@ -260,6 +263,19 @@ public final class OpenApiContract {
     for (int i = 0; i < names.length && i < values.length; i++) {
       if (names[i].startsWith("{") && names[i].endsWith("}")) {
         out.put(names[i].substring(1, names[i].length() - 1), URLDecoder.decode(values[i], StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> cookieValues(String header) {
+    Map<String, String> out = new HashMap<>();
+    if (header != null) {
+      for (String pair : header.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          out.putIfAbsent(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
       }
     }
     return out;
