@@ -9,31 +9,12 @@
 -- ARGV[1] "fifo" or "shuffle"
 -- ARGV[2] the seed (shuffle only)
 -- Returns how many visitors moved, or -1 when the event had already opened.
+--#include opening
 if redis.call('HGET', KEYS[3], 'opened') == '1' then
   return -1
 end
-local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-local members, scores = {}, {}
-for i = 1, #entries, 2 do
-  members[#members + 1] = entries[i]
-  scores[#scores + 1] = entries[i + 1]
-end
-if ARGV[1] == 'shuffle' then
-  local keyOf = {}
-  for _, v in ipairs(members) do
-    keyOf[v] = redis.sha1hex(ARGV[2] .. ':' .. v)
-  end
-  table.sort(members, function(a, b)
-    if keyOf[a] == keyOf[b] then
-      return a < b
-    end
-    return keyOf[a] < keyOf[b]
-  end)
-end
-for i, v in ipairs(members) do
-  redis.call('ZADD', KEYS[2], scores[i], v)
-end
+local moved = opening.move(redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'), KEYS[2], ARGV[1], ARGV[2])
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[3], 'opened', '1')
 redis.call('HDEL', KEYS[3], 'scannedTo')
-return #members
+return moved
