@@ -51,6 +51,8 @@ function report.joined(state, visitor, now, since)
     report.count(now, 'admitted', 1)
     waited(now, now)
   else
+    -- renewed on every join: the hash is deleted whenever the line empties, and one made again
+    -- must never be left without an expiry
     redis.call('HSET', R.joinedAt, visitor, string.format('%d', since))
     redis.call('PEXPIRE', R.joinedAt, KEEP_MILLIS)
   end

@@ -20,7 +20,8 @@
  *   line.leave();                                  // frees the place or the slot at once
  *   line.returnTo('https://tickets.example.com/.foyer/return').then(url => location.assign(url));
  *
- * Options besides base and event: identity (the site's identity token for a new join), pow (a
+ * Options besides base and event: identity (the site's identity token for a new join), code (a
+ * lane's code for a new join: presale, members), pow (a
  * function of the event answering a promise of a proof-of-work payload, called when the event asks
  * for one), transports (SockJS transport names), storage (default localStorage).
  *
@@ -59,6 +60,7 @@
     this.tokenKey = 'foyer.token.' + this.event;
     this.joinKeyName = 'foyer.joinKey.' + this.event;
     this.identity = options.identity;
+    this.code = options.code; // a lane's code (presale, members): only a new join carries it
     this.pow = options.pow;
     this.transports = options.transports;
     this.listeners = {position: [], admitted: [], left: [], error: [], connection: [], sale: [], stock: [],
@@ -164,7 +166,8 @@
       body = {};
       if (this.identity) body.identity = this.identity;
       if (this.powPayload) body.pow = this.powPayload;
-      if (!body.identity && !body.pow) body = undefined;
+      if (this.code) body.code = this.code;
+      if (!body.identity && !body.pow && !body.code) body = undefined;
     }
     const path = '/visitors';
     const headers = token ? {Authorization: 'Bearer ' + token} : {'Idempotency-Key': this.joinKey()};
@@ -231,7 +234,11 @@
   Line.prototype.whyUnreachable = function (err) {
     const self = this;
     const unreachable = {code: 'unreachable', message: String(err && err.message || err)};
+    // only of a call the browser refused outright (a TypeError; a timeout is an AbortError), and
+    // once foyer has answered the question, never again for this line
+    if (this.originAsked || !(err instanceof TypeError)) return this.failed(unreachable);
     this.fetch(this.base + '/api/events/' + encodeURIComponent(this.event)).then(function (r) {
+      self.originAsked = true;
       return r.status !== 403 ? null : r.json().catch(function () { return null; });
     }, function () { return null; }).then(function (body) {
       if (self.closed) return;

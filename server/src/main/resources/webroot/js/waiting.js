@@ -219,6 +219,8 @@
     line = FoyerClient.join({
       event: event,
       transports: forced ? forced.split(',') : undefined,
+      // a lane's code from the link the buyer was sent (…/events/{event}?code=K7QX2M9RTB4H)
+      code: new URLSearchParams(location.search).get('code') || undefined,
       // the event asks for proof of work: the ALTCHA widget solves a fresh challenge (js/pow.js)
       pow: () => window.FoyerPow.solve(event)
     })

@@ -53,7 +53,7 @@ public class EventRepository {
             + "ON CONFLICT (id) DO UPDATE SET name = excluded.name, opens_at = excluded.opens_at, "
             + "settings = excluded.settings, layout = excluded.layout, look = excluded.look, updated_at = now() "
             + "RETURNING (xmax = 0) AS created")
-        .execute(Tuple.of(event.id(), event.name(), opensAt, event.settings().toJson(), layout, newSeed())
+        .execute(Tuple.of(event.id(), event.name(), opensAt, event.settings().toStoredJson(), layout, newSeed())
             .addValue(event.look().toJson()))
         .compose(created -> conn
             .preparedQuery("DELETE FROM seats WHERE event_id = $1 AND NOT (seat_id = ANY($2))")
@@ -76,7 +76,7 @@ public class EventRepository {
     OffsetDateTime opensAt = event.opensAt() == null ? null : event.opensAt().atOffset(ZoneOffset.UTC);
     return pool.preparedQuery("UPDATE events SET name = $2, opens_at = $3, settings = $4, look = $5, updated_at = now() "
             + "WHERE id = $1")
-        .execute(Tuple.of(event.id(), event.name(), opensAt, event.settings().toJson(), event.look().toJson()))
+        .execute(Tuple.of(event.id(), event.name(), opensAt, event.settings().toStoredJson(), event.look().toJson()))
         .<Void>mapEmpty()
         .recover(Failures.postgres());
   }
@@ -103,7 +103,7 @@ public class EventRepository {
 
   public Future<Void> saveSettings(String id, EventSettings settings) {
     return pool.preparedQuery("UPDATE events SET settings = $2, updated_at = now() WHERE id = $1")
-        .execute(Tuple.of(id, settings.toJson()))
+        .execute(Tuple.of(id, settings.toStoredJson()))
         .<Void>mapEmpty()
         .recover(Failures.postgres());
   }

@@ -151,6 +151,19 @@ public record EventSettings(
         .put("lanes", Lane.toJson(lanes));
   }
 
+  /**
+   * As stored in PostgreSQL: as {@link #toJson}, less what an older node would refuse to read and
+   * does not need (no lanes), so a node of the version before reads every event that does not use
+   * this one's new settings, during a rolling upgrade and after a rollback.
+   */
+  JsonObject toStoredJson() {
+    JsonObject json = toJson();
+    if (lanes.isEmpty()) {
+      json.remove("lanes");
+    }
+    return json;
+  }
+
   public EventSettings withGate(Gate mode) {
     return merge(new JsonObject().put("gate", mode.wire()));
   }

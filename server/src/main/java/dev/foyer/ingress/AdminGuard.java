@@ -22,7 +22,7 @@ import java.util.List;
  * ({@code FOYER_ADMIN_KEY}) or an operator key ({@link OperatorKeys}); {@link #check} finds whose it
  * is ({@link ContextKeys#OPERATOR}) for every path under {@code /api/admin}, and each route then
  * states the role it needs with {@link #requires}, its first handler. Whoever guesses is slowed:
- * wrong keys are counted per client address in Redis (so every node sees the same count), logged with the address, and past
+ * wrong keys are counted per client address (per /64 for IPv6) in Redis (so every node sees the same count), logged with the address, and past
  * {@link #LIMIT} in a window every admin call from that address is refused until the window ends,
  * the right key included, so the answers tell a guesser nothing. Checked ahead of the admin routes'
  * body handlers: without the key a request costs its headers, no more.
@@ -58,7 +58,9 @@ final class AdminGuard {
     String presented = TokenChecks.bearer(ctx);
     // the client, not the peer: behind the shipped nginx every peer is nginx, and counting there
     // would let anyone lock the operator out with ten wrong keys
-    String address = clients.of(ctx).address();
+    var client = clients.of(ctx);
+    // an IPv6 client holds a whole /64 and could take a fresh address for every guess
+    String address = client.address().contains(":") ? client.network() : client.address();
     PausedCheck.run(ctx, () -> blockedFor(address).compose(seconds -> {
       if (seconds > 0) {
         return Future.failedFuture(ApiError.tooManyRequests("too_many_failures",
@@ -98,6 +100,21 @@ final class AdminGuard {
           + " or above", new JsonObject().put("required", needed.wire())
           .put("role", operator == null ? null : operator.role().wire())));
     };
+  }
+
+  /**
+   * For a call some of whose fields need more than the route's role: 403 {@code insufficient_role}
+   * (nothing changed) when {@code body} names one of {@code fields} and the key's role is below
+   * {@code needed}.
+   */
+  static void requireFor(RoutingContext ctx, JsonObject body, java.util.Set<String> fields, Role needed) {
+    Operator operator = ContextKeys.OPERATOR.get(ctx);
+    boolean asks = body.fieldNames().stream().anyMatch(fields::contains);
+    if (asks && (operator == null || !operator.role().covers(needed))) {
+      throw new ApiError(403, "insufficient_role", "changing " + new java.util.TreeSet<>(fields)
+          + " needs a key of role " + needed.wire() + " or above", new JsonObject().put("required", needed.wire())
+          .put("role", operator == null ? null : operator.role().wire()));
+    }
   }
 
   /**

@@ -237,11 +237,19 @@ record AdminRoutes(RouteChecks checks, EventRepository events, EventCatalog cata
         .onFailure(ctx::fail);
   }
 
+  /**
+   * Settings that decide who may get in and from where (whose identity tokens count, where a visit
+   * returns to, which sites may call, proof of work, the limits per client): an operator steers the
+   * sale, only an admin changes these, as with the whole event's definition.
+   */
+  private static final Set<String> ADMIN_SETTINGS = Set.of("identity", "returnUrls", "corsOrigins", "pow", "limits");
+
   /** Changes some settings of an event at once on every node; logged with who and what. */
   private void putSettings(RoutingContext ctx) {
     String id = ContextKeys.EVENT.get(ctx);
     EventInfo info = ContextKeys.EVENT_INFO.get(ctx);
     JsonObject changes = Replies.requiredJsonBody(ctx);
+    AdminGuard.requireFor(ctx, changes, ADMIN_SETTINGS, Role.ADMIN);
     EventSettings updated = info.settings().merge(changes);
     events.saveSettings(id, updated)
         .compose(v -> gate.override(new EventInfo(id, info.name(), info.opensAt(), updated, info.openingSeed())))

@@ -19,8 +19,8 @@ import java.util.Set;
 
 /**
  * The operator's codes for an event's lanes: made in bulk (operators; a retry under the same
- * Idempotency-Key makes none and answers the same codes), listed with their uses left (viewers and
- * up), revoked (operators). Making and revoking are in the audit log.
+ * Idempotency-Key makes none and answers the same codes), listed with their uses left (operators:
+ * a code is a bearer secret), revoked (operators). Making and revoking are in the audit log.
  */
 record CodeRoutes(RouteChecks checks, LaneStore lanes) {
 
@@ -38,7 +38,8 @@ record CodeRoutes(RouteChecks checks, LaneStore lanes) {
     router.post(codes).handler(admin.requires(Role.OPERATOR));
     router.post(codes).handler(checks.event()::stored);
     router.post(codes).handler(body).handler(IdempotencyKeys::check).handler(this::make);
-    router.get(codes).handler(admin.requires(Role.VIEWER)).handler(checks.event()::stored).handler(this::list);
+    // codes are bearer secrets: whoever reads one can enter its lane
+    router.get(codes).handler(admin.requires(Role.OPERATOR)).handler(checks.event()::stored).handler(this::list);
     router.delete(codes + "/:code").handler(admin.requires(Role.OPERATOR)).handler(checks.event()::stored)
         .handler(this::revoke);
   }
@@ -65,8 +66,8 @@ record CodeRoutes(RouteChecks checks, LaneStore lanes) {
           return checks.audit().record(ctx, "codes.make", event.id(), new JsonObject().put("lane", lane)
               .put("count", made.codes().size()).put("uses", uses)).map(made);
         })
-        .onSuccess(made -> Replies.json(ctx, 201, new JsonObject().put("event", event.id()).put("lane", lane)
-            .put("uses", uses).put("codes", new JsonArray(new java.util.ArrayList<>(made.codes())))))
+        .onSuccess(made -> Replies.json(ctx, 201, new JsonObject().put("event", event.id()).put("lane", made.lane())
+            .put("uses", made.uses()).put("codes", new JsonArray(new java.util.ArrayList<>(made.codes())))))
         .onFailure(ctx::fail);
   }
 

@@ -90,7 +90,7 @@ record JoinChecks(ProofOfWork pow, PowDifficulty difficulty, Identities identiti
     if (code != null) {
       String normal = LaneStore.normalize(code);
       if (normal == null) {
-        ctx.fail(ApiError.badRequest("invalid_code", "code must be 4 to 64 letters, digits or dashes"));
+        ctx.fail(ApiError.badRequest("invalid_code", "code must be 4 to 80 letters, digits, dashes or spaces"));
         return;
       }
       ContextKeys.CODE.put(ctx, normal);

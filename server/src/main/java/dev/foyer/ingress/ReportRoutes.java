@@ -88,13 +88,24 @@ record ReportRoutes(ReportStore report, SalesRepository sales) {
   static String csv(List<SalesRepository.Sale> list) {
     StringBuilder out = new StringBuilder("reservation_id,visitor,at,seats,standing,places,categories,amount,currency\r\n");
     for (SalesRepository.Sale s : list) {
-      out.append(String.join(",", s.reservationId(), s.visitor(), s.at().toString(), String.join(" ", s.seats()),
-          s.standingSection() == null ? "" : s.standingSection(), String.valueOf(s.places()),
+      out.append(java.util.stream.Stream.of(s.reservationId(), s.visitor(), s.at().toString(),
+          String.join(" ", s.seats()), s.standingSection() == null ? "" : s.standingSection(), String.valueOf(s.places()),
           s.categories().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(" ")),
-          s.amount() == null ? "" : String.valueOf(s.amount()), s.currency() == null ? "" : s.currency()))
-          .append("\r\n");
+          s.amount() == null ? "" : String.valueOf(s.amount()), s.currency() == null ? "" : s.currency())
+          .map(ReportRoutes::cell).collect(Collectors.joining(","))).append("\r\n");
     }
     return out.toString();
+  }
+
+  /**
+   * One CSV cell that a spreadsheet reads as text: a visitor id may start with '-', which Excel
+   * would take for a formula, so such a cell is quoted with a leading apostrophe (OWASP's advice).
+   */
+  static String cell(String value) {
+    if (value.isEmpty() || "=+-@\t\r".indexOf(value.charAt(0)) < 0) {
+      return value;
+    }
+    return "\"'" + value.replace("\"", "\"\"") + "\"";
   }
 
   private static void sendCsv(RoutingContext ctx, String filename, String body) {

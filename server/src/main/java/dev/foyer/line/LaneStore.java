@@ -62,8 +62,11 @@ public class LaneStore extends EventStore {
   /** How long the codes one Idempotency-Key made are remembered: a retry within it makes none. */
   static final long MAKE_KEY_MILLIS = 15 * 60_000L;
 
-  /** Codes one call made, or gave back again for a retry under the same Idempotency-Key. */
-  public record Made(List<String> codes, boolean replayed) {
+  /**
+   * Codes one call made, with their lane and uses, or the same given back again for a retry under
+   * the same Idempotency-Key (the first call's lane and uses, whatever the retry asks).
+   */
+  public record Made(String lane, int uses, List<String> codes, boolean replayed) {
   }
 
   /**
@@ -82,10 +85,10 @@ public class LaneStore extends EventStore {
             return null;
           }
           List<String> codes = new ArrayList<>(r.size());
-          for (int i = 1; i < r.size(); i++) {
+          for (int i = 3; i < r.size(); i++) {
             codes.add(r.get(i).toString());
           }
-          return new Made(codes, "replayed".equals(r.get(0).toString()));
+          return new Made(r.get(1).toString(), r.get(2).toInteger(), codes, "replayed".equals(r.get(0).toString()));
         });
   }
 
@@ -115,11 +118,13 @@ public class LaneStore extends EventStore {
     return new String(code);
   }
 
-  /** A code as a join or the admin gives it: 4 to 64 letters, digits or dashes, read in capitals. */
+  /** A code as a join or the admin gives it: 4 to 80 letters, digits, dashes or spaces, read in capitals without the dashes and spaces. */
   public static String normalize(Object value) {
-    if (!(value instanceof String s) || !s.matches("[A-Za-z0-9-]{4,64}")) {
+    if (!(value instanceof String s) || !s.matches("[A-Za-z0-9 -]{4,80}")) {
       return null;
     }
-    return s.toUpperCase(java.util.Locale.ROOT);
+    // people copy codes as K7QX-2M9R-TB4H or with spaces; the codes themselves have neither
+    String code = s.replace("-", "").replace(" ", "").toUpperCase(java.util.Locale.ROOT);
+    return code.length() < 4 ? null : code;
   }
 }

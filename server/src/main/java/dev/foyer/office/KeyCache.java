@@ -23,6 +23,8 @@ public final class KeyCache implements Shareable {
   }
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  /** When each key was last dropped: a read that started before then must not bring it back. */
+  private final Map<String, Long> dropped = new ConcurrentHashMap<>();
 
   public static KeyCache of(Vertx vertx) {
     return vertx.sharedData().<String, KeyCache>getLocalMap("foyer.operator-keys").computeIfAbsent("node",
@@ -36,6 +38,11 @@ public final class KeyCache implements Shareable {
 
   /** Keeps a live key as read when the read started (so the TTL counts from what PostgreSQL said then). */
   void put(StoredKey key, long readAt) {
+    Long droppedAt = dropped.get(key.id());
+    if (droppedAt != null && droppedAt >= readAt) {
+      // revoked while this read was on its way: what it read may be the key before the revocation
+      return;
+    }
     if (entries.size() >= MAX_ENTRIES) {
       entries.clear();
     }
@@ -43,6 +50,10 @@ public final class KeyCache implements Shareable {
   }
 
   public void drop(String id) {
+    if (dropped.size() >= MAX_ENTRIES) {
+      dropped.clear();
+    }
+    dropped.put(id, System.currentTimeMillis());
     entries.remove(id);
   }
 }

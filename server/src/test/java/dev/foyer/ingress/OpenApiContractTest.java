@@ -333,12 +333,17 @@ class OpenApiContractTest {
     call(403, CONFORMS, HttpMethod.POST, codes, viewer, new JsonObject().put("lane", "presale").put("count", 1));
     String vip = call(201, CONFORMS, HttpMethod.POST, codes, key, new JsonObject().put("lane", "vip").put("count", 1))
         .bodyAsJsonObject().getJsonArray("codes").getString(0);
-    call(200, CONFORMS, HttpMethod.GET, codes + "?lane=presale", viewer, null);
+    call(200, CONFORMS, HttpMethod.GET, codes + "?lane=presale", key, null);
+    call(403, CONFORMS, HttpMethod.GET, codes, viewer, null);
     call(404, CONFORMS, HttpMethod.GET, "/api/admin/events/oa-none/codes", key, null);
     String join = "/api/events/" + LINE + "/visitors";
     JsonObject entered = call(201, CONFORMS, HttpMethod.POST, join, null,
         new JsonObject().put("code", made.getString(0).toLowerCase(java.util.Locale.ROOT))).bodyAsJsonObject();
     assertEquals("presale", entered.getString("lane"), entered.encode());
+    String second = made.getString(1);
+    JsonObject dashed = call(201, CONFORMS, HttpMethod.POST, join, null, new JsonObject().put("code",
+        second.substring(0, 4) + "-" + second.substring(4, 8) + " " + second.substring(8))).bodyAsJsonObject();
+    assertEquals("presale", dashed.getString("lane"), "a code copied with dashes and spaces: " + dashed.encode());
     call(409, CONFORMS, HttpMethod.POST, join, null, new JsonObject().put("code", made.getString(0)));
     call(403, CONFORMS, HttpMethod.POST, join, null, new JsonObject().put("code", "NOT-A-CODE"));
     call(400, VIOLATES, HttpMethod.POST, join, null, new JsonObject().put("code", "no!"));

@@ -40,11 +40,23 @@ final class SaleReportCsvCheck {
       assertEquals(header.size(), cells.length, "cells of " + line);
       Map<String, String> row = new LinkedHashMap<>();
       for (int i = 0; i < cells.length; i++) {
-        row.put(header.get(i), cells[i]);
+        row.put(header.get(i), text(cells[i]));
       }
       out.add(row);
     }
     return out;
+  }
+
+  /**
+   * A cell as a spreadsheet shows it: one that would read as a formula (a visitor id starting with
+   * '-') is sent quoted behind an apostrophe, which marks it as text.
+   */
+  static String text(String cell) {
+    if (cell.startsWith("\"'") && cell.endsWith("\"")) {
+      return cell.substring(2, cell.length() - 1).replace("\"\"", "\"");
+    }
+    assertTrue(cell.isEmpty() || "=+-@".indexOf(cell.charAt(0)) < 0, "a cell a spreadsheet takes for a formula: " + cell);
+    return cell;
   }
 
   /** Every row says what the JSON report says of its minute, and the last row its totals. */

@@ -79,7 +79,7 @@ class OperatorKeysTest {
 
     // a viewer reads, on either node, and changes nothing
     for (String path : List.of("/api/admin/events", BASE + "/stats", "/api/admin/audit", BASE + "/announcements",
-        BASE + "/report", BASE + "/reservations", BASE + "/codes")) {
+        BASE + "/report", BASE + "/reservations")) {
       expect(200, null, call(b, viewerKey, HttpMethod.GET, path, null), "viewer GET " + path);
     }
     assertEquals("viewer", call(b, viewerKey, HttpMethod.GET, "/api/admin/me", null).bodyAsJsonObject().getString("role"));
@@ -91,6 +91,8 @@ class OperatorKeysTest {
         new JsonObject().put("reason", "over")), "viewer end");
     expect(403, "insufficient_role", call(b, viewerKey, HttpMethod.POST, BASE + "/announcements",
         new JsonObject().put("message", "hi")), "viewer announcement");
+    expect(403, "insufficient_role", call(a, viewerKey, HttpMethod.GET, BASE + "/codes", null),
+        "viewer reads codes, which are bearer secrets");
     expect(403, "insufficient_role", call(a, viewerKey, HttpMethod.POST, BASE + "/codes",
         new JsonObject().put("lane", "presale").put("count", 1)), "viewer makes codes");
     expect(403, "insufficient_role", call(b, viewerKey, HttpMethod.DELETE, BASE + "/codes/K7QX2M9RTB4H", null),
@@ -108,6 +110,10 @@ class OperatorKeysTest {
         new JsonObject().put("message", "Doors open at 7"));
     expect(201, null, said, "operator announcement");
     expect(204, null, call(a, operatorKey, HttpMethod.DELETE, BASE + "/announcements", null), "operator withdraws");
+    for (String field : List.of("identity", "returnUrls", "corsOrigins", "pow", "limits")) {
+      expect(403, "insufficient_role", call(a, operatorKey, HttpMethod.PUT, BASE + "/settings",
+          new JsonObject().put("admitPerMinute", 60).put(field, new JsonObject())), "operator changes " + field);
+    }
     expect(403, "insufficient_role", call(b, operatorKey, HttpMethod.PUT, "/api/admin/events/another-night",
         new JsonObject().put("name", "Another").put("seats", ApiClient.layout(1, 2))), "operator creates an event");
     expect(403, "insufficient_role", call(a, operatorKey, HttpMethod.POST, "/api/admin/keys",
