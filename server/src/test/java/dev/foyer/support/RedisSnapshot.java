@@ -50,8 +50,16 @@ public final class RedisSnapshot {
     public static final Ignored REFUSALS = key("\\{[^}]+\\}:report-refusals",
         "every refusal of a known event is counted for the sale's report, by design");
 
+    /**
+     * A seat map being built by one node's load before it is swapped in: every node loads every map
+     * at start and after each admin change (lua/load_seats.lua), on its own time, whatever the requests.
+     */
+    public static final Ignored SEAT_LOADS = key("\\{[^}]+\\}:seats:loading:.+",
+        "a seat map being built by a node's load, which every node runs at start and after each admin change");
+
     /** Everything that moves on its own while a test watches, whatever the requests. */
-    public static final List<Ignored> BACKGROUND = List.of(TRAFFIC, TICKS, STOCK_TOLD, NODE_BEATS, REFUSALS);
+    public static final List<Ignored> BACKGROUND = List.of(TRAFFIC, TICKS, STOCK_TOLD, NODE_BEATS, REFUSALS,
+        SEAT_LOADS);
 
     /** The whole key. */
     public static Ignored key(String regex, String why) {
