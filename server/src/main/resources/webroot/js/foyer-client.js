@@ -229,24 +229,35 @@
   /**
    * A call the browser would not let through looks like a network failure. A plain read of the
    * event (no preflight) tells the one cause the page can mend: foyer refuses it, readably, where the
-   * event does not list this page's origin in corsOrigins. That is said once and not retried.
+   * event does not list this page's origin in corsOrigins. Once known, that is what every later
+   * failure of this line says (the console hears it once), and nothing is retried.
    */
   Line.prototype.whyUnreachable = function (err) {
     const self = this;
     const unreachable = {code: 'unreachable', message: String(err && err.message || err)};
+    if (this.originRefusal) return this.refusedOrigin();
     // only of a call the browser refused outright (a TypeError; a timeout is an AbortError), and
-    // once foyer has answered the question, never again for this line
-    if (this.originAsked || !(err instanceof TypeError)) return this.failed(unreachable);
+    // not again once foyer said the origin is not the cause
+    if (this.originFine || !(err instanceof TypeError)) return this.failed(unreachable);
     this.fetch(this.base + '/api/events/' + encodeURIComponent(this.event)).then(function (r) {
-      self.originAsked = true;
-      return r.status !== 403 ? null : r.json().catch(function () { return null; });
+      return r.status !== 403 ? {} : r.json().catch(function () { return {}; });
     }, function () { return null; }).then(function (body) {
       if (self.closed) return;
-      if (!body || body.error !== 'origin_not_allowed') return self.failed(unreachable);
-      self.stopWatching();
-      if (global.console) global.console.error('foyer: ' + body.message);
-      self.emit('error', {code: body.error, message: body.message, status: 403});
+      if (body && body.error === 'origin_not_allowed') {
+        self.originRefusal = {code: body.error, message: body.message, status: 403};
+        return self.refusedOrigin();
+      }
+      if (body) self.originFine = true;
+      self.failed(unreachable);
     });
+  };
+
+  Line.prototype.refusedOrigin = function () {
+    this.stopWatching();
+    this.cancelRetry();
+    if (!this.originSaid && global.console) global.console.error('foyer: ' + this.originRefusal.message);
+    this.originSaid = true;
+    this.emit('error', this.originRefusal);
   };
 
   /** An attempt that did not get through: said, and the next one after the backoff. */
