@@ -58,22 +58,13 @@ public final class LuaScript {
   }
 
   /**
-   * Inlines each {@code --#include lib} line with {@code lua/lib/lib.lua}: a rule that two
-   * operations share (admission) is written once, and each script still runs as one atomic unit.
+   * Inlines each {@code --#include lib} line with the parts of {@code lua/lib/lib.lua} the script
+   * uses ({@link LuaLibraries}): a rule that two operations share (admission) is written once, and
+   * each script still runs as one atomic unit.
    */
   static String withIncludes(String source) {
-    StringBuilder out = new StringBuilder(source.length());
-    for (String line : source.split("\n", -1)) {
-      if (line.startsWith(INCLUDE)) {
-        out.append(resource("lua/lib/" + line.substring(INCLUDE.length()).trim() + ".lua"));
-      } else {
-        out.append(line).append('\n');
-      }
-    }
-    return out.toString();
+    return LuaLibraries.inline(source, lib -> resource("lua/lib/" + lib + ".lua"));
   }
-
-  private static final String INCLUDE = "--#include ";
 
   private static String resource(String path) {
     try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
@@ -126,6 +117,25 @@ public final class LuaScript {
       return Future.failedFuture(err);
     }).onSuccess(r -> timer().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS))
         .recover(Failures.redis());
+  }
+
+  /** This script's EVALSHA of one run, for {@link ScriptBatcher}. */
+  Request evalsha(List<String> keys, List<?> args) {
+    return request(Command.EVALSHA, sha, keys, args);
+  }
+
+  /**
+   * Runs of this script in one batch; an acknowledged script's batch waits for replicas once.
+   * {@code key} is any key of theirs, for routing.
+   */
+  Future<List<Response>> sendAll(Redis redis, List<Request> requests, String key) {
+    return acknowledged && redis instanceof ReplicatedRedis replicated && replicated.waits()
+        ? replicated.sendAllAcknowledged(requests, key)
+        : redis.batch(requests);
+  }
+
+  void recordTime(long nanos) {
+    timer().record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   private static Request request(Command command, String script, List<String> keys, List<?> args) {

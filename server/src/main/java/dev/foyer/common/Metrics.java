@@ -25,9 +25,22 @@ public final class Metrics {
 
   /** foyer_joins_total{event}: new visitors who joined. */
   public static Counter joins(String event) {
-    return Counter.builder("foyer_joins").tag("event", event).description("Visitors who joined")
-        .register(registry());
+    // counted on every join: kept per event rather than looked up by its tags each time
+    MeterRegistry registry = registry();
+    Bound bound = JOINS.get(event);
+    if (bound == null || bound.registry() != registry) {
+      bound = new Bound(registry, Counter.builder("foyer_joins").tag("event", event)
+          .description("Visitors who joined").register(registry));
+      JOINS.put(event, bound);
+    }
+    return bound.counter();
   }
+
+  private record Bound(MeterRegistry registry, Counter counter) {
+  }
+
+  /** Events only ever joined once known to the catalog: as bounded as the events themselves. */
+  private static final java.util.Map<String, Bound> JOINS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** foyer_gone_total{event,reason}: visitors who left the flow, by reason. */
   public static Counter gone(String event, String reason) {
@@ -128,6 +141,15 @@ public final class Metrics {
   public static Counter rankFrames(String reason) {
     return Counter.builder("foyer_rank_frames_sent").tag("reason", reason)
         .description("Rank frames pushed to this node's visitors, by why they were due").register(registry());
+  }
+
+  /**
+   * foyer_redis_batched_runs_total{script}: runs of a script that went to Redis in one write with
+   * others of the same event loop pass (see ScriptBatcher); during a surge most joins do.
+   */
+  public static Counter redisBatchedRuns(String script) {
+    return Counter.builder("foyer_redis_batched_runs").tag("script", script)
+        .description("Runs of a Redis script sent in one write with others").register(registry());
   }
 
   /**

@@ -58,22 +58,7 @@ public final class ReplicatedRedis implements Redis {
    * {@link #WAIT_MILLIS} with fewer. {@code key} is any key of the write, for routing.
    */
   public Future<Response> sendAcknowledged(Request write, String key) {
-    String master = cluster ? hashTag(key) : "";
-    int wanted = Math.min(waitReplicas, online.getOrDefault(master, waitReplicas));
-    List<Request> batch = new ArrayList<>(3);
-    batch.add(write);
-    batch.add(Request.cmd(Command.ROLE));
-    if (wanted > 0) {
-      batch.add(Request.cmd(Command.WAIT).arg(wanted).arg(WAIT_MILLIS));
-    }
-    return delegate.batch(batch).map(replies -> {
-      int replicas = onlineReplicas(replies.get(1));
-      online.put(master, replicas);
-      if (wanted == 0 || replies.get(2).toInteger() < wanted) {
-        UnreplicatedWrites.count(wanted == 0 || replicas == 0 ? "no_replica" : "timeout", replicas);
-      }
-      return replies.get(0);
-    }).recover(err -> {
+    return sendAllAcknowledged(List.of(write), key).map(replies -> replies.get(0)).recover(err -> {
       String code = Failures.redisCode(err);
       if ("MOVED".equals(code) || "ASK".equals(code) || err instanceof NullPointerException) {
         // inside a batch the client does not follow a redirect (a slot moved mid-resharding), and
@@ -84,6 +69,30 @@ public final class ReplicatedRedis implements Redis {
         return delegate.send(write);
       }
       return Future.failedFuture(err);
+    });
+  }
+
+  /**
+   * As {@link #sendAcknowledged}, for writes of one slot sent in one batch, one WAIT for them all;
+   * answers their replies in order. A redirect fails it (see {@link ScriptBatcher}).
+   */
+  public Future<List<Response>> sendAllAcknowledged(List<Request> writes, String key) {
+    String master = cluster ? hashTag(key) : "";
+    int wanted = Math.min(waitReplicas, online.getOrDefault(master, waitReplicas));
+    List<Request> batch = new ArrayList<>(writes.size() + 2);
+    batch.addAll(writes);
+    batch.add(Request.cmd(Command.ROLE));
+    if (wanted > 0) {
+      batch.add(Request.cmd(Command.WAIT).arg(wanted).arg(WAIT_MILLIS));
+    }
+    int n = writes.size();
+    return delegate.batch(batch).map(replies -> {
+      int replicas = onlineReplicas(replies.get(n));
+      online.put(master, replicas);
+      if (wanted == 0 || replies.get(n + 1).toInteger() < wanted) {
+        UnreplicatedWrites.count(wanted == 0 || replicas == 0 ? "no_replica" : "timeout", replicas);
+      }
+      return replies.subList(0, n);
     });
   }
 

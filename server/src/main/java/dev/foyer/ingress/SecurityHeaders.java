@@ -36,12 +36,22 @@ final class SecurityHeaders {
         : CONTENT_SECURITY_POLICY.replace("img-src 'self' data:;", "img-src 'self' data: " + origin + ";");
   }
 
+  // set on every answer: encoded once, not per request
+  private static final CharSequence CSP = HttpHeaders.createOptimized("Content-Security-Policy");
+  private static final CharSequence CSP_VALUE = HttpHeaders.createOptimized(CONTENT_SECURITY_POLICY);
+  private static final CharSequence FRAME_OPTIONS = HttpHeaders.createOptimized("X-Frame-Options");
+  private static final CharSequence DENY = HttpHeaders.createOptimized("DENY");
+  private static final CharSequence CONTENT_TYPE_OPTIONS = HttpHeaders.createOptimized("X-Content-Type-Options");
+  private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
+  private static final CharSequence REFERRER_POLICY = HttpHeaders.createOptimized("Referrer-Policy");
+  private static final CharSequence NO_REFERRER = HttpHeaders.createOptimized("no-referrer");
+
   static void apply(RoutingContext ctx) {
     MultiMap headers = ctx.response().headers();
-    headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-    headers.set("X-Frame-Options", "DENY");
-    headers.set("X-Content-Type-Options", "nosniff");
-    headers.set("Referrer-Policy", "no-referrer");
+    headers.set(CSP, CSP_VALUE);
+    headers.set(FRAME_OPTIONS, DENY);
+    headers.set(CONTENT_TYPE_OPTIONS, NOSNIFF);
+    headers.set(REFERRER_POLICY, NO_REFERRER);
     ctx.next();
   }
 

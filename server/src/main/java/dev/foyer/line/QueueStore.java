@@ -3,6 +3,7 @@ package dev.foyer.line;
 import dev.foyer.common.EventStore;
 import dev.foyer.common.Keys;
 import dev.foyer.common.LuaScript;
+import dev.foyer.common.ScriptBatcher;
 import dev.foyer.event.EventSettings;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
@@ -42,8 +43,12 @@ public class QueueStore extends EventStore {
   private static final LuaScript OPEN = LuaScript.load("open");
   private static final LuaScript GENERATION_START = LuaScript.load("generation_start");
 
+  /** Joins an event loop reads in one pass reach Redis in one write (a surge is joins). */
+  private final ScriptBatcher joins;
+
   public QueueStore(Redis redis, String prefix) {
     super(redis, prefix);
+    this.joins = new ScriptBatcher(JOIN, redis);
   }
 
 
@@ -102,7 +107,7 @@ public class QueueStore extends EventStore {
     keys.addAll(Admission.stockKeys(k));
     keys.addAll(List.of(k.lanes(), k.codes()));
     keys.addAll(k.reportKeys());
-    return JOIN.run(redis, keys, args)
+    return joins.run(keys, args)
         .map(r -> switch (r.get(0).toString()) {
           case "existing", "identity" -> new Joined(r.get(1).toString(), null, true);
           case "refused" -> throw Lanes.refusal(r.get(1).toString(), r.get(2).toString());
