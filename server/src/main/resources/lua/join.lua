@@ -42,7 +42,7 @@ local lane
 local meta = redis.call('HMGET', KEYS[4], 'ended', 'endedMessage', 'turnoverFreed', 'turnoverExposure', 'sale',
   'queueing')
 local function answer(state, value, count)
-  report.joined(state, visitor, now, math.max(now, opensAt))
+  report.joined(state, visitor, now, math.max(now, opensAt), count)
   return {state, value, count, redis.call('ZCARD', KEYS[3]), meta[3] or '', meta[4] or '', '0', meta[5] or 'on_sale',
           lane.name}
 end

@@ -27,13 +27,16 @@ end
 -- Adds n to a figure of the minute `now` falls in.
 -- The expiry is renewed when a figure's minute starts, not on every count: joins come by the
 -- thousand a second, and each call costs Redis time on the hottest path.
+-- Returns true when this count began its figure's minute.
 function report.count(now, figure, n)
   if n > 0 then
     local total = redis.call('HINCRBY', R.counts, string.format('%d:%s', math.floor(clock(now) / 60000), figure), n)
     if total == n then
       redis.call('PEXPIRE', R.counts, KEEP_MILLIS)
+      return true
     end
   end
+  return false
 end
 
 -- One wait from `since` to `now`; a new number of seconds renews the key's expiry (admissions
@@ -44,17 +47,20 @@ local function waited(now, since)
   end
 end
 
--- A new visitor (never a retry): in line or pre-queued, waiting since `since`, or let straight in.
-function report.joined(state, visitor, now, since)
-  report.count(now, 'joins', 1)
+-- A new visitor (never a retry): in line or pre-queued, waiting since `since`, or let straight in;
+-- `count` is how many wait where they do now, them included.
+function report.joined(state, visitor, now, since, count)
+  local minuteBegan = report.count(now, 'joins', 1)
   if state == 'active' then
     report.count(now, 'admitted', 1)
     waited(now, now)
   else
-    -- renewed on every join: the hash is deleted whenever the line empties, and one made again
-    -- must never be left without an expiry
     redis.call('HSET', R.joinedAt, visitor, string.format('%d', since))
-    redis.call('PEXPIRE', R.joinedAt, KEEP_MILLIS)
+    -- the hash goes with its last visitor (the line emptied), so the first to wait again makes a
+    -- new one, which needs an expiry; any other join finds it set, renewed once a minute
+    if count == 1 or minuteBegan then
+      redis.call('PEXPIRE', R.joinedAt, KEEP_MILLIS)
+    end
   end
 end
 
