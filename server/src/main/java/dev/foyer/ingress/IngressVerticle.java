@@ -27,6 +27,7 @@ import dev.foyer.pass.PassKeys;
 import dev.foyer.pass.Passes;
 import dev.foyer.pass.QueueTokens;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
@@ -113,7 +114,13 @@ public class IngressVerticle extends VerticleBase {
     router.errorHandler(404, unknown::answer);
     router.errorHandler(405, unknown::answer);
 
-    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true).setCompressionContentSizeThreshold(1024)).requestHandler(router).listen(config.http().port());
+    // gzip for answers worth it (the seat map, pages); no websocket compression: a frame of a few
+    // hundred bytes every few seconds is cheaper to send than to deflate, and the handler that
+    // would negotiate it sits in every connection's path, answers and joins included
+    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true)
+        .setCompressionContentSizeThreshold(1024)
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+    return vertx.createHttpServer(options).requestHandler(router).listen(config.http().port());
   }
 
   /** The route table, once started: what OpenApiContractTest holds docs/openapi.yaml against. */
