@@ -17,7 +17,18 @@ final class Api {
   record Joined(String visitor, String token) {
   }
 
+  /**
+   * How long the harness waits on one request for a byte of its answer before it fails the request
+   * (a stall was once seen: an answer that never came held a run until its outer await gave up).
+   */
+  static final long IDLE_TIMEOUT_MILLIS = 30_000;
+
   private Api() {
+  }
+
+  /** A request that fails once its answer is {@link #IDLE_TIMEOUT_MILLIS} silent. */
+  static RequestOptions request(HttpMethod method, String path) {
+    return new RequestOptions().setMethod(method).setURI(path).setIdleTimeout(IDLE_TIMEOUT_MILLIS);
   }
 
   /**
@@ -25,7 +36,7 @@ final class Api {
    * {@code auth} is the whole Authorization header (a pass, a token or the admin key), or null.
    */
   static Future<JsonObject> call(HttpClient http, HttpMethod method, String path, String auth, JsonObject body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
+    RequestOptions options = request(method, path);
     if (auth != null) {
       options.putHeader("Authorization", auth);
     }
@@ -46,7 +57,7 @@ final class Api {
     for (int from = 0; from < n; from += batch) {
       List<Future<Joined>> joins = new ArrayList<>();
       for (int i = from; i < Math.min(n, from + batch); i++) {
-        joins.add(http.request(HttpMethod.POST, "/api/events/" + event + "/visitors")
+        joins.add(http.request(request(HttpMethod.POST, "/api/events/" + event + "/visitors"))
             .compose(req -> req.send().compose(resp -> resp.body()))
             .map(b -> new JsonObject(b)).map(j -> new Joined(j.getString("visitor"), j.getString("token"))));
       }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  *   java -jar bench/target/foyer-bench.jar wait --port 8080 --admin-key K --visitors 10000 --seconds 60
  *   java -jar bench/target/foyer-bench.jar poll --port 8080 --admin-key K --visitors 10000 --seconds 60
  *   java -jar bench/target/foyer-bench.jar line --port 8080 --admin-key K --visitors 10000 --seconds 60 --server-pid PID
+ *   java -jar bench/target/foyer-bench.jar line --ports 8081,8082,8083 --admin-key K --visitors 45000 --processes 3 --phases push --server-pid P1,P2,P3
  *   java -jar bench/target/foyer-bench.jar wait --port 8080 --admin-key K --visitors 5000 --stalled 500 --server-pid PID
  *   java -jar bench/target/foyer-bench.jar holds --port 8080 --admin-key K --visitors 500 --seats 100 --seconds 10
  *   java -jar bench/target/foyer-bench.jar seatview --port 8080 --admin-key K --viewers 1000 --changes 50
@@ -50,6 +51,10 @@ public final class Bench {
     try {
       if (args[0].equals("wait-worker")) {
         WaitWorker.work(vertx, Integer.parseInt(options.getOrDefault("port", "8080")));
+        return;
+      }
+      if (args[0].equals("line-worker")) {
+        LineWorker.work(vertx);
         return;
       }
       JsonObject result = run(vertx, args[0], options);
@@ -98,14 +103,16 @@ public final class Bench {
               Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
               Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")),
               Integer.parseInt(o.getOrDefault("processes", "1")), o.get("server-pid"), stall(o));
-      case "line" -> LineBench.compare(vertx, port, adminKey, new LineBench.Script(
+      case "line" -> LineBench.compare(vertx, adminKey, new LineBench.Script(
           Integer.parseInt(o.getOrDefault("visitors", "10000")), Integer.parseInt(o.getOrDefault("seconds", "60")),
           Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),
           Integer.parseInt(o.getOrDefault("rank-push-millis", "2000")), Integer.parseInt(o.getOrDefault("max-active", "400")),
           Integer.parseInt(o.getOrDefault("active-seconds", "40")), Double.parseDouble(o.getOrDefault("joins-per-second", "10")),
           Double.parseDouble(o.getOrDefault("leaves-per-second", "3")), Integer.parseInt(o.getOrDefault("samples-per-second", "20")),
           Double.parseDouble(o.getOrDefault("pause-at", "0.4")), Double.parseDouble(o.getOrDefault("pause-for", "0.15"))),
-          o.get("server-pid"));
+          LineBench.Spread.of(o.getOrDefault("ports", o.getOrDefault("nodes", String.valueOf(port))),
+              Integer.parseInt(o.getOrDefault("processes", "1")), o.get("server-pid"),
+              o.getOrDefault("phases", "push,poll")));
       case "poll" -> new WaitBench(vertx, port, adminKey).run(true,
           Integer.parseInt(o.getOrDefault("visitors", "1000")), Integer.parseInt(o.getOrDefault("seconds", "30")),
           Integer.parseInt(o.getOrDefault("admit-per-minute", "1200")),

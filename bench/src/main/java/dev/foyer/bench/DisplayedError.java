@@ -1,7 +1,9 @@
 package dev.foyer.bench;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * How far the position a {@code line} page shows is from the truth the server tells: every sample
  * and by band of the true position (near the front a tick's admissions, a lump, are more than
  * 1 %: the bands tell where the error is). Latencies keeps microseconds and reports milliseconds,
- * so an error recorded as places x 1000 reads back in places.
+ * so an error recorded as places x 1000 reads back in places. Every sample is kept as it came
+ * ({@link #samplesJson}), so the samples of several harness processes merge exactly
+ * ({@link #addAll}): the percentiles are taken over all of them, never averaged.
  */
 final class DisplayedError {
 
@@ -54,12 +58,16 @@ final class DisplayedError {
   private final AtomicLong within = new AtomicLong();
   private final List<Band> bands = List.of(new Band("first100", 100), new Band("upTo2000", 2000),
       new Band("beyond2000", Long.MAX_VALUE));
+  /** Shown, truth, shown, truth, ...: every sample as it came. */
+  private long[] raw = new long[256];
+  private int rawSize;
 
   DisplayedError(int admitPerMinute) {
     this.lump = admitPerMinute / 60.0;
   }
 
   void add(long shown, long truth) {
+    keep(shown, truth);
     long error = Math.abs(shown - truth);
     absolute.add(error * 1000);
     relative.add(Math.round(error * 100.0 * 100 / truth) * 1000); // hundredths of a percent
@@ -71,6 +79,30 @@ final class DisplayedError {
         b.add(error, truth, lump);
         break;
       }
+    }
+  }
+
+  private synchronized void keep(long shown, long truth) {
+    if (rawSize + 2 > raw.length) {
+      raw = Arrays.copyOf(raw, raw.length * 2);
+    }
+    raw[rawSize++] = shown;
+    raw[rawSize++] = truth;
+  }
+
+  /** Every sample, flat: [shown, truth, shown, truth, ...]. */
+  synchronized JsonArray samplesJson() {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < rawSize; i++) {
+      out.add(raw[i]);
+    }
+    return out;
+  }
+
+  /** Another process's samples ({@link #samplesJson}), counted as if taken here. */
+  void addAll(JsonArray samples) {
+    for (int i = 0; i + 1 < samples.size(); i += 2) {
+      add(samples.getLong(i), samples.getLong(i + 1));
     }
   }
 

@@ -13,7 +13,7 @@ record ServerMetrics(double cpuSeconds, long heapUsedBytes, long liveDataBytes, 
                      java.util.Map<String, Long> rankFramesByReason) {
 
   static Future<ServerMetrics> read(HttpClient http) {
-    return http.request(HttpMethod.GET, "/metrics")
+    return http.request(Api.request(HttpMethod.GET, "/metrics"))
         .compose(req -> req.send().compose(resp -> resp.body()))
         .map(body -> {
           double cpuNanos = 0;

@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -197,7 +196,7 @@ final class WaitingPages {
     if (!running || admittedNotices.containsKey(v.visitor())) {
       return;
     }
-    http.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/api/events/" + event + "/visitors/me")
+    http.request(Api.request(HttpMethod.GET, "/api/events/" + event + "/visitors/me")
             .putHeader("Authorization", "Bearer " + v.token()))
         .compose(req -> req.send().compose(resp -> resp.body()))
         .onComplete(ar -> {

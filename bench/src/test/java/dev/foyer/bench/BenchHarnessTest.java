@@ -156,11 +156,18 @@ class BenchHarnessTest {
         "the totals add the runs up");
   }
 
+  /**
+   * The line over this process and one worker process: every figure merged from both (the worker's
+   * raw samples, notices and far-back records), none averaged.
+   */
   @Test
-  void lineRunsPushThenPollOnTheSameScriptAndAccountsForEveryNoticeAndEverySample() throws Exception {
-    JsonObject r = run("line", Map.of("visitors", "400", "seconds", "8", "admit-per-minute", "1200",
-        "rank-push-millis", "500", "max-active", "60", "active-seconds", "4", "joins-per-second", "5",
-        "leaves-per-second", "2", "samples-per-second", "20", "server-pid", String.valueOf(ProcessHandle.current().pid())));
+  void lineRunsPushThenPollOverTwoProcessesAndAccountsForEveryNoticeAndEverySample() throws Exception {
+    String pid = String.valueOf(ProcessHandle.current().pid());
+    JsonObject r = run("line", Map.ofEntries(Map.entry("visitors", "400"), Map.entry("seconds", "8"),
+        Map.entry("admit-per-minute", "1200"), Map.entry("rank-push-millis", "500"), Map.entry("max-active", "60"),
+        Map.entry("active-seconds", "4"), Map.entry("joins-per-second", "6"), Map.entry("leaves-per-second", "2"),
+        Map.entry("samples-per-second", "20"), Map.entry("processes", "2"), Map.entry("server-pid", pid)));
+    assertEquals(2, r.getInteger("clientProcesses"));
     for (String phase : new String[] {"push", "poll"}) {
       JsonObject p = r.getJsonObject(phase);
       assertTrue(p.getLong("admittedByServer") > 20, phase + ": " + p.encode());
@@ -172,9 +179,37 @@ class BenchHarnessTest {
       assertTrue(p.getLong("joinsDuringRun") > 10 && p.getLong("departuresDuringRun") > 3, p.encode());
       assertTrue(p.getJsonObject("displayedError").getLong("samples") > 20, p.encode());
       assertTrue(p.getDouble("serverCpuSeconds") > 0);
+      assertEquals("proc", p.getString("serverCpuSource"));
+
+      JsonArray processes = p.getJsonArray("processes");
+      assertEquals(2, processes.size(), p.encode());
+      long notices = 0;
+      long samples = 0;
+      for (Object o : processes) {
+        JsonObject part = (JsonObject) o;
+        assertEquals(200, part.getInteger("visitorsAtStart"), "the visitors split evenly: " + part);
+        assertTrue(part.getInteger("admissionNotices") > 0 && part.getInteger("displayedErrorSamples") > 0,
+            "both processes had admissions and samples: " + part);
+        notices += part.getInteger("admissionNotices");
+        samples += part.getInteger("displayedErrorSamples");
+      }
+      assertEquals(p.getInteger("admissionNoticesReceived"), (int) notices, "the notices of both, each once");
+      assertEquals(notices, p.getJsonObject("admissionLatencyMillis").getLong("count"), "every latency sample merged");
+      assertEquals(samples, p.getJsonObject("displayedError").getLong("samples"), "every error sample merged");
+
+      JsonObject backHalf = p.getJsonObject("farBack").getJsonObject("backHalf");
+      assertTrue(backHalf.getInteger("visitors") > 100 && backHalf.getDouble("visitorMinutes") > 0, p.encode());
+      assertEquals(0, p.getJsonObject("farBack").getJsonObject("beyond2000").getInteger("visitors"),
+          "a line of 400 has nobody beyond 2,000");
+      JsonObject heap = p.getJsonObject("heapAfterGc");
+      assertEquals("jstat", heap.getString("source"));
+      assertEquals(400, heap.getJsonObject("total").getLong("visitors"));
+      assertTrue(heap.getJsonObject("total").getLong("withVisitorsBytes") > 0, heap.encode());
     }
     assertTrue(r.getJsonObject("push").getDouble("rankFramesPerVisitorMinute") > 0);
     assertTrue(r.getJsonObject("poll").getDouble("pollsPerVisitorMinute") > 30, "a poll every 500 ms, or at least every 2 s on a busy machine: " + r.encode());
+    assertTrue(r.getJsonObject("poll").getJsonObject("farBack").getJsonObject("backHalf")
+        .getDouble("pollsPerVisitorMinute") > 30, r.encode());
     assertTrue(r.getDouble("pushOverPollCpu") > 0, r.encode());
   }
 
