@@ -17,7 +17,19 @@ import java.util.Base64;
 public final class QueueTokens {
 
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * Unguessable ids, one generator per thread: the default NativePRNG takes a lock and reads
+   * /dev/urandom as it goes, on every join; DRBG is seeded from it once per thread.
+   */
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(QueueTokens::drbg);
+
+  private static SecureRandom drbg() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  }
 
   private final byte[] secret;
   private final long ttlSeconds;
@@ -39,7 +51,7 @@ public final class QueueTokens {
   /** A new, unguessable visitor id (128 random bits). */
   public static String newVisitorId() {
     byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
+    RANDOM.get().nextBytes(bytes);
     return B64.encodeToString(bytes);
   }
 
