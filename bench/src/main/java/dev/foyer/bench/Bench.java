@@ -40,7 +40,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: Bench surge|forwardauth|wait|poll|holds|seatview|seatmap|best|tick|eta|line|bots|chance [--option value ...]");
+      System.err.println("usage: Bench surge|forwardauth|wait|poll|holds|seatview|seatmap|best|tick|eta|line|bots|chance|wsfloor [--option value ...]");
       System.exit(2);
     }
     Map<String, String> options = new HashMap<>();
@@ -124,6 +124,8 @@ public final class Bench {
           Integer.parseInt(o.getOrDefault("look-every", "5")), Integer.parseInt(o.getOrDefault("rank-push-millis", "1000")));
       case "bots" -> new BotsBench(vertx, port, adminKey).run(BotsOptions.of(o));
       case "chance" -> new ChanceBench(vertx, port, adminKey).run(ChanceBench.Options.of(o));
+      case "wsfloor" -> WsFloorBench.run(vertx, Integer.parseInt(o.getOrDefault("sockets", "5000")),
+          Integer.parseInt(o.getOrDefault("port", "18790")));
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
     return result.put("at", java.time.Instant.now().toString());
