@@ -54,7 +54,7 @@ record CurrentState(QueueStore line, EventCatalog catalog, Passes passes, Socket
     double rate = countdown.rateAt(state.position());
     long floor = countdown.floor(state.position());
     String chance = stock.chance(info.id(), state.position(), settings.maxSeatsPerHold());
-    sockets.registered(visitor, new Sockets.Told(state.position(), rate, floor, now, chance));
+    sockets.registered(visitor, new Sockets.Told(state.position(), rate, floor, now, chance, settings.paused()));
     return Frames.rank(visitor, state.position(), state.waiting(), eta, now, rate, floor, chance);
   }
 }

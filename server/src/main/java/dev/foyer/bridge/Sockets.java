@@ -102,11 +102,11 @@ public final class Sockets implements Shareable {
   }
 
   /** The rank frame a register sent first: the page counts down from it (see line/Position). */
-  public record Told(long position, double rate, long floor, long at, String chance) {
+  public record Told(long position, double rate, long floor, long at, String chance, boolean paused) {
   }
 
   /** A register's first frame is on its way: rank rounds leave the visitor to it. */
-  public static final Told PENDING = new Told(-1, 0, 0, 0, null);
+  public static final Told PENDING = new Told(-1, 0, 0, 0, null, false);
 
   /**
    * What the register's first frame told the visitor, handed over once to the rank round that

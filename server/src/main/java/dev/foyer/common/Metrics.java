@@ -135,7 +135,7 @@ public final class Metrics {
 
   /**
    * foyer_rank_frames_sent_total{reason}: why each rank frame went out (see push/ShownPositions):
-   * first, moving (the line started or stopped), rate, keepalive, front (a change within the first
+   * first, moving (an operator paused or resumed; the line started or stopped where the page would notice), rate, keepalive, front (a change within the first
    * 100), drift (past max(1, 1 %)).
    */
   public static Counter rankFrames(String reason) {

@@ -156,18 +156,18 @@ final class RankRounds {
         continue; // the register's first frame is on its way: the page counts from that one
       }
       if (first != null) {
-        shown.sent(visitor, first.position(), first.rate(), first.floor(), first.at(), first.chance());
+        shown.sent(visitor, first.position(), first.rate(), first.floor(), first.at(), first.chance(), first.paused());
       }
       if (position <= 0) {
         shown.forget(visitor);
       } else {
         double rate = countdown.rateAt(position);
         String chance = stockBoard.chance(event, position, settings.maxSeatsPerHold());
-        ShownPositions.Reason reason = shown.due(visitor, position, rate, lump, now, period, chance);
+        ShownPositions.Reason reason = shown.due(visitor, position, rate, lump, now, period, chance, settings.paused());
         long floor = countdown.floor(position);
         if (reason != ShownPositions.Reason.NONE && delivery.latestToVisitor(event, visitor, Frames.rank(visitor,
             position, ranks.waiting(), Eta.of(position, ranks.turnover(), settings), now, rate, floor, chance))) {
-          shown.sent(visitor, position, rate, floor, now, chance);
+          shown.sent(visitor, position, rate, floor, now, chance, settings.paused());
           framesBy.get(reason).increment();
           sent++;
         }

@@ -15,10 +15,12 @@ import java.util.Map;
  *       moves the line in lumps, one per tick, and no page can be nearer than that between ticks;</li>
  *   <li>any difference at all once either is within the first {@link Countdown#EXACT_WITHIN} places
  *       (where the page does not count by itself, so every change of the position is sent);</li>
- *   <li>the line started or stopped moving (a pause, a resume: the page's rate is 0 and the
+ *   <li>an operator paused or resumed admission (the page says "paused" from its frame);</li>
+ *   <li>the line started or stopped moving (a full house, seats freed: the page's rate is 0 and the
  *       event's is not, or the reverse), or the event's rate changed materially
- *       ({@link Countdown#materiallyDifferent}) and counting with the old one would take this page
- *       past its tolerance before its keepalive;</li>
+ *       ({@link Countdown#materiallyDifferent}), and counting on with what it has would take this
+ *       page past its tolerance by the next look-up: far back, where the tolerance is many seconds
+ *       of the line's movement, a short stop or a new rate costs no frame;</li>
  *   <li>the chance of a ticket ({@link dev.foyer.line.Chance}) changed;</li>
  *   <li>or a keepalive, so no page goes more than {@link Countdown#KEEPALIVE_MILLIS} without one
  *       (spread over a few seconds per visitor, so a crowd told at once does not stay in step).</li>
@@ -36,6 +38,7 @@ final class ShownPositions {
     double rate;
     long at;
     String chance;
+    boolean paused;
   }
 
   private final Map<String, Shown> shown = new HashMap<>();
@@ -49,7 +52,8 @@ final class ShownPositions {
   /** Why a frame is due; {@link #NONE} when the page shows close enough to the truth. */
   enum Reason { NONE, FIRST, MOVING, RATE, KEEPALIVE, FRONT, DRIFT, CHANCE }
 
-  Reason due(String visitor, long truth, double rate, double lump, long now, long roundMillis, String chance) {
+  Reason due(String visitor, long truth, double rate, double lump, long now, long roundMillis, String chance,
+             boolean paused) {
     Shown s = shown.get(visitor);
     if (s == null) {
       return Reason.FIRST;
@@ -57,8 +61,8 @@ final class ShownPositions {
     if (!java.util.Objects.equals(s.chance, chance)) {
       return Reason.CHANCE; // the chance of a ticket changed: worth a frame of its own
     }
-    if ((s.rate > 0) != (rate > 0)) {
-      return Reason.MOVING; // the line started or stopped moving: the page must not count on, or stand still
+    if (s.paused != paused) {
+      return Reason.MOVING; // an operator paused or resumed: every page says so at once
     }
     long elapsed = now - s.at;
     long keepaliveIn = Countdown.KEEPALIVE_MILLIS - roundMillis - spread(visitor) - elapsed;
@@ -67,6 +71,9 @@ final class ShownPositions {
     }
     long display = Position.shown(s.position, s.rate, s.floor, elapsed);
     if (Math.min(display, truth) <= Countdown.EXACT_WITHIN) {
+      if ((s.rate > 0) != (rate > 0)) {
+        return Reason.MOVING; // crossed into the first places: the page stops counting by itself
+      }
       return display != truth ? Reason.FRONT : Reason.NONE;
     }
     double off = Math.abs(display - truth);
@@ -75,16 +82,21 @@ final class ShownPositions {
     if (off > tolerance) {
       return Reason.DRIFT;
     }
-    // another rate matters to this page only if counting with the old one would take it past the
-    // tolerance before its keepalive; far back it seldom does, so a new rate is not a frame for all
-    return s.rate != rate && off + Math.abs(rate - s.rate) * keepaliveIn / 1000.0 > tolerance
-        ? Reason.RATE : Reason.NONE;
+    // until the next look-up the page counts with its rate while the line moves at the event's: a
+    // stop, a start or a new rate is sent to the pages it would take past their tolerance by then,
+    // so none is seen off by more, and far back (a tolerance of many seconds of movement) a short
+    // stop of a full house costs no frame at all
+    if (off + Math.abs(rate - s.rate) * roundMillis / 1000.0 > tolerance) {
+      return (s.rate > 0) != (rate > 0) ? Reason.MOVING : Reason.RATE;
+    }
+    return Reason.NONE;
   }
 
   /** The frame went out: the pages show it from now. */
-  void sent(String visitor, long position, double rate, long floor, long now, String chance) {
+  void sent(String visitor, long position, double rate, long floor, long now, String chance, boolean paused) {
     Shown s = shown.computeIfAbsent(visitor, v -> new Shown());
     s.chance = chance;
+    s.paused = paused;
     s.position = (int) Math.min(Integer.MAX_VALUE, position);
     s.floor = (int) Math.min(Integer.MAX_VALUE, floor);
     s.rate = rate;
