@@ -98,16 +98,22 @@ class CorsHeadersTest {
     }
   }
 
-  /** Every SockJS endpoint that answers with CORS headers: the info, the fallbacks' POSTs and a preflight. */
+  /**
+   * Every SockJS endpoint that answers with CORS headers: the info, the fallbacks' POSTs and a
+   * preflight, on both of the bridge's endpoints (the legacy heartbeat's and /eventbus/v2).
+   */
   private List<Future<Answer>> probe(String origin) {
     String session = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     String streaming = "/eventbus/000/" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String v2 = "/eventbus/v2/000/" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     return List.of(
         send(HttpMethod.GET, "/eventbus/info", origin, false),
         send(HttpMethod.OPTIONS, "/eventbus/info", origin, true),
         send(HttpMethod.POST, session + "/xhr", origin, false),
         send(HttpMethod.OPTIONS, session + "/xhr_send", origin, true),
-        send(HttpMethod.POST, streaming + "/xhr_streaming", origin, false));
+        send(HttpMethod.POST, streaming + "/xhr_streaming", origin, false),
+        send(HttpMethod.GET, "/eventbus/v2/info", origin, false),
+        send(HttpMethod.POST, v2 + "/xhr", origin, false));
   }
 
   @Test
