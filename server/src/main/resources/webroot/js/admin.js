@@ -72,7 +72,8 @@
     bus = null;
     if (closing) closing.close();
     const forced = new URLSearchParams(location.search).get('transports');
-    const opened = new EventBus('/eventbus',
+    // the bridge's endpoint with the 25 s heartbeat: this page knows a lost socket by its close
+    const opened = new EventBus('/eventbus/v2',
       Object.assign({vertxbus_ping_interval: 20000}, forced ? {transports: forced.split(',')} : {}));
     bus = opened;
     opened.onopen = () => {

@@ -29,10 +29,13 @@
  * (key foyer.token.{event}), so a refresh or a second tab keeps the place. Every (re)connect asks
  * the REST API first (it says at once whether the visitor was admitted or lost the place while
  * away), then registers on the bridge, which sends the current state at once, so no admission is
- * missed. "live" means the bridge was heard lately: it sends a heartbeat every 5 s, and a socket
- * silent for 8 s is given up and replaced. A lost connection is retried with backoff (1 s doubling
- * to 30 s), and at once when the page becomes visible again, the browser goes online or the page is
- * restored from the back-forward cache.
+ * missed. "live" means the bridge was heard lately: /eventbus/v2 sends a heartbeat every 25 s, and
+ * a socket silent for 29 s is given up and replaced ("reconnecting" within 30 s of silence). The
+ * browser's own events act at once: offline drops the socket; the page becoming visible, focused,
+ * resumed or restored from the back-forward cache, or the browser going online, replaces a socket
+ * not heard within those 29 s at once, and asks one heard longer ago than 5 s to answer (a pong),
+ * giving it up unless it does within 5 s. A lost connection is retried with backoff (1 s doubling
+ * to 30 s).
  *
  * Sites load this as one file, so it stays one; its parts are marked by section comments (// ---).
  */
@@ -41,8 +44,20 @@
 
   // --- Timings ---
 
-  /** The bridge sends a SockJS heartbeat every 5 s: silence this long means the socket is dead. */
-  const SILENCE_MILLIS = 8000;
+  /**
+   * The bridge's endpoint with a SockJS heartbeat every 25 s. /eventbus itself heartbeats every 5 s,
+   * for pages still running a client from before this one, which gave a socket up after 8 s.
+   */
+  const BRIDGE_PATH = '/eventbus/v2';
+  /**
+   * Silence this long means the socket is dead: the heartbeat's 25 s, and room for a busy server or
+   * network. The watchdog looks once a second, so "reconnecting" shows within 30 s of silence.
+   */
+  const SILENCE_MILLIS = 29000;
+  /** On a wake, a socket heard longer ago than this is asked to answer... */
+  const FRESH_MILLIS = 5000;
+  /** ...and given up if it does not within this: a phone's socket often died while it slept. */
+  const PROBE_MILLIS = 5000;
   /** A socket that opened but whose register was not answered in this time is given up too. */
   const REGISTER_MILLIS = 10000;
   /** A REST call on a network that went away can hang for minutes without this. */
@@ -85,6 +100,8 @@
     this.powRefusals = 0;
     /** When the bridge was last heard (a frame or a heartbeat). */
     this.lastHeard = 0;
+    /** When a pong was asked for and nothing has been heard since; else null. */
+    this.probeAt = null;
     this.watchdog = null;
     this.wake = this.wake.bind(this);
   }
@@ -400,14 +417,18 @@
     const options = {vertxbus_ping_interval: 20000};
     if (this.transports) options.transports = this.transports;
     // no reconnect of the stock client's own: a lost socket goes through start() again (above)
-    const bus = new global.EventBus(this.base + '/eventbus', options);
-    const heard = function () { if (self.bus === bus) self.lastHeard = Date.now(); };
+    const bus = new global.EventBus(this.base + BRIDGE_PATH, options);
+    const heard = function () {
+      if (self.bus !== bus) return;
+      self.lastHeard = Date.now();
+      self.probeAt = null;
+    };
     bus.sockJSConn.addEventListener('heartbeat', heard);
     bus.sockJSConn.addEventListener('message', heard);
     bus.openedAt = Date.now();
     bus.live = false;
     // the stock client logs every frame without a handler to the console; an err frame the bridge
-    // sends without an address (rate_limited) is the line's error
+    // sends without an address (rate_limited) is the line's error, a pong only needed hearing
     bus.onunhandled = function (json) {
       if (json && json.type === 'err' && self.bus === bus) {
         self.emit('error', {code: json.body || json.failureType, message: json.message || 'refused'});
@@ -455,6 +476,7 @@
   };
 
   Line.prototype.disconnect = function () {
+    this.probeAt = null;
     if (this.bus) {
       const bus = this.bus;
       this.bus = null;
@@ -469,21 +491,27 @@
     return !!(this.bus && this.bus.live && Date.now() - this.lastHeard <= SILENCE_MILLIS);
   };
 
-  /** Once a second: a socket gone silent, or never answering its register, is given up. */
+  /**
+   * Once a second: a socket gone silent, never answering its register, or not answering the pong
+   * a wake asked for, is given up.
+   */
   Line.prototype.watch = function () {
     const self = this;
     if (this.watchdog) return;
     this.watchdog = global.setInterval(function () {
       if (self.closed || self.state === 'gone') return self.stopWatching();
       const bus = self.bus;
-      if (bus && bus.live && Date.now() - self.lastHeard > SILENCE_MILLIS) self.lost();
-      else if (bus && !bus.live && Date.now() - bus.openedAt > REGISTER_MILLIS) self.lost();
+      const now = Date.now();
+      if (bus && bus.live && self.probeAt !== null && now - self.probeAt > PROBE_MILLIS) self.replace();
+      else if (bus && bus.live && now - self.lastHeard > SILENCE_MILLIS) self.lost();
+      else if (bus && !bus.live && now - bus.openedAt > REGISTER_MILLIS) self.lost();
       else if (!bus || !bus.live) self.setConnection(self.connection === 'connecting' ? 'connecting' : 'reconnecting');
     }, 1000);
     if (global.document) global.document.addEventListener('visibilitychange', this.wake);
     global.addEventListener('online', this.wake);
     global.addEventListener('offline', this.wake);
     global.addEventListener('pageshow', this.wake);
+    global.addEventListener('focus', this.wake);
     if (global.document) global.document.addEventListener('resume', this.wake);
   };
 
@@ -494,21 +522,42 @@
     global.removeEventListener('online', this.wake);
     global.removeEventListener('offline', this.wake);
     global.removeEventListener('pageshow', this.wake);
+    global.removeEventListener('focus', this.wake);
     if (global.document) global.document.removeEventListener('resume', this.wake);
   };
 
   /**
-   * The page became visible, the browser went online or the page came back from the back-forward
-   * cache: a phone that slept has usually lost its socket without hearing so, so a connection not
-   * heard lately is replaced at once rather than after the backoff.
+   * The browser went offline: the socket is gone, at once. The page became visible, focused,
+   * resumed or restored, or the browser went online: a phone that slept has often lost its socket
+   * without hearing so, and the heartbeat's silence bound (29 s) is too long to wait for. A socket
+   * not heard within it is replaced at once, not after the backoff; one not heard in the last few
+   * seconds is asked for a pong, and replaced if none comes (see watch).
    */
   Line.prototype.wake = function (e) {
     if (this.closed || this.state === 'gone') return;
-    // the browser has no network at all: the socket is gone whatever it last said
     if (e && e.type === 'offline') return this.lost();
     if (e && e.type === 'visibilitychange' && global.document.visibilityState !== 'visible') return;
-    if (this.healthy()) return;
+    if (this.healthy()) {
+      if (Date.now() - this.lastHeard > FRESH_MILLIS) this.probe();
+      return;
+    }
     if (this.starting || (this.bus && !this.bus.live && Date.now() - this.bus.openedAt < REGISTER_MILLIS)) return;
+    this.replace();
+  };
+
+  /** Asks the bridge for a pong (once at a time): whatever is heard next clears probeAt. */
+  Line.prototype.probe = function () {
+    if (this.probeAt !== null) return;
+    this.probeAt = Date.now();
+    try {
+      this.bus.sockJSConn.send(JSON.stringify({type: 'ping', reply: true}));
+    } catch (err) {
+      this.replace();
+    }
+  };
+
+  /** The socket is given up and a new one asked for at once, REST first. */
+  Line.prototype.replace = function () {
     this.disconnect();
     this.setConnection('reconnecting');
     this.start();

@@ -12,6 +12,14 @@ import io.vertx.core.json.JsonObject;
  */
 public final class Frames {
 
+  /**
+   * The answer to {@code {"type": "ping", "reply": true}}: no address, so the stock client hands it to
+   * {@code onunhandled}; foyer-client.js only needs to hear something.
+   */
+  static final String PONG = "{\"type\":\"pong\"}";
+  /** The output slot pongs share on a socket (no address of the protocol is this). */
+  static final String PONG_SLOT = "pong";
+
   private Frames() {
   }
 

@@ -20,6 +20,9 @@ final class InboundFrames {
     void unregister(String address);
 
     void error(String address, String code, String message);
+
+    /** A ping that asks for an answer ({@code "reply": true}): a page checking its socket. */
+    void pong();
   }
 
   private InboundFrames() {
@@ -57,7 +60,13 @@ final class InboundFrames {
       return;
     }
     switch (kind) {
-      case "ping" -> { }
+      // pings only keep the socket open (the stock client sends one every 5 s, the pages every
+      // 20 s); one asking for a reply is a page that woke up and wants to know its socket is alive
+      case "ping" -> {
+        if (Boolean.TRUE.equals(frame.getValue("reply"))) {
+          to.pong();
+        }
+      }
       case "register" -> to.register((String) address, (JsonObject) headers);
       case "unregister" -> to.unregister((String) address);
       case "send", "publish" -> refuseSend((String) address, frame.getValue("replyAddress"), to);

@@ -178,6 +178,15 @@ final class Registrations implements InboundFrames.Handler {
     sink.write(Frames.err(address, code, message), null, false);
   }
 
+  /**
+   * The answer to a ping that asks for one. Told in a slot of its own, latest only: a socket
+   * behind, or a page asking in a loop, holds one pong at most.
+   */
+  @Override
+  public void pong() {
+    sink.write(Frames.PONG, Frames.PONG_SLOT, true);
+  }
+
   /** The socket closed: every registration goes, and a visitor lookup still on its way is dropped. */
   void close() {
     closed = true;

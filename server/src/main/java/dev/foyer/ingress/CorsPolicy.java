@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * Which other origins' pages may call foyer from a browser: each event lists its own
  * ({@code corsOrigins}) for its REST calls; the bridge, which serves every event, takes the origins
- * of all events. No credentials: foyer's calls carry their tokens in headers, never cookies.
+ * of all events. No credentials on the REST calls: they carry their tokens in headers, never
+ * cookies. The bridge grants them to the origins it grants, as sockjs-client asks for them.
  */
 final class CorsPolicy {
 
@@ -104,19 +105,24 @@ final class CorsPolicy {
   /**
    * On the bridge's SockJS answers ({@code /eventbus/info}, the fallbacks' POSTs and their
    * preflights), which the SockJS handler writes itself: it grants every Origin, with credentials.
-   * Here, as the headers go out, foyer's own origin and the ones events list keep the grant, without
-   * credentials; any other origin, or none, loses every {@code Access-Control-Allow-*} header. As
-   * the answer depends on Origin, it always says {@code Vary: Origin}, so a cache never hands one
-   * origin's answer to another (SockJS marks its preflights cacheable for a year).
+   * Here, as the headers go out, foyer's own origin and the ones events list keep the grant, with
+   * credentials: sockjs-client reads {@code /info} and its XHR fallbacks from another origin with
+   * {@code withCredentials} always, and a browser refuses such an answer without
+   * {@code Access-Control-Allow-Credentials: true}, so without it no page of another origin ever
+   * opened a socket. Nothing there depends on a cookie (no JSESSIONID; sessions are named by the
+   * client's random id, visitors by the token in their register). Any other origin, or none, loses
+   * every {@code Access-Control-Allow-*} header. As the answer depends on Origin, it always says
+   * {@code Vary: Origin}, so a cache never hands one origin's answer to another (SockJS marks its
+   * preflights cacheable for a year).
    */
   void bridge(RoutingContext ctx) {
     ctx.addHeadersEndHandler(v -> {
       MultiMap headers = ctx.response().headers();
       String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-      headers.remove(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS);
       if (origin != null && bridgeAllows(origin, ctx)) {
         if (headers.contains(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)) {
           headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+          headers.set(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
         }
       } else {
         List.copyOf(headers.names()).stream()

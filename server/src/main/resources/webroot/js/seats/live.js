@@ -73,7 +73,8 @@ export function connect(options) {
   let closed = false;
   let backoff = 1000;
   function open() {
-    const current = new EventBus('/eventbus',
+    // the bridge's endpoint with the 25 s heartbeat: this page knows a lost socket by its close
+    const current = new EventBus('/eventbus/v2',
       Object.assign({vertxbus_ping_interval: 20000}, forced ? {transports: forced.split(',')} : {}));
     bus = current;
     current.onopen = () => {

@@ -96,6 +96,18 @@ class BridgeFramesTest {
   }
 
   @Test
+  void aPingAskingForAReplyGetsAPongAndOtherPingsGetNothing() {
+    BridgeClient b = bridge();
+    await(b.sendText("{\"type\": \"ping\"}"));
+    await(b.sendText("{\"type\": \"ping\", \"reply\": \"yes\"}"));
+    await(b.sendText("{\"type\": \"ping\", \"reply\": true}"));
+    // frames are answered in order: anything said to the first two would have come before
+    JsonObject pong = await(b.next(f -> "pong".equals(f.getString("type")), 5000));
+    assertEquals(new JsonObject().put("type", "pong"), pong, "a pong and nothing else");
+    assertEquals(List.of(), b.received(), "the other pings are not answered");
+  }
+
+  @Test
   void aMessageOverTheWebsocketsLimitIsRefusedWithAnErrFrame() {
     BridgeClient b = bridge();
     String part = "x".repeat(60_000);

@@ -79,7 +79,11 @@ class FoyerClientTest {
           .put("returnUrls", new JsonArray().add(siteOrigin + "/back"))));
       chromium = Chromium.launch(vertx);
       Chromium.Page tab = await(chromium.open(siteOrigin + "/"));
-      await(tab.waitFor("window.seen && seen.includes('position 1')", 30_000));
+      // live over the bridge, not only told by its REST rejoins: sockjs-client's reads of another
+      // origin are credentialed, and once the bridge refused them, so a site's page never opened a socket
+      await(tab.waitFor("window.seen && seen.includes('position 1') && line.connection === 'live'", 30_000));
+      assertTrue(String.valueOf(await(tab.eval("line.bus.sockJSConn.url"))).endsWith("/eventbus/v2"),
+          "on the slow heartbeat's endpoint");
       api.putEvent(EVENT, new JsonObject().put("paused", false)).await(10, TimeUnit.SECONDS);
       await(tab.waitFor("window.seen.includes('admitted') && window.pass", 30_000));
       Object back = await(tab.eval("line.returnTo('" + siteOrigin + "/back')"));
