@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -125,13 +126,14 @@ public final class LuaScript {
   }
 
   /**
-   * Runs of this script in one batch; an acknowledged script's batch waits for replicas once.
-   * {@code key} is any key of theirs, for routing.
+   * Runs of this script in one batch on {@code connection}, a connection of {@code redis}; an
+   * acknowledged script's batch waits for replicas once, on that connection. {@code key} is any key
+   * of theirs, for routing.
    */
-  Future<List<Response>> sendAll(Redis redis, List<Request> requests, String key) {
+  Future<List<Response>> sendAll(Redis redis, RedisConnection connection, List<Request> requests, String key) {
     return acknowledged && redis instanceof ReplicatedRedis replicated && replicated.waits()
-        ? replicated.sendAllAcknowledged(requests, key)
-        : redis.batch(requests);
+        ? replicated.sendAllAcknowledged(requests, key, connection::batch)
+        : connection.batch(requests);
   }
 
   void recordTime(long nanos) {

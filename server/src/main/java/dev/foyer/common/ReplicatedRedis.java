@@ -77,16 +77,22 @@ public final class ReplicatedRedis implements Redis {
    * answers their replies in order. A redirect fails it (see {@link ScriptBatcher}).
    */
   public Future<List<Response>> sendAllAcknowledged(List<Request> writes, String key) {
+    return sendAllAcknowledged(writes, key, delegate::batch);
+  }
+
+  /** As above, the batch sent by {@code batch} (a connection of the caller's, which WAIT then waits on). */
+  public Future<List<Response>> sendAllAcknowledged(List<Request> writes, String key,
+                                                    java.util.function.Function<List<Request>, Future<List<Response>>> batch) {
     String master = cluster ? hashTag(key) : "";
     int wanted = Math.min(waitReplicas, online.getOrDefault(master, waitReplicas));
-    List<Request> batch = new ArrayList<>(writes.size() + 2);
-    batch.addAll(writes);
-    batch.add(Request.cmd(Command.ROLE));
+    List<Request> requests = new ArrayList<>(writes.size() + 2);
+    requests.addAll(writes);
+    requests.add(Request.cmd(Command.ROLE));
     if (wanted > 0) {
-      batch.add(Request.cmd(Command.WAIT).arg(wanted).arg(WAIT_MILLIS));
+      requests.add(Request.cmd(Command.WAIT).arg(wanted).arg(WAIT_MILLIS));
     }
     int n = writes.size();
-    return delegate.batch(batch).map(replies -> {
+    return batch.apply(requests).map(replies -> {
       int replicas = onlineReplicas(replies.get(n));
       online.put(master, replicas);
       if (wanted == 0 || replies.get(n + 1).toInteger() < wanted) {

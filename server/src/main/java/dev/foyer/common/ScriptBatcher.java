@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -20,8 +21,12 @@ import java.util.concurrent.TimeUnit;
  * connection, one reply read and one timeout for all of them cost less, on the node and in Redis,
  * than one each. Each run is still its own EVALSHA, as atomic as alone, answered alone.
  *
- * <p>Runs are grouped by the hash tag of their first key (the event), so a batch goes to one slot
- * on Redis Cluster. A group is sent when the event loop has finished the pass that queued it (a
+ * <p>Each event loop sends its batches on a connection of its own, kept while it works: the
+ * replies are then read on the loop whose requests wait for them, not read on another loop and
+ * handed over (two of the joins' event loops handing every reply across cost more than one loop
+ * alone). A connection that fails or closes is dropped with the batch it carried, and the next
+ * batch opens another. Runs are grouped by the hash tag of their first key (the event), so a batch
+ * goes to one slot on Redis Cluster. A group is sent when the event loop has finished the pass that queued it (a
  * task queued behind that pass's reads), or at once when it reaches {@link #MAX_BATCH}. A lone run,
  * and any run off an event loop, goes through {@link LuaScript#run} unchanged.
  *
@@ -39,6 +44,8 @@ public final class ScriptBatcher {
   private final Redis redis;
   /** Per event-loop thread: hash tag -> runs queued in this pass. */
   private final ThreadLocal<Map<String, Batch>> queued = ThreadLocal.withInitial(HashMap::new);
+  /** Per event-loop thread: the connection its batches go on. */
+  private final ThreadLocal<Pinned> pinned = ThreadLocal.withInitial(Pinned::new);
 
   public ScriptBatcher(LuaScript script, Redis redis) {
     this.script = script;
@@ -86,8 +93,11 @@ public final class ScriptBatcher {
     for (Run run : runs) {
       requests.add(script.evalsha(run.keys(), run.args()));
     }
-    script.sendAll(redis, requests, runs.get(0).keys().get(0))
-        .timeout(LuaScript.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+    Pinned connection = pinned.get();
+    connection.get(redis)
+        .compose(conn -> script.sendAll(redis, conn, requests, runs.get(0).keys().get(0))
+            .timeout(LuaScript.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+            .onFailure(err -> connection.drop(conn)))
         .onSuccess(replies -> {
           Metrics.redisBatchedRuns(script.name()).increment(runs.size());
           long took = System.nanoTime() - start;
@@ -110,6 +120,38 @@ public final class ScriptBatcher {
 
   private void alone(Run run) {
     script.run(redis, run.keys(), run.args()).onComplete(run.answer());
+  }
+
+  /** An event loop's connection: opened on its first batch, dropped when it fails. */
+  private static final class Pinned {
+    private RedisConnection connection;
+    private Future<RedisConnection> opening;
+
+    Future<RedisConnection> get(Redis redis) {
+      if (connection != null) {
+        return Future.succeededFuture(connection);
+      }
+      if (opening == null) {
+        opening = redis.connect().andThen(ar -> {
+          opening = null;
+          if (ar.succeeded()) {
+            RedisConnection opened = ar.result();
+            connection = opened;
+            opened.exceptionHandler(err -> drop(opened));
+            opened.endHandler(v -> drop(opened));
+          }
+        });
+      }
+      return opening;
+    }
+
+    /** A failed batch may leave the connection in any state: it is not used again. */
+    void drop(RedisConnection failed) {
+      if (connection == failed) {
+        connection = null;
+        failed.close();
+      }
+    }
   }
 
   private record Run(List<String> keys, List<?> args, Promise<Response> answer) {
