@@ -59,8 +59,6 @@ final class ContextKeys {
   /** The hold a request asks for, once its body and its size are checked. */
   static final Key<HoldService.HoldAsk> HOLD_ASK = new Key<>("foyer.hold-ask");
 
-  /** The error code the request was refused with (set by {@link Replies#error}), null when it was not. */
-  static final Key<String> REFUSAL = new Key<>("foyer.refusal");
 
   private ContextKeys() {
   }

@@ -90,7 +90,7 @@ public class IngressVerticle extends VerticleBase {
     router.routeWithRegex("/api/events/(?<event>[^/]+)(?:/.*)?").handler(cors::api);
     ReportStore report = new ReportStore(redis, config.keyPrefix());
     refusals = new RefusalCounter(vertx, report);
-    router.route("/api/events/*").handler(refusals::watch);
+    refusals.serveOn(context);
     StockStore stock = new StockStore(redis, config.keyPrefix());
     new VisitorRoutes(checks, line, events, tokens, passes, vertx.eventBus(), pow, difficulty, stock,
         StockBoard.of(vertx)).mount(router);

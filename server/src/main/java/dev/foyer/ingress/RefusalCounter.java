@@ -2,6 +2,7 @@ package dev.foyer.ingress;
 
 import dev.foyer.event.EventInfo;
 import dev.foyer.line.ReportStore;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -33,17 +34,29 @@ class RefusalCounter {
     vertx.setPeriodic(1000, id -> flush());
   }
 
-  /** As a route handler ahead of an event's routes: once the answer is sent, a refusal counts. */
-  void watch(RoutingContext ctx) {
-    ctx.addEndHandler(ended -> {
-      String code = ContextKeys.REFUSAL.get(ctx);
-      EventInfo event = ContextKeys.EVENT_INFO.get(ctx);
-      int status = ctx.response().getStatusCode();
-      if (code != null && event != null && status >= 400 && status < 500) {
-        count(event.id(), code, System.currentTimeMillis());
-      }
-    });
-    ctx.next();
+  /** Where each ingress verticle keeps its counter, on its own context. */
+  private static final String CONTEXT_KEY = "foyer.refusalCounter";
+
+  /** This verticle's counter is the one its answers count with. */
+  void serveOn(Context context) {
+    context.put(CONTEXT_KEY, this);
+  }
+
+  /**
+   * Counts a refusal being answered: a 4xx with the contract's code on a known event's API. Called
+   * as the answer is written (Replies.error), so an answer that counts costs nothing more and the
+   * others cost nothing at all.
+   */
+  static void answered(RoutingContext ctx, int status, String code) {
+    if (status < 400 || status >= 500 || ctx.response().ended()) {
+      return;
+    }
+    EventInfo event = ContextKeys.EVENT_INFO.get(ctx);
+    Context context = Vertx.currentContext();
+    if (event != null && context != null && ctx.request().path().startsWith("/api/events/")
+        && context.get(CONTEXT_KEY) instanceof RefusalCounter counter) {
+      counter.count(event.id(), code, System.currentTimeMillis());
+    }
   }
 
   void count(String event, String code, long now) {

@@ -148,7 +148,7 @@ final class Replies {
             ctx.request().method(), ctx.request().path(), e.getMessage());
       }
     }
-    ContextKeys.REFUSAL.put(ctx, e.code()); // for the sale's report (RefusalCounter)
+    RefusalCounter.answered(ctx, e.status(), e.code()); // for the sale's report
     if (e.retryAfterSeconds() > 0) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
     }
