@@ -125,7 +125,7 @@ public final class Bench {
       case "bots" -> new BotsBench(vertx, port, adminKey).run(BotsOptions.of(o));
       case "chance" -> new ChanceBench(vertx, port, adminKey).run(ChanceBench.Options.of(o));
       case "wsfloor" -> WsFloorBench.run(vertx, Integer.parseInt(o.getOrDefault("sockets", "5000")),
-          Integer.parseInt(o.getOrDefault("port", "18790")));
+          Integer.parseInt(o.getOrDefault("floor-port", "0")));
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     };
     return result.put("at", java.time.Instant.now().toString());

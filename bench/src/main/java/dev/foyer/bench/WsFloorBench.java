@@ -29,13 +29,20 @@ final class WsFloorBench {
   private WsFloorBench() {
   }
 
+  /** {@code port} 0: a free one. */
   static JsonObject run(Vertx vertx, int sockets, int port) throws Exception {
     if (sockets < 1 || sockets > 19_500) {
       throw new IllegalArgumentException("--sockets is 1 to 19,500 (one process holds at most 20,000 files)");
     }
-    String jar = WsFloorBench.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+    if (port == 0) {
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        port = free.getLocalPort();
+      }
+    }
+    // this process's own class path: the harness's jar, or a test's (Vert.x and this class on it)
+    String classPath = System.getProperty("java.class.path");
     Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g",
-        "-cp", jar, Server.class.getName(), String.valueOf(port)).inheritIO().start();
+        "-cp", classPath, Server.class.getName(), String.valueOf(port)).inheritIO().start();
     try {
       String pid = String.valueOf(server.pid());
       awaitPort(port);

@@ -225,6 +225,15 @@ class BenchHarnessTest {
   }
 
   @Test
+  void wsfloorReadsTheHeapABareServerHoldsPerSocket() throws Exception {
+    JsonObject r = run("wsfloor", Map.of("sockets", "200"));
+    assertEquals(200, r.getInteger("sockets"));
+    assertTrue(r.getString("server").startsWith("Vert.x 5."), r.encode());
+    // a websocket costs its server kilobytes (connections, queues, the upgraded request), never nothing
+    assertTrue(r.getLong("perSocketBytes") > 1000, r.encode());
+  }
+
+  @Test
   void holdsCountsHoldsConflictsAndConfirmations() throws Exception {
     JsonObject r = run("holds", Map.of("visitors", "60", "seats", "20", "seconds", "2", "concurrency", "8"));
     assertEquals(0, r.getLong("errors"), r.encode());
