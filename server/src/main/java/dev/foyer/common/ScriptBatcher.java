@@ -132,13 +132,18 @@ public final class ScriptBatcher {
         return Future.succeededFuture(connection);
       }
       if (opening == null) {
-        opening = redis.connect().andThen(ar -> {
+        // bounded like a run: a Redis that never answers the connect must not hold the joins
+        // queued behind it, nor every later batch, forever
+        Future<RedisConnection> connecting = redis.connect();
+        opening = connecting.timeout(LuaScript.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).andThen(ar -> {
           opening = null;
           if (ar.succeeded()) {
             RedisConnection opened = ar.result();
             connection = opened;
             opened.exceptionHandler(err -> drop(opened));
             opened.endHandler(v -> drop(opened));
+          } else {
+            connecting.onSuccess(RedisConnection::close); // one that comes after all goes back
           }
         });
       }
