@@ -160,10 +160,8 @@ class WaitingRoomOfflineTest {
     assertTrue(firstBeat >= HEARTBEAT_MILLIS - 500 && firstBeat < SILENCE_MILLIS,
         "the first heartbeat came " + firstBeat + " ms after the session opened");
     assertTrue(HEARTBEAT_MILLIS + LATE_MILLIS < SILENCE_MILLIS, "the bound leaves room for a late heartbeat");
-    await(page.viewport(false));
-    shot(page, "back-again", "1280,800");
-    await(page.viewport(true));
-    shot(page, "back-again", "390,844");
+    // no screenshot here: after a stalled network this Chromium's DevTools session was seen to stop
+    // answering a change of viewport (CI, 60 s without an answer); the state is asserted above
   }
 
   @Test
