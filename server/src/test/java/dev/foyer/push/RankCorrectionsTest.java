@@ -113,11 +113,14 @@ class RankCorrectionsTest {
     void rounds() throws Exception {
       // the second round: whatever the first sent the watched page has reached it
       for (int round = 0; round < 2; round++) {
+        // a frame made by a round that began once the departures had (its "at" is the round's
+        // time): a round that falls between two departures corrects the page to what it saw, and
+        // the last departure alone is then within the tolerance, so no frame need show the truth
+        long since = System.currentTimeMillis();
         for (int i = 0; i < 5; i++) { // past max(1, 1 %) of a position under 500
           leave(api, event, between.pop());
         }
-        long truth = truth(api, event, visitor);
-        page.next(f -> isRank(f) && f.getJsonObject("body").getLong("position") == truth, 10_000)
+        page.next(f -> isRank(f) && f.getJsonObject("body").getLong("at") >= since, 10_000)
             .await(15, TimeUnit.SECONDS);
       }
     }
