@@ -5,10 +5,9 @@ import dev.foyer.bus.Addresses;
 import dev.foyer.bus.Departures;
 import dev.foyer.bus.EventChanges;
 import dev.foyer.bus.HoldService;
+import dev.foyer.common.Backends;
 import dev.foyer.common.Metrics;
 import dev.foyer.common.OutageLog;
-import dev.foyer.common.RedisClients;
-import dev.foyer.common.PgPools;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventInfo;
@@ -40,8 +39,7 @@ public class HoldVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HoldVerticle.class);
 
   private final FoyerConfig config;
-  private Redis redis;
-  private Pool pg;
+  private Backends backends;
   private HoldStore store;
   private SeatMapStore seatMap;
   private EventRepository events;
@@ -61,8 +59,9 @@ public class HoldVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.open(vertx, config.redis());
-    pg = PgPools.open(vertx, config.pg(), "hold", 4);
+    backends = Backends.open(vertx, config.redis(), config.pg(), "hold", 4);
+    Redis redis = backends.redis();
+    Pool pg = backends.pg();
     store = new HoldStore(redis, config.keyPrefix());
     seatMap = new SeatMapStore(redis, config.keyPrefix());
     events = new EventRepository(pg);
@@ -89,7 +88,7 @@ public class HoldVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     outbox.flush();
-    return Future.join(redis.close(), pg.close());
+    return backends.close();
   }
 
   private void onDepartures(Message<JsonObject> message) {

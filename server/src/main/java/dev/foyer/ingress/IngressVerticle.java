@@ -4,10 +4,9 @@ import dev.foyer.FoyerConfig;
 import dev.foyer.bridge.Bridge;
 import dev.foyer.bus.EventChanges;
 import dev.foyer.bus.HoldService;
+import dev.foyer.common.Backends;
 import dev.foyer.common.ClientAddress;
 import dev.foyer.common.Limiter;
-import dev.foyer.common.RedisClients;
-import dev.foyer.common.PgPools;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.UnknownEvents;
 import dev.foyer.event.EventRepository;
@@ -42,8 +41,7 @@ public class IngressVerticle extends VerticleBase {
 
   private final FoyerConfig config;
   private final Passes passes;
-  private Redis redis;
-  private Pool pg;
+  private Backends backends;
   private TrafficCounter traffic;
   private Router router;
   private RefusalCounter refusals;
@@ -55,8 +53,9 @@ public class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.open(vertx, config.redis());
-    pg = PgPools.open(vertx, config.pg(), "ingress", 8);
+    backends = Backends.open(vertx, config.redis(), config.pg(), "ingress", 8);
+    Redis redis = backends.redis();
+    Pool pg = backends.pg();
     QueueStore line = new QueueStore(redis, config.keyPrefix());
     EventRepository events = new EventRepository(pg);
     EventCatalog catalog = new EventCatalog(events, UnknownEvents.of(vertx));
@@ -130,6 +129,6 @@ public class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(traffic.flush(), refusals.flush()).eventually(() -> Future.join(redis.close(), pg.close()));
+    return Future.join(traffic.flush(), refusals.flush()).eventually(backends::close);
   }
 }

@@ -3,9 +3,8 @@ package dev.foyer.push;
 import dev.foyer.FoyerConfig;
 import dev.foyer.bridge.Sockets;
 import dev.foyer.bus.EventChanges;
+import dev.foyer.common.Backends;
 import dev.foyer.common.Metrics;
-import dev.foyer.common.PgPools;
-import dev.foyer.common.RedisClients;
 import dev.foyer.event.EventCatalog;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.UnknownEvents;
@@ -33,8 +32,7 @@ public class PushVerticle extends VerticleBase {
 
   private final FoyerConfig config;
   private final Passes passes;
-  private Redis redis;
-  private Pool pg;
+  private Backends backends;
   private EventCatalog catalog;
   private Broadcasts broadcasts;
 
@@ -46,8 +44,9 @@ public class PushVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Sockets sockets = Sockets.of(vertx);
-    redis = RedisClients.open(vertx, config.redis());
-    pg = PgPools.open(vertx, config.pg(), "push", 2);
+    backends = Backends.open(vertx, config.redis(), config.pg(), "push", 2);
+    Redis redis = backends.redis();
+    Pool pg = backends.pg();
     EventRepository events = new EventRepository(pg);
     catalog = new EventCatalog(events, UnknownEvents.of(vertx));
     StockBoard stockBoard = StockBoard.of(vertx);
@@ -64,7 +63,7 @@ public class PushVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(redis.close(), pg.close());
+    return backends.close();
   }
 
   private Future<Void> onEventChanged(String event) {

@@ -7,11 +7,10 @@ import dev.foyer.bus.Departures;
 import dev.foyer.bus.EventChanges;
 import dev.foyer.bus.LineReset;
 import dev.foyer.bus.Progress;
+import dev.foyer.common.Backends;
 import dev.foyer.common.ClusterNodes;
 import dev.foyer.common.Metrics;
 import dev.foyer.common.OutageLog;
-import dev.foyer.common.RedisClients;
-import dev.foyer.common.PgPools;
 import dev.foyer.event.EventInfo;
 import dev.foyer.event.EventRepository;
 import dev.foyer.event.EventSettings;
@@ -50,8 +49,7 @@ public class QueueVerticle extends VerticleBase {
 
   private final FoyerConfig config;
   private final Ticking ticking;
-  private Redis redis;
-  private Pool pg;
+  private Backends backends;
   private QueueStore line;
   private LaneStore lanes;
   private GateKeeper gate;
@@ -81,8 +79,9 @@ public class QueueVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.open(vertx, config.redis());
-    pg = PgPools.open(vertx, config.pg(), "queue", 2);
+    backends = Backends.open(vertx, config.redis(), config.pg(), "queue", 2);
+    Redis redis = backends.redis();
+    Pool pg = backends.pg();
     line = new QueueStore(redis, config.keyPrefix());
     lanes = new LaneStore(redis, config.keyPrefix());
     stockWatch = new StockWatch(vertx, new dev.foyer.line.StockStore(redis, config.keyPrefix()));
@@ -103,7 +102,7 @@ public class QueueVerticle extends VerticleBase {
       LOG.info("Released the admission lock of event {}", event);
     });
     locks.clear();
-    return Future.join(redis.close(), pg.close());
+    return backends.close();
   }
 
   /** The next tick of the event runs with its new settings: the change is answered only after this read. */
