@@ -97,7 +97,7 @@ public class HoldStore extends EventStore {
   /** Releases a hold by id for its holder, or ({@code holdId} null) whatever hold the visitor has. */
   public Future<Outcome> release(String event, String holdId, String visitor) {
     Keys k = keys(event);
-    return RELEASE.run(redis, k.seatKeys(),
+    return RELEASE.run(redis, k.seatKeys,
             List.of(holdId == null ? "" : holdId, visitor))
         .map(r -> "ok".equals(r.get(0).toString())
             ? new Outcome("ok", List.of(), changes(r.get(2), r.get(3), r.get(4)), r.get(1).toString())
@@ -110,7 +110,7 @@ public class HoldStore extends EventStore {
 
   public Future<Expired> expire(String event, long now) {
     Keys k = keys(event);
-    return EXPIRE.run(redis, k.seatKeys(),
+    return EXPIRE.run(redis, k.seatKeys,
             List.of(now, MAX_BATCH))
         .map(r -> {
           List<String> pairs = strings(r.get(1));
@@ -129,7 +129,7 @@ public class HoldStore extends EventStore {
   public Future<Begin> confirmBegin(String event, String holdId, String visitor, long now, long fenceUntil,
                                     String newReservationId) {
     Keys k = keys(event);
-    return CONFIRM_BEGIN.run(redis, k.seatKeys(),
+    return CONFIRM_BEGIN.run(redis, k.seatKeys,
             List.of(holdId, visitor, now, fenceUntil, newReservationId))
         .map(r -> r.size() == 3
             ? new Begin(r.get(0).toString(), r.get(1).toString(), Arrays.asList(r.get(2).toString().split(",")))
@@ -152,8 +152,8 @@ public class HoldStore extends EventStore {
 
   /** The seat keys and, last, the report's, for the steps that count a hold or a sale (lua/lib/report.lua). */
   private static List<String> counted(Keys k) {
-    List<String> keys = new ArrayList<>(k.seatKeys());
-    keys.addAll(k.reportKeys());
+    List<String> keys = new ArrayList<>(k.seatKeys);
+    keys.addAll(k.reportKeys);
     return keys;
   }
 

@@ -47,7 +47,7 @@ public class SeatMapStore extends EventStore {
   public Future<Long> loadRows(String event, String token, List<RowSpec> rows, List<StandingSpec> standing,
                                dev.foyer.event.SeatLayout.Plan names) {
     Keys k = keys(event);
-    List<String> keys = k.seatKeys();
+    List<String> keys = k.seatKeys;
     Future<Response> chain = Future.succeededFuture();
     for (int from = 0; from < Math.max(1, rows.size()); from += ROWS_CHUNK) {
       List<RowSpec> chunk = rows.subList(Math.min(from, rows.size()), Math.min(rows.size(), from + ROWS_CHUNK));
@@ -74,7 +74,7 @@ public class SeatMapStore extends EventStore {
   public Future<Long> loadSeats(String event, List<String> seatIds, Map<String, String> sold) {
     Keys k = keys(event);
     String loadId = java.util.UUID.randomUUID().toString();
-    List<String> keys = List.of(k.seatsLoading(loadId), k.seats(), k.sold(), k.seatVersion(), k.seatLog());
+    List<String> keys = List.of(k.seatsLoading(loadId), k.seats, k.sold, k.seatVersion, k.seatLog);
     // the generation this load starts if it changes the map: short, and never containing the '.'
     // that separates it from the version in an ETag or a ?since=
     String generation = loadId.replace("-", "").substring(0, 12);
@@ -107,7 +107,7 @@ public class SeatMapStore extends EventStore {
 
   public Future<Counts> counts(String event) {
     Keys k = keys(event);
-    return SEAT_COUNTS.run(redis, List.of(k.seats(), k.holdSeats(), k.sold()), List.of())
+    return SEAT_COUNTS.run(redis, List.of(k.seats, k.holdSeats, k.sold), List.of())
         .map(r -> new Counts(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong()));
   }
 
@@ -117,7 +117,7 @@ public class SeatMapStore extends EventStore {
 
   public Future<Statuses> statuses(String event) {
     Keys k = keys(event);
-    return SEAT_STATUSES.run(redis, List.of(k.holdSeats(), k.sold(), k.seats(), k.seatVersion()), List.of())
+    return SEAT_STATUSES.run(redis, List.of(k.holdSeats, k.sold, k.seats, k.seatVersion), List.of())
         .map(r -> r.get(0).toInteger() == 0 ? null
             : new Statuses(strings(r.get(1)), strings(r.get(2)), r.get(3).toString(), r.get(4).toLong()));
   }
@@ -132,7 +132,7 @@ public class SeatMapStore extends EventStore {
 
   public Future<Since> changesSince(String event, String generation, long since, int most) {
     Keys k = keys(event);
-    return SEAT_CHANGES.run(redis, List.of(k.seatVersion(), k.seatLog(), k.holdSeats(), k.sold(), k.seats()),
+    return SEAT_CHANGES.run(redis, List.of(k.seatVersion, k.seatLog, k.holdSeats, k.sold, k.seats),
             List.of(generation, since, most))
         .map(r -> switch (r.get(0).toString()) {
           case "missing" -> new Since(true, false, "", 0, List.of());

@@ -12,8 +12,8 @@ record Admission(int maxActive, int admitPerMinute, long activeMillis, boolean p
 
   /** The stock's keys (lib/admission.lua, admission.stockKeys), after each script's own keys. */
   static List<String> stockKeys(dev.foyer.common.Keys k) {
-    return List.of(k.stock(), k.standing(), k.standingHeld(), k.standingSold(), k.holds(), k.rowMeta(),
-        k.holdExpiry());
+    return List.of(k.stock, k.standing, k.standingHeld, k.standingSold, k.holds, k.rowMeta,
+        k.holdExpiry);
   }
 
   static Admission of(EventSettings settings) {

@@ -26,7 +26,7 @@ public final class AnnouncementStore extends EventStore {
   }
 
   public Future<Announcement> post(String event, String message, String by, long now) {
-    return ANNOUNCE.run(redis, List.of(keys(event).announcement()), List.of(message, now, by))
+    return ANNOUNCE.run(redis, List.of(keys(event).announcement), List.of(message, now, by))
         .map(r -> new Announcement(r.toLong(), message, now, by, false));
   }
 
@@ -36,7 +36,7 @@ public final class AnnouncementStore extends EventStore {
 
   /** Withdraws the current announcement, or only announcement {@code id} when given. */
   public Future<Withdrawal> withdraw(String event, Long id, long now) {
-    return WITHDRAW.run(redis, List.of(keys(event).announcement()), List.of(id == null ? "" : id.toString(), now))
+    return WITHDRAW.run(redis, List.of(keys(event).announcement), List.of(id == null ? "" : id.toString(), now))
         .map(r -> {
           long withdrawn = r.get(0).toLong();
           return new Withdrawal(withdrawn == 0 ? null : new Announcement(withdrawn, null, now, null, true),
@@ -46,7 +46,7 @@ public final class AnnouncementStore extends EventStore {
 
   /** The current announcement, else the last one withdrawn; null when the event never had one. */
   public Future<Announcement> current(String event) {
-    return redis.send(Request.cmd(Command.HMGET).arg(keys(event).announcement())
+    return redis.send(Request.cmd(Command.HMGET).arg(keys(event).announcement)
             .arg("seq").arg("id").arg("message").arg("at").arg("by").arg("withdrawnAt"))
         .map(r -> {
           long seq = number(r.get(0));

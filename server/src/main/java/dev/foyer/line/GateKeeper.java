@@ -40,14 +40,14 @@ public class GateKeeper extends EventStore {
   public Future<Verdict> decide(EventInfo event, long now, long tick) {
     EventSettings settings = event.settings();
     Keys k = keys(event.id());
-    return GATE_READ.run(redis, List.of(k.meta(), k.traffic(now / 1000 - 1)), List.of()).compose(r -> {
+    return GATE_READ.run(redis, List.of(k.meta, k.traffic(now / 1000 - 1)), List.of()).compose(r -> {
       String stored = r.get(0).toString();
       Boolean was = stored.isEmpty() ? null : "1".equals(stored);
       long flippedAt = r.get(1).toLong();
       long rate = r.get(2).toLong();
       boolean current = was != null ? was : settings.gate() == EventSettings.Gate.ON;
       Gate.Decision decision = Gate.decide(settings, new Gate.State(current, flippedAt), rate, now);
-      return GATE_APPLY.run(redis, List.of(k.meta()),
+      return GATE_APPLY.run(redis, List.of(k.meta),
               List.of(tick, was == null ? "" : (was ? "1" : "0"), decision.queueing() ? "1" : "0", now))
           .map(applied -> applied.toInteger() != 1
               ? new Verdict(current, rate, false, null)
@@ -69,6 +69,6 @@ public class GateKeeper extends EventStore {
   }
 
   private Future<Void> setQueueing(String event, boolean queueing) {
-    return SET_QUEUEING.run(redis, List.of(keys(event).meta()), List.of(queueing ? "1" : "0")).mapEmpty();
+    return SET_QUEUEING.run(redis, List.of(keys(event).meta), List.of(queueing ? "1" : "0")).mapEmpty();
   }
 }

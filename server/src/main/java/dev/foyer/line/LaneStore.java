@@ -50,7 +50,7 @@ public class LaneStore extends EventStore {
     Keys k = keys(event);
     List<Object> args = new ArrayList<>(List.of(order.wire(), seed == null ? "" : seed));
     args.addAll(due);
-    return OPEN_LANES.run(redis, List.of(k.prequeue(), k.waiting(), k.meta(), k.lanes()), args).map(r -> {
+    return OPEN_LANES.run(redis, List.of(k.prequeue, k.waiting, k.meta, k.lanes), args).map(r -> {
       Map<String, Long> opened = new LinkedHashMap<>();
       for (int i = 0; i + 1 < r.size(); i += 2) {
         opened.put(r.get(i).toString(), r.get(i + 1).toLong());
@@ -79,7 +79,7 @@ public class LaneStore extends EventStore {
     for (int i = 0; i < count; i++) {
       args.add(newCode());
     }
-    return CODES_MAKE.run(redis, List.of(k.codes(), k.codesMakeKey(idempotencyKey == null ? "-" : idempotencyKey)), args)
+    return CODES_MAKE.run(redis, List.of(k.codes, k.codesMakeKey(idempotencyKey == null ? "-" : idempotencyKey)), args)
         .map(r -> {
           if (r.type() != io.vertx.redis.client.ResponseType.MULTI) {
             return null;
@@ -94,7 +94,7 @@ public class LaneStore extends EventStore {
 
   /** The event's codes, of one lane unless {@code lane} is null. */
   public Future<List<Code>> list(String event, String lane) {
-    return CODES_LIST.run(redis, List.of(keys(event).codes()), List.of(lane == null ? "" : lane)).map(r -> {
+    return CODES_LIST.run(redis, List.of(keys(event).codes), List.of(lane == null ? "" : lane)).map(r -> {
       List<Code> codes = new ArrayList<>();
       for (int i = 0; i + 1 < r.size(); i += 2) {
         String[] parts = r.get(i + 1).toString().split("\\|");
@@ -107,7 +107,7 @@ public class LaneStore extends EventStore {
 
   /** Revokes a code: no join takes it from now on. False when there was no such code. */
   public Future<Boolean> revoke(String event, String code) {
-    return redis.send(Request.cmd(Command.HDEL).arg(keys(event).codes()).arg(code)).map(r -> r.toLong() == 1);
+    return redis.send(Request.cmd(Command.HDEL).arg(keys(event).codes).arg(code)).map(r -> r.toLong() == 1);
   }
 
   private String newCode() {

@@ -102,11 +102,11 @@ public class QueueStore extends EventStore {
         joinKey == null ? 0 : JOIN_KEY_MILLIS));
     args.add(identity == null ? 0 : identityMillis(now, Math.max(opensAt, latestOpening(settings, opensAt))));
     args.addAll(Lanes.joinArgs(settings, opensAt, claimedLane, code));
-    List<String> keys = new java.util.ArrayList<>(List.of(k.seq(), k.waiting(), k.active(), k.meta(), k.presence(),
-        k.prequeue(), k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)));
+    List<String> keys = new java.util.ArrayList<>(List.of(k.seq, k.waiting, k.active, k.meta, k.presence,
+        k.prequeue, k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)));
     keys.addAll(Admission.stockKeys(k));
-    keys.addAll(List.of(k.lanes(), k.codes()));
-    keys.addAll(k.reportKeys());
+    keys.addAll(List.of(k.lanes, k.codes));
+    keys.addAll(k.reportKeys);
     return joins.run(keys, args)
         .map(r -> switch (r.get(0).toString()) {
           case "existing", "identity" -> new Joined(r.get(1).toString(), null, true);
@@ -123,16 +123,16 @@ public class QueueStore extends EventStore {
 
   public Future<VisitorState> status(String event, String visitor, long now) {
     Keys k = keys(event);
-    return STATUS.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(), k.prequeue(),
-            k.away(), k.lanes()), List.of(visitor, now))
+    return STATUS.run(redis, List.of(k.waiting, k.active, k.gone, k.meta, k.presence, k.prequeue,
+            k.away, k.lanes), List.of(visitor, now))
         .map(QueueStore::toState);
   }
 
   /** Takes the visitor out; the answer is the state they were in ({@code GONE}: nothing changed). */
   public Future<VisitorState.State> leave(String event, String visitor, String reason) {
     Keys k = keys(event);
-    return LEAVE.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away(),
-            k.report(), k.joinedAt(), k.waits()),
+    return LEAVE.run(redis, List.of(k.waiting, k.active, k.gone, k.presence, k.prequeue, k.away,
+            k.report, k.joinedAt, k.waits),
             List.of(visitor, reason))
         .map(r -> VisitorState.State.valueOf(r.toString().toUpperCase()));
   }
@@ -142,17 +142,17 @@ public class QueueStore extends EventStore {
    * reason and the operator's message. Ending an ended sale changes its words only.
    */
   public Future<Void> endSale(String event, SaleEnd end) {
-    return redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET).arg(keys(event).meta())
+    return redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET).arg(keys(event).meta)
         .arg("ended").arg(end.reason()).arg("endedMessage").arg(end.message()).arg("sale").arg("ended")).mapEmpty();
   }
 
   public Future<TickResult> admit(String event, long now, EventSettings settings) {
     Keys k = keys(event);
-    List<String> keys = new java.util.ArrayList<>(List.of(k.waiting(), k.active(), k.gone(), k.meta(), k.presence(),
-        k.prequeue(), k.away()));
+    List<String> keys = new java.util.ArrayList<>(List.of(k.waiting, k.active, k.gone, k.meta, k.presence,
+        k.prequeue, k.away));
     keys.addAll(Admission.stockKeys(k));
-    keys.add(k.lanes());
-    keys.addAll(k.reportKeys());
+    keys.add(k.lanes);
+    keys.addAll(k.reportKeys);
     List<Object> args = new ArrayList<>(Admission.of(settings).args(now, MAX_BATCH, RATE_WINDOW_SECONDS, MAX_SKIP,
         TURNOVER_WINDOW_SECONDS));
     args.addAll(Lanes.admitArgs(settings));
@@ -170,8 +170,8 @@ public class QueueStore extends EventStore {
 
   public Future<QueueCounts> counts(String event, long now) {
     Keys k = keys(event);
-    return COUNTS.run(redis, List.of(k.waiting(), k.active(), k.meta(), k.traffic(now / 1000 - 1), k.holdSeats(),
-            k.prequeue()), List.of())
+    return COUNTS.run(redis, List.of(k.waiting, k.active, k.meta, k.traffic(now / 1000 - 1), k.holdSeats,
+            k.prequeue), List.of())
         .map(r -> new QueueCounts(r.get(0).toLong(), r.get(1).toLong(), Long.parseLong(r.get(2).toString()),
             decimal(r.get(3)), !"0".equals(r.get(4).toString()), Long.parseLong(r.get(5).toString()),
             r.get(6).toLong(), r.get(7).toLong(), "1".equals(r.get(8).toString()),
@@ -184,8 +184,8 @@ public class QueueStore extends EventStore {
    */
   public Future<Reaped> reap(String event, long cutoff, long awayCutoff) {
     Keys k = keys(event);
-    return REAP.run(redis, List.of(k.waiting(), k.active(), k.gone(), k.presence(), k.prequeue(), k.away(),
-            k.report(), k.joinedAt(), k.waits()),
+    return REAP.run(redis, List.of(k.waiting, k.active, k.gone, k.presence, k.prequeue, k.away,
+            k.report, k.joinedAt, k.waits),
             List.of(cutoff, awayCutoff, MAX_BATCH))
         .map(r -> new Reaped(strings(r.get(0)), r.get(1).toLong()));
   }
@@ -200,7 +200,7 @@ public class QueueStore extends EventStore {
     List<Object> args = new ArrayList<>(visitors.size() + 1);
     args.add(now);
     args.addAll(visitors);
-    return RANKS.run(redis, List.of(k.waiting(), k.active(), k.presence(), k.meta(), k.prequeue(), k.away()), args)
+    return RANKS.run(redis, List.of(k.waiting, k.active, k.presence, k.meta, k.prequeue, k.away), args)
         .map(r -> {
           long[] positions = new long[visitors.size()];
           for (int i = 0; i < positions.length; i++) {
@@ -216,13 +216,13 @@ public class QueueStore extends EventStore {
 
   /** Marks the event's state with {@code fresh} unless another node did first; the generation in force. */
   public Future<String> startGeneration(String event, String fresh) {
-    return GENERATION_START.run(redis, List.of(keys(event).meta()), List.of(fresh)).map(r -> r.get(1).toString());
+    return GENERATION_START.run(redis, List.of(keys(event).meta), List.of(fresh)).map(r -> r.get(1).toString());
   }
 
   /** Moves the pre-queue into the line at the opening; -1 when it had opened already. */
   public Future<Long> open(String event, EventSettings.Opening order, String seed) {
     Keys k = keys(event);
-    return OPEN.run(redis, List.of(k.prequeue(), k.waiting(), k.meta()),
+    return OPEN.run(redis, List.of(k.prequeue, k.waiting, k.meta),
             List.of(order.wire(), seed == null ? "" : seed))
         .map(Response::toLong);
   }

@@ -34,10 +34,10 @@ public class ReportStore extends EventStore {
 
   public Future<Raw> read(String event) {
     Keys k = keys(event);
-    Future<Map<String, String>> counts = hash(k.report());
-    Future<Map<String, String>> refusals = hash(k.refusals());
-    Future<Map<String, String>> waits = hash(k.waits());
-    Future<Map<String, String>> names = hash(k.stockNames());
+    Future<Map<String, String>> counts = hash(k.report);
+    Future<Map<String, String>> refusals = hash(k.refusals);
+    Future<Map<String, String>> waits = hash(k.waits);
+    Future<Map<String, String>> names = hash(k.stockNames);
     return Future.all(counts, refusals, waits, names)
         .map(all -> new Raw(counts.result(), refusals.result(), waits.result(), names.result()));
   }
@@ -49,7 +49,7 @@ public class ReportStore extends EventStore {
       args.add(field);
       args.add(n);
     });
-    return REFUSALS.run(redis, List.of(keys(event).refusals()), args).mapEmpty();
+    return REFUSALS.run(redis, List.of(keys(event).refusals), args).mapEmpty();
   }
 
   private Future<Map<String, String>> hash(String key) {

@@ -30,13 +30,13 @@ public class SiteStore extends EventStore {
   /** The visitor's activeUntil (epoch ms) while active, renewing their presence; 0 when not active. */
   public Future<Long> activeUntil(String event, String visitor, long now) {
     Keys k = keys(event);
-    return PASS_LIVE.run(redis, List.of(k.active(), k.presence()), List.of(visitor, now)).map(r -> r.toLong());
+    return PASS_LIVE.run(redis, List.of(k.active, k.presence), List.of(visitor, now)).map(r -> r.toLong());
   }
 
   /** Stores {@code code} for the visitor if active, replacing their last one; their activeUntil, or 0 (and no code). */
   public Future<Long> issueReturnCode(String event, String visitor, String code, long now, long ttlMillis) {
     Keys k = keys(event);
-    return RETURN_CODE_ISSUE.run(redis, List.of(k.active(), k.returnCode(code), k.returnCodeOf(visitor), k.returnCode("")),
+    return RETURN_CODE_ISSUE.run(redis, List.of(k.active, k.returnCode(code), k.returnCodeOf(visitor), k.returnCode("")),
             List.of(visitor, now, ttlMillis, code))
         .map(r -> r.toLong());
   }
@@ -44,7 +44,7 @@ public class SiteStore extends EventStore {
   /** Takes the code (it is gone afterwards); its visitor if the code was live and they are still active, else null. */
   public Future<Admitted> takeReturnCode(String event, String code, long now) {
     Keys k = keys(event);
-    return RETURN_CODE_TAKE.run(redis, List.of(k.active(), k.returnCode(code)), List.of(now))
+    return RETURN_CODE_TAKE.run(redis, List.of(k.active, k.returnCode(code)), List.of(now))
         .map(r -> r == null || r.size() < 2 ? null : new Admitted(r.get(0).toString(), r.get(1).toLong()));
   }
 }

@@ -23,7 +23,7 @@ public class StockStore extends EventStore {
   }
 
   public Future<Stock> stock(String event) {
-    return STOCK.run(redis, keys(event).seatKeys(), List.of())
+    return STOCK.run(redis, keys(event).seatKeys, List.of())
         .map(r -> Stock.of(strings(r.get(0)), strings(r.get(1)), strings(r.get(2)), strings(r.get(3)),
             strings(r.get(4)), r.get(5).toLong(), r.get(6).toLong() > 0, (long) Double.parseDouble(r.get(7).toString())));
   }
@@ -33,13 +33,13 @@ public class StockStore extends EventStore {
    * it went out: the broadcast reaches only the nodes up then.
    */
   public Future<Void> remember(String event, JsonObject frame) {
-    return redis.send(Request.cmd(Command.HSET).arg(keys(event).stockTold()).arg(frame.getString("type"))
+    return redis.send(Request.cmd(Command.HSET).arg(keys(event).stockTold).arg(frame.getString("type"))
         .arg(frame.encode())).mapEmpty();
   }
 
   /** The last stock and sale frames told ({@link StockBoard.Told}; either may be null). */
   public Future<StockBoard.Told> told(String event) {
-    return redis.send(Request.cmd(Command.HMGET).arg(keys(event).stockTold()).arg("stock").arg("sale"))
+    return redis.send(Request.cmd(Command.HMGET).arg(keys(event).stockTold).arg("stock").arg("sale"))
         .map(r -> new StockBoard.Told(json(r.get(0)), json(r.get(1)), -1));
   }
 

@@ -35,7 +35,7 @@ public class VisitStore extends EventStore {
   /** Takes an active visitor out as completed, freeing the slot; counted once, however often retried. */
   public Future<Completion> complete(String event, String visitor, long now) {
     Keys k = keys(event);
-    return COMPLETE.run(redis, List.of(k.active(), k.gone(), k.presence(), k.meta(), k.report(), k.joinedAt(), k.waits()), List.of(visitor, now))
+    return COMPLETE.run(redis, List.of(k.active, k.gone, k.presence, k.meta, k.report, k.joinedAt, k.waits), List.of(visitor, now))
         .map(r -> switch (r.get(0).toString()) {
           case "completed" -> new Completion(Completion.Outcome.COMPLETED, "completed");
           case "again" -> new Completion(Completion.Outcome.AGAIN, "completed");
@@ -61,8 +61,8 @@ public class VisitStore extends EventStore {
    */
   public Future<Extension> extend(String event, String visitor, long now, int seconds, int maxSeconds, String key) {
     Keys k = keys(event);
-    List<String> keys = new ArrayList<>(k.seatKeys());
-    keys.add(k.extended());
+    List<String> keys = new ArrayList<>(k.seatKeys);
+    keys.add(k.extended);
     keys.add(k.extendKey(visitor, key == null ? "-" : key));
     return EXTEND.run(redis, keys, List.of(visitor, now, seconds, maxSeconds, key == null ? 0 : EXTEND_KEY_MILLIS))
         .map(r -> switch (r.get(0).toString()) {

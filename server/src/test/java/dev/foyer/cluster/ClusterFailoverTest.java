@@ -51,7 +51,7 @@ class ClusterFailoverTest {
     LocalRedisCluster redis = failover.redis();
     FoyerConfig config = failover.deploy(redis.urls());
     Keys keys = new Keys(failover.setup().prefix(), EVENT);
-    int master = redis.masterOf(keys.waiting());
+    int master = redis.masterOf(keys.waiting);
     int replica = redis.replicaOf(master);
     ApiClient api = failover.api();
     SaleUnderLoad.Shape shape = SaleUnderLoad.Shape.small();
@@ -80,7 +80,7 @@ class ClusterFailoverTest {
     // an event whose slot lives on another master, joined all along: does its shard notice the failover?
     String other = null;
     for (int i = 0; other == null; i++) {
-      if (redis.masterOf(new Keys(failover.setup().prefix(), "other-" + i).waiting()) != master) {
+      if (redis.masterOf(new Keys(failover.setup().prefix(), "other-" + i).waiting) != master) {
         other = "other-" + i;
       }
     }
@@ -97,7 +97,7 @@ class ClusterFailoverTest {
     failover.goesOnAfter(promotedAt);
     failover.stop();
 
-    assertEquals(replica, redis.masterOf(keys.waiting()), "the replica serves the sale's slot now");
+    assertEquals(replica, redis.masterOf(keys.waiting), "the replica serves the sale's slot now");
     FailoverRun run = failover.run("Cluster failover", "the replica's ROLE says master",
         clients -> RedisClients.open(clients, config.withServers(
             redis.urls().stream().filter(u -> !u.endsWith(":" + master)).toList(), TestServices.pgUrl()).redis()));

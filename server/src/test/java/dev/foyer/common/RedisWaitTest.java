@@ -175,7 +175,7 @@ class RedisWaitTest {
       int missing = 0;
       for (int i = 0; i < 100; i++) {
         joins(vertx, withWait, "fresh", 1, 1, fresh);
-        Response score = onReplica.send(Request.cmd(Command.ZSCORE).arg(keys.waiting()).arg(fresh.get(i)))
+        Response score = onReplica.send(Request.cmd(Command.ZSCORE).arg(keys.waiting).arg(fresh.get(i)))
             .await(10, TimeUnit.SECONDS);
         if (score == null) {
           missing++;

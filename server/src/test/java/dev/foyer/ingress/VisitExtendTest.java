@@ -103,7 +103,7 @@ class VisitExtendTest {
       assertEquals(new JsonObject().put("holdId", hold.getString("holdId"))
           .put("expiresAt", hold.getLong("expiresAt") + 120_000), answer.getJsonObject("hold"));
       assertEquals(hold.getLong("expiresAt") + 120_000, Double.valueOf(redis(Request.cmd(Command.ZSCORE)
-          .arg(keys().holdExpiry()).arg(hold.getString("holdId"))).toString()).longValue(), "the hold runs out later");
+          .arg(keys().holdExpiry).arg(hold.getString("holdId"))).toString()).longValue(), "the hold runs out later");
       String cookie = r.cookies().get(0);
       assertTrue(cookie.startsWith("foyer_pass_" + EVENT + "=" + answer.getString("pass") + ";"), cookie);
       assertTrue(cookie.toLowerCase(java.util.Locale.ROOT).contains("httponly") && cookie.contains("Path=/"), cookie);
@@ -180,7 +180,7 @@ class VisitExtendTest {
     assertEquals(10, extended, "100 s in steps of 10");
     assertEquals(visitor.getLong("activeUntil") + 100_000, await(cluster.api(1).me(EVENT, visitor.getString("token")))
         .bodyAsJsonObject().getLong("activeUntil"));
-    assertEquals("100", redis(Request.cmd(Command.HGET).arg(keys().extended()).arg(visitor.getString("visitor")))
+    assertEquals("100", redis(Request.cmd(Command.HGET).arg(keys().extended).arg(visitor.getString("visitor")))
         .toString());
   }
 }

@@ -59,9 +59,9 @@ public final class SaleAudit {
       }
     });
 
-    Map<String, String> soldInRedis = hash(redis, keys.sold());
-    Map<String, String> holdSeats = hash(redis, keys.holdSeats());
-    Map<String, String> holds = hash(redis, keys.holds());
+    Map<String, String> soldInRedis = hash(redis, keys.sold);
+    Map<String, String> holdSeats = hash(redis, keys.holdSeats);
+    Map<String, String> holds = hash(redis, keys.holds);
     inPg.forEach((seat, reservation) -> {
       if (!reservation.equals(soldInRedis.get(seat))) {
         audit.soldInPostgresNotInRedis++;
