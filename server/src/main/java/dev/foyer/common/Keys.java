@@ -203,24 +203,24 @@ public final class Keys {
 
   // Keys of one visitor, code, load or second of the event: named on each call
 
-  /** The visitor that a join's Idempotency-Key created: string, expires. */
+  /** The visitor that a join's Idempotency-Key (null: none) created: string, expires. */
   public String joinKey(String key) {
-    return base + "join-key:" + key;
+    return base + "join-key:" + orNone(key);
   }
 
-  /** The codes one Idempotency-Key made: string, comma-separated, expires (lua/codes_make.lua). */
+  /** The codes one Idempotency-Key (null: none) made: string, comma-separated, expires (lua/codes_make.lua). */
   public String codesMakeKey(String key) {
-    return base + "codes-key:" + key;
+    return base + "codes-key:" + orNone(key);
   }
 
-  /** The visitor of one identity (the booking site's user id, hashed): string, expires. */
+  /** The visitor of one identity (the booking site's user id, hashed; null: none): string, expires. */
   public String identity(String identity) {
-    return base + "identity:" + identity;
+    return base + "identity:" + orNone(identity);
   }
 
-  /** The answer of one visitor's extension under its Idempotency-Key: string activeUntil, expires. */
+  /** The answer of one visitor's extension under its Idempotency-Key (null: none): string activeUntil, expires. */
   public String extendKey(String visitor, String key) {
-    return base + "extend-key:" + visitor + ":" + key;
+    return base + "extend-key:" + visitor + ":" + orNone(key);
   }
 
   /** Requests served for this event during one epoch second, summed over all nodes. */
@@ -241,5 +241,13 @@ public final class Keys {
   /** A visitor's live return code: string, expires with the code. */
   public String returnCodeOf(String visitor) {
     return base + "return-code-of:" + visitor;
+  }
+
+  /**
+   * A key of something missing (null: no Idempotency-Key, no identity) is named with "-": the script
+   * still gets as many keys, each in its place, and leaves that one alone, told by its arguments.
+   */
+  private static String orNone(String part) {
+    return part == null ? "-" : part;
   }
 }

@@ -79,7 +79,7 @@ public class LaneStore extends EventStore {
     for (int i = 0; i < count; i++) {
       args.add(newCode());
     }
-    return CODES_MAKE.run(redis, List.of(k.codes, k.codesMakeKey(idempotencyKey == null ? "-" : idempotencyKey)), args)
+    return CODES_MAKE.run(redis, List.of(k.codes, k.codesMakeKey(idempotencyKey)), args)
         .map(r -> {
           if (r.type() != io.vertx.redis.client.ResponseType.MULTI) {
             return null;

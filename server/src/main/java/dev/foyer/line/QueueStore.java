@@ -103,7 +103,7 @@ public class QueueStore extends EventStore {
     args.add(identity == null ? 0 : identityMillis(now, Math.max(opensAt, latestOpening(settings, opensAt))));
     args.addAll(Lanes.joinArgs(settings, opensAt, claimedLane, code));
     List<String> keys = new java.util.ArrayList<>(List.of(k.seq, k.waiting, k.active, k.meta, k.presence,
-        k.prequeue, k.joinKey(joinKey == null ? "-" : joinKey), k.identity(identity == null ? "-" : identity)));
+        k.prequeue, k.joinKey(joinKey), k.identity(identity)));
     keys.addAll(Admission.stockKeys(k));
     keys.addAll(List.of(k.lanes, k.codes));
     keys.addAll(k.reportKeys);

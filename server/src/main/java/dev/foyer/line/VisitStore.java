@@ -63,7 +63,7 @@ public class VisitStore extends EventStore {
     Keys k = keys(event);
     List<String> keys = new ArrayList<>(k.seatKeys);
     keys.add(k.extended);
-    keys.add(k.extendKey(visitor, key == null ? "-" : key));
+    keys.add(k.extendKey(visitor, key));
     return EXTEND.run(redis, keys, List.of(visitor, now, seconds, maxSeconds, key == null ? 0 : EXTEND_KEY_MILLIS))
         .map(r -> switch (r.get(0).toString()) {
           case "extended" -> new Extension(Extension.Outcome.EXTENDED, r.get(1).toLong(), r.get(2).toLong(),

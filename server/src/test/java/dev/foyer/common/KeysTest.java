@@ -32,6 +32,10 @@ class KeysTest {
             "foyer:{e1}:return-code:C", "foyer:{e1}:return-code-of:v"),
         List.of(k.joinKey("K"), k.codesMakeKey("K"), k.identity("I"), k.extendKey("v", "K"), k.traffic(17),
             k.seatsLoading("L"), k.returnCode("C"), k.returnCodeOf("v")));
+    // without an Idempotency-Key or an identity, the script is still handed a key in its place
+    assertEquals(List.of("foyer:{e1}:join-key:-", "foyer:{e1}:codes-key:-", "foyer:{e1}:identity:-",
+        "foyer:{e1}:extend-key:v:-"), List.of(k.joinKey(null), k.codesMakeKey(null), k.identity(null),
+        k.extendKey("v", null)));
     // the orders lua/lib/report.lua and lua/lib/seat_keys.lua read them in
     assertEquals(List.of(k.report, k.joinedAt, k.waits), k.reportKeys);
     assertEquals(List.of(k.seats, k.sold, k.holds, k.holdByVisitor, k.holdSeats, k.holdExpiry, k.confirming,
