@@ -46,6 +46,17 @@ public record FoyerConfig(
 
   /** The HTTP server: its port, and how many ingress verticle instances serve it on this node. */
   public record Http(int port, int instances) {
+
+    /**
+     * Half the cores, at least one. An event's joins all run on one Redis thread (its keys share a
+     * slot), which one event loop can keep busy; a loop more per core only splits the joins of a
+     * pass into smaller batches (common/ScriptBatcher) and wakes more threads, and the other half
+     * of the cores runs the push, queue and hold rooms and, on a small box, Redis itself. On two
+     * cores one loop took 17 % more joins a second than two (bench/README.md, "Third pass").
+     */
+    static int defaultInstances(int cores) {
+      return Math.max(1, cores / 2);
+    }
   }
 
   /**
@@ -131,7 +142,7 @@ public record FoyerConfig(
   }
 
   public static FoyerConfig defaults() {
-    return new FoyerConfig(new Http(8080, Math.max(1, Runtime.getRuntime().availableProcessors())),
+    return new FoyerConfig(new Http(8080, Http.defaultInstances(Runtime.getRuntime().availableProcessors())),
         new RedisSettings(List.of(), RedisSettings.DEFAULT_WAIT_REPLICAS), new PgSettings(null, "public"),
         new Access(null, null, 86_400), PassKeySources.none(), null, Cluster.none(), "foyer", 1000, false,
         Clients.defaults(), Caches.defaults());
