@@ -10,6 +10,8 @@
 # turns for ROUNDS rounds (base, this tree, base, ...) on fresh key prefixes and schemas, so a
 # neighbour's burst falls on both alike. Prints one JSON object: joins/s per run, medians, the
 # ratio of this tree over the base, non-2xx answers, and the load average before and after.
+# Each build runs with its own defaults; FOYER_HTTP_INSTANCES=N in the environment gives both N
+# ingress event loops (4384f25 takes one per core by default, this tree half the cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE=${1:-4384f25}
