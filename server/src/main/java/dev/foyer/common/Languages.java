@@ -5,10 +5,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -117,15 +113,7 @@ public final class Languages {
   private static Map<String, JsonObject> load() {
     Map<String, JsonObject> out = new LinkedHashMap<>();
     for (String lang : SUPPORTED) {
-      String path = "webroot/i18n/" + lang + ".json";
-      try (InputStream in = Languages.class.getClassLoader().getResourceAsStream(path)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource " + path);
-        }
-        out.put(lang, new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      out.put(lang, new JsonObject(Resources.text("webroot/i18n/" + lang + ".json", "language")));
     }
     return Map.copyOf(out);
   }

@@ -30,8 +30,8 @@ record SiteRoutes(HealthChecks health, Passes passes, RouteChecks checks) {
     router.get("/events/:event/seats").handler(checks.event()::known).handler(ctx -> page(ctx, "seats.html"))
         .failureHandler(SiteRoutes::noSuchEvent);
     router.get(PageStrings.PATH).handler(PageStrings::script);
-    router.get("/admin").handler(ctx -> ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-        .sendFile("webroot/admin.html"));
+    router.get("/admin").handler(ctx -> page(ctx, "admin.html"));
+    router.get("/").handler(ctx -> page(ctx, "index.html"));
     StaticHandler webjars = StaticHandler.create("META-INF/resources/webjars");
     router.get("/webjars/*").handler(webjars);
     router.head("/webjars/*").handler(webjars);
@@ -41,12 +41,13 @@ record SiteRoutes(HealthChecks health, Passes passes, RouteChecks checks) {
     router.headWithRegex("^/(?!api/).*").handler(files);
   }
 
-  private void page(RoutingContext ctx, String file) {
+  private static void page(RoutingContext ctx, String file) {
     EventInfo info = ContextKeys.EVENT_INFO.get(ctx);
     if (info != null && info.look().logoOrigin() != null) {
       ctx.response().putHeader("Content-Security-Policy", SecurityHeaders.policyWithImagesFrom(info.look().logoOrigin()));
     }
-    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").sendFile("webroot/" + file);
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8").end(Pages.get(file));
   }
 
   /** A page for an id that is no event is a plain 404 for the browser; other failures answer as the API's. */

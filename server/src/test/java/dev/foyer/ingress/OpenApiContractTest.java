@@ -88,6 +88,7 @@ class OpenApiContractTest {
     HttpResponse<Buffer> served = call(200, CONFORMS, HttpMethod.GET, "/openapi.json", null, null);
     assertEquals(contract.document(), served.bodyAsJsonObject(), "/openapi.json answers docs/openapi.yaml as JSON");
     call(200, CONFORMS, HttpMethod.GET, "/admin", null, null);
+    call(200, CONFORMS, HttpMethod.GET, "/", null, null);
     assertTrue(call(200, CONFORMS, HttpMethod.GET, "/i18n/strings.js?lang=ko", null, null).bodyAsString()
         .contains("\"lang\":\"ko\""));
     call(200, api, CONFORMS, HttpMethod.GET, "/i18n/strings.js", null, null,
