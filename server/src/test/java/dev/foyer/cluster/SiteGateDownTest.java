@@ -2,6 +2,7 @@ package dev.foyer.cluster;
 
 import dev.foyer.support.Chromium;
 import dev.foyer.support.Nginx;
+import dev.foyer.support.RefusingPort;
 import dev.foyer.support.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -46,6 +47,8 @@ class SiteGateDownTest {
   private HttpServer origin;
   private HttpServer gate;
   private Chromium chromium;
+  /** Where a foyer or an origin that is down would be: nobody listens there. */
+  private final RefusingPort down = new RefusingPort();
 
   @BeforeAll
   static void assumeNginx() {
@@ -54,6 +57,7 @@ class SiteGateDownTest {
 
   @AfterEach
   void stop() throws Exception {
+    down.close();
     if (chromium != null) {
       chromium.close();
     }
@@ -114,7 +118,7 @@ class SiteGateDownTest {
 
   @Test
   void aGateNobodyListensOnGivesTheSitesOwnPageAndNobodyReachesTheOrigin(Vertx vertx) throws Exception {
-    int site = site(vertx, TestServices.freePort(), "closed");
+    int site = site(vertx, down.port(), "closed");
     assertUnavailablePage(send(site, "GET", "/tickets/?show=2"));
     assertUnavailablePage(send(site, "POST", "/tickets/buy", "Content-Type", "application/x-www-form-urlencoded"));
     assertUnavailablePage(send(site, "GET", "/tickets/", "X-Foyer-Visitor", "forged", "Cookie", "foyer_pass_demo=x"));
@@ -157,7 +161,7 @@ class SiteGateDownTest {
 
   @Test
   void failOpenLetsBuyersStraightToTheOriginWithoutAVisitor(Vertx vertx) throws Exception {
-    int site = site(vertx, TestServices.freePort(), "open");
+    int site = site(vertx, down.port(), "open");
     HttpResponse<String> through = send(site, "GET", "/tickets/?show=2", "X-Foyer-Visitor", "forged",
         "X-Foyer-Event", "forged");
     assertEquals(200, through.statusCode(), through.body());
@@ -170,7 +174,7 @@ class SiteGateDownTest {
   void anOriginThatFailsBehindALiveGateIsNginxsOwn502InEitherMode(Vertx vertx) throws Exception {
     int liveGate = gateAnswering(vertx, 200);
     for (String mode : new String[] {"closed", "open"}) {
-      int site = site(liveGate, TestServices.freePort(), mode);
+      int site = site(liveGate, down.port(), mode);
       HttpResponse<String> r = send(site, "GET", "/tickets/");
       assertEquals(502, r.statusCode(), mode + ": " + r.body());
       assertTrue(!r.body().contains("waiting room"), mode + ": " + r.body());
