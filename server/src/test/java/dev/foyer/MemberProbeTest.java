@@ -1,6 +1,6 @@
 package dev.foyer;
 
-import dev.foyer.support.TestServices;
+import dev.foyer.support.RefusingPort;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,10 +24,11 @@ class MemberProbeTest {
 
   @Test
   void aListenerThatDoesNotAnswerAsHazelcastIsLeftOutAndTheRestStay() throws Exception {
-    try (ServerSocket silent = listener(); ServerSocket member = listener(); ServerSocket talker = listener()) {
+    try (ServerSocket silent = listener(); ServerSocket member = listener(); ServerSocket talker = listener();
+         RefusingPort down = new RefusingPort()) {
       answer(member, "HZC"); // what a Hazelcast member says back at once
       answer(talker, "HTTP/1.1 400 Bad Request\r\n\r\n");
-      String free = "127.0.0.1:" + TestServices.freePort();
+      String free = "127.0.0.1:" + down.port();
       String silentAddress = "127.0.0.1:" + silent.getLocalPort();
       String memberAddress = "127.0.0.1:" + member.getLocalPort();
       String talkerAddress = "127.0.0.1:" + talker.getLocalPort();

@@ -1,5 +1,6 @@
 package dev.foyer.common;
 
+import dev.foyer.support.RefusingPort;
 import dev.foyer.support.HostileSite;
 import dev.foyer.support.Waits;
 import io.vertx.core.Future;
@@ -106,17 +107,15 @@ class BoundedFetchTest {
   @Test
   void anErrorStatusNoServerOrABadUrlIsAFailureThatSaysSo() throws Exception {
     assertEquals("answered HTTP 500", failing(fetch, "/error").failure().getMessage());
-    String nobody = "http://127.0.0.1:" + freePort() + "/jwks.json";
-    Throwable refused = fetch.get(nobody).transform(ar -> Future.succeededFuture(ar.cause())).await(AWAIT_SECONDS, TimeUnit.SECONDS);
+    Throwable refused;
+    try (RefusingPort down = new RefusingPort()) {
+      String nobody = "http://127.0.0.1:" + down.port() + "/jwks.json";
+      refused = fetch.get(nobody).transform(ar -> Future.succeededFuture(ar.cause())).await(AWAIT_SECONDS, TimeUnit.SECONDS);
+    }
     assertInstanceOf(BoundedFetch.Failure.class, refused);
     assertTrue(refused.getMessage().startsWith("cannot be reached"), refused.getMessage());
     Throwable bad = fetch.get("not a url").transform(ar -> Future.succeededFuture(ar.cause())).await(AWAIT_SECONDS, TimeUnit.SECONDS);
     assertInstanceOf(BoundedFetch.Failure.class, bad);
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.foyer.common;
 
+import dev.foyer.support.RefusingPort;
 import dev.foyer.support.TestServices;
 import dev.foyer.support.TestSetup;
 import dev.foyer.support.Waits;
@@ -185,13 +186,15 @@ class FailuresTest {
 
   @Test
   void aServerThatIsNotThereIsUnreachable(Vertx vertx) throws Exception {
-    Pool nowhere = PgBuilder.pool().with(new PoolOptions().setConnectionTimeout(2))
-        .connectingTo(PgConnectOptions.fromUri(TestServices.pgUrl()).setPort(TestServices.freePort()))
-        .using(vertx).build();
-    extraPools.add(nowhere);
-    Throwable err = failure(nowhere.query("SELECT 1").execute());
-    assertTrue(Failures.isUnreachable(err), err.toString());
-    assertDependencyDown(err);
+    try (RefusingPort down = new RefusingPort()) {
+      Pool nowhere = PgBuilder.pool().with(new PoolOptions().setConnectionTimeout(2))
+          .connectingTo(PgConnectOptions.fromUri(TestServices.pgUrl()).setPort(down.port()))
+          .using(vertx).build();
+      extraPools.add(nowhere);
+      Throwable err = failure(nowhere.query("SELECT 1").execute());
+      assertTrue(Failures.isUnreachable(err), err.toString());
+      assertDependencyDown(err);
+    }
   }
 
   @Test

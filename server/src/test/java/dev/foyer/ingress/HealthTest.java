@@ -1,5 +1,6 @@
 package dev.foyer.ingress;
 
+import dev.foyer.support.RefusingPort;
 import dev.foyer.support.FoyerCluster;
 import dev.foyer.support.TestServices;
 import dev.foyer.support.Waits;
@@ -8,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,9 +53,17 @@ class HealthTest {
     }
   }
 
+  /** Where Redis would be: nobody listens there. */
+  private final RefusingPort down = new RefusingPort();
+
+  @AfterEach
+  void releaseDown() throws Exception {
+    down.close();
+  }
+
   @Test
-  void withRedisUnreachableHealthIs503AndRequestsGetDependencyDown() {
-    String deadRedis = "redis://127.0.0.1:" + TestServices.freePort();
+  void withRedisUnreachableHealthIs503AndRequestsGetDependencyDown() throws Exception {
+    String deadRedis = "redis://127.0.0.1:" + down.port();
     await(cluster.deploy(config -> config.withServers(List.of(deadRedis), TestServices.pgUrl())));
     await(cluster.api().createEvent("quiet-night", null).otherwise((JsonObject) null));
     HttpResponse<Buffer> health = await(cluster.api().request(HttpMethod.GET, "/health").send());

@@ -1,5 +1,6 @@
 package dev.foyer.pass;
 
+import dev.foyer.support.RefusingPort;
 import dev.foyer.FoyerConfig;
 import dev.foyer.common.ApiError;
 import dev.foyer.common.Migrations;
@@ -300,9 +301,10 @@ class PassKeysTest {
 
   @Test
   void rotationWhilePostgresIsDownAnswers503(Vertx vertx) throws Exception {
+    RefusingPort down = new RefusingPort();
     Pool nowhere = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(TestServices.pgUrl())
-        .setPort(TestServices.freePort())).using(vertx).build();
-    try {
+        .setPort(down.port())).using(vertx).build();
+    try (down) {
       ApiError err = assertInstanceOf(ApiError.class, failure(new PassKeys(vertx, setup.config()).rotate(nowhere)));
       assertEquals(503, err.status());
       assertEquals("dependency_down", err.code());
