@@ -17,7 +17,7 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -119,7 +119,7 @@ public final class Chromium implements AutoCloseable {
           // a tab just made sometimes drops the first DevTools handshake on a loaded machine: once more
           return client.connect(target)
               .recover(err -> vertx.timer(200).compose(t -> client.connect(target)))
-              .map(ws -> new Page(ws));
+              .map(ws -> new Page(client, ws));
         });
   }
 
@@ -144,19 +144,31 @@ public final class Chromium implements AutoCloseable {
   /** One tab. */
   public final class Page {
 
+    /**
+     * Kept for as long as the tab: Vert.x closes a client nothing refers to any more, with its
+     * sockets, whenever the garbage collector finds it (the DevTools socket then closed mid-test).
+     */
+    private final WebSocketClient client;
     private final WebSocket ws;
     private final AtomicInteger ids = new AtomicInteger();
-    private final Map<Integer, Promise<JsonObject>> pending = new HashMap<>();
+    // calls are made from the test's thread and from the event loop (waitFor): a concurrent map
+    private final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
+    /** Why this tab can answer no more (its renderer crashed, DevTools detached or its socket closed). */
+    private volatile String gone;
     private final java.util.List<JsonObject> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.List<JsonObject> network = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private Page(WebSocket ws) {
+    private Page(WebSocketClient client, WebSocket ws) {
+      this.client = client;
       this.ws = ws;
       ws.textMessageHandler(text -> {
         JsonObject message = new JsonObject(text);
-        if ("Log.entryAdded".equals(message.getString("method"))) {
+        String method = message.getString("method", "");
+        if (method.equals("Inspector.targetCrashed") || method.equals("Inspector.detached")) {
+          fail(method + " " + message.getJsonObject("params", new JsonObject()).encode());
+        } else if ("Log.entryAdded".equals(method)) {
           log.add(message.getJsonObject("params").getJsonObject("entry"));
-        } else if (message.getString("method", "").startsWith("Network.")) {
+        } else if (method.startsWith("Network.")) {
           network.add(message);
         }
         Promise<JsonObject> p = message.containsKey("id") ? pending.remove(message.getInteger("id")) : null;
@@ -168,9 +180,24 @@ public final class Chromium implements AutoCloseable {
           }
         }
       });
+      ws.closeHandler(v -> fail("its DevTools socket closed"));
+    }
+
+    /** Every call waiting, and every later one, fails at once with the reason (instead of never being answered). */
+    private void fail(String reason) {
+      gone = reason;
+      pending.keySet().forEach(id -> {
+        Promise<JsonObject> p = pending.remove(id);
+        if (p != null) {
+          p.tryFail("the tab can answer no more: " + reason);
+        }
+      });
     }
 
     public Future<JsonObject> call(String method, JsonObject params) {
+      if (gone != null) {
+        return Future.failedFuture("the tab can answer no more: " + gone);
+      }
       int id = ids.incrementAndGet();
       Promise<JsonObject> promise = Promise.promise();
       pending.put(id, promise);
@@ -231,7 +258,7 @@ public final class Chromium implements AutoCloseable {
     public Future<Void> close() {
       ws.writeTextMessage(new JsonObject().put("id", ids.incrementAndGet()).put("method", "Page.close")
           .put("params", new JsonObject()).encode());
-      return ws.close();
+      return ws.close().eventually(client::close);
     }
 
     /** Renders the page as a phone (390 x 844 CSS px, touch) or, with false, a desktop would. */
