@@ -26,7 +26,7 @@ final class Pages {
   private Pages() {
   }
 
-  /** The page, put together; fails at class load, so a node with a broken page never starts serving. */
+  /** The page, put together (all of them when the first is asked for: a missing part fails that call). */
   static Buffer get(String name) {
     Buffer page = PAGES.get(name);
     if (page == null) {

@@ -25,13 +25,18 @@ record SiteRoutes(HealthChecks health, Passes passes, RouteChecks checks) {
 
   /** Pages and static files: mounted last, after every API route. */
   void mountPages(Router router) {
-    router.get("/events/:event").handler(checks.event()::known).handler(ctx -> page(ctx, "waiting.html"))
+    // read here, as the room starts: a node missing a page does not start
+    Buffer waiting = Pages.get("waiting.html");
+    Buffer seats = Pages.get("seats.html");
+    Buffer admin = Pages.get("admin.html");
+    Buffer index = Pages.get("index.html");
+    router.get("/events/:event").handler(checks.event()::known).handler(ctx -> page(ctx, waiting))
         .failureHandler(SiteRoutes::noSuchEvent);
-    router.get("/events/:event/seats").handler(checks.event()::known).handler(ctx -> page(ctx, "seats.html"))
+    router.get("/events/:event/seats").handler(checks.event()::known).handler(ctx -> page(ctx, seats))
         .failureHandler(SiteRoutes::noSuchEvent);
     router.get(PageStrings.PATH).handler(PageStrings::script);
-    router.get("/admin").handler(ctx -> page(ctx, "admin.html"));
-    router.get("/").handler(ctx -> page(ctx, "index.html"));
+    router.get("/admin").handler(ctx -> page(ctx, admin));
+    router.get("/").handler(ctx -> page(ctx, index));
     StaticHandler webjars = StaticHandler.create("META-INF/resources/webjars");
     router.get("/webjars/*").handler(webjars);
     router.head("/webjars/*").handler(webjars);
@@ -41,13 +46,13 @@ record SiteRoutes(HealthChecks health, Passes passes, RouteChecks checks) {
     router.headWithRegex("^/(?!api/).*").handler(files);
   }
 
-  private static void page(RoutingContext ctx, String file) {
+  private static void page(RoutingContext ctx, Buffer page) {
     EventInfo info = ContextKeys.EVENT_INFO.get(ctx);
     if (info != null && info.look().logoOrigin() != null) {
       ctx.response().putHeader("Content-Security-Policy", SecurityHeaders.policyWithImagesFrom(info.look().logoOrigin()));
     }
     ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8").end(Pages.get(file));
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8").end(page);
   }
 
   /** A page for an id that is no event is a plain 404 for the browser; other failures answer as the API's. */
